@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Installs what the product and its tests need, skipping what is there already:
+# Debian packages (when run as root), Odoo 18.0 Community source, a Python 3.11
+# virtual environment with Odoo's requirements and the project's own.
+# Exit status 0: Odoo is usable. Non-zero: it is not (the reason is printed).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+DEB_PACKAGES=(git libpq-dev libldap2-dev libsasl2-dev libxml2-dev libxslt1-dev
+  libjpeg-dev zlib1g-dev libffi-dev wkhtmltopdf chromium poppler-utils
+  fonts-dejavu-core postgresql-client)
+
+install_debian_packages() {
+  command -v dpkg-query >/dev/null 2>&1 || return 0
+  local missing=()
+  for p in "${DEB_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    log "missing Debian packages (install them as root): ${missing[*]}"
+    return 0
+  fi
+  log "installing Debian packages: ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+fetch_odoo_source() {
+  if [ -f "$ODOO_SRC/odoo-bin" ] && [ -d "$ODOO_SRC/odoo/addons/crm" ]; then
+    return 0
+  fi
+  if [ -e "$ODOO_SRC" ] && [ -n "$(ls -A "$ODOO_SRC" 2>/dev/null)" ]; then
+    log "ODOO_SRC=$ODOO_SRC exists but holds no Odoo source (no odoo-bin, no odoo/addons/crm)"
+    return 1
+  fi
+  log "no local Odoo source: fetching Odoo 18.0 Community into $ODOO_SRC"
+  mkdir -p "$(dirname "$ODOO_SRC")"
+  if git clone --quiet --depth 1 --branch 18.0 "$ODOO_GIT_URL" "$ODOO_SRC.partial"; then
+    mv "$ODOO_SRC.partial" "$ODOO_SRC"
+    return 0
+  fi
+  rm -rf "$ODOO_SRC.partial"
+  log "git clone failed; trying the nightly source archive"
+  mkdir -p "$ODOO_SRC.partial"
+  if curl -fsSL --max-time 900 "$ODOO_NIGHTLY_URL" | tar -xz --strip-components=1 -C "$ODOO_SRC.partial"; then
+    mv "$ODOO_SRC.partial" "$ODOO_SRC"
+    return 0
+  fi
+  rm -rf "$ODOO_SRC.partial"
+  log "could not get Odoo 18.0 source: set ODOO_SRC to a local Odoo 18.0 Community folder"
+  return 1
+}
+
+make_venv() {
+  local stamp="$VENV/.tracelink-stamp"
+  local want
+  want="$(cat "$ODOO_SRC/requirements.txt" "$REPO_ROOT/requirements.txt" "$REPO_ROOT/requirements-dev.txt" | sha256sum | cut -c1-16)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    return 0
+  fi
+  command -v "$PYTHON" >/dev/null 2>&1 || { log "$PYTHON not found"; return 1; }
+  log "building the virtual environment $VENV"
+  [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+  local pip=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
+  "${pip[@]}" install "pip>=24" wheel "setuptools<70" "setuptools_scm<8" || return 1
+  # cbor2 5.4.2 (pinned by Odoo) needs pkg_resources at build time, which
+  # setuptools 70+ dropped: build it against the venv's older setuptools.
+  "${pip[@]}" install --no-build-isolation "cbor2==5.4.2" || return 1
+  "${pip[@]}" install -r "$ODOO_SRC/requirements.txt" || return 1
+  "${pip[@]}" install -r "$REPO_ROOT/requirements.txt" -r "$REPO_ROOT/requirements-dev.txt" || return 1
+  echo "$want" > "$stamp"
+}
+
+main() {
+  install_debian_packages || log "Debian packages could not be installed"
+  fetch_odoo_source || return 1
+  make_venv || { log "the virtual environment could not be built"; return 1; }
+  (cd "$ODOO_SRC" && "$VENV/bin/python" -c "import odoo.release, psycopg2, lxml") || {
+    log "the virtual environment cannot import Odoo"; return 1; }
+}
+
+main "$@"

@@ -1,0 +1,36 @@
+# shellcheck shell=bash
+# Shared settings for the tracelink_crm scripts. Sourced, never run.
+#
+# Everything installed lives outside the checkout, in a cache folder, so a
+# fresh clone reuses it and the second run is fast:
+#   TRACELINK_HOME   cache folder (default ~/.cache/tracelink_crm)
+#   ODOO_SRC         a local Odoo 18.0 Community source folder (the one with
+#                    odoo-bin); when unset, $TRACELINK_HOME/odoo-18.0 is used,
+#                    and cloned from Odoo's public repository if missing
+#   ODOO_GIT_URL     where to clone from (default https://github.com/odoo/odoo)
+#   PGHOST PGPORT PGUSER PGPASSWORD   the PostgreSQL server (default 127.0.0.1:5432)
+
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TRACELINK_HOME="${TRACELINK_HOME:-$HOME/.cache/tracelink_crm}"
+ODOO_SRC="${ODOO_SRC:-$TRACELINK_HOME/odoo-18.0}"
+ODOO_GIT_URL="${ODOO_GIT_URL:-https://github.com/odoo/odoo}"
+ODOO_NIGHTLY_URL="${ODOO_NIGHTLY_URL:-https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz}"
+VENV="${TRACELINK_VENV:-$TRACELINK_HOME/venv-py311}"
+PYTHON="${PYTHON:-python3.11}"
+export PGHOST="${PGHOST:-127.0.0.1}"
+export PGPORT="${PGPORT:-5432}"
+export PGUSER="${PGUSER:-$(id -un)}"
+
+log() { printf '[tracelink] %s\n' "$*" >&2; }
+
+odoo_bin() { "$VENV/bin/python" "$ODOO_SRC/odoo-bin" "$@"; }
+
+# Odoo's command line options shared by the run and test scripts.
+odoo_db_args() {
+  local args=(--db_host "$PGHOST" --db_port "$PGPORT" --db_user "$PGUSER")
+  if [ -n "${PGPASSWORD:-}" ]; then args+=(--db_password "$PGPASSWORD"); fi
+  args+=(--addons-path "$ODOO_SRC/odoo/addons,$REPO_ROOT")
+  printf '%s\n' "${args[@]}"
+}

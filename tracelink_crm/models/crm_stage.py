@@ -1,0 +1,119 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+STATUS_KINDS = [
+    ("open", "Open"),
+    ("won", "Won"),
+    ("lost", "Lost"),
+]
+
+
+class CrmStage(models.Model):
+    _inherit = "crm.stage"
+
+    is_lost = fields.Boolean(
+        string="Is Lost Stage?",
+        readonly=True,
+        help="Cases in this status are lost: their probability is 0 % and they "
+        "stay visible in lists and statistics.",
+    )
+    status_kind = fields.Selection(
+        STATUS_KINDS,
+        string="Status Type",
+        compute="_compute_status_kind",
+        store=True,
+        help="Open statuses are defined by users. Won and Lost are fixed.",
+    )
+    is_fixed = fields.Boolean(
+        string="Fixed Status",
+        readonly=True,
+        copy=False,
+        help="Won and Lost are fixed statuses: they cannot be deleted and their "
+        "meaning cannot be changed.",
+    )
+    default_probability = fields.Float(
+        help="Probability given to a case when it enters this status. "
+        "Leave at 0 to keep the automated probability.",
+    )
+
+    _sql_constraints = [
+        (
+            "default_probability_range",
+            "CHECK(default_probability >= 0 AND default_probability <= 100)",
+            "The default probability must be between 0 and 100.",
+        ),
+    ]
+
+    @api.depends("is_won", "is_lost")
+    def _compute_status_kind(self):
+        for stage in self:
+            if stage.is_won:
+                stage.status_kind = "won"
+            elif stage.is_lost:
+                stage.status_kind = "lost"
+            else:
+                stage.status_kind = "open"
+
+    @api.constrains("is_won", "is_lost", "team_id", "is_fixed")
+    def _check_fixed_status(self):
+        for stage in self:
+            if stage.is_won and stage.is_lost:
+                raise ValidationError(
+                    self.env._("Status %s cannot be both won and lost.", stage.name)
+                )
+            if stage.is_lost and not stage.is_fixed:
+                raise ValidationError(
+                    self.env._(
+                        "Only the fixed Lost status can mean lost (%s).", stage.name
+                    )
+                )
+            if stage.is_fixed and stage.team_id:
+                raise ValidationError(
+                    self.env._(
+                        "The fixed status %s is shared by all sales teams.",
+                        stage.name,
+                    )
+                )
+        fixed = self.search([("is_fixed", "=", True)])
+        for kind in ("won", "lost"):
+            if len(fixed.filtered(lambda s, k=kind: s.status_kind == k)) > 1:
+                raise ValidationError(
+                    self.env._("There can only be one fixed %s status.", kind)
+                )
+
+    def write(self, vals):
+        protected = {"is_won", "is_lost", "is_fixed", "team_id"} & set(vals)
+        if protected and not self.env.context.get("install_mode"):
+            for stage in self.filtered("is_fixed"):
+                changed = [
+                    fname
+                    for fname in protected
+                    if stage._fields[fname].convert_to_write(stage[fname], stage)
+                    != vals[fname]
+                ]
+                if changed:
+                    raise UserError(
+                        self.env._(
+                            "The status %s is fixed: its meaning cannot be changed.",
+                            stage.name,
+                        )
+                    )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_fixed(self):
+        fixed = self.filtered("is_fixed")
+        if fixed:
+            raise UserError(
+                self.env._(
+                    "The status %s is fixed and cannot be deleted.",
+                    ", ".join(fixed.mapped("name")),
+                )
+            )
+
+    @api.model
+    def _get_fixed_stage(self, kind):
+        """The fixed Won or Lost status (``kind`` is "won" or "lost")."""
+        return self.search(
+            [("is_fixed", "=", True), ("status_kind", "=", kind)], limit=1
+        )

@@ -1,0 +1,85 @@
+from lxml import etree
+
+from odoo.tests import tagged
+
+from .common import TracelinkCrmCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCrmLeadPerformance(TracelinkCrmCommon):
+    """Reading the case list stays as cheap as Odoo's own opportunity list."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        partners = cls.env["res.partner"].create(
+            [{"name": f"Kunde {i}", "is_company": True} for i in range(20)]
+        )
+        cls.cases = cls.env["crm.lead"].create(
+            [
+                {
+                    "name": f"Sag {i}",
+                    "type": "opportunity",
+                    "partner_id": partners[i % 20].id,
+                    "expected_revenue": 1000 * i,
+                    "probability": 10 + i % 50,
+                    "follow_up_date": f"2026-0{1 + i % 9}-1{i % 10}",
+                    "date_deadline": f"2026-0{1 + i % 9}-2{i % 9}",
+                    "stage_id": (cls.stage_new, cls.stage_offer, cls.stage_won)[
+                        i % 3
+                    ].id,
+                    "user_id": cls.user_salesman.id,
+                }
+                for i in range(80)
+            ]
+        )
+        cls.list_view = cls.env.ref("crm.crm_case_tree_view_oppor")
+        cls.our_list_view = cls.env.ref("tracelink_crm.crm_case_tree_view_oppor")
+
+    def _list_spec(self):
+        Lead = self.env["crm.lead"]
+        views = Lead.get_views([(self.list_view.id, "list")])
+        arch_fields = views["models"]["crm.lead"]["fields"]
+        arch = etree.fromstring(views["views"]["list"]["arch"])
+        names = {
+            node.get("name")
+            for node in arch.iter("field")
+            if node.getparent().tag == "list"
+        }
+        spec = {}
+        for name in names:
+            field = arch_fields.get(name, {})
+            spec[name] = (
+                {"fields": {"display_name": {}}}
+                if field.get("type") == "many2one"
+                else {}
+            )
+        return spec
+
+    def _count_list_read(self, spec):
+        Lead = self.env["crm.lead"]
+        # A first read warms the registry caches; the second is counted.
+        Lead.web_search_read([("id", "in", self.cases.ids)], spec, limit=80)
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        Lead.web_search_read([("id", "in", self.cases.ids)], spec, limit=80)
+        return self.cr.sql_log_count - before
+
+    def test_list_read_query_count(self):
+        ours_spec = self._list_spec()
+        self.assertIn("is_overdue", ours_spec)
+        self.assertIn("follow_up_date", ours_spec)
+        self.assertIn("prorated_revenue", ours_spec)
+        ours = self._count_list_read(ours_spec)
+        self.our_list_view.active = False
+        try:
+            odoo_spec = self._list_spec()
+            self.assertNotIn("is_overdue", odoo_spec)
+            odoo = self._count_list_read(odoo_spec)
+        finally:
+            self.our_list_view.active = True
+        self.assertLessEqual(
+            ours,
+            odoo + 2,
+            f"case list reads {ours} queries, Odoo's own list {odoo}",
+        )

@@ -1,0 +1,166 @@
+from datetime import datetime
+
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError, ValidationError
+
+from .common import TracelinkCrmCommon
+
+
+class TestCrmLeadStatus(TracelinkCrmCommon):
+    def test_fixed_statuses_exist_once(self):
+        self.assertTrue(self.stage_won.is_won)
+        self.assertEqual(self.stage_won.status_kind, "won")
+        self.assertEqual(self.stage_lost.status_kind, "lost")
+        self.assertTrue(self.stage_won.is_fixed and self.stage_lost.is_fixed)
+        self.assertEqual(self.stage_new.status_kind, "open")
+
+    def test_won_forces_100_and_sets_close_date(self):
+        case = self._create_case(probability=35)
+        self.assertFalse(case.date_closed)
+        with freeze_time("2026-03-10 09:00:00"):
+            case.stage_id = self.stage_won
+        self.assertEqual(case.probability, 100)
+        self.assertEqual(case.date_closed, datetime(2026, 3, 10, 9, 0))
+        self.assertTrue(case.is_closed)
+        # typing another probability on a won case does not change it
+        case.probability = 40
+        self.assertEqual(case.probability, 100)
+
+    def test_lost_forces_0_keeps_case_visible_and_reason(self):
+        case = self._create_case(probability=70)
+        with freeze_time("2026-04-01 12:00:00"):
+            case.action_set_lost(lost_reason_id=self.lost_reason.id)
+        self.assertEqual(case.stage_id, self.stage_lost)
+        self.assertEqual(case.probability, 0)
+        self.assertTrue(case.active, "Lost cases are not archived")
+        self.assertEqual(case.lost_reason_id, self.lost_reason)
+        self.assertEqual(case.date_closed, datetime(2026, 4, 1, 12, 0))
+        visible = self.env["crm.lead"].search([("id", "=", case.id)])
+        self.assertEqual(visible, case)
+
+    def test_odoo_lost_wizard_leads_to_lost_status(self):
+        case = self._create_case()
+        wizard = self.env["crm.lead.lost"].create(
+            {"lead_ids": case.ids, "lost_reason_id": self.lost_reason.id}
+        )
+        wizard.action_lost_reason_apply()
+        self.assertEqual(case.stage_id, self.stage_lost)
+        self.assertTrue(case.active)
+        self.assertEqual(case.probability, 0)
+
+    def test_plain_leads_keep_odoo_lost_behaviour(self):
+        lead = self.env["crm.lead"].create({"name": "Lead", "type": "lead"})
+        lead.action_set_lost()
+        self.assertFalse(lead.active)
+        self.assertNotEqual(lead.stage_id, self.stage_lost)
+
+    def test_leaving_won_restores_editable_probability_and_clears_date(self):
+        case = self._create_case(probability=30)
+        case.stage_id = self.stage_won
+        case.stage_id = self.stage_new
+        self.assertFalse(case.date_closed)
+        self.assertEqual(case.probability, 30, "the probability before Won is back")
+        self.assertFalse(case.is_closed)
+        case.probability = 45
+        self.assertEqual(case.probability, 45)
+        self.assertTrue(case.is_probability_manual)
+
+    def test_leaving_lost_keeps_nothing_forced(self):
+        case = self._create_case()
+        case.action_set_lost(lost_reason_id=self.lost_reason.id)
+        case.stage_id = self.stage_offer
+        self.assertEqual(case.probability, 60, "status default probability applies")
+        self.assertFalse(case.date_closed)
+        self.assertFalse(
+            case.lost_reason_id, "a case that is no longer lost has no lost reason"
+        )
+
+    def test_status_default_probability(self):
+        case = self._create_case(probability=10)
+        case.stage_id = self.stage_offer
+        self.assertEqual(case.probability, 60)
+        self.assertFalse(case.is_probability_manual)
+
+    def test_typed_probability_survives_scoring(self):
+        case = self._create_case()
+        case.probability = 42
+        self.assertTrue(case.is_probability_manual)
+        case._compute_probabilities()
+        self.assertEqual(case.probability, 42)
+        # a won case keeps 100 whatever scoring says
+        case.stage_id = self.stage_won
+        case._compute_probabilities()
+        self.assertEqual(case.probability, 100)
+
+    def test_batch_move_out_of_won_per_case(self):
+        cases = self._create_case(name="A") | self._create_case(name="B")
+        cases[0].stage_id = self.stage_won
+        cases.write({"stage_id": self.stage_new.id})
+        self.assertEqual(cases.mapped("date_closed"), [False, False])
+        self.assertNotEqual(cases[0].probability, 100)
+
+    def test_weighted_value_stored_and_summed(self):
+        a = self._create_case(name="A", expected_revenue=10000, probability=25)
+        b = self._create_case(name="B", expected_revenue=3000, probability=50)
+        c = self._create_case(name="C", expected_revenue=8000, probability=10)
+        c.stage_id = self.stage_won
+        self.assertEqual(a.prorated_revenue, 2500)
+        self.assertEqual(b.prorated_revenue, 1500)
+        self.assertEqual(c.prorated_revenue, 8000)
+        self.assertTrue(self.env["crm.lead"]._fields["prorated_revenue"].store)
+        groups = self.env["crm.lead"].read_group(
+            [("id", "in", (a | b | c).ids)],
+            ["prorated_revenue:sum", "expected_revenue:sum"],
+            ["stage_id"],
+        )
+        by_stage = {g["stage_id"][0]: g for g in groups}
+        self.assertEqual(by_stage[self.stage_new.id]["prorated_revenue"], 4000)
+        self.assertEqual(by_stage[self.stage_won.id]["prorated_revenue"], 8000)
+        total = self.env["crm.lead"].read_group(
+            [("id", "in", (a | b | c).ids)], ["prorated_revenue:sum"], []
+        )
+        self.assertEqual(total[0]["prorated_revenue"], 12000)
+
+    def test_fixed_status_cannot_be_deleted(self):
+        with self.assertRaises(UserError):
+            self.stage_won.unlink()
+        with self.assertRaises(UserError):
+            self.stage_lost.unlink()
+        self.stage_new.copy().unlink()  # user statuses can
+
+    def test_fixed_status_meaning_cannot_change(self):
+        with self.assertRaises(UserError):
+            self.stage_won.is_won = False
+        with self.assertRaises(UserError):
+            self.stage_lost.write({"is_lost": False})
+        with self.assertRaises(UserError):
+            self.stage_won.write({"is_fixed": False})
+        with self.assertRaises(ValidationError):
+            self.stage_new.write({"is_lost": True})
+        with self.assertRaises(ValidationError):
+            self.env["crm.stage"].create(
+                {"name": "Tabt 2", "is_lost": True, "is_fixed": True}
+            )
+        # renaming stays possible
+        self.stage_lost.name = "Tabt"
+        self.assertEqual(self.stage_lost.status_kind, "lost")
+
+    def test_archived_won_case_keeps_close_date(self):
+        case = self._create_case()
+        with freeze_time("2026-01-05 08:00:00"):
+            case.stage_id = self.stage_won
+        with freeze_time("2026-02-05 08:00:00"):
+            case.action_archive()
+        self.assertEqual(case.date_closed, datetime(2026, 1, 5, 8, 0))
+        self.assertEqual(case.probability, 100)
+        case.action_unarchive()
+        self.assertEqual(case.stage_id, self.stage_won)
+
+    def test_restored_lost_case_keeps_reason(self):
+        case = self._create_case()
+        case.action_set_lost(lost_reason_id=self.lost_reason.id)
+        case.action_archive()
+        case.action_unarchive()
+        self.assertEqual(case.lost_reason_id, self.lost_reason)
+        self.assertEqual(case.stage_id, self.stage_lost)
