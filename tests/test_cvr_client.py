@@ -1,0 +1,563 @@
+"""Both CVR providers against the local fakes (pytest-httpserver)."""
+
+import logging
+import socket
+import traceback
+from datetime import date, datetime, timedelta, timezone
+from email.utils import format_datetime
+
+import pytest
+import requests
+
+from tracelink_crm.tools.cvr_client import (
+    COMPANY_KEYS,
+    DEFAULT_USER_AGENT,
+    PROVIDERS,
+    CvrApiDkClient,
+    CvrProvider,
+    VirkDistributionClient,
+    make_provider,
+)
+from tracelink_crm.tools.exceptions import (
+    AuthenticationFailed,
+    Banned,
+    InvalidCvr,
+    InvalidRequest,
+    MalformedResponse,
+    NotFound,
+    QuotaExceeded,
+    ServiceError,
+    ServiceTimeout,
+    ServiceUnavailable,
+)
+from tracelink_crm.tools.fake_cvr import (
+    CVRAPI_COMPANIES,
+    FakeCvrApi,
+    FakeVirk,
+    start_fake_server,
+)
+
+TOKEN = "tok-SECRET-4711"
+USER_AGENT = "tracelink_crm test - CVR lookup - test@example.com"
+USERNAME = "user-SECRET-42"
+PASSWORD = "pw-SECRET-0815"
+
+
+@pytest.fixture(autouse=True)
+def _no_handler_errors(httpserver):
+    yield
+    httpserver.check_handler_errors()
+
+
+@pytest.fixture
+def sleeps():
+    return []
+
+
+@pytest.fixture
+def fake_api(httpserver):
+    return FakeCvrApi().install(httpserver)
+
+
+@pytest.fixture
+def fake_virk(httpserver):
+    return FakeVirk(username=USERNAME, password=PASSWORD).install(httpserver)
+
+
+@pytest.fixture
+def cvrapi(httpserver, sleeps):
+    client = CvrApiDkClient(
+        base_url=httpserver.url_for("/"),
+        timeout=5,
+        user_agent=USER_AGENT,
+        token=TOKEN,
+        sleep=sleeps.append,
+    )
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def virk(httpserver, sleeps):
+    client = VirkDistributionClient(
+        base_url=httpserver.url_for("/"),
+        timeout=5,
+        username=USERNAME,
+        password=PASSWORD,
+        sleep=sleeps.append,
+    )
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def closed_port_url():
+    """A local URL where nothing listens (connection refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def _assert_no_secret(exc, *secrets):
+    rendered = "".join(traceback.format_exception(exc)) + str(exc) + repr(exc)
+    for secret in secrets:
+        assert secret not in rendered
+
+
+# ---------------------------------------------------------------------------
+# cvrapi.dk
+# ---------------------------------------------------------------------------
+
+
+def test_cvrapi_get_by_number(cvrapi, fake_api):
+    company = cvrapi.get("DK 1358 5628")
+    assert tuple(company) == COMPANY_KEYS
+    assert company["cvr"] == "13585628"
+    assert company["name"] == "Eksempel Maskinfabrik ApS"
+    assert company["provider"] == "cvrapi"
+    assert company["start_date"] == date(2010, 2, 1)
+    [call] = fake_api.calls
+    assert call["method"] == "GET"
+    assert call["path"] == "/api"
+    assert call["args"] == {
+        "country": "dk",
+        "format": "json",
+        "version": "6",
+        "vat": "13585628",
+        "token": TOKEN,
+    }
+    assert call["headers"]["User-Agent"] == USER_AGENT
+
+
+def test_cvrapi_search_by_name_returns_one_candidate(cvrapi, fake_api):
+    companies = cvrapi.search("fjordlys")
+    assert [c["cvr"] for c in companies] == ["22756214"]
+    assert companies[0]["protected"] is True
+    assert fake_api.calls[0]["args"]["search"] == "fjordlys"
+    assert "vat" not in fake_api.calls[0]["args"]
+
+
+def test_cvrapi_search_by_number_asks_for_vat(cvrapi, fake_api):
+    companies = cvrapi.search(" dk10150817 ")
+    assert len(companies) == 1
+    assert companies[0]["ceased"] is True
+    assert companies[0]["end_date"] == date(2021, 6, 30)
+    assert fake_api.calls[0]["args"]["vat"] == "10150817"
+    assert "search" not in fake_api.calls[0]["args"]
+
+
+def test_cvrapi_invalid_number_makes_no_call(cvrapi, fake_api):
+    with pytest.raises(InvalidCvr):
+        cvrapi.search("13585627")
+    with pytest.raises(InvalidCvr):
+        cvrapi.get("1234567")
+    assert fake_api.calls == []
+
+
+def test_cvrapi_without_token_or_user_agent(httpserver, fake_api):
+    client = CvrApiDkClient(base_url=httpserver.url_for("/"))
+    assert client.get("13585628")["cvr"] == "13585628"
+    call = fake_api.calls[0]
+    assert "token" not in call["args"]
+    assert call["headers"]["User-Agent"] == DEFAULT_USER_AGENT
+    assert "tracelink_crm" in DEFAULT_USER_AGENT
+
+
+def test_cvrapi_unknown_company(cvrapi, fake_api):
+    with pytest.raises(NotFound) as info:
+        cvrapi.get("29910251")
+    assert info.value.code == "NOT_FOUND"
+    with pytest.raises(NotFound):
+        cvrapi.search("Findes Ikke ApS")
+
+
+@pytest.mark.parametrize(
+    ("code", "exception_class"),
+    [
+        ("QUOTA_EXCEEDED", QuotaExceeded),
+        ("BANNED", Banned),
+        ("NOT_FOUND", NotFound),
+        ("INVALID_VAT", InvalidRequest),
+        ("INTERNAL_ERROR", ServiceUnavailable),
+        ("BRAND_NEW_ERROR", ServiceError),
+    ],
+)
+@pytest.mark.parametrize("http_status", [200, 404, 429, 500])
+def test_cvrapi_error_bodies(
+    cvrapi, fake_api, sleeps, code, exception_class, http_status
+):
+    fake_api.set_mode(code, error_status=http_status)
+    with pytest.raises(ServiceError) as info:
+        cvrapi.get("13585628")
+    exc = info.value
+    assert type(exc) is exception_class
+    assert exc.code == code
+    assert exc.message == f"{code} (fake)"  # the body's message is kept
+    assert exc.status == (http_status if http_status >= 400 else None)
+    # A body error is a final answer: never retried (retrying burns quota).
+    assert len(fake_api.calls) == 1
+    assert sleeps == []
+    _assert_no_secret(exc, TOKEN)
+
+
+def test_cvrapi_requires_user_agent_in_fake(httpserver, fake_api):
+    # The fake, like the service, punishes anonymous clients; a plain
+    # requests call proves the client's header is what keeps it working.
+    answer = requests.get(httpserver.url_for("/api"), params={"vat": "13585628"})
+    assert answer.json()["error"] == "QUOTA_EXCEEDED"
+
+
+def test_cvrapi_http_500_is_retried_then_unavailable(cvrapi, fake_api, sleeps):
+    fake_api.set_mode("http_500")
+    with pytest.raises(ServiceUnavailable) as info:
+        cvrapi.get("13585628")
+    assert info.value.status == 500
+    assert info.value.code is None
+    assert len(fake_api.calls) == 3  # 1 + max_retries
+    assert sleeps == [0.5, 1.0]  # exponential backoff
+
+
+def test_cvrapi_http_503_once_then_success(cvrapi, fake_api, sleeps):
+    fake_api.set_mode("http_503", times=1)
+    assert cvrapi.get("13585628")["cvr"] == "13585628"
+    assert len(fake_api.calls) == 2
+    assert sleeps == [0.5]
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_cvrapi_http_auth_errors(cvrapi, fake_api, sleeps, status):
+    fake_api.set_mode(f"http_{status}")
+    with pytest.raises(AuthenticationFailed) as info:
+        cvrapi.get("13585628")
+    assert info.value.status == status
+    assert len(fake_api.calls) == 1
+    assert sleeps == []
+    _assert_no_secret(info.value, TOKEN)
+
+
+def test_cvrapi_429_with_retry_after_is_retried_then_succeeds(cvrapi, fake_api, sleeps):
+    fake_api.set_mode("http_429", times=1, retry_after=7)
+    assert cvrapi.search("13585628")[0]["cvr"] == "13585628"
+    assert len(fake_api.calls) == 2
+    assert sleeps == [7.0]
+
+
+def test_cvrapi_429_with_http_date_retry_after(cvrapi, fake_api, sleeps):
+    when = datetime.now(timezone.utc) + timedelta(seconds=5)
+    fake_api.set_mode(
+        "http_429", times=1, retry_after=format_datetime(when, usegmt=True)
+    )
+    assert cvrapi.get("13585628")["cvr"] == "13585628"
+    assert len(sleeps) == 1
+    assert 0 <= sleeps[0] <= 6
+
+
+def test_cvrapi_429_persistent_gives_quota_exceeded(cvrapi, fake_api, sleeps):
+    fake_api.set_mode("http_429")
+    with pytest.raises(QuotaExceeded) as info:
+        cvrapi.get("13585628")
+    assert info.value.status == 429
+    assert info.value.retry_after is None
+    assert len(fake_api.calls) == 3
+    assert sleeps == [0.5, 1.0]
+
+
+def test_cvrapi_429_with_long_retry_after_is_not_waited_for(cvrapi, fake_api, sleeps):
+    fake_api.set_mode("http_429", retry_after=3600)
+    with pytest.raises(QuotaExceeded) as info:
+        cvrapi.get("13585628")
+    assert info.value.retry_after == 3600
+    assert len(fake_api.calls) == 1
+    assert sleeps == []
+
+
+def test_cvrapi_max_retries_zero(httpserver, fake_api, sleeps):
+    client = CvrApiDkClient(
+        base_url=httpserver.url_for("/"), max_retries=0, sleep=sleeps.append
+    )
+    fake_api.set_mode("http_502")
+    with pytest.raises(ServiceUnavailable):
+        client.get("13585628")
+    assert len(fake_api.calls) == 1
+    assert sleeps == []
+
+
+def test_cvrapi_slow_answer_times_out(httpserver, fake_api, sleeps):
+    client = CvrApiDkClient(
+        base_url=httpserver.url_for("/"), timeout=0.3, sleep=sleeps.append
+    )
+    fake_api.set_mode("slow", delay=1)
+    with pytest.raises(ServiceTimeout) as info:
+        client.get("13585628")
+    assert isinstance(info.value, ServiceUnavailable)
+    # The user already waited: a timeout is not retried.
+    assert len(fake_api.calls) == 1
+    assert sleeps == []
+
+
+@pytest.mark.parametrize("mode", ["invalid_json", "not_object", "missing_fields"])
+def test_cvrapi_malformed_answers(cvrapi, fake_api, sleeps, mode):
+    fake_api.set_mode(mode)
+    with pytest.raises(MalformedResponse):
+        cvrapi.get("13585628")
+    assert sleeps == []
+
+
+def test_cvrapi_answer_for_another_company_is_malformed(httpserver, cvrapi):
+    FakeCvrApi({"13585628": CVRAPI_COMPANIES["22756214"]}).install(httpserver)
+    with pytest.raises(MalformedResponse):
+        cvrapi.get("13585628")
+
+
+def test_cvrapi_connection_refused(closed_port_url, sleeps):
+    client = CvrApiDkClient(
+        base_url=closed_port_url, timeout=2, token=TOKEN, sleep=sleeps.append
+    )
+    with pytest.raises(ServiceUnavailable) as info:
+        client.get("13585628")
+    assert type(info.value) is ServiceUnavailable
+    assert sleeps == [0.5, 1.0]
+    _assert_no_secret(info.value, TOKEN)
+
+
+def test_cvrapi_logs_path_without_token(cvrapi, fake_api, caplog):
+    caplog.set_level(logging.DEBUG, logger="tracelink_crm.tools.cvr_client")
+    fake_api.set_mode("http_500", times=1)
+    cvrapi.get("13585628")
+    ours = [r for r in caplog.records if r.name == "tracelink_crm.tools.cvr_client"]
+    assert any("/api" in r.getMessage() for r in ours)
+    assert any("retry 1/2" in r.getMessage() for r in ours)
+    assert not any(TOKEN in r.getMessage() for r in ours)
+
+
+# ---------------------------------------------------------------------------
+# CVR distribution (virk)
+# ---------------------------------------------------------------------------
+
+
+def test_virk_get_by_number(virk, fake_virk):
+    company = virk.get("DK22756214")
+    assert tuple(company) == COMPANY_KEYS
+    assert company["provider"] == "virk"
+    assert company["name"] == "Fjordlys Rådgivning A/S"
+    assert company["street"] == "Havnegade 12, 2. tv"
+    assert company["protected"] is True
+    [call] = fake_virk.calls
+    assert call["method"] == "POST"
+    assert call["path"] == "/cvr-permanent/virksomhed/_search"
+    assert call["headers"]["Authorization"].startswith("Basic ")
+    assert call["json"]["query"] == {"term": {"Vrvirksomhed.cvrNummer": 22756214}}
+    assert call["json"]["_source"] == ["Vrvirksomhed"]
+
+
+def test_virk_search_by_name_returns_several_hits(virk, fake_virk):
+    companies = virk.search("eksempel", limit=5)
+    assert [c["cvr"] for c in companies] == ["13585628", "28271026"]
+    body = fake_virk.calls[0]["json"]
+    assert body["size"] == 5
+    match = body["query"]["match"]["Vrvirksomhed.virksomhedMetadata.nyesteNavn.navn"]
+    assert match["query"] == "eksempel"
+
+
+def test_virk_search_respects_limit(virk, fake_virk):
+    assert len(virk.search("Eksempel", limit=1)) == 1
+    assert fake_virk.calls[0]["json"]["size"] == 1
+
+
+def test_virk_search_is_case_insensitive(virk, fake_virk):
+    [company] = virk.search("EKSEMPEL transport")
+    assert company["cvr"] == "28271026"
+    assert company["street2"] == "c/o Eksempel Holding ApS"
+
+
+def test_virk_search_by_number_uses_term_query(virk, fake_virk):
+    [company] = virk.search("10150817")
+    assert company["ceased"] is True
+    assert "term" in fake_virk.calls[0]["json"]["query"]
+
+
+def test_virk_zero_hits_is_not_found(virk, fake_virk):
+    with pytest.raises(NotFound):
+        virk.search("Findes Ikke")
+    with pytest.raises(NotFound):
+        virk.get("39090325")
+
+
+def test_virk_wrong_password(httpserver, fake_virk, sleeps):
+    client = VirkDistributionClient(
+        base_url=httpserver.url_for("/"),
+        username=USERNAME,
+        password="pw-WRONG-SECRET",
+        sleep=sleeps.append,
+    )
+    with pytest.raises(AuthenticationFailed) as info:
+        client.get("13585628")
+    assert info.value.status == 401
+    assert len(fake_virk.calls) == 1
+    assert sleeps == []
+    _assert_no_secret(info.value, "pw-WRONG-SECRET", USERNAME)
+
+
+def test_virk_missing_credentials_make_no_call(httpserver, fake_virk):
+    client = VirkDistributionClient(base_url=httpserver.url_for("/"))
+    with pytest.raises(AuthenticationFailed):
+        client.search("Eksempel")
+    assert fake_virk.calls == []
+
+
+def test_virk_http_403(virk, fake_virk):
+    fake_virk.set_mode("http_403")
+    with pytest.raises(AuthenticationFailed) as info:
+        virk.get("13585628")
+    assert info.value.status == 403
+    _assert_no_secret(info.value, PASSWORD)
+
+
+def test_virk_http_500_is_retried_then_unavailable(virk, fake_virk, sleeps):
+    fake_virk.set_mode("http_500")
+    with pytest.raises(ServiceUnavailable) as info:
+        virk.get("13585628")
+    assert info.value.status == 500
+    assert len(fake_virk.calls) == 3
+    assert sleeps == [0.5, 1.0]
+
+
+def test_virk_search_post_is_retried_after_502(virk, fake_virk, sleeps):
+    fake_virk.set_mode("http_502", times=2)
+    assert len(virk.search("eksempel")) == 2
+    assert len(fake_virk.calls) == 3
+    assert sleeps == [0.5, 1.0]
+
+
+def test_virk_429_with_retry_after_is_retried_then_succeeds(virk, fake_virk, sleeps):
+    fake_virk.set_mode("http_429", times=1, retry_after=2)
+    assert virk.get("13585628")["cvr"] == "13585628"
+    assert sleeps == [2.0]
+
+
+@pytest.mark.parametrize("mode", ["missing_hits", "invalid_json", "not_object"])
+def test_virk_malformed_answers(virk, fake_virk, mode):
+    fake_virk.set_mode(mode)
+    with pytest.raises(MalformedResponse):
+        virk.get("13585628")
+
+
+def test_virk_rejected_query_keeps_elasticsearch_reason(virk, fake_virk):
+    virk.name_field = "Vrvirksomhed.unknown"
+    with pytest.raises(InvalidRequest) as info:
+        virk.search("Eksempel")
+    assert info.value.status == 400
+    assert "unsupported query" in info.value.message
+
+
+def test_virk_slow_answer_times_out(httpserver, fake_virk, sleeps):
+    client = VirkDistributionClient(
+        base_url=httpserver.url_for("/"),
+        timeout=0.3,
+        username=USERNAME,
+        password=PASSWORD,
+        sleep=sleeps.append,
+    )
+    fake_virk.set_mode("slow", delay=1)
+    with pytest.raises(ServiceTimeout):
+        client.search("eksempel")
+    assert len(fake_virk.calls) == 1
+
+
+def test_virk_connection_refused(closed_port_url, sleeps):
+    client = VirkDistributionClient(
+        base_url=closed_port_url,
+        username=USERNAME,
+        password=PASSWORD,
+        sleep=sleeps.append,
+    )
+    with pytest.raises(ServiceUnavailable) as info:
+        client.get("13585628")
+    assert len(sleeps) == 2
+    _assert_no_secret(info.value, PASSWORD)
+
+
+# ---------------------------------------------------------------------------
+# The provider layer
+# ---------------------------------------------------------------------------
+
+
+class RecordingSession:
+    """Stands in for requests.Session: records the keyword arguments."""
+
+    def __init__(self):
+        self.requests = []
+
+    def request(self, method, url, **kwargs):
+        self.requests.append((method, url, kwargs))
+        raise requests.ConnectionError(f"refused: {url}")
+
+    def close(self):
+        pass
+
+
+@pytest.mark.parametrize("code", ["cvrapi", "virk"])
+def test_every_call_has_the_explicit_timeout(code, sleeps):
+    session = RecordingSession()
+    client = make_provider(
+        code,
+        base_url="http://cvr.invalid",
+        timeout=4.5,
+        session=session,
+        sleep=sleeps.append,
+        **({"username": "u", "password": "p"} if code == "virk" else {}),
+    )
+    with pytest.raises(ServiceUnavailable):
+        client.get("13585628")
+    assert len(session.requests) == 3
+    assert all(kwargs["timeout"] == 4.5 for _m, _u, kwargs in session.requests)
+
+
+def test_make_provider_and_registry():
+    assert set(PROVIDERS) == {"cvrapi", "virk"}
+    for code, provider_class in PROVIDERS.items():
+        assert provider_class.code == code
+        assert issubclass(provider_class, CvrProvider)
+    client = make_provider("cvrapi", token="t")
+    assert isinstance(client, CvrApiDkClient)
+    assert client.base_url == "https://cvrapi.dk"
+    assert make_provider("virk").base_url == "http://distribution.virk.dk"
+    assert isinstance(client.session, requests.Session)
+    assert client.session is not make_provider("cvrapi").session
+
+
+def test_make_provider_unknown_code():
+    with pytest.raises(ValueError, match="cvr.dev"):
+        make_provider("cvr.dev")
+
+
+def test_unknown_option_is_rejected():
+    with pytest.raises(TypeError, match="pasword"):
+        make_provider("virk", username="u", pasword="p")
+    with pytest.raises(TypeError, match="username"):
+        make_provider("cvrapi", username="u")
+
+
+def test_search_arguments_are_checked(cvrapi, fake_api):
+    with pytest.raises(InvalidRequest):
+        cvrapi.search("   ")
+    with pytest.raises(ValueError):
+        cvrapi.search("Eksempel", limit=0)
+    assert fake_api.calls == []
+
+
+def test_fakes_work_without_the_fixture():
+    fake_api, fake_virk = FakeCvrApi(), FakeVirk()
+    server = start_fake_server(fake_api, fake_virk)
+    try:
+        base_url = server.url_for("/")
+        assert CvrApiDkClient(base_url=base_url).get("13585628")["cvr"] == "13585628"
+        virk_client = VirkDistributionClient(
+            base_url=base_url, username=fake_virk.username, password=fake_virk.password
+        )
+        assert len(virk_client.search("eksempel")) == 2
+        assert len(fake_api.calls) == len(fake_virk.calls) == 1
+    finally:
+        server.stop()
+    assert not server.is_running()

@@ -1,0 +1,629 @@
+"""Local stand-ins for the CVR services, for tests and demos.
+
+:class:`FakeCvrApi` answers like cvrapi.dk (``GET /api``) and
+:class:`FakeVirk` like the CVR distribution of Erhvervsstyrelsen
+(``POST /cvr-permanent/virksomhed/_search``). Both are werkzeug request
+handlers registered on a ``pytest_httpserver.HTTPServer``::
+
+    server = start_fake_server(fake_api := FakeCvrApi(), fake_virk := FakeVirk())
+    base_url = server.url_for("/")      # give it to the client / the settings
+    fake_api.mode = "QUOTA_EXCEEDED"    # the next answers are that error
+    ...
+    server.stop()
+
+or with the ``httpserver`` fixture of pytest-httpserver:
+``FakeCvrApi().install(httpserver)``.
+
+Each fake records the requests it received in ``calls`` (method, path, query
+arguments, headers, JSON body), so a test can assert that a cached answer made
+no call. ``mode`` makes it answer an error instead of the data (``mode_times``
+limits that to the next N calls):
+
+* ``"slow"``: wait ``delay`` seconds, then answer normally;
+* ``"invalid_json"``: HTTP 200 with a body that is not JSON;
+* ``"not_object"``: HTTP 200 with a JSON list;
+* ``"http_<status>"`` (e.g. ``"http_500"``, ``"http_429"``): that status with
+  an HTML body, and a Retry-After header when ``retry_after`` is set;
+* FakeCvrApi: ``"missing_fields"`` (a JSON object without ``vat``/``name``)
+  and any other upper-case word, e.g. ``"QUOTA_EXCEEDED"``, ``"BANNED"``,
+  ``"INTERNAL_ERROR"``, ``"NOT_FOUND"``, ``"INVALID_VAT"``: the JSON error body
+  ``{"error": ..., "message": ...}`` with HTTP ``error_status`` (200 unless
+  set: the service's statuses for its errors are not documented);
+* FakeVirk: ``"missing_hits"`` (a JSON object without ``hits``).
+
+The sample companies are invented; their CVR numbers have a valid check digit.
+Only ``start_fake_server`` and running this file need pytest-httpserver.
+"""
+
+import copy
+import json
+import time
+
+from werkzeug.wrappers import Response
+
+# ---------------------------------------------------------------------------
+# Sample companies, in the format of each service
+# ---------------------------------------------------------------------------
+
+CVRAPI_COMPANIES = {
+    "13585628": {
+        "vat": 13585628,
+        "name": "Eksempel Maskinfabrik ApS",
+        "address": "Industrivej 4",
+        "zipcode": "7100",
+        "city": "Vejle",
+        "cityname": None,
+        "protected": False,
+        "phone": "75000000",
+        "email": "info@maskinfabrik.example.dk",
+        "fax": None,
+        "startdate": "01/02 - 2010",
+        "enddate": None,
+        "employees": "10-19",
+        "addressco": None,
+        "industrycode": 282900,
+        "industrydesc": "Fremstilling af andre maskiner til generelle formål",
+        "companycode": 80,
+        "companydesc": "Anpartsselskab",
+        "creditstartdate": None,
+        "creditbankrupt": False,
+        "creditstatus": None,
+        "owners": None,
+        "productionunits": [
+            {
+                "pno": 1012345678,
+                "main": True,
+                "name": "Eksempel Maskinfabrik ApS",
+                "address": "Industrivej 4",
+                "zipcode": "7100",
+                "city": "Vejle",
+                "protected": False,
+                "phone": "75000000",
+                "email": "info@maskinfabrik.example.dk",
+                "startdate": "01/02 - 2010",
+                "enddate": None,
+                "industrycode": 282900,
+                "industrydesc": "Fremstilling af andre maskiner til generelle formål",
+            }
+        ],
+        "t": 100,
+        "version": 6,
+    },
+    "22756214": {
+        "vat": 22756214,
+        "name": "Fjordlys Rådgivning A/S",
+        "address": "Havnegade 12, 2. tv",
+        "zipcode": "5000",
+        "city": "Odense C",
+        "cityname": None,
+        "protected": True,
+        "phone": "66000000",
+        "email": "kontakt@fjordlys.example.dk",
+        "fax": None,
+        "startdate": "17/05 - 1999",
+        "enddate": None,
+        "employees": "5-9",
+        "addressco": None,
+        "industrycode": 702200,
+        "industrydesc": "Virksomhedsrådgivning og anden rådgivning om driftsledelse",
+        "companycode": 60,
+        "companydesc": "Aktieselskab",
+        "creditstartdate": None,
+        "creditbankrupt": False,
+        "creditstatus": None,
+        "owners": None,
+        "productionunits": [],
+        "t": 100,
+        "version": 6,
+    },
+    "10150817": {
+        "vat": 10150817,
+        "name": "Nordvind Bageri I/S",
+        "address": "Bygaden 7B",
+        "zipcode": "8830",
+        "city": "Tjele",
+        "cityname": None,
+        "protected": False,
+        "phone": None,
+        "email": None,
+        "fax": None,
+        "startdate": "01/03 - 1985",
+        "enddate": "30/06 - 2021",
+        "employees": None,
+        "addressco": None,
+        "industrycode": 107120,
+        "industrydesc": "Bagerier, brødfabrikker og konditorier",
+        "companycode": 30,
+        "companydesc": "Interessentskab",
+        "creditstartdate": None,
+        "creditbankrupt": False,
+        "creditstatus": None,
+        "owners": None,
+        "productionunits": [],
+        "t": 100,
+        "version": 6,
+    },
+    "28271026": {
+        "vat": 28271026,
+        "name": "Eksempel Transport A/S",
+        "address": "Transportvej 18-20",
+        "zipcode": "6000",
+        "city": "Kolding",
+        "cityname": None,
+        "protected": False,
+        "phone": "+45 76 00 00 00",
+        "email": "ordre@transport.example.dk",
+        "fax": None,
+        "startdate": "2004-11-01",
+        "enddate": None,
+        "employees": "50-99",
+        "addressco": "Eksempel Holding ApS",
+        "industrycode": 494100,
+        "industrydesc": "Vejgodstransport",
+        "companycode": 60,
+        "companydesc": "Aktieselskab",
+        "creditstartdate": None,
+        "creditbankrupt": False,
+        "creditstatus": None,
+        "owners": None,
+        "productionunits": [],
+        "t": 100,
+        "version": 6,
+    },
+}
+
+
+def _period(start, end=None):
+    return {"gyldigFra": start, "gyldigTil": end}
+
+
+def _vrvirksomhed(
+    cvr,
+    name,
+    address,
+    *,
+    contacts,
+    industry,
+    legal_form,
+    status,
+    start,
+    end=None,
+    protected=False,
+):
+    """A ``Vrvirksomhed`` document as the CVR distribution holds it."""
+    address = {
+        "landekode": "DK",
+        "husnummerTil": None,
+        "bogstavTil": None,
+        "etage": None,
+        "sidedoer": None,
+        "bogstavFra": None,
+        "conavn": None,
+        **address,
+        "periode": _period(start),
+    }
+    branche = {"branchekode": industry[0], "branchetekst": industry[1]}
+    form = {
+        "virksomhedsformkode": legal_form[0],
+        "kortBeskrivelse": legal_form[1],
+        "langBeskrivelse": legal_form[2],
+    }
+    phones = [c for c in contacts if "@" not in c]
+    emails = [c for c in contacts if "@" in c]
+    return {
+        "cvrNummer": cvr,
+        "reklamebeskyttet": protected,
+        "navne": [{"navn": name, "periode": _period(start, end)}],
+        "beliggenhedsadresse": [address],
+        "telefonNummer": [
+            {"kontaktoplysning": p, "hemmelig": False, "periode": _period(start)}
+            for p in phones
+        ],
+        "elektroniskPost": [
+            {"kontaktoplysning": e, "hemmelig": False, "periode": _period(start)}
+            for e in emails
+        ],
+        "hovedbranche": [{**branche, "periode": _period(start, end)}],
+        "virksomhedsform": [{**form, "periode": _period(start, end)}],
+        "livsforloeb": [{"periode": _period(start, end)}],
+        "virksomhedMetadata": {
+            "nyesteNavn": {"navn": name, "periode": _period(start, end)},
+            "nyesteBeliggenhedsadresse": address,
+            "nyesteHovedbranche": branche,
+            "nyesteVirksomhedsform": form,
+            "nyesteKontaktoplysninger": list(contacts),
+            "sammensatStatus": status,
+            "stiftelsesDato": start,
+        },
+    }
+
+
+VIRK_COMPANIES = {
+    "13585628": _vrvirksomhed(
+        13585628,
+        "Eksempel Maskinfabrik ApS",
+        {
+            "vejnavn": "Industrivej",
+            "husnummerFra": 4,
+            "postnummer": 7100,
+            "postdistrikt": "Vejle",
+            "kommune": {"kommuneKode": 630, "kommuneNavn": "VEJLE"},
+        },
+        contacts=["75000000", "info@maskinfabrik.example.dk"],
+        industry=("282900", "Fremstilling af andre maskiner til generelle formål"),
+        legal_form=(80, "APS", "Anpartsselskab"),
+        status="NORMAL",
+        start="2010-02-01",
+    ),
+    "22756214": _vrvirksomhed(
+        22756214,
+        "Fjordlys Rådgivning A/S",
+        {
+            "vejnavn": "Havnegade",
+            "husnummerFra": 12,
+            "etage": "2",
+            "sidedoer": "tv",
+            "postnummer": 5000,
+            "postdistrikt": "Odense C",
+            "kommune": {"kommuneKode": 461, "kommuneNavn": "ODENSE"},
+        },
+        contacts=["kontakt@fjordlys.example.dk", "66 00 00 00"],
+        industry=(
+            "702200",
+            "Virksomhedsrådgivning og anden rådgivning om driftsledelse",
+        ),
+        legal_form=(60, "A/S", "Aktieselskab"),
+        status="Aktiv",
+        start="1999-05-17",
+        protected=True,
+    ),
+    "10150817": _vrvirksomhed(
+        10150817,
+        "Nordvind Bageri I/S",
+        {
+            "vejnavn": "Bygaden",
+            "husnummerFra": 7,
+            "bogstavFra": "B",
+            "postnummer": 8830,
+            "postdistrikt": "Tjele",
+            "kommune": {"kommuneKode": 791, "kommuneNavn": "VIBORG"},
+        },
+        contacts=[],
+        industry=("107120", "Bagerier, brødfabrikker og konditorier"),
+        legal_form=(30, "I/S", "Interessentskab"),
+        status="Ophørt",
+        start="1985-03-01",
+        end="2021-06-30",
+    ),
+    "28271026": _vrvirksomhed(
+        28271026,
+        "Eksempel Transport A/S",
+        {
+            "vejnavn": "Transportvej",
+            "husnummerFra": 18,
+            "husnummerTil": 20,
+            "conavn": "Eksempel Holding ApS",
+            "postnummer": 6000,
+            "postdistrikt": "Kolding",
+            "kommune": {"kommuneKode": 621, "kommuneNavn": "KOLDING"},
+        },
+        contacts=["+45 76 00 00 00", "ordre@transport.example.dk"],
+        industry=("494100", "Vejgodstransport"),
+        legal_form=(60, "A/S", "Aktieselskab"),
+        status="NORMAL",
+        start="2004-11-01",
+    ),
+}
+
+
+def _name_matches(name, term):
+    """Case-insensitive: every word of the term is part of the name."""
+    name = (name or "").lower()
+    words = term.lower().split()
+    return bool(words) and all(word in name for word in words)
+
+
+def _name_rank(name, term):
+    """Sort key putting names that start with the term first."""
+    return (not name.lower().startswith(term.lower()), name.lower())
+
+
+def _json_response(data, status=200, headers=None):
+    return Response(
+        json.dumps(data, ensure_ascii=False),
+        status=status,
+        headers=headers,
+        content_type="application/json; charset=utf-8",
+    )
+
+
+# ---------------------------------------------------------------------------
+# The fakes
+# ---------------------------------------------------------------------------
+
+
+class _FakeService:
+    """What both fakes share: registration, call log and error modes."""
+
+    path = None
+    method = None
+
+    def __init__(self, companies, *, mode=None, mode_times=None, delay=1.0):
+        self.companies = copy.deepcopy(companies)
+        self.mode = mode
+        self.mode_times = mode_times  # None: the mode stays until changed
+        self.delay = delay  # seconds waited in "slow" mode
+        self.retry_after = None  # Retry-After header of "http_<status>" modes
+        self.calls = []
+
+    def install(self, httpserver):
+        """Register the handler on a pytest_httpserver.HTTPServer."""
+        httpserver.expect_request(self.path, method=self.method).respond_with_handler(
+            self.handle
+        )
+        return self
+
+    def set_mode(self, mode, times=None, **attributes):
+        """Set the error mode, for the next ``times`` calls (all when None)."""
+        self.mode = mode
+        self.mode_times = times
+        for name, value in attributes.items():
+            setattr(self, name, value)
+        return self
+
+    def reset(self):
+        self.mode = None
+        self.mode_times = None
+        self.calls.clear()
+
+    def handle(self, request):
+        self.calls.append(
+            {
+                "method": request.method,
+                "path": request.path,
+                "args": request.args.to_dict(),
+                "headers": dict(request.headers),
+                "json": request.get_json(silent=True),
+            }
+        )
+        mode = self._take_mode()
+        if mode == "slow":
+            time.sleep(self.delay)
+        elif mode:
+            response = self.error_response(mode)
+            if response is not None:
+                return response
+        return self.answer(request)
+
+    def _take_mode(self):
+        mode = self.mode
+        if mode and self.mode_times is not None:
+            self.mode_times -= 1
+            if self.mode_times <= 0:
+                self.mode = None
+                self.mode_times = None
+        return mode
+
+    def error_response(self, mode):
+        """The answer for an error mode, or None to answer normally."""
+        if mode == "invalid_json":
+            return Response(
+                '{"vat": 13585628, "name": ', content_type="application/json"
+            )
+        if mode == "not_object":
+            return _json_response([{"vat": 13585628}])
+        if mode.startswith("http_"):
+            status = int(mode[len("http_") :])
+            headers = {}
+            if self.retry_after is not None:
+                headers["Retry-After"] = str(self.retry_after)
+            return Response(
+                f"<html><body><h1>Error {status}</h1></body></html>",
+                status=status,
+                headers=headers,
+                content_type="text/html",
+            )
+        raise ValueError(f"{type(self).__name__}: unknown mode {mode!r}")
+
+    def answer(self, request):
+        raise NotImplementedError
+
+
+class FakeCvrApi(_FakeService):
+    """cvrapi.dk: ``GET /api?country=dk&vat=...|search=...``, one company.
+
+    ``companies`` maps CVR numbers (str) to raw cvrapi answers. Like the real
+    service, a request without a descriptive User-Agent (empty, or the
+    default of python-requests) gets QUOTA_EXCEEDED while
+    ``strict_user_agent`` is True.
+    """
+
+    path = "/api"
+    method = "GET"
+
+    def __init__(self, companies=None, **kwargs):
+        super().__init__(CVRAPI_COMPANIES if companies is None else companies, **kwargs)
+        self.error_status = 200  # HTTP status of the JSON error answers
+        self.strict_user_agent = True
+
+    def error_body(self, code, message=None):
+        return _json_response(
+            {"error": code, "message": message or f"{code} (fake)", "version": 6},
+            status=self.error_status,
+        )
+
+    def error_response(self, mode):
+        if mode == "missing_fields":
+            return _json_response({"version": 6, "t": 100})
+        if mode.isupper():
+            return self.error_body(mode)
+        return super().error_response(mode)
+
+    def answer(self, request):
+        user_agent = request.headers.get("User-Agent", "")
+        if self.strict_user_agent and (
+            not user_agent or user_agent.startswith("python-requests")
+        ):
+            return self.error_body(
+                "QUOTA_EXCEEDED", "Describe yourself in the User-Agent header."
+            )
+        args = request.args
+        if args.get("country", "dk").lower() != "dk":
+            return self.error_body("INVALID_COUNTRY")
+        vat = args.get("vat")
+        if vat is not None:
+            if not (len(vat) == 8 and vat.isdigit()):
+                return self.error_body("INVALID_VAT", "Invalid VAT number")
+            company = self.companies.get(vat)
+        else:
+            term = (args.get("search") or args.get("name") or "").strip()
+            if not term:
+                return self.error_body("INVALID_SEARCH", "Missing search")
+            company = self.companies.get(term.replace(" ", ""))
+            if company is None:
+                names = sorted(
+                    (
+                        c
+                        for c in self.companies.values()
+                        if _name_matches(c["name"], term)
+                    ),
+                    key=lambda c: _name_rank(c["name"], term),
+                )
+                company = names[0] if names else None
+        if company is None:
+            return self.error_body("NOT_FOUND", "Not found")
+        return _json_response(company)
+
+
+class FakeVirk(_FakeService):
+    """The CVR distribution's ElasticSearch endpoint, behind HTTP Basic auth.
+
+    Understands the queries the client sends: ``term`` on
+    ``Vrvirksomhed.cvrNummer`` and ``match`` on the latest name (every word,
+    case-insensitive, as part of the name), honouring ``size``.
+    """
+
+    path = "/cvr-permanent/virksomhed/_search"
+    method = "POST"
+    number_field = "Vrvirksomhed.cvrNummer"
+    name_field = "Vrvirksomhed.virksomhedMetadata.nyesteNavn.navn"
+
+    def __init__(
+        self, companies=None, *, username="tracelink", password="s3cret", **kw
+    ):
+        super().__init__(VIRK_COMPANIES if companies is None else companies, **kw)
+        self.username = username
+        self.password = password
+
+    @staticmethod
+    def es_error(status, error_type, reason, headers=None):
+        body = {
+            "error": {
+                "root_cause": [{"type": error_type, "reason": reason}],
+                "type": error_type,
+                "reason": reason,
+            },
+            "status": status,
+        }
+        return _json_response(body, status=status, headers=headers)
+
+    def error_response(self, mode):
+        if mode == "missing_hits":
+            return _json_response({"took": 1, "timed_out": False})
+        return super().error_response(mode)
+
+    def answer(self, request):
+        auth = request.authorization
+        if not (
+            auth
+            and auth.type == "basic"
+            and auth.username == self.username
+            and auth.password == self.password
+        ):
+            return self.es_error(
+                401,
+                "security_exception",
+                "unable to authenticate user for REST request",
+                headers={"WWW-Authenticate": 'Basic realm="security" charset="UTF-8"'},
+            )
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return self.es_error(400, "parse_exception", "request body is required")
+        query = body.get("query") or {}
+        size = body.get("size", 10)
+        if "term" in query and self.number_field in query["term"]:
+            value = query["term"][self.number_field]
+            if isinstance(value, dict):
+                value = value.get("value")
+            documents = [
+                c for c in self.companies.values() if str(c["cvrNummer"]) == str(value)
+            ]
+        elif "match" in query and self.name_field in query["match"]:
+            value = query["match"][self.name_field]
+            term = value.get("query", "") if isinstance(value, dict) else str(value)
+            documents = sorted(
+                (
+                    c
+                    for c in self.companies.values()
+                    if _name_matches(self._name(c), term)
+                ),
+                key=lambda c: _name_rank(self._name(c), term),
+            )
+        else:
+            return self.es_error(400, "parsing_exception", "unsupported query (fake)")
+        hits = [
+            {
+                "_index": "cvr-permanent-prod-20240101",
+                "_type": "_doc",
+                "_id": str(document["cvrNummer"]),
+                "_score": round(10.0 / (rank + 1), 3),
+                "_source": {"Vrvirksomhed": document},
+            }
+            for rank, document in enumerate(documents[:size])
+        ]
+        return _json_response(
+            {
+                "took": 2,
+                "timed_out": False,
+                "hits": {
+                    "total": len(documents),
+                    "max_score": hits[0]["_score"] if hits else None,
+                    "hits": hits,
+                },
+            }
+        )
+
+    @staticmethod
+    def _name(document):
+        return document["virksomhedMetadata"]["nyesteNavn"]["navn"]
+
+
+def start_fake_server(*fakes, host="127.0.0.1", port=0):
+    """Start a pytest_httpserver.HTTPServer with the given fakes installed.
+
+    The caller stops it with ``server.stop()``; ``server.url_for("/")`` is the
+    base URL to configure.
+    """
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer(host=host, port=port)
+    server.start()
+    for fake in fakes:
+        fake.install(server)
+    return server
+
+
+if __name__ == "__main__":
+    # Demo: serve both fakes until interrupted.
+    import sys
+
+    demo_port = int(sys.argv[1]) if len(sys.argv) > 1 else 8099
+    demo_virk = FakeVirk()
+    demo_server = start_fake_server(FakeCvrApi(), demo_virk, port=demo_port)
+    sys.stdout.write(f"Fake CVR services on {demo_server.url_for('/')}\n")
+    sys.stdout.write(f"virk user: {demo_virk.username} / {demo_virk.password}\n")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        demo_server.stop()
