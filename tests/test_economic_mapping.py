@@ -1,0 +1,248 @@
+"""Pure mapping between e-conomic customers and partner values (no Odoo)."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from tracelink_crm.tools.economic_mapping import (
+    customer_body_from_partner,
+    cvr_from_identification,
+    parse_economic_datetime,
+    partner_values_from_customer,
+)
+
+DEFAULTS = {"currency": "DKK", "customer_group": 1, "payment_terms": 2, "vat_zone": 1}
+
+FULL_CUSTOMER = {
+    "customerNumber": 1042,
+    "name": "  Eksempel Maskinfabrik ApS ",
+    "address": "Industrivej 4",
+    "zip": "7100",
+    "city": "Vejle",
+    "country": "Danmark",
+    "email": "info@eksempel-maskinfabrik.dk",
+    "telephoneAndFaxNumber": "75 12 34 56",
+    "mobilePhone": "20 30 40 50",
+    "website": "https://www.eksempel-maskinfabrik.dk",
+    "corporateIdentificationNumber": "13585628",
+    "ean": "5790001234567",
+    "barred": True,
+    "lastUpdated": "2026-11-01T10:20:30Z",
+    "currency": "DKK",
+    "customerGroup": {"customerGroupNumber": 1, "self": "https://x/customer-groups/1"},
+    "balance": 1234.5,
+    "self": "https://restapi.e-conomic.com/customers/1042",
+}
+
+
+def test_full_customer_maps_every_field():
+    values = partner_values_from_customer(FULL_CUSTOMER)
+    assert values == {
+        "economic_number": 1042,
+        "name": "Eksempel Maskinfabrik ApS",
+        "street": "Industrivej 4",
+        "zip": "7100",
+        "city": "Vejle",
+        "country_name": "Danmark",
+        "email": "info@eksempel-maskinfabrik.dk",
+        "phone": "75 12 34 56",
+        "mobile": "20 30 40 50",
+        "website": "https://www.eksempel-maskinfabrik.dk",
+        "cvr": "13585628",
+        "vat": "13585628",
+        "ean": "5790001234567",
+        "last_updated": datetime(2026, 11, 1, 10, 20, 30, tzinfo=timezone.utc),
+        "barred": True,
+    }
+
+
+def test_sparse_customer_gets_empty_values():
+    values = partner_values_from_customer({"customerNumber": 7, "name": "Bo Jensen"})
+    assert values["economic_number"] == 7
+    assert values["name"] == "Bo Jensen"
+    for key in ("street", "zip", "city", "country_name", "email", "phone"):
+        assert values[key] == ""
+    for key in ("mobile", "website", "cvr", "vat", "ean"):
+        assert values[key] == ""
+    assert values["last_updated"] is None
+    # e-conomic leaves false booleans out of its answers
+    assert values["barred"] is False
+
+
+@pytest.mark.parametrize(
+    ("identification", "cvr"),
+    [
+        ("DK 13 58 56 28", "13585628"),
+        ("dk13585628", "13585628"),
+        ("13585627", ""),  # wrong check digit
+        ("SE556677889901", ""),  # a Swedish VAT number
+        ("03585628", ""),  # a CVR never starts with 0
+        ("1358562", ""),
+        ("", ""),
+    ],
+)
+def test_cvr_only_for_valid_danish_numbers(identification, cvr):
+    customer = {
+        "customerNumber": 1,
+        "name": "X",
+        "corporateIdentificationNumber": identification,
+    }
+    values = partner_values_from_customer(customer)
+    assert values["cvr"] == cvr
+    assert values["vat"] == identification.strip()
+
+
+def test_cvr_from_identification_rejects_non_text():
+    assert cvr_from_identification(13585628) == "13585628"
+    assert cvr_from_identification(True) == ""
+    assert cvr_from_identification(["13585628"]) == ""
+
+
+def test_numbers_given_as_numbers_become_text():
+    customer = {"customerNumber": 3, "name": "Y", "zip": 7100, "ean": 5790001234567}
+    values = partner_values_from_customer(customer)
+    assert values["zip"] == "7100"
+    assert values["ean"] == "5790001234567"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2026-11-01T10:20:30Z",
+            datetime(2026, 11, 1, 10, 20, 30, tzinfo=timezone.utc),
+        ),
+        (
+            "2026-11-01T10:20:30.123Z",
+            datetime(2026, 11, 1, 10, 20, 30, 123000, tzinfo=timezone.utc),
+        ),
+        (
+            "2026-11-01T10:20:30.1234567Z",
+            datetime(2026, 11, 1, 10, 20, 30, 123456, tzinfo=timezone.utc),
+        ),
+        (
+            "2026-11-01T11:20:30+01:00",
+            datetime(2026, 11, 1, 10, 20, 30, tzinfo=timezone.utc),
+        ),
+        ("2026-11-01T10:20:30", datetime(2026, 11, 1, 10, 20, 30, tzinfo=timezone.utc)),
+        ("2026-11-01T10:20Z", datetime(2026, 11, 1, 10, 20, tzinfo=timezone.utc)),
+        ("2026-13-01T10:20:30Z", None),
+        ("yesterday", None),
+        ("", None),
+        (None, None),
+        (1730456430, None),
+    ],
+)
+def test_parse_economic_datetime(text, expected):
+    parsed = parse_economic_datetime(text)
+    assert parsed == expected
+    if parsed is not None:
+        assert parsed.utcoffset() == timedelta(0)
+
+
+def test_bad_timestamp_does_not_reject_the_customer():
+    customer = {"customerNumber": 5, "name": "Z", "lastUpdated": "not a date"}
+    assert partner_values_from_customer(customer)["last_updated"] is None
+
+
+@pytest.mark.parametrize(
+    ("customer", "fragment"),
+    [
+        ({"name": "No number"}, "without customerNumber"),
+        ({"customerNumber": "12", "name": "Text number"}, "invalid customerNumber"),
+        ({"customerNumber": True, "name": "Bool number"}, "invalid customerNumber"),
+        ({"customerNumber": 0, "name": "Zero"}, "invalid customerNumber"),
+        ({"customerNumber": 12}, "has no name"),
+        ({"customerNumber": 12, "name": "   "}, "empty name"),
+        ({"customerNumber": 12, "name": 42}, "name should be text"),
+        ({"customerNumber": 12, "name": "A", "address": {"x": 1}}, "address"),
+        ({"customerNumber": 12, "name": "A", "email": ["a@b.dk"]}, "email"),
+        ({"customerNumber": 12, "name": "A", "barred": "yes"}, "barred"),
+        (["not", "a", "dict"], "should be an object"),
+        (None, "should be an object"),
+    ],
+)
+def test_malformed_customer_raises_value_error(customer, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        partner_values_from_customer(customer)
+
+
+def test_body_from_full_partner():
+    values = {
+        "name": "Eksempel Maskinfabrik ApS",
+        "street": "Industrivej 4",
+        "zip": "7100",
+        "city": "Vejle",
+        "country_name": "Danmark",
+        "email": "info@eksempel.dk",
+        "phone": "75123456",
+        "website": "https://eksempel.dk",
+        "cvr": "13585628",
+    }
+    assert customer_body_from_partner(values, DEFAULTS) == {
+        "name": "Eksempel Maskinfabrik ApS",
+        "address": "Industrivej 4",
+        "zip": "7100",
+        "city": "Vejle",
+        "country": "Danmark",
+        "email": "info@eksempel.dk",
+        "telephoneAndFaxNumber": "75123456",
+        "website": "https://eksempel.dk",
+        "corporateIdentificationNumber": "13585628",
+        "currency": "DKK",
+        "customerGroup": {"customerGroupNumber": 1},
+        "paymentTerms": {"paymentTermsNumber": 2},
+        "vatZone": {"vatZoneNumber": 1},
+    }
+
+
+def test_body_leaves_out_empty_values():
+    values = {
+        "name": " Bo Jensen ",
+        "street": "",
+        "zip": None,
+        "city": False,  # Odoo's empty char field
+        "country_name": "   ",
+        "email": "bo@example.dk",
+        "phone": False,
+        "website": None,
+        "cvr": "",
+    }
+    body = customer_body_from_partner(values, {**DEFAULTS, "customer_group": "2"})
+    assert body == {
+        "name": "Bo Jensen",
+        "email": "bo@example.dk",
+        "currency": "DKK",
+        "customerGroup": {"customerGroupNumber": 2},
+        "paymentTerms": {"paymentTermsNumber": 2},
+        "vatZone": {"vatZoneNumber": 1},
+    }
+
+
+def test_body_needs_a_name():
+    with pytest.raises(ValueError, match="needs a name"):
+        customer_body_from_partner({"name": "  ", "city": "Vejle"}, DEFAULTS)
+
+
+def test_body_needs_every_default():
+    with pytest.raises(ValueError, match="currency, payment_terms") as info:
+        customer_body_from_partner(
+            {"name": "A"}, {"customer_group": 1, "payment_terms": False, "vat_zone": 1}
+        )
+    assert "customer_group" not in str(info.value)
+    assert "vat_zone" not in str(info.value)
+
+
+def test_body_rejects_a_non_numeric_default():
+    with pytest.raises(ValueError, match="vat_zone should be a number"):
+        customer_body_from_partner({"name": "A"}, {**DEFAULTS, "vat_zone": "domestic"})
+
+
+def test_round_trip_through_the_mapping():
+    values = {"name": "Rundtur ApS", "city": "Aarhus C", "cvr": "13585628"}
+    body = customer_body_from_partner(values, DEFAULTS)
+    mapped = partner_values_from_customer({**body, "customerNumber": 9})
+    assert mapped["name"] == "Rundtur ApS"
+    assert mapped["city"] == "Aarhus C"
+    assert mapped["cvr"] == "13585628"
+    assert mapped["economic_number"] == 9

@@ -1,0 +1,1009 @@
+"""A local, stateful stand-in for e-conomic's REST API.
+
+For tests and benchmarks only: it answers ``/self`` and ``/customers`` the way
+e-conomic does (pagination object, filters, validation errors with the nested
+``errors`` object, token checks, read-only demo agreement) and can be told to
+fail, to be slow, or to time out right after creating a customer.
+
+With the pytest-httpserver fixture::
+
+    fake = FakeEconomic()
+    fake.add_customers(50)
+    fake.install(httpserver)
+    client = EconomicClient(httpserver.url_for("/"), fake.app_secret_token,
+                            fake.agreement_grant_token)
+
+Without pytest (Odoo tests, benchmarks)::
+
+    server = fake.start_server()      # threaded, 127.0.0.1, a free port
+    base_url = server.url_for("/")
+    ...
+    server.stop()
+
+Handlers that wait (``delay_next``, ``timeout_after_create``) hold the
+server's thread: on a single-threaded server (the pytest fixture's) the next
+request queues behind them. ``start_server`` starts a threaded one.
+
+Error codes other than ``E04300`` (validation failed) and ``E06000``
+(referenced entity not found) are placeholders starting with ``FAKE-``.
+"""
+
+import copy
+import json
+import random
+import re
+import threading
+import time
+from collections import Counter, deque
+from datetime import datetime, timedelta, timezone
+from urllib.parse import quote
+
+from werkzeug.wrappers import Response
+
+from .economic_mapping import parse_economic_datetime
+
+MAX_PAGE_SIZE = 1000
+DEFAULT_PAGE_SIZE = 20
+_WRITE_METHODS = frozenset({"POST", "PUT", "DELETE", "PATCH"})
+_FILTER_SPECIALS = frozenset("$()*,[]")
+_COMPARISONS = frozenset({"eq", "ne", "gt", "gte", "lt", "lte", "like", "null"})
+_OPERATOR = re.compile(r"\$([A-Za-z]+):")
+_TEXT_PROPERTIES = (
+    "address",
+    "zip",
+    "city",
+    "country",
+    "email",
+    "telephoneAndFaxNumber",
+    "mobilePhone",
+    "website",
+    "corporateIdentificationNumber",
+    "ean",
+    "attention",
+)
+# Type of each filterable property: how filter values are compared.
+_PROPERTY_TYPES = {"customerNumber": int, "lastUpdated": datetime}
+_SORTABLE = frozenset({"customerNumber", "name", "lastUpdated"})
+_CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2)
+
+_CITIES = (
+    ("1050", "København K"),
+    ("2100", "København Ø"),
+    ("8000", "Aarhus C"),
+    ("5000", "Odense C"),
+    ("9000", "Aalborg"),
+    ("6700", "Esbjerg"),
+    ("7100", "Vejle"),
+    ("6000", "Kolding"),
+    ("8700", "Horsens"),
+    ("7400", "Herning"),
+    ("8600", "Silkeborg"),
+    ("4000", "Roskilde"),
+    ("8900", "Randers C"),
+    ("3000", "Helsingør"),
+    ("4700", "Næstved"),
+    ("6400", "Sønderborg"),
+)
+_STREETS = (
+    "Industrivej",
+    "Havnegade",
+    "Nørregade",
+    "Søndergade",
+    "Vestergade",
+    "Østergade",
+    "Hovedgaden",
+    "Stationsvej",
+    "Skovvej",
+    "Engvej",
+    "Kirkevej",
+    "Fabriksvej",
+)
+_NAME_FIRST = (
+    "Nordisk",
+    "Jysk",
+    "Fynsk",
+    "Vestjysk",
+    "Sjællandsk",
+    "Dansk",
+    "Midtjysk",
+    "Øresund",
+    "Limfjord",
+    "Kattegat",
+    "Gudenå",
+    "Bække",
+)
+_NAME_TRADE = (
+    "Maskinfabrik",
+    "Tømrerfirma",
+    "VVS",
+    "Elektro",
+    "Revision",
+    "Transport",
+    "Trælast",
+    "Murerfirma",
+    "Smedie",
+    "Plast",
+    "Software",
+    "Rådgivning",
+)
+_NAME_SUFFIX = ("ApS", "ApS", "A/S", "I/S", "K/S")
+
+
+def _utc_stamp(moment):
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _slug(text):
+    text = text.lower()
+    for old, new in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("/", "")):
+        text = text.replace(old, new)
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def make_cvr(rng):
+    """Return a random 8-digit number that passes the CVR check digit."""
+    while True:
+        digits = [rng.randint(1, 9)] + [rng.randint(0, 9) for _ in range(6)]
+        check = -sum(w * d for w, d in zip(_CVR_WEIGHTS, digits, strict=True)) % 11
+        if check < 10:
+            return "".join(map(str, digits)) + str(check)
+
+
+def _make_ean(rng):
+    """Return a Danish EAN location number (GLN) with a valid check digit."""
+    digits = [5, 7, 9, 0, 0, 0] + [rng.randint(0, 9) for _ in range(6)]
+    total = sum(d * (3 if i % 2 else 1) for i, d in enumerate(digits))
+    return "".join(map(str, digits)) + str(-total % 10)
+
+
+class _FilterError(ValueError):
+    def __init__(self, message, allowed=None):
+        super().__init__(message)
+        self.allowed = allowed
+
+
+class _Errors:
+    """Validation errors in e-conomic's shape: a tree mirroring the request."""
+
+    def __init__(self):
+        self.tree = {}
+        self.count = 0
+
+    def add(self, path, message, code, value=None, hint=""):
+        node = self.tree
+        for key in path:
+            node = node.setdefault(key, {})
+        entry = {
+            "propertyName": path[-1],
+            "errorCode": code,
+            "errorMessage": message,
+            "inputValue": value,
+            "developerHint": hint,
+        }
+        node.setdefault("errors", []).append(entry)
+        self.count += 1
+
+
+class FakeEconomic:
+    """In-memory e-conomic agreement served over HTTP.
+
+    :param app_secret_token: the ``X-AppSecretToken`` it accepts.
+    :param agreement_grant_token: the ``X-AgreementGrantToken`` it accepts.
+        Both ``demo`` (or ``?demo=true``) give the read-only demo agreement.
+    :param cvr_filter_field: the name under which the CVR number is
+        filterable (``ciNumber`` mimics an agreement that only knows that one).
+    :param clock: returns the current aware datetime (for ``lastUpdated``).
+
+    State and switches, all public: ``customers`` (dict number -> customer
+    as stored), ``calls`` (``Counter`` of ``(method, path)``),
+    ``timeout_after_create`` (when true, every create is stored and then the
+    answer is held ``create_delay`` seconds), ``customer_groups``,
+    ``payment_terms``, ``vat_zones``, ``currencies``.
+    """
+
+    def __init__(
+        self,
+        app_secret_token="fake-app-secret-token",
+        agreement_grant_token="fake-agreement-grant-token",
+        cvr_filter_field="corporateIdentificationNumber",
+        clock=None,
+    ):
+        self.app_secret_token = app_secret_token
+        self.agreement_grant_token = agreement_grant_token
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.company_name = "Tracelink Testfirma ApS"
+        self.agreement_number = 1234567
+        self.customers = {}
+        self.customer_groups = {1: "Indenlandske kunder", 2: "Udenlandske kunder"}
+        self.payment_terms = {
+            1: "Netto 8 dage",
+            2: "Netto 14 dage",
+            3: "Lb. md. 30 dage",
+        }
+        self.vat_zones = {1: "Domestic", 2: "EU", 3: "Abroad", 4: "Domestic exempt"}
+        self.currencies = {"DKK", "EUR", "USD", "SEK", "NOK", "GBP"}
+        # filter name -> customer property
+        self.filter_fields = {
+            "customerNumber": "customerNumber",
+            "name": "name",
+            "lastUpdated": "lastUpdated",
+            "email": "email",
+            "city": "city",
+            "zip": "zip",
+            "currency": "currency",
+            cvr_filter_field: "corporateIdentificationNumber",
+        }
+        self.calls = Counter()
+        self.timeout_after_create = False
+        self.create_delay = 1.0
+        self._failures = deque()
+        self._delays = deque()
+        self._raw_numbers = set()
+        self._used_cvrs = set()
+        self._log_count = 0
+        self._lock = threading.RLock()
+
+    # Data -------------------------------------------------------------------
+
+    def _next_number(self):
+        return max(self.customers, default=0) + 1
+
+    def add_customers(
+        self,
+        n,
+        start=1,
+        *,
+        cvr_share=0.6,
+        updated_from=datetime(2026, 10, 1, 8, 0, tzinfo=timezone.utc),
+        updated_step=timedelta(minutes=13),
+        seed=None,
+    ):
+        """Add ``n`` realistic Danish customers numbered from ``start``.
+
+        About ``cvr_share`` of them carry a valid, unique CVR number; a few
+        are barred, have a mobile number, a website or an EAN number.
+        ``lastUpdated`` rises by ``updated_step`` from ``updated_from`` in
+        number order. Deterministic for a given ``seed`` (default: ``start``).
+        Returns copies of the new customers.
+        """
+        rng = random.Random(start if seed is None else seed)
+        added = []
+        with self._lock:
+            clash = [num for num in range(start, start + n) if num in self.customers]
+            if clash:
+                raise ValueError(f"customer numbers already in use: {clash[:5]}")
+            for index in range(n):
+                number = start + index
+                customer = self._generate(rng, number)
+                customer["lastUpdated"] = _utc_stamp(
+                    updated_from + index * updated_step
+                )
+                if rng.random() < cvr_share:
+                    cvr = make_cvr(rng)
+                    while cvr in self._used_cvrs:
+                        cvr = make_cvr(rng)
+                    self._used_cvrs.add(cvr)
+                    customer["corporateIdentificationNumber"] = cvr
+                self.customers[number] = customer
+                added.append(copy.deepcopy(customer))
+        return added
+
+    @staticmethod
+    def _generate(rng, number):
+        trade = rng.choice(_NAME_TRADE)
+        name = f"{rng.choice(_NAME_FIRST)} {trade} {rng.choice(_NAME_SUFFIX)}"
+        zip_code, city = rng.choice(_CITIES)
+        domain = f"{_slug(name.rsplit(' ', 1)[0])}.dk"
+        customer = {
+            "customerNumber": number,
+            "name": name,
+            "address": f"{rng.choice(_STREETS)} {rng.randint(1, 120)}",
+            "zip": zip_code,
+            "city": city,
+            "country": "Danmark",
+            "email": f"{rng.choice(('info', 'kontakt', 'bogholderi'))}@{domain}",
+            "telephoneAndFaxNumber": str(rng.randint(20000000, 99999999)),
+            "currency": "DKK",
+            "customerGroup": {"customerGroupNumber": 1},
+            "paymentTerms": {"paymentTermsNumber": rng.choice((1, 1, 2, 3))},
+            "vatZone": {"vatZoneNumber": 1},
+            "balance": round(rng.uniform(0, 250000), 2),
+            "dueAmount": 0.0,
+        }
+        if rng.random() < 0.4:
+            customer["mobilePhone"] = str(rng.randint(20000000, 99999999))
+        if rng.random() < 0.5:
+            customer["website"] = f"https://www.{domain}"
+        if rng.random() < 0.05:
+            customer["ean"] = _make_ean(rng)
+        if rng.random() < 0.03:
+            customer["barred"] = True
+        return customer
+
+    def add_customer(self, name, number=None, **properties):
+        """Add one valid customer with the given ``name`` and properties.
+
+        Required properties get defaults (DKK, group 1, payment terms 1, VAT
+        zone 1, ``lastUpdated`` now). Returns a copy of the stored customer.
+        """
+        with self._lock:
+            number = self._next_number() if number is None else number
+            if number in self.customers:
+                raise ValueError(f"customer number {number} already in use")
+            customer = {
+                "customerNumber": number,
+                "name": name,
+                "currency": "DKK",
+                "customerGroup": {"customerGroupNumber": 1},
+                "paymentTerms": {"paymentTermsNumber": 1},
+                "vatZone": {"vatZoneNumber": 1},
+                "lastUpdated": _utc_stamp(self.clock()),
+            }
+            customer.update(properties)
+            self.customers[number] = customer
+            return copy.deepcopy(customer)
+
+    def add_raw(self, customer):
+        """Store ``customer`` exactly as given (malformed ones included).
+
+        It is served untouched. Its key is its ``customerNumber`` when that is
+        a free integer, else the next free number. Returns the key.
+        """
+        with self._lock:
+            number = (
+                customer.get("customerNumber") if isinstance(customer, dict) else None
+            )
+            if not isinstance(number, int) or isinstance(number, bool):
+                number = self._next_number()
+            elif number in self.customers:
+                number = self._next_number()
+            self.customers[number] = customer
+            self._raw_numbers.add(number)
+            return number
+
+    # Switches ---------------------------------------------------------------
+
+    def fail_next(self, status, times=1, retry_after=None, body=None):
+        """Answer the next ``times`` requests with ``status``.
+
+        ``body``: a dict (sent as JSON), a string (sent as ``text/html``) or
+        None for an e-conomic error body fitting the status. ``retry_after``
+        sets the ``Retry-After`` header.
+        """
+        with self._lock:
+            for _ in range(times):
+                self._failures.append((status, retry_after, body))
+
+    def delay_next(self, seconds, times=1):
+        """Hold the answer to the next ``times`` requests for ``seconds``."""
+        with self._lock:
+            for _ in range(times):
+                self._delays.append(seconds)
+
+    def clear_failures(self):
+        """Forget pending ``fail_next`` and ``delay_next`` orders."""
+        with self._lock:
+            self._failures.clear()
+            self._delays.clear()
+
+    def count(self, method, path):
+        """How many ``method`` requests reached ``path`` (e.g. "/customers")."""
+        return self.calls[(method.upper(), path.rstrip("/") or "/")]
+
+    # Serving ----------------------------------------------------------------
+
+    def install(self, httpserver):
+        """Register the fake's handlers on a pytest-httpserver ``HTTPServer``.
+
+        Register other handlers before this: the last one answers every
+        remaining path with e-conomic's 404 (or 405 for a known path).
+        """
+        routes = (
+            ("GET", r"^/self/?$", self._get_self),
+            ("GET", r"^/customers/?$", self._list_customers),
+            ("POST", r"^/customers/?$", self._create_customer),
+            ("GET", r"^/customers/(?P<number>[^/]+)/?$", self._get_customer),
+            ("PUT", r"^/customers/(?P<number>[^/]+)/?$", self._put_customer),
+        )
+        for method, pattern, func in routes:
+            regex = re.compile(pattern)
+            httpserver.expect_request(regex, method=method).respond_with_handler(
+                self._endpoint(regex, func)
+            )
+        httpserver.expect_request(re.compile(r"^/.*$")).respond_with_handler(
+            self._endpoint(None, self._no_route)
+        )
+        return httpserver
+
+    def start_server(self, host="127.0.0.1", port=0):
+        """Start a threaded ``HTTPServer`` serving this fake and return it.
+
+        The caller stops it with ``server.stop()``.
+        """
+        from pytest_httpserver import HTTPServer
+
+        server = HTTPServer(host=host, port=port, threaded=True)
+        self.install(server)
+        server.start()
+        return server
+
+    def _endpoint(self, regex, func):
+        def handler(request):
+            params = regex.match(request.path).groupdict() if regex else {}
+            return self.handle(request, func, **params)
+
+        return handler
+
+    def handle(self, request, func, **params):
+        """Count the request, apply delays, failures and token checks, then answer."""
+        key = (request.method, request.path.rstrip("/") or "/")
+        with self._lock:
+            self.calls[key] += 1
+            delay = self._delays.popleft() if self._delays else 0
+            failure = self._failures.popleft() if self._failures else None
+        if delay:
+            time.sleep(delay)
+        if failure:
+            return self._failure(*failure)
+        refused = self._check_tokens(request)
+        if refused is not None:
+            return refused
+        return func(request, **params)
+
+    def _check_tokens(self, request):
+        app = request.headers.get("X-AppSecretToken")
+        grant = request.headers.get("X-AgreementGrantToken")
+        demo = (app == "demo" and grant == "demo") or (
+            request.args.get("demo", "").lower() == "true"
+        )
+        if demo:
+            if request.method in _WRITE_METHODS:
+                return self._error(
+                    403,
+                    "The demo agreement is read-only.",
+                    "FAKE-FORBIDDEN",
+                    "Use the tokens of a real agreement to write data.",
+                )
+            return None
+        if app != self.app_secret_token or grant != self.agreement_grant_token:
+            return self._error(
+                401,
+                "The AppSecretToken or AgreementGrantToken is missing or wrong.",
+                "FAKE-UNAUTHORIZED",
+                "Send valid X-AppSecretToken and X-AgreementGrantToken headers.",
+            )
+        return None
+
+    # Responses ----------------------------------------------------------------
+
+    @staticmethod
+    def _json(status, payload, headers=None):
+        return Response(
+            json.dumps(payload, ensure_ascii=False),
+            status=status,
+            headers=headers,
+            content_type="application/json; charset=utf-8",
+        )
+
+    def _error_body(self, status, message, code, hint="", errors=None, **extra):
+        with self._lock:
+            self._log_count += 1
+            log_id = f"fake-{self._log_count:06d}"
+        body = {
+            "message": message,
+            "errorCode": code,
+            "developerHint": hint,
+            "logId": log_id,
+            "httpStatusCode": status,
+            "logTime": _utc_stamp(self.clock()),
+        }
+        if errors is not None:
+            body["errors"] = errors
+        body.update(extra)
+        return body
+
+    def _error(
+        self, status, message, code, hint="", errors=None, headers=None, **extra
+    ):
+        body = self._error_body(status, message, code, hint, errors, **extra)
+        return self._json(status, body, headers)
+
+    def _failure(self, status, retry_after, body):
+        headers = {}
+        if retry_after is not None:
+            headers["Retry-After"] = str(retry_after)
+        if isinstance(body, str):
+            return Response(
+                body, status=status, headers=headers, content_type="text/html"
+            )
+        if body is None:
+            messages = {
+                400: "The request is not valid.",
+                401: "The tokens are missing, wrong or revoked.",
+                403: "Access denied.",
+                404: "Not found.",
+                429: "Too many requests. The quota of this agreement is used up.",
+            }
+            message = messages.get(status, "An internal error occurred.")
+            body = self._error_body(status, message, f"FAKE-{status}")
+        return self._json(status, body, headers)
+
+    def _not_found(self, what):
+        return self._error(
+            404, f"{what} not found.", "FAKE-NOT-FOUND", "Check the number in the URL."
+        )
+
+    def _validation_failed(self, errors):
+        noun = "error" if errors.count == 1 else "errors"
+        return self._error(
+            400,
+            f"Validation failed. {errors.count} {noun} found.",
+            "E04300",
+            "Inspect validation errors and correct your request.",
+            errors=errors.tree,
+        )
+
+    def _customer_out(self, customer, base, number):
+        """Render a stored customer as e-conomic answers it."""
+        if number in self._raw_numbers:
+            return copy.deepcopy(customer)
+        out = {
+            key: copy.deepcopy(value)
+            for key, value in customer.items()
+            if value is not None and value is not False
+        }
+        references = (
+            ("customerGroup", "customerGroupNumber", "customer-groups"),
+            ("paymentTerms", "paymentTermsNumber", "payment-terms"),
+            ("vatZone", "vatZoneNumber", "vat-zones"),
+        )
+        for prop, number_prop, collection in references:
+            ref = out.get(prop)
+            if isinstance(ref, dict) and number_prop in ref:
+                ref["self"] = f"{base}/{collection}/{ref[number_prop]}"
+        out["self"] = f"{base}/customers/{number}"
+        return out
+
+    # Endpoints --------------------------------------------------------------
+
+    def _no_route(self, request):
+        path = request.path.rstrip("/")
+        if path in ("/self", "/customers") or re.match(r"^/customers/[^/]+$", path):
+            return self._error(
+                405,
+                f"Method {request.method} is not allowed here.",
+                "FAKE-METHOD-NOT-ALLOWED",
+            )
+        return self._error(
+            404, "The resource does not exist.", "FAKE-NOT-FOUND", "Check the URL."
+        )
+
+    def _get_self(self, request):
+        base = request.host_url.rstrip("/")
+        demo = request.headers.get("X-AppSecretToken") == "demo" or (
+            request.args.get("demo", "").lower() == "true"
+        )
+        return self._json(
+            200,
+            {
+                "agreementNumber": 1 if demo else self.agreement_number,
+                "company": {
+                    "name": "Demo agreement" if demo else self.company_name,
+                    "addressLine1": "Industrivej 4",
+                    "zip": "7100",
+                    "city": "Vejle",
+                    "country": "Danmark",
+                    "companyIdentificationNumber": "13585628",
+                },
+                "user": {"name": "Test Bruger", "loginId": "TEST", "language": "da"},
+                "application": {"name": "tracelink_crm", "appNumber": 1001},
+                "canSendElectronicInvoice": True,
+                "self": f"{base}/self",
+            },
+        )
+
+    def _list_customers(self, request):
+        args = request.args
+        try:
+            skip = int(args.get("skippages", 0))
+            size = int(args.get("pagesize", DEFAULT_PAGE_SIZE))
+        except ValueError:
+            return self._error(
+                400, "skippages and pagesize must be integers.", "FAKE-400"
+            )
+        if skip < 0 or not 1 <= size <= MAX_PAGE_SIZE:
+            return self._error(
+                400,
+                f"pagesize must be between 1 and {MAX_PAGE_SIZE}; skippages >= 0.",
+                "FAKE-400",
+            )
+        try:
+            conditions = self._parse_filter(args.get("filter"))
+        except _FilterError as error:
+            extra = {}
+            if error.allowed:
+                extra["allowedFilteringFields"] = error.allowed
+            return self._error(
+                400, str(error), "FAKE-BAD-FILTER", "Check the filter.", **extra
+            )
+        sort = args.get("sort") or "customerNumber"
+        prop = sort.lstrip("-")
+        if prop not in _SORTABLE:
+            return self._error(400, f"Cannot sort on {prop}.", "FAKE-BAD-SORT")
+
+        with self._lock:
+            rows = sorted(self.customers.items())
+            rows = [(n, c) for n, c in rows if self._matches(c, conditions)]
+        rows.sort(key=lambda row: _sort_key(row, prop), reverse=sort.startswith("-"))
+
+        base = request.host_url.rstrip("/")
+        total = len(rows)
+        last = max(0, (total - 1) // size)
+        page = rows[skip * size : (skip + 1) * size]
+
+        def page_url(index):
+            query = {**args.to_dict(), "skippages": index, "pagesize": size}
+            encoded = "&".join(
+                f"{key}={quote(str(value), safe='')}" for key, value in query.items()
+            )
+            return f"{base}/customers?{encoded}"
+
+        pagination = {
+            "maxPageSizeAllowed": MAX_PAGE_SIZE,
+            "skipPages": skip,
+            "pageSize": size,
+            "results": total,
+            "resultsWithoutFilter": len(self.customers),
+            "firstPage": page_url(0),
+            "lastPage": page_url(last),
+        }
+        if (skip + 1) * size < total:
+            pagination["nextPage"] = page_url(skip + 1)
+        if skip > 0:
+            pagination["previousPage"] = page_url(skip - 1)
+        return self._json(
+            200,
+            {
+                "collection": [self._customer_out(c, base, n) for n, c in page],
+                "pagination": pagination,
+                "self": page_url(skip),
+            },
+        )
+
+    def _get_customer(self, request, number):
+        if not number.isdigit():
+            return self._not_found("Customer")
+        with self._lock:
+            customer = self.customers.get(int(number))
+            if customer is None:
+                return self._not_found("Customer")
+            out = self._customer_out(
+                customer, request.host_url.rstrip("/"), int(number)
+            )
+        return self._json(200, out)
+
+    def _read_body(self, request):
+        """Return ``(body, None)`` or ``(None, error response)``."""
+        if not (request.content_type or "").startswith("application/json"):
+            return None, self._error(
+                415, "Content-Type must be application/json.", "FAKE-UNSUPPORTED-MEDIA"
+            )
+        try:
+            body = json.loads(request.get_data(as_text=True) or "null")
+        except ValueError:
+            return None, self._error(
+                400, "The body is not valid JSON.", "FAKE-BAD-JSON"
+            )
+        if not isinstance(body, dict):
+            return None, self._error(
+                400, "The body must be a JSON object.", "FAKE-BAD-JSON"
+            )
+        return body, None
+
+    def _create_customer(self, request):
+        body, refused = self._read_body(request)
+        if refused is not None:
+            return refused
+        errors = self._validate(body)
+        with self._lock:
+            number = body.get("customerNumber")
+            if number is None:
+                number = self._next_number()
+            elif isinstance(number, int) and number in self.customers:
+                errors.add(
+                    ["customerNumber"],
+                    "Customer number already in use.",
+                    "FAKE-DUPLICATE",
+                    number,
+                    "Leave customerNumber out to get the next free number.",
+                )
+            if errors.count:
+                return self._validation_failed(errors)
+            customer = copy.deepcopy(body)
+            customer.pop("self", None)
+            customer["customerNumber"] = number
+            customer["lastUpdated"] = _utc_stamp(self.clock())
+            customer.setdefault("balance", 0.0)
+            customer.setdefault("dueAmount", 0.0)
+            self.customers[number] = customer
+            out = self._customer_out(customer, request.host_url.rstrip("/"), number)
+        if self.timeout_after_create:
+            time.sleep(self.create_delay)
+        return self._json(201, out)
+
+    def _put_customer(self, request, number):
+        if not number.isdigit():
+            return self._not_found("Customer")
+        number = int(number)
+        with self._lock:
+            existing = self.customers.get(number)
+        if existing is None:
+            return self._not_found("Customer")
+        body, refused = self._read_body(request)
+        if refused is not None:
+            return refused
+        errors = self._validate(body)
+        if body.get("customerNumber", number) != number:
+            errors.add(
+                ["customerNumber"],
+                "customerNumber does not match the URL.",
+                "FAKE-MISMATCH",
+                body.get("customerNumber"),
+            )
+        if errors.count:
+            return self._validation_failed(errors)
+        with self._lock:
+            customer = copy.deepcopy(body)
+            customer.pop("self", None)
+            customer["customerNumber"] = number
+            customer["lastUpdated"] = _utc_stamp(self.clock())
+            for key in ("balance", "dueAmount"):
+                if key in existing:
+                    customer[key] = existing[key]
+            self.customers[number] = customer
+            self._raw_numbers.discard(number)
+            out = self._customer_out(customer, request.host_url.rstrip("/"), number)
+        return self._json(200, out)
+
+    # Validation ---------------------------------------------------------------
+
+    def _validate(self, body):
+        """Check a customer document like e-conomic does; return ``_Errors``."""
+        errors = _Errors()
+        _check_nulls(body, [], errors)
+
+        name = body.get("name")
+        if "name" not in body:
+            errors.add(["name"], "Property is required.", "FAKE-REQUIRED")
+        elif name is not None:
+            if not isinstance(name, str) or not name.strip():
+                errors.add(
+                    ["name"], "Name must be a non-empty string.", "FAKE-INVALID", name
+                )
+            elif len(name) > 255:
+                errors.add(
+                    ["name"], "Name is longer than 255 characters.", "FAKE-TOO-LONG"
+                )
+
+        currency = body.get("currency")
+        if "currency" not in body:
+            errors.add(["currency"], "Property is required.", "FAKE-REQUIRED")
+        elif currency is not None and (
+            not isinstance(currency, str) or currency not in self.currencies
+        ):
+            errors.add(
+                ["currency"],
+                "Currency not found.",
+                "E06000",
+                currency,
+                "Use an ISO 4217 currency code the agreement knows.",
+            )
+
+        references = (
+            (
+                "customerGroup",
+                "customerGroupNumber",
+                self.customer_groups,
+                "Customer group",
+            ),
+            ("paymentTerms", "paymentTermsNumber", self.payment_terms, "Payment terms"),
+            ("vatZone", "vatZoneNumber", self.vat_zones, "VAT zone"),
+        )
+        for prop, number_prop, known, label in references:
+            _check_reference(body, prop, number_prop, known, label, errors)
+
+        number = body.get("customerNumber")
+        if number is not None and (
+            isinstance(number, bool)
+            or not isinstance(number, int)
+            or not 1 <= number <= 999999999
+        ):
+            errors.add(
+                ["customerNumber"],
+                "Customer number must be an integer from 1 to 999999999.",
+                "FAKE-INVALID",
+                number,
+            )
+        for prop in _TEXT_PROPERTIES:
+            value = body.get(prop)
+            if value is not None and not isinstance(value, str):
+                errors.add([prop], "Must be a string.", "FAKE-INVALID", value)
+        barred = body.get("barred")
+        if barred is not None and not isinstance(barred, bool):
+            errors.add(["barred"], "Must be a boolean.", "FAKE-INVALID", barred)
+        return errors
+
+    # Filters ----------------------------------------------------------------
+
+    def _parse_filter(self, text):
+        """Parse ``field$op:value[$and:|$or:...]`` into OR-groups of conditions.
+
+        Each condition is ``(property, operator, typed value)``; ``$and:``
+        binds tighter than ``$or:``. No parentheses.
+        """
+        if not text:
+            return []
+        groups = [[]]
+        field = None
+        operator = None
+        buffer = []
+        i = 0
+        while i < len(text):
+            char = text[i]
+            if char != "$":
+                buffer.append(char)
+                i += 1
+                continue
+            following = text[i + 1 : i + 2]
+            if following and following in _FILTER_SPECIALS:
+                buffer.append(following)
+                i += 2
+                continue
+            match = _OPERATOR.match(text, i)
+            if not match:
+                raise _FilterError(
+                    f"Invalid filter at position {i}: {text[i : i + 10]!r}."
+                )
+            name = match.group(1).lower()
+            i = match.end()
+            if name in ("and", "or"):
+                if operator is None:
+                    raise _FilterError(f"${name}: must follow a condition.")
+                groups[-1].append(self._condition(field, operator, "".join(buffer)))
+                field, operator, buffer = None, None, []
+                if name == "or":
+                    groups.append([])
+            elif operator is not None:
+                raise _FilterError("Two operators in one condition.")
+            elif name not in _COMPARISONS:
+                raise _FilterError(f"Unknown filter operator ${name}:.")
+            else:
+                field, operator, buffer = "".join(buffer).strip(), name, []
+        if operator is None:
+            raise _FilterError("The filter has no operator.")
+        groups[-1].append(self._condition(field, operator, "".join(buffer)))
+        return groups
+
+    def _condition(self, field, operator, raw):
+        prop = self.filter_fields.get(field)
+        if prop is None:
+            raise _FilterError(
+                f"Filtering on {field!r} is not allowed.",
+                allowed=sorted(self.filter_fields),
+            )
+        if operator == "null":
+            return prop, operator, None
+        try:
+            value = _typed(prop, raw)
+        except ValueError:
+            raise _FilterError(f"Invalid value {raw!r} for {field}.") from None
+        if value is None:
+            raise _FilterError(f"Invalid value {raw!r} for {field}.")
+        return prop, operator, value
+
+    @staticmethod
+    def _matches(customer, groups):
+        if not groups:
+            return True
+        if not isinstance(customer, dict):
+            return False
+        return any(
+            all(_compare(customer.get(prop), op, value) for prop, op, value in group)
+            for group in groups
+        )
+
+
+def _check_nulls(value, path, errors):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if item is None:
+                errors.add(
+                    [*path, key],
+                    "Null is not accepted.",
+                    "FAKE-NULL",
+                    None,
+                    "Leave the property out instead of sending null.",
+                )
+            else:
+                _check_nulls(item, [*path, key], errors)
+
+
+def _check_reference(body, prop, number_prop, known, label, errors):
+    if prop not in body:
+        errors.add([prop], "Property is required.", "FAKE-REQUIRED")
+        return
+    ref = body[prop]
+    if ref is None:
+        return  # reported as null
+    if not isinstance(ref, dict):
+        errors.add([prop], "Must be an object.", "FAKE-INVALID", ref)
+        return
+    if number_prop not in ref:
+        errors.add([prop, number_prop], "Property is required.", "FAKE-REQUIRED")
+        return
+    number = ref[number_prop]
+    if number is None:
+        return
+    if isinstance(number, bool) or not isinstance(number, int):
+        errors.add([prop, number_prop], "Must be an integer.", "FAKE-INVALID", number)
+    elif number not in known:
+        errors.add(
+            [prop],
+            f"{label} not found.",
+            "E06000",
+            number,
+            f"Use an existing {label.lower()} number.",
+        )
+
+
+def _typed(prop, raw):
+    kind = _PROPERTY_TYPES.get(prop, str)
+    if kind is int:
+        if isinstance(raw, bool):
+            raise ValueError(raw)
+        return int(raw)
+    if kind is datetime:
+        return parse_economic_datetime(raw)
+    return raw if isinstance(raw, str) else None
+
+
+def _compare(actual, operator, expected):
+    if operator == "null":
+        return actual is None or actual == ""
+    if actual is None:
+        return operator == "ne"
+    try:
+        if isinstance(expected, int):
+            actual = _typed("customerNumber", actual)
+        elif isinstance(expected, datetime):
+            actual = parse_economic_datetime(actual)
+        elif not isinstance(actual, str):
+            actual = str(actual)
+    except (TypeError, ValueError):
+        return False
+    if actual is None:
+        return False
+    if operator == "eq":
+        return actual == expected
+    if operator == "ne":
+        return actual != expected
+    if operator == "like":
+        return str(expected).strip("*").casefold() in str(actual).casefold()
+    if operator == "gt":
+        return actual > expected
+    if operator == "gte":
+        return actual >= expected
+    if operator == "lt":
+        return actual < expected
+    return actual <= expected  # lte
+
+
+def _sort_key(row, prop):
+    number, customer = row
+    value = customer.get(prop) if isinstance(customer, dict) else None
+    if prop == "customerNumber":
+        return (0, number)
+    if prop == "lastUpdated":
+        moment = parse_economic_datetime(value)
+        return (moment is None, moment.timestamp() if moment else 0.0, number)
+    return (value is None, str(value or "").casefold(), number)
