@@ -1,0 +1,95 @@
+import logging
+from datetime import date, timedelta
+
+from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
+
+# Keys of a company dict holding dates (kept as ISO strings in the cache).
+_DATE_KEYS = ("start_date", "end_date")
+
+
+class TracelinkCvrCache(models.Model):
+    """Answers of the CVR register, kept for a while so that repeated
+    look-ups spend no quota.
+
+    One row per provider and question (``cvr:<number>`` or
+    ``name:<limit>:<term>``); the answer is the list of company dicts the
+    provider returned. Only the gateway (``tracelink.cvr.api``) reads and
+    writes it, as superuser; how long an answer stays fresh is a company
+    setting (``res.company.cvr_cache_hours``).
+    """
+
+    _name = "tracelink.cvr.cache"
+    _description = "CVR Register Answer Cache"
+    _order = "fetched_at desc, id desc"
+    _log_access = False
+
+    provider = fields.Char(required=True)
+    query_key = fields.Char(required=True, index=True)
+    answer = fields.Json(required=True)
+    fetched_at = fields.Datetime(required=True, default=fields.Datetime.now)
+
+    @api.model
+    def _lookup(self, provider, query_key, max_age_hours):
+        """The cached company dicts for a question, or None when not fresh."""
+        limit = fields.Datetime.now() - timedelta(hours=max_age_hours)
+        entry = self.search(
+            [
+                ("provider", "=", provider),
+                ("query_key", "=", query_key),
+                ("fetched_at", ">", limit),
+            ],
+            limit=1,
+        )
+        if not entry:
+            return None
+        return [self._decode(company) for company in entry.answer]
+
+    @api.model
+    def _store(self, provider, query_key, companies):
+        """Keep the answer to a question, replacing an older one."""
+        values = {
+            "answer": [self._encode(company) for company in companies],
+            "fetched_at": fields.Datetime.now(),
+        }
+        entries = self.search(
+            [("provider", "=", provider), ("query_key", "=", query_key)]
+        )
+        if entries:
+            entries[0].write(values)
+            entries[1:].unlink()
+        else:
+            self.create(dict(values, provider=provider, query_key=query_key))
+
+    @api.autovacuum
+    def _gc_expired(self):
+        """Delete the answers no company would use any more."""
+        hours = max(
+            self.env["res.company"].sudo().search([]).mapped("cvr_cache_hours") or [0]
+        )
+        limit = fields.Datetime.now() - timedelta(hours=max(hours, 1))
+        expired = self.search([("fetched_at", "<", limit)])
+        _logger.info("Removing %d expired CVR register answers", len(expired))
+        expired.unlink()
+
+    @staticmethod
+    def _encode(company):
+        return {
+            key: value.isoformat()
+            if key in _DATE_KEYS and isinstance(value, date)
+            else value
+            for key, value in company.items()
+        }
+
+    @staticmethod
+    def _decode(company):
+        decoded = dict(company)
+        for key in _DATE_KEYS:
+            value = decoded.get(key)
+            if isinstance(value, str):
+                try:
+                    decoded[key] = date.fromisoformat(value)
+                except ValueError:
+                    decoded[key] = None
+        return decoded

@@ -1,0 +1,531 @@
+from datetime import date, timedelta
+from unittest.mock import patch
+
+import requests
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged, users
+
+from .cvr_common import TracelinkCvrCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCvrCustomerWizard(TracelinkCvrCommon):
+    """New CVR customer: look-up, pick, confirm, reuse, failures."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.case = cls._create_case(
+            name="Ny kunde søges", partner_id=cls.other_customer.id
+        )
+
+    def _look_up(self, term, **context):
+        """Open the wizard through its form, type ``term`` and look it up."""
+        form = Form(self.env["tracelink.cvr.customer.wizard"].with_context(**context))
+        self.assertEqual(form.state, "search")
+        form.search_term = term
+        wizard = form.save()
+        action = wizard.action_search()
+        self.assertEqual(action["res_model"], "tracelink.cvr.customer.wizard")
+        self.assertEqual(action["res_id"], wizard.id)
+        self.assertEqual(action["target"], "new")
+        return wizard
+
+    def _raises(self, exception, func, *args):
+        """Call ``func`` expecting ``exception``; unlike ``assertRaises``, no
+        savepoint is rolled back, so what the call wrote stays visible."""
+        try:
+            func(*args)
+        except exception as caught:
+            return caught
+        self.fail(f"{func.__name__} did not raise {exception.__name__}")
+
+    def _partner_count(self):
+        return self.env["res.partner"].with_context(active_test=False).search_count([])
+
+    # -- by number / by name -------------------------------------------------
+
+    def test_by_cvr_number_creates_partner_and_sets_case_customer(self):
+        wizard = self._look_up("DK 1358-5628", default_lead_id=self.case.id)
+        [call] = self.fake_api.calls
+        self.assertEqual(call["args"]["vat"], "13585628")
+        self.assertEqual(
+            call["headers"]["User-Agent"],
+            "Tracelink CRM - customer lookup - salg@tracelink-test.example.dk",
+        )
+        self.assertEqual(wizard.state, "pick")
+        [line] = wizard.line_ids
+        self.assertEqual(wizard.selected_line_id, line)
+        self.assertEqual(
+            (line.cvr, line.name, line.street, line.zip, line.city),
+            ("13585628", "Eksempel Maskinfabrik ApS", "Industrivej 4", "7100", "Vejle"),
+        )
+        self.assertEqual(line.status, "active")
+        self.assertFalse(line.existing_partner_id)
+        self.assertFalse(wizard.reuse_message)
+        # the matches are shown, the search field is gone
+        form = Form(wizard)
+        with self.assertRaises(AssertionError):
+            form.search_term = "andet"
+
+        action = wizard.action_confirm()
+
+        partner = self.case.partner_id
+        self.assertNotEqual(partner, self.other_customer)
+        self.assertRecordValues(
+            partner,
+            [
+                {
+                    "name": "Eksempel Maskinfabrik ApS",
+                    "is_company": True,
+                    "street": "Industrivej 4",
+                    "street2": False,
+                    "zip": "7100",
+                    "city": "Vejle",
+                    "country_id": self.env.ref("base.dk").id,
+                    "phone": "75000000",
+                    "email": "info@maskinfabrik.example.dk",
+                    "vat": "DK13585628",
+                    "company_registry": "13585628",
+                    "cvr_industry_code": "282900",
+                    "cvr_industry_text": "Fremstilling af andre maskiner til "
+                    "generelle formål",
+                    "cvr_legal_form": "Anpartsselskab",
+                    "cvr_status": "active",
+                    "cvr_protected": False,
+                    "cvr_provider": "cvrapi",
+                }
+            ],
+        )
+        self.assertAlmostEqual(
+            partner.cvr_lookup_date, fields.Datetime.now(), delta=timedelta(minutes=1)
+        )
+        self.assertEqual(self._partners_with_cvr("13585628"), partner)
+        self.assertRecordValues(
+            wizard, [{"state": "done", "partner_id": partner.id, "is_reused": False}]
+        )
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertIn("Eksempel Maskinfabrik ApS", action["params"]["message"])
+        self.assertEqual(
+            action["params"]["next"], {"type": "ir.actions.act_window_close"}
+        )
+
+    def test_case_as_active_id(self):
+        wizard = self._look_up(
+            "13585628", active_model="crm.lead", active_id=self.case.id
+        )
+        self.assertEqual(wizard.lead_id, self.case)
+        wizard.action_confirm()
+        self.assertEqual(self.case.partner_id.company_registry, "13585628")
+
+    def test_by_name_lists_several_candidates(self):
+        self._use_virk()
+        wizard = self._look_up("eksempel", default_lead_id=self.case.id)
+        [call] = self.fake_virk.calls
+        self.assertTrue(call["headers"]["Authorization"].startswith("Basic "))
+        self.assertIn("match", call["json"]["query"])
+        self.assertEqual(
+            wizard.line_ids.mapped("name"),
+            ["Eksempel Maskinfabrik ApS", "Eksempel Transport A/S"],
+        )
+        self.assertFalse(wizard.selected_line_id)
+        with self.assertRaises(UserError):
+            wizard.action_confirm()
+        self.assertEqual(self.case.partner_id, self.other_customer)
+
+        transport = wizard.line_ids[1]
+        action = transport.action_select()
+        self.assertEqual(action["res_id"], wizard.id)
+        self.assertEqual(wizard.selected_line_id, transport)
+        self.assertEqual(wizard.line_ids.mapped("is_selected"), [False, True])
+        wizard.action_confirm()
+
+        self.assertRecordValues(
+            self.case.partner_id,
+            [
+                {
+                    "name": "Eksempel Transport A/S",
+                    "street": "Transportvej 18-20",
+                    "street2": "c/o Eksempel Holding ApS",
+                    "zip": "6000",
+                    "city": "Kolding",
+                    "phone": "+45 76 00 00 00",
+                    "email": "ordre@transport.example.dk",
+                    "vat": "DK28271026",
+                    "company_registry": "28271026",
+                    "cvr_legal_form": "Aktieselskab",
+                    "cvr_status": "active",
+                    "cvr_provider": "virk",
+                }
+            ],
+        )
+        self.assertFalse(self._partners_with_cvr("13585628"))
+
+    def test_by_name_from_contacts_opens_partner(self):
+        """From the contacts list (no case): the new partner is opened."""
+        wizard = self._look_up("Fjordlys", active_model="res.partner", active_ids=[])
+        self.assertEqual(self.fake_api.calls[0]["args"]["search"], "Fjordlys")
+        self.assertFalse(wizard.lead_id)
+        [line] = wizard.line_ids
+        self.assertTrue(line.protected)
+        action = wizard.action_confirm()
+        partner = wizard.partner_id
+        self.assertEqual(partner.name, "Fjordlys Rådgivning A/S")
+        self.assertTrue(partner.cvr_protected)
+        self.assertEqual(partner.street, "Havnegade 12, 2. tv")
+        self.assertEqual(
+            action["params"]["next"],
+            {
+                "type": "ir.actions.act_window",
+                "res_model": "res.partner",
+                "res_id": partner.id,
+                "views": [(False, "form")],
+                "target": "current",
+            },
+        )
+
+    def test_return_partner_to_the_case_form(self):
+        """Opened by the button of the case form: the dialog hands the partner
+        back (the form is not saved yet, so the case is not written)."""
+        wizard = self._look_up("13585628", tracelink_cvr_return_partner=True)
+        action = wizard.action_confirm()
+        partner = wizard.partner_id
+        self.assertEqual(
+            action["params"]["next"],
+            {
+                "type": "ir.actions.act_window_close",
+                "infos": {
+                    "tracelink_cvr_partner": {
+                        "id": partner.id,
+                        "display_name": "Eksempel Maskinfabrik ApS",
+                    }
+                },
+            },
+        )
+
+    def test_back_to_search(self):
+        wizard = self._look_up("13585628")
+        wizard.action_back()
+        self.assertEqual(wizard.state, "search")
+        self.assertFalse(wizard.line_ids)
+        with self.assertRaises(UserError):
+            wizard.action_confirm()
+
+    # -- reuse -----------------------------------------------------------------
+
+    def test_existing_partner_is_reused(self):
+        existing = self.env["res.partner"].create(
+            {
+                "name": "Maskinfabrikken i Vejle",
+                "is_company": True,
+                "company_registry": "13585628",
+            }
+        )
+        count = self._partner_count()
+        wizard = self._look_up("13585628", default_lead_id=self.case.id)
+        self.assertEqual(wizard.line_ids.existing_partner_id, existing)
+        self.assertEqual(wizard.selected_existing_partner_id, existing)
+        self.assertIn("Maskinfabrikken i Vejle already has", wizard.reuse_message)
+        # reusing a partner is not a creation: the e-conomic step is not asked
+        with patch.object(
+            type(self.env["res.partner"]),
+            "_prepare_customer_from_cvr",
+            side_effect=UserError("e-conomic: must not be called"),
+        ) as prepare:
+            action = wizard.action_confirm()
+        prepare.assert_not_called()
+        self.assertEqual(self._partner_count(), count)
+        self.assertEqual(self.case.partner_id, existing)
+        self.assertTrue(wizard.is_reused)
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn("Maskinfabrikken i Vejle", action["params"]["message"])
+        self.assertIn("13585628", action["params"]["message"])
+        self.assertIn("already exists", action["params"]["message"])
+
+    def test_existing_partner_found_by_vat(self):
+        existing = self.env["res.partner"].create(
+            {"name": "Transport", "is_company": True, "vat": "DK28271026"}
+        )
+        wizard = self._look_up("28271026")
+        wizard.action_confirm()
+        self.assertEqual(wizard.partner_id, existing)
+        self.assertEqual(self._partners_with_cvr("28271026"), existing)
+
+    def test_partner_of_another_company_is_not_reused(self):
+        sister = self.env["res.company"].create({"name": "Søsterselskab ApS"})
+        theirs = self.env["res.partner"].create(
+            {
+                "name": "Maskinfabrikken (søster)",
+                "is_company": True,
+                "company_registry": "13585628",
+                "company_id": sister.id,
+            }
+        )
+        wizard = self._look_up("13585628")
+        self.assertFalse(wizard.line_ids.existing_partner_id)
+        wizard.action_confirm()
+        self.assertNotEqual(wizard.partner_id, theirs)
+        self.assertFalse(wizard.is_reused)
+        self.assertEqual(len(self._partners_with_cvr("13585628")), 2)
+
+    # -- ceased company ----------------------------------------------------------
+
+    def test_ceased_company_needs_explicit_confirmation(self):
+        wizard = self._look_up("10150817", default_lead_id=self.case.id)
+        [line] = wizard.line_ids
+        self.assertEqual(line.status, "ceased")
+        self.assertEqual(line.end_date, date(2021, 6, 30))
+        with self.assertRaises(UserError):
+            wizard.action_confirm_ceased()
+
+        wizard.action_confirm()
+        self.assertEqual(wizard.state, "confirm_ceased")
+        self.assertEqual(wizard.selected_name, "Nordvind Bageri I/S")
+        self.assertEqual(
+            wizard.ceased_message,
+            "Nordvind Bageri I/S has ceased according to the CVR register "
+            "(on 06/30/2021). Use it as a customer anyway?",
+        )
+        self.assertFalse(self._partners_with_cvr("10150817"))
+        self.assertEqual(self.case.partner_id, self.other_customer)
+
+        wizard.action_back()
+        self.assertEqual(wizard.state, "pick")
+        self.assertFalse(self._partners_with_cvr("10150817"))
+
+        wizard.action_confirm()
+        wizard.action_confirm_ceased()
+        partner = self.case.partner_id
+        self.assertEqual(partner.name, "Nordvind Bageri I/S")
+        self.assertEqual(partner.cvr_status, "ceased")
+        self.assertFalse(partner.phone)
+
+    # -- cache -------------------------------------------------------------------
+
+    def test_cache_hit_makes_no_http_call(self):
+        self._look_up("13585628")
+        self._look_up("DK13585628")
+        self.assertEqual(len(self.fake_api.calls), 1)
+        self._look_up("Fjordlys")
+        self._look_up("  fjordlys ")
+        self.assertEqual(len(self.fake_api.calls), 2)
+        # dates survive the cache
+        self._look_up("10150817")
+        wizard = self._look_up("10150817")
+        self.assertEqual(len(self.fake_api.calls), 3)
+        self.assertEqual(wizard.line_ids.end_date, date(2021, 6, 30))
+
+        # an answer older than the setting is asked again
+        entry = (
+            self.env["tracelink.cvr.cache"]
+            .sudo()
+            .search([("query_key", "=", "cvr:13585628")])
+        )
+        entry.fetched_at = fields.Datetime.now() - timedelta(hours=25)
+        self._look_up("13585628")
+        self.assertEqual(len(self.fake_api.calls), 4)
+        self._look_up("13585628")
+        self.assertEqual(len(self.fake_api.calls), 4)
+
+        # no cache at all
+        self.company.cvr_cache_hours = 0
+        self._look_up("13585628")
+        self._look_up("13585628")
+        self.assertEqual(len(self.fake_api.calls), 6)
+
+    def test_cache_is_per_provider(self):
+        self._look_up("13585628")
+        self._use_virk()
+        self._look_up("13585628")
+        self.assertEqual(len(self.fake_api.calls), 1)
+        self.assertEqual(len(self.fake_virk.calls), 1)
+
+    def test_expired_answers_are_removed(self):
+        Cache = self.env["tracelink.cvr.cache"].sudo()
+        self._look_up("13585628")
+        self._look_up("Fjordlys")
+        old = Cache.search([("query_key", "=", "cvr:13585628")])
+        old.fetched_at = fields.Datetime.now() - timedelta(days=3)
+        Cache._gc_expired()
+        self.assertFalse(old.exists())
+        self.assertTrue(Cache.search([("query_key", "like", "name:%")]))
+
+    # -- failures --------------------------------------------------------------
+
+    def _assert_lookup_fails(self, term, message, calls=None):
+        """The look-up raises a UserError with ``message`` and changes nothing."""
+        count = self._partner_count()
+        form = Form(
+            self.env["tracelink.cvr.customer.wizard"].with_context(
+                default_lead_id=self.case.id
+            )
+        )
+        form.search_term = term
+        wizard = form.save()
+        caught = self._raises(UserError, wizard.action_search)
+        self.assertIn(message, str(caught))
+        self.assertEqual(self._partner_count(), count)
+        self.assertEqual(wizard.state, "search")
+        self.assertFalse(wizard.line_ids)
+        self.assertEqual(self.case.partner_id, self.other_customer)
+        if calls is not None:
+            self.assertEqual(
+                len(self.fake_api.calls) + len(self.fake_virk.calls), calls
+            )
+        self.assertFalse(self.env["tracelink.cvr.cache"].sudo().search([]))
+
+    def test_invalid_cvr_number_is_refused_before_any_call(self):
+        for term in ("13585627", "DK 1234 5678", "02756214", "1358562"):
+            with self.subTest(term=term):
+                self._assert_lookup_fails(term, "is not a valid CVR number", calls=0)
+
+    def test_register_failures_create_nothing(self):
+        cases = [
+            ("NOT_FOUND", "13585628", "No company in the CVR register matches", 1),
+            ("QUOTA_EXCEEDED", "13585628", "the quota is used up", 1),
+            ("BANNED", "13585628", "has blocked look-ups", 1),
+            ("INTERNAL_ERROR", "13585628", "cannot be reached right now", 1),
+            ("INVALID_VAT", "13585628", "is not a valid CVR number", 1),
+            ("http_500", "13585628", "cannot be reached right now", 3),
+            ("invalid_json", "13585628", "could not be understood", 1),
+            ("not_object", "Eksempel", "could not be understood", 1),
+            ("missing_fields", "13585628", "could not be understood", 1),
+        ]
+        for mode, term, message, calls in cases:
+            with self.subTest(mode=mode):
+                self.fake_api.reset()
+                self.fake_api.set_mode(mode)
+                self._assert_lookup_fails(term, message, calls=calls)
+
+    def test_unknown_name_creates_nothing(self):
+        self._assert_lookup_fails("Findes Ikke Smedie", "Findes Ikke Smedie", calls=1)
+
+    def test_timeout_creates_nothing(self):
+        with patch.object(
+            requests.adapters.HTTPAdapter,
+            "send",
+            side_effect=requests.exceptions.ReadTimeout("read timed out"),
+        ):
+            self._assert_lookup_fails(
+                "13585628", "did not answer within 10 seconds", calls=0
+            )
+
+    def test_provider_down_creates_nothing(self):
+        with patch.object(
+            requests.adapters.HTTPAdapter,
+            "send",
+            side_effect=requests.exceptions.ConnectionError("refused"),
+        ):
+            self._assert_lookup_fails("13585628", "cannot be reached right now")
+
+    def test_wrong_credentials_create_nothing(self):
+        self._use_virk(password="forkert")
+        self._assert_lookup_fails(
+            "Eksempel", "refused the user name, password or token", calls=1
+        )
+
+    def test_missing_credentials_create_nothing(self):
+        self.company.cvr_provider = "virk"
+        self._assert_lookup_fails("Eksempel", "No user name and password", calls=0)
+
+    # -- e-conomic extension point -------------------------------------------------
+
+    def test_economic_refusal_creates_nothing(self):
+        wizard = self._look_up("13585628", default_lead_id=self.case.id)
+        count = self._partner_count()
+        with patch.object(
+            type(self.env["res.partner"]),
+            "_prepare_customer_from_cvr",
+            side_effect=UserError("e-conomic: Kundegruppe 1 findes ikke."),
+        ) as prepare:
+            caught = self._raises(UserError, wizard.action_confirm)
+        prepare.assert_called_once()
+        self.assertEqual(str(caught), "e-conomic: Kundegruppe 1 findes ikke.")
+        self.assertEqual(self._partner_count(), count)
+        self.assertFalse(self._partners_with_cvr("13585628"))
+        self.assertEqual(self.case.partner_id, self.other_customer)
+        self.assertEqual(wizard.state, "pick")
+
+    def test_economic_step_adds_values(self):
+        wizard = self._look_up("13585628", default_lead_id=self.case.id)
+        with patch.object(
+            type(self.env["res.partner"]),
+            "_prepare_customer_from_cvr",
+            side_effect=lambda vals: dict(vals, ref="E-1042"),
+        ) as prepare:
+            wizard.action_confirm()
+        [call] = prepare.call_args_list
+        [vals] = call.args
+        self.assertEqual(vals["vat"], "DK13585628")
+        self.assertEqual(vals["company_registry"], "13585628")
+        self.assertEqual(vals["name"], "Eksempel Maskinfabrik ApS")
+        self.assertEqual(self.case.partner_id.ref, "E-1042")
+
+    # -- access --------------------------------------------------------------------
+
+    @users("tl_salesman")
+    def test_salesman_uses_the_wizard(self):
+        case = self.case.with_env(self.env)
+        wizard = self._look_up("13585628", default_lead_id=case.id)
+        wizard.action_confirm()
+        self.assertEqual(case.partner_id.company_registry, "13585628")
+        self.assertEqual(case.partner_id.create_uid, self.user_salesman)
+        with self.assertRaises(AccessError):
+            self.env["tracelink.cvr.cache"].search([])
+
+    @users("tl_salesman")
+    def test_salesman_cannot_set_customer_of_a_case_not_theirs(self):
+        theirs = (
+            self.env["crm.lead"]
+            .sudo()
+            .create(
+                {
+                    "name": "Andens sag",
+                    "type": "opportunity",
+                    "partner_id": self.other_customer.id,
+                    "user_id": self.user_manager.id,
+                }
+            )
+        )
+        wizard = self.env["tracelink.cvr.customer.wizard"].create(
+            {"search_term": "13585628", "lead_id": theirs.id}
+        )
+        wizard.action_search()
+        self._raises(AccessError, wizard.action_confirm)
+        self.assertFalse(self._partners_with_cvr("13585628"))
+        self.assertEqual(theirs.partner_id, self.other_customer)
+
+
+@tagged("post_install", "-at_install")
+class TestCvrCustomerViews(TracelinkCvrCommon):
+    """The buttons that open the wizard."""
+
+    def test_button_on_contacts_list(self):
+        action = self.env.ref("tracelink_crm.tracelink_cvr_customer_wizard_action")
+        arch = self.env["res.partner"].get_view(
+            self.env.ref("base.view_partner_tree").id, "list"
+        )["arch"]
+        self.assertIn(f'name="{action.id}"', arch)
+        self.assertIn('display="always"', arch)
+
+    def test_button_on_contacts_kanban(self):
+        action = self.env.ref("tracelink_crm.tracelink_cvr_customer_wizard_action")
+        arch = self.env["res.partner"].get_view(
+            self.env.ref("base.res_partner_kanban_view").id, "kanban"
+        )["arch"]
+        self.assertIn(f'name="{action.id}"', arch)
+
+    def test_button_on_case_form(self):
+        arch = self.env["crm.lead"].get_view(
+            self.env.ref("crm.crm_lead_view_form").id, "form"
+        )["arch"]
+        self.assertIn('name="tracelink_cvr_customer_button"', arch)
+
+    def test_refresh_button_on_partner_form(self):
+        arch = self.env["res.partner"].get_view(
+            self.env.ref("base.view_partner_form").id, "form"
+        )["arch"]
+        self.assertIn('name="action_refresh_from_cvr"', arch)

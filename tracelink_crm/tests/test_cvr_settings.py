@@ -1,0 +1,92 @@
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import Form, tagged, users
+
+from .cvr_common import TracelinkCvrCommon
+
+CREDENTIALS = ("cvr_cvrapi_token", "cvr_virk_username", "cvr_virk_password")
+
+
+@tagged("post_install", "-at_install")
+class TestCvrSettings(TracelinkCvrCommon):
+    """CVR register settings: per company, credentials for administrators only."""
+
+    def test_administrator_sets_provider_and_credentials(self):
+        admin = self.env.ref("base.user_admin")
+        self.company.write({"cvr_cache_hours": 24, "cvr_timeout": 10})
+        with Form(self.env["res.config.settings"].with_user(admin)) as form:
+            self.assertEqual(form.cvr_provider, "cvrapi")
+            form.cvr_provider = "virk"
+            form.cvr_virk_username = self.fake_virk.username
+            form.cvr_virk_password = self.fake_virk.password
+            form.cvr_timeout = 20
+            form.cvr_cache_hours = 48
+        form.record.execute()
+        self.assertRecordValues(
+            self.company,
+            [
+                {
+                    "cvr_provider": "virk",
+                    "cvr_virk_username": "tracelink",
+                    "cvr_virk_password": "s3cret",
+                    "cvr_timeout": 20,
+                    "cvr_cache_hours": 48,
+                }
+            ],
+        )
+        # the settings are used by the next look-up
+        companies = self.env["tracelink.cvr.api"]._cvr_search("Eksempel")
+        self.assertEqual(len(companies), 2)
+        self.assertEqual(len(self.fake_virk.calls), 1)
+        self.assertFalse(self.fake_api.calls)
+
+    def test_cvrapi_token_and_user_agent_are_sent(self):
+        self.company.write(
+            {
+                "cvr_cvrapi_token": "abc123",
+                "cvr_cvrapi_user_agent": "Tracelink CRM - test - it@example.dk",
+            }
+        )
+        self.env["tracelink.cvr.api"]._cvr_get("13585628")
+        [call] = self.fake_api.calls
+        self.assertEqual(call["args"]["token"], "abc123")
+        self.assertEqual(
+            call["headers"]["User-Agent"], "Tracelink CRM - test - it@example.dk"
+        )
+
+    def test_settings_are_per_company(self):
+        sister = self.env["res.company"].create({"name": "Søster ApS"})
+        self.assertRecordValues(
+            sister,
+            [
+                {
+                    "cvr_provider": "cvrapi",
+                    "cvr_cvrapi_url": "https://cvrapi.dk",
+                    "cvr_virk_url": "http://distribution.virk.dk",
+                    "cvr_timeout": 10,
+                    "cvr_cache_hours": 24,
+                }
+            ],
+        )
+        self.assertEqual(
+            sister._get_cvr_user_agent(), "Tracelink CRM - customer lookup - Søster ApS"
+        )
+
+    def test_invalid_limits(self):
+        with self.assertRaises(ValidationError):
+            self.company.cvr_timeout = 0
+        with self.assertRaises(ValidationError):
+            self.company.cvr_cache_hours = -1
+
+    @users("tl_salesman", "tl_manager")
+    def test_credentials_hidden_from_sales_users(self):
+        company = self.company.with_env(self.env)
+        fields = self.env["res.company"].fields_get()
+        self.assertIn("cvr_provider", fields)
+        for name in CREDENTIALS:
+            with self.subTest(field=name):
+                self.assertNotIn(name, fields)
+                with self.assertRaises(AccessError):
+                    company.read([name])
+        self.assertEqual(company.read(["cvr_provider"])[0]["cvr_provider"], "cvrapi")
+        with self.assertRaises(AccessError):
+            self.env["res.config.settings"].create({})

@@ -1,0 +1,340 @@
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import format_date
+
+from ..models.tracelink_cvr_api import CVR_PROVIDER_SELECTION
+
+CVR_STATUS_SELECTION = [("active", "Active"), ("ceased", "Ceased")]
+
+
+class CvrCustomerWizard(models.TransientModel):
+    """New CVR customer: look a company up in the CVR register and make it a
+    customer.
+
+    Steps (``state``): *search* (type a name or a CVR number) → *pick* (see
+    the matches, select one) → *confirm_ceased* (only for a company that has
+    ceased) → *done*. Confirming reuses the company partner that already has
+    the CVR number, or creates it from the register data (after
+    ``res.partner._prepare_customer_from_cvr``, which may refuse). With a case
+    (``default_lead_id``, or the case as ``active_id``) the partner becomes the
+    case's customer; with the context key ``tracelink_cvr_return_partner`` the
+    dialog closes handing the partner to the caller; otherwise the partner is
+    opened.
+    """
+
+    _name = "tracelink.cvr.customer.wizard"
+    _description = "New CVR Customer"
+
+    state = fields.Selection(
+        [
+            ("search", "Search"),
+            ("pick", "Pick"),
+            ("confirm_ceased", "Confirm Ceased Company"),
+            ("done", "Done"),
+        ],
+        default="search",
+        required=True,
+    )
+    search_term = fields.Char(
+        string="Name or CVR Number",
+        help="A company name, or a CVR number with or without DK, spaces or dashes.",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    provider = fields.Selection(related="company_id.cvr_provider")
+    lead_id = fields.Many2one(
+        "crm.lead", string="Case", default=lambda self: self._default_lead_id()
+    )
+    return_partner = fields.Boolean(
+        default=lambda self: bool(self.env.context.get("tracelink_cvr_return_partner")),
+        help="Close the dialog handing the partner to the caller.",
+    )
+    line_ids = fields.One2many(
+        "tracelink.cvr.customer.wizard.line", "wizard_id", string="Matches"
+    )
+    line_count = fields.Integer(compute="_compute_line_count")
+    selected_line_id = fields.Many2one(
+        "tracelink.cvr.customer.wizard.line", string="Selected Company"
+    )
+    selected_name = fields.Char(related="selected_line_id.name")
+    selected_existing_partner_id = fields.Many2one(
+        related="selected_line_id.existing_partner_id"
+    )
+    ceased_message = fields.Char(compute="_compute_messages")
+    reuse_message = fields.Char(compute="_compute_messages")
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    is_reused = fields.Boolean(
+        readonly=True, help="The customer already existed in Odoo."
+    )
+
+    def _default_lead_id(self):
+        context = self.env.context
+        if context.get("active_model") == "crm.lead" and context.get("active_id"):
+            return context["active_id"]
+        return False
+
+    @api.depends("line_ids")
+    def _compute_line_count(self):
+        for wizard in self:
+            wizard.line_count = len(wizard.line_ids)
+
+    @api.depends(
+        "selected_line_id.name",
+        "selected_line_id.status",
+        "selected_line_id.end_date",
+        "selected_line_id.existing_partner_id",
+    )
+    def _compute_messages(self):
+        for wizard in self:
+            line = wizard.selected_line_id
+            ceased_message = reuse_message = False
+            if line.status == "ceased" and line.end_date:
+                ceased_message = self.env._(
+                    "%(name)s has ceased according to the CVR register (on "
+                    "%(date)s). Use it as a customer anyway?",
+                    name=line.name,
+                    date=format_date(self.env, line.end_date),
+                )
+            elif line.status == "ceased":
+                ceased_message = self.env._(
+                    "%s has ceased according to the CVR register. Use it as a "
+                    "customer anyway?",
+                    line.name,
+                )
+            if line.existing_partner_id:
+                reuse_message = self.env._(
+                    "%s already has this CVR number in Odoo: it will be used, no "
+                    "new contact is created.",
+                    line.existing_partner_id.display_name,
+                )
+            wizard.ceased_message = ceased_message
+            wizard.reuse_message = reuse_message
+
+    def action_search(self):
+        """Look the term up in the register and list the matches."""
+        self.ensure_one()
+        companies = self.env["tracelink.cvr.api"]._cvr_search(
+            self.search_term, company=self.company_id
+        )
+        self.line_ids.unlink()
+        self.write(
+            {
+                "state": "pick",
+                "line_ids": [
+                    Command.create(self._prepare_line_vals(company, sequence))
+                    for sequence, company in enumerate(companies)
+                ],
+            }
+        )
+        self.selected_line_id = self.line_ids if len(self.line_ids) == 1 else False
+        return self._action_reopen()
+
+    def action_back(self):
+        """One step back: from the ceased warning to the matches, from the
+        matches to the search."""
+        self.ensure_one()
+        if self.state == "confirm_ceased":
+            self.state = "pick"
+        else:
+            self.line_ids.unlink()
+            self.write({"state": "search", "selected_line_id": False})
+        return self._action_reopen()
+
+    def action_confirm(self):
+        """Use the selected company; a ceased one asks for a confirmation first."""
+        self.ensure_one()
+        line = self.selected_line_id
+        if self.state != "pick" or not line:
+            raise UserError(self.env._("Look a company up and select it first."))
+        if line.status == "ceased":
+            self.state = "confirm_ceased"
+            return self._action_reopen()
+        return self._set_customer(line)
+
+    def action_confirm_ceased(self):
+        """Use the selected company although it has ceased."""
+        self.ensure_one()
+        if self.state != "confirm_ceased" or not self.selected_line_id:
+            raise UserError(self.env._("Look a company up and select it first."))
+        return self._set_customer(self.selected_line_id)
+
+    def _prepare_line_vals(self, company, sequence):
+        return {
+            "sequence": sequence,
+            "cvr": company.get("cvr") or False,
+            "name": company.get("name") or False,
+            "street": company.get("street") or False,
+            "street2": company.get("street2") or False,
+            "zip": company.get("zip") or False,
+            "city": company.get("city") or False,
+            "phone": company.get("phone") or False,
+            "email": company.get("email") or False,
+            "industry_code": company.get("industry_code") or False,
+            "industry_text": company.get("industry_text") or False,
+            "legal_form": company.get("legal_form") or False,
+            "register_status": company.get("status") or False,
+            "status": "ceased" if company.get("ceased") else "active",
+            "protected": bool(company.get("protected")),
+            "start_date": company.get("start_date") or False,
+            "end_date": company.get("end_date") or False,
+            "provider": company.get("provider") or False,
+        }
+
+    def _set_customer(self, line):
+        """Reuse or create the partner of ``line``, set it on the case."""
+        self.ensure_one()
+        Partner = self.env["res.partner"]
+        if self.lead_id:
+            self.lead_id.check_access("write")
+        partner = Partner._find_cvr_partner(line.cvr, self.company_id)
+        is_reused = bool(partner)
+        if not partner:
+            vals = self.env["tracelink.cvr.api"]._prepare_partner_vals_from_cvr(
+                line._get_company_dict()
+            )
+            vals = Partner._prepare_customer_from_cvr(vals)
+            partner = Partner.create(vals)
+        if self.lead_id:
+            self.lead_id.partner_id = partner
+        self.write({"state": "done", "partner_id": partner.id, "is_reused": is_reused})
+        return self._action_done()
+
+    def _action_done(self):
+        """Tell the user what happened, then go back where the wizard came from."""
+        partner = self.partner_id
+        if self.return_partner:
+            next_action = {
+                "type": "ir.actions.act_window_close",
+                "infos": {
+                    "tracelink_cvr_partner": {
+                        "id": partner.id,
+                        "display_name": partner.display_name,
+                    }
+                },
+            }
+        elif self.lead_id:
+            next_action = {"type": "ir.actions.act_window_close"}
+        else:
+            next_action = {
+                "type": "ir.actions.act_window",
+                "res_model": "res.partner",
+                "res_id": partner.id,
+                "views": [(False, "form")],
+                "target": "current",
+            }
+        if self.is_reused:
+            title = self.env._("Existing customer used")
+            message = self.env._(
+                "%(partner)s (CVR %(cvr)s) already exists in Odoo: it was used "
+                "and no new contact was created.",
+                partner=partner.display_name,
+                cvr=partner._get_cvr_number(),
+            )
+        else:
+            title = self.env._("Customer created")
+            message = self.env._(
+                "%s was created from the CVR register.", partner.display_name
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": title,
+                "message": message,
+                "type": "warning" if self.is_reused else "success",
+                "next": next_action,
+            },
+        }
+
+    def _action_reopen(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New CVR customer"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "views": [(False, "form")],
+            "target": "new",
+            "context": dict(self.env.context, dialog_size="extra-large"),
+        }
+
+
+class CvrCustomerWizardLine(models.TransientModel):
+    """One company of the register found by the New CVR customer wizard."""
+
+    _name = "tracelink.cvr.customer.wizard.line"
+    _description = "New CVR Customer: Match"
+    _order = "sequence, id"
+
+    wizard_id = fields.Many2one(
+        "tracelink.cvr.customer.wizard", required=True, ondelete="cascade"
+    )
+    sequence = fields.Integer()
+    cvr = fields.Char(string="CVR Number")
+    name = fields.Char()
+    street = fields.Char(string="Address")
+    street2 = fields.Char(string="Address 2")
+    zip = fields.Char()
+    city = fields.Char()
+    phone = fields.Char()
+    email = fields.Char(string="E-mail")
+    industry_code = fields.Char()
+    industry_text = fields.Char(string="Industry")
+    legal_form = fields.Char()
+    register_status = fields.Char(help="The status text of the register.")
+    status = fields.Selection(CVR_STATUS_SELECTION)
+    protected = fields.Boolean(string="Marketing Protection")
+    start_date = fields.Date(string="Started")
+    end_date = fields.Date(string="Ceased On")
+    provider = fields.Selection(CVR_PROVIDER_SELECTION)
+    existing_partner_id = fields.Many2one(
+        "res.partner",
+        string="Already in Odoo",
+        compute="_compute_existing_partner_id",
+    )
+    is_selected = fields.Boolean(compute="_compute_is_selected")
+
+    @api.depends("cvr", "wizard_id.company_id")
+    def _compute_existing_partner_id(self):
+        Partner = self.env["res.partner"]
+        for line in self:
+            line.existing_partner_id = line.cvr and Partner._find_cvr_partner(
+                line.cvr, line.wizard_id.company_id
+            )
+
+    @api.depends("wizard_id.selected_line_id")
+    def _compute_is_selected(self):
+        for line in self:
+            line.is_selected = line.wizard_id.selected_line_id == line
+
+    def action_select(self):
+        """Select this company in its wizard."""
+        self.ensure_one()
+        wizard = self.wizard_id
+        if wizard.state != "pick":
+            raise UserError(self.env._("Look a company up and select it first."))
+        wizard.selected_line_id = self
+        return wizard._action_reopen()
+
+    def _get_company_dict(self):
+        """The company dict (``tools.cvr_client.COMPANY_KEYS``) of this line."""
+        self.ensure_one()
+        return {
+            "cvr": self.cvr or "",
+            "name": self.name or "",
+            "street": self.street or "",
+            "street2": self.street2 or "",
+            "zip": self.zip or "",
+            "city": self.city or "",
+            "phone": self.phone or "",
+            "email": self.email or "",
+            "industry_code": self.industry_code or "",
+            "industry_text": self.industry_text or "",
+            "legal_form": self.legal_form or "",
+            "protected": self.protected,
+            "ceased": self.status == "ceased",
+            "status": self.register_status or "",
+            "start_date": self.start_date or None,
+            "end_date": self.end_date or None,
+            "provider": self.provider or "",
+        }
