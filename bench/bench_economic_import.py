@@ -1,0 +1,150 @@
+"""e-conomic customer import of 10,000 customers against a plain batch create.
+
+Fed to ``odoo-bin shell`` on a database with tracelink_crm installed; the
+throwaway-database wrapper makes one and drops it afterwards::
+
+    bash scripts/bench.sh bench/bench_economic_import.py
+
+or, on an existing database (nothing is kept: the shell's transaction is
+rolled back)::
+
+    odoo-bin shell -d <db> --log-level=warn < bench/bench_economic_import.py
+
+Starts the local fake e-conomic (``tools/fake_economic.py``) with
+``BENCH_CUSTOMERS`` customers (default 10,000), points the company at it and
+times a first import through the gateway (``_import_customers``: paged HTTP
+reads, matching, mapping, batch create). Then times a plain batch
+``res.partner`` create of the same partner values, with the same context (no
+chatter), which is the cost to aim at. Prints the HTTP calls, SQL queries per
+customer, customers per second of both, and their ratio (aim: 0.8 or more).
+Both are run ``BENCH_ROUNDS`` times (default 3), alternating, and the best
+time of each counts: the machine is shared, and the best run is the one least
+disturbed by others. Every round is rolled back.
+"""
+
+import os
+import time
+
+from odoo import fields
+
+from odoo.addons.tracelink_crm.tools.economic_mapping import (
+    partner_values_from_customer,
+)
+from odoo.addons.tracelink_crm.tools.fake_economic import FakeEconomic
+
+N_CUSTOMERS = int(os.environ.get("BENCH_CUSTOMERS", "10000"))
+N_ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+APP_TOKEN = "bench-app-secret-token"
+GRANT_TOKEN = "bench-agreement-grant-token"
+
+env = globals()["env"]  # given by odoo-bin shell
+
+
+def connect(company, server):
+    company.write(
+        {
+            "economic_enabled": True,
+            "economic_base_url": server.url_for("/"),
+            "economic_app_secret_token": APP_TOKEN,
+            "economic_agreement_grant_token": GRANT_TOKEN,
+            "economic_last_import": False,
+        }
+    )
+    env.flush_all()
+
+
+def timed_import(company, fake):
+    cr = env.cr
+    env.flush_all()
+    queries = cr.sql_log_count
+    calls = sum(fake.calls.values())
+    start = time.perf_counter()
+    result = env["tracelink.economic.api"]._import_customers(company)
+    env.flush_all()
+    elapsed = time.perf_counter() - start
+    return (
+        result,
+        elapsed,
+        cr.sql_log_count - queries,
+        sum(fake.calls.values()) - calls,
+    )
+
+
+def timed_plain_create(company, customers):
+    """Create the partners the import would create, in one batch."""
+    api = env["tracelink.economic.api"]
+    countries = api._economic_country_lookup()
+    now = fields.Datetime.now()
+    vals_list = []
+    for customer in customers:
+        values = partner_values_from_customer(customer)
+        vals = api._prepare_partner_vals_from_economic(values, countries)
+        vals.update(
+            economic_customer_number=values["economic_number"],
+            economic_last_sync=now,
+            company_id=company.id,
+            is_company=True,
+            customer_rank=1,
+        )
+        vals_list.append(vals)
+    Partner = api._import_partner_model()
+    cr = env.cr
+    env.flush_all()
+    queries = cr.sql_log_count
+    start = time.perf_counter()
+    Partner.create(vals_list)
+    env.flush_all()
+    elapsed = time.perf_counter() - start
+    return elapsed, cr.sql_log_count - queries
+
+
+def main():
+    company = env.company
+    fake = FakeEconomic(APP_TOKEN, GRANT_TOKEN)
+    customers = fake.add_customers(N_CUSTOMERS)
+    server = fake.start_server()
+    imports, creates = [], []
+    try:
+        for _round in range(N_ROUNDS):
+            connect(company, server)
+            imports.append(timed_import(company, fake))
+            env.cr.rollback()
+            creates.append(timed_plain_create(company, customers))
+            env.cr.rollback()
+    finally:
+        server.stop()
+
+    result, import_time, import_queries, calls = min(imports, key=lambda r: r[1])
+    create_time, create_queries = min(creates)
+    import_rate = N_CUSTOMERS / import_time
+    create_rate = N_CUSTOMERS / create_time
+    print(f"e-conomic customer import: {N_CUSTOMERS} customers, best of {N_ROUNDS}")
+    print(
+        f"  result: {result['created']} created, {result['updated']} updated, "
+        f"{result['skipped']} skipped"
+    )
+    print(f"  HTTP calls made:               {calls}")
+    print(
+        f"  SQL queries per customer:      {import_queries / N_CUSTOMERS:.3f} "
+        f"({import_queries} queries)"
+    )
+    print(f"  customers per second:          {import_rate:.0f} ({import_time:.2f} s)")
+    print("plain batch res.partner create of the same data")
+    print(
+        f"  SQL queries per customer:      {create_queries / N_CUSTOMERS:.3f} "
+        f"({create_queries} queries)"
+    )
+    print(f"  customers per second:          {create_rate:.0f} ({create_time:.2f} s)")
+    print(
+        f"ratio import / plain create:     {import_rate / create_rate:.2f} "
+        "(aim: 0.8 or more)"
+    )
+    print(
+        "  all rounds, import s: "
+        + ", ".join(f"{r[1]:.2f}" for r in imports)
+        + "; plain create s: "
+        + ", ".join(f"{r[0]:.2f}" for r in creates)
+    )
+
+
+main()

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs a benchmark script (bench/*.py, fed to `odoo-bin shell`) on a throwaway
+# database with tracelink_crm installed (no demo data), then drops it.
+#   bash scripts/bench.sh bench/bench_status_totals.py
+# Environment variables are passed through (e.g. BENCH_CASES=10000).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+script="${1:?usage: scripts/bench.sh bench/<name>.py}"
+[ -f "$script" ] || { log "no such benchmark: $script"; exit 2; }
+bash "$REPO_ROOT/scripts/bootstrap.sh" || { log "setup failed: see above"; exit 1; }
+
+DB="tracelink_bench_$$"
+trap 'dropdb --if-exists "$DB" >/dev/null 2>&1' EXIT
+mapfile -t DB_ARGS < <(odoo_db_args)
+log "installing tracelink_crm in $DB"
+odoo_bin "${DB_ARGS[@]}" -d "$DB" -i tracelink_crm --without-demo=all \
+  --stop-after-init --log-level=warn
+log "running $script"
+odoo_bin shell "${DB_ARGS[@]}" -d "$DB" --log-level=warn < "$script"

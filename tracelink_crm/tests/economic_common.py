@@ -1,0 +1,95 @@
+import random
+from datetime import datetime, timezone
+from unittest.mock import patch
+
+from odoo.tests import TransactionCase, new_test_user
+
+from odoo.addons.tracelink_crm.tools.fake_economic import FakeEconomic, make_cvr
+
+# Long enough to be recognisable in any text they could leak into.
+APP_TOKEN = "app-secret-7d2e9a41c0f3"
+GRANT_TOKEN = "grant-secret-5b8f3c6e12a9"
+
+
+def economic_stamp(moment=None):
+    """Format a moment as e-conomic's ``lastUpdated`` (now by default)."""
+    moment = moment or datetime.now(timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class TracelinkEconomicCommon(TransactionCase):
+    """A local fake e-conomic and a company connected to it.
+
+    The HTTP server lives for the class; every test gets a fresh, empty
+    ``self.fake`` agreement behind it (``self.server.log`` holds the requests
+    of the test). Retried reads do not wait.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = FakeEconomic(APP_TOKEN, GRANT_TOKEN).start_server()
+        cls.addClassCleanup(cls.server.stop)
+        cls.company = cls.env.company
+        cls.company.write(
+            {
+                "economic_enabled": True,
+                "economic_base_url": cls.server.url_for("/"),
+                "economic_app_secret_token": APP_TOKEN,
+                "economic_agreement_grant_token": GRANT_TOKEN,
+                "economic_timeout": 10,
+                "economic_customer_group": 1,
+                "economic_payment_terms": 1,
+                "economic_vat_zone": 1,
+                "economic_currency_id": cls.env.ref("base.DKK").id,
+            }
+        )
+        cls.Api = cls.env["tracelink.economic.api"]
+        cls.Partner = cls.env["res.partner"]
+        cls.startClassPatcher(patch.object(type(cls.Api), "_economic_backoff", 0.0))
+        cls.user_salesman = new_test_user(
+            cls.env,
+            login="tl_eco_salesman",
+            name="Sigrid Sælger",
+            groups="sales_team.group_sale_salesman",
+        )
+        cls.user_sale_manager = new_test_user(
+            cls.env,
+            login="tl_eco_manager",
+            name="Morten Salgschef",
+            groups="sales_team.group_sale_manager",
+        )
+        cls.user_admin = new_test_user(
+            cls.env,
+            login="tl_eco_admin",
+            name="Anna Administrator",
+            groups="base.group_system,sales_team.group_sale_manager",
+        )
+        rng = random.Random(5)
+        cls.cvrs = []
+        while len(cls.cvrs) < 6:
+            cvr = make_cvr(rng)
+            if cvr not in cls.cvrs:
+                cls.cvrs.append(cvr)
+
+    def setUp(self):
+        super().setUp()
+        self.server.clear()
+        self.fake = FakeEconomic(APP_TOKEN, GRANT_TOKEN)
+        self.fake.install(self.server)
+
+    def requests_to(self, method, path):
+        """The requests of this test to ``path`` (werkzeug request objects)."""
+        return [
+            request
+            for request, _response in self.server.log
+            if request.method == method and request.path.rstrip("/") == path
+        ]
+
+    def economic_partners(self, company=None):
+        return self.Partner.with_context(active_test=False).search(
+            [
+                ("economic_customer_number", "!=", False),
+                ("company_id", "=", (company or self.company).id),
+            ]
+        )
