@@ -1,0 +1,138 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..models.crm_stage import STATUS_KINDS
+
+
+class CrmCaseReport(models.Model):
+    """One row per case, for the CRM reports.
+
+    A database view over the opportunities: it follows every status change at
+    once (a case moved out of Won no longer counts as won) and keeps archived
+    cases that were won or lost, so history stays complete. The ``win_rate``
+    column is 100 for a won case, 0 for a lost one and empty for an open one:
+    its average over any group is won / (won + lost).
+    """
+
+    _name = "tracelink.crm.case.report"
+    _description = "CRM Case Statistics"
+    _auto = False
+    _rec_name = "name"
+    _order = "date_closed desc, id desc"
+    _depends = {
+        "crm.lead": [
+            "name",
+            "type",
+            "active",
+            "partner_id",
+            "user_id",
+            "team_id",
+            "company_id",
+            "stage_id",
+            "stage_kind",
+            "create_date",
+            "date_closed",
+            "date_deadline",
+            "expected_revenue",
+            "prorated_revenue",
+        ],
+        "res.partner": ["commercial_partner_id"],
+        "res.company": ["currency_id"],
+    }
+
+    lead_id = fields.Many2one("crm.lead", string="Case", readonly=True)
+    name = fields.Char(string="Case Name", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    stage_id = fields.Many2one("crm.stage", string="Status", readonly=True)
+    stage_kind = fields.Selection(STATUS_KINDS, string="Status Type", readonly=True)
+    case_active = fields.Boolean(
+        string="Active Case",
+        readonly=True,
+        help="Archived won and lost cases stay in the statistics.",
+    )
+    create_date = fields.Datetime(string="Created on", readonly=True)
+    date_closed = fields.Datetime(string="Closed on", readonly=True)
+    date_deadline = fields.Date(string="Expected Closing", readonly=True)
+    company_currency = fields.Many2one("res.currency", readonly=True)
+    expected_revenue = fields.Monetary(
+        string="Value", currency_field="company_currency", readonly=True
+    )
+    prorated_revenue = fields.Monetary(
+        string="Weighted Value", currency_field="company_currency", readonly=True
+    )
+    won_count = fields.Integer(string="Won", readonly=True)
+    lost_count = fields.Integer(string="Lost", readonly=True)
+    open_count = fields.Integer(string="Open", readonly=True)
+    won_value = fields.Monetary(currency_field="company_currency", readonly=True)
+    lost_value = fields.Monetary(currency_field="company_currency", readonly=True)
+    win_rate = fields.Float(
+        string="Win Rate (%)",
+        aggregator="avg",
+        readonly=True,
+        help="Won cases out of the won and lost ones.",
+    )
+    days_to_close = fields.Float(
+        string="Days to Close",
+        aggregator="avg",
+        readonly=True,
+        help="Days from creation to Won or Lost (average over closed cases).",
+    )
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            SELECT
+                lead.id AS id,
+                lead.id AS lead_id,
+                lead.name AS name,
+                COALESCE(partner.commercial_partner_id, lead.partner_id) AS partner_id,
+                lead.user_id AS user_id,
+                lead.team_id AS team_id,
+                lead.company_id AS company_id,
+                company.currency_id AS company_currency,
+                lead.stage_id AS stage_id,
+                COALESCE(lead.stage_kind, 'open') AS stage_kind,
+                lead.active AS case_active,
+                lead.create_date AS create_date,
+                lead.date_closed AS date_closed,
+                lead.date_deadline AS date_deadline,
+                lead.expected_revenue AS expected_revenue,
+                lead.prorated_revenue AS prorated_revenue,
+                CASE WHEN lead.stage_kind = 'won' THEN 1 ELSE 0 END AS won_count,
+                CASE WHEN lead.stage_kind = 'lost' THEN 1 ELSE 0 END AS lost_count,
+                CASE WHEN lead.stage_kind IN ('won', 'lost') THEN 0 ELSE 1 END
+                    AS open_count,
+                CASE WHEN lead.stage_kind = 'won'
+                    THEN lead.expected_revenue ELSE 0 END AS won_value,
+                CASE WHEN lead.stage_kind = 'lost'
+                    THEN lead.expected_revenue ELSE 0 END AS lost_value,
+                CASE WHEN lead.stage_kind = 'won' THEN 100.0
+                     WHEN lead.stage_kind = 'lost' THEN 0.0 END AS win_rate,
+                CASE WHEN lead.stage_kind IN ('won', 'lost')
+                          AND lead.date_closed IS NOT NULL
+                    THEN EXTRACT(EPOCH FROM lead.date_closed - lead.create_date)
+                         / 86400.0 END AS days_to_close
+            FROM crm_lead lead
+            LEFT JOIN res_partner partner ON partner.id = lead.partner_id
+            LEFT JOIN res_company company ON company.id = lead.company_id
+            WHERE lead.type = 'opportunity'
+              AND (lead.active OR lead.stage_kind IN ('won', 'lost'))
+            """
+        )
+
+    def action_open_case(self):
+        self.ensure_one()
+        return self.lead_id.with_context(active_test=False).get_formview_action()
+
+    @api.model
+    def _win_rate(self, domain):
+        """Won / (won + lost) in percent over ``domain``; None without closed cases."""
+        [(won, lost)] = self._read_group(
+            domain, aggregates=["won_count:sum", "lost_count:sum"]
+        )
+        closed = (won or 0) + (lost or 0)
+        return 100.0 * won / closed if closed else None

@@ -1,0 +1,153 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+PERIODS = [
+    ("this_month", "This Month"),
+    ("last_month", "Last Month"),
+    ("this_quarter", "This Quarter"),
+    ("this_year", "This Year"),
+    ("custom", "Custom"),
+]
+
+
+class CrmWinlossWizard(models.TransientModel):
+    """Pick a date interval and see won and lost cases closed in it."""
+
+    _name = "tracelink.crm.winloss.wizard"
+    _description = "Won/Lost over a Date Interval"
+
+    period = fields.Selection(PERIODS, required=True, default="this_month")
+    date_from = fields.Date(
+        string="From",
+        compute="_compute_dates",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+    )
+    date_to = fields.Date(
+        string="To",
+        compute="_compute_dates",
+        store=True,
+        readonly=False,
+        precompute=True,
+        required=True,
+    )
+    interval = fields.Selection(
+        [("week", "Week"), ("month", "Month")],
+        string="Per",
+        required=True,
+        default="month",
+    )
+    won_count = fields.Integer(string="Won", compute="_compute_figures")
+    lost_count = fields.Integer(string="Lost", compute="_compute_figures")
+    won_value = fields.Monetary(
+        compute="_compute_figures", currency_field="currency_id"
+    )
+    lost_value = fields.Monetary(
+        compute="_compute_figures", currency_field="currency_id"
+    )
+    win_rate = fields.Float(
+        string="Win Rate (%)",
+        compute="_compute_figures",
+        help="Won cases out of the won and lost ones closed in the interval.",
+    )
+    has_closed_cases = fields.Boolean(compute="_compute_figures")
+    currency_id = fields.Many2one(
+        "res.currency", default=lambda self: self.env.company.currency_id
+    )
+
+    @api.depends("period")
+    def _compute_dates(self):
+        today = fields.Date.context_today(self)
+        for wizard in self:
+            if wizard.period == "custom" and wizard.date_from and wizard.date_to:
+                continue
+            wizard.date_from, wizard.date_to = self._period_bounds(
+                wizard.period or "this_month", today
+            )
+
+    @api.model
+    def _period_bounds(self, period, today):
+        """First and last day of ``period`` around ``today``."""
+        month_start = today + relativedelta(day=1)
+        if period == "last_month":
+            start = month_start - relativedelta(months=1)
+            return start, month_start - relativedelta(days=1)
+        if period == "this_quarter":
+            start = month_start + relativedelta(month=(today.month - 1) // 3 * 3 + 1)
+            return start, start + relativedelta(months=3, days=-1)
+        if period == "this_year":
+            start = month_start + relativedelta(month=1)
+            return start, start + relativedelta(years=1, days=-1)
+        return month_start, month_start + relativedelta(months=1, days=-1)
+
+    def _closed_domain(self):
+        self.ensure_one()
+        return [
+            ("stage_kind", "in", ("won", "lost")),
+            ("date_closed", ">=", fields.Datetime.to_datetime(self.date_from)),
+            (
+                "date_closed",
+                "<",
+                fields.Datetime.to_datetime(self.date_to + relativedelta(days=1)),
+            ),
+        ]
+
+    @api.depends("date_from", "date_to")
+    def _compute_figures(self):
+        Report = self.env["tracelink.crm.case.report"]
+        for wizard in self:
+            if not (wizard.date_from and wizard.date_to):
+                wizard.update(
+                    won_count=0, lost_count=0, won_value=0, lost_value=0, win_rate=0
+                )
+                wizard.has_closed_cases = False
+                continue
+            [(won, lost, won_value, lost_value)] = Report._read_group(
+                wizard._closed_domain(),
+                aggregates=[
+                    "won_count:sum",
+                    "lost_count:sum",
+                    "won_value:sum",
+                    "lost_value:sum",
+                ],
+            )
+            won, lost = won or 0, lost or 0
+            wizard.won_count = won
+            wizard.lost_count = lost
+            wizard.won_value = won_value or 0
+            wizard.lost_value = lost_value or 0
+            wizard.has_closed_cases = bool(won + lost)
+            wizard.win_rate = 100.0 * won / (won + lost) if won + lost else 0.0
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for wizard in self:
+            if (
+                wizard.date_from
+                and wizard.date_to
+                and wizard.date_from > wizard.date_to
+            ):
+                raise ValidationError(
+                    self.env._("The interval must start before it ends.")
+                )
+
+    def action_show_chart(self):
+        self.ensure_one()
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "tracelink_crm.tracelink_crm_case_report_action_winloss"
+        )
+        action["domain"] = self._closed_domain()
+        action["name"] = self.env._(
+            "Won/Lost %(from)s – %(to)s",
+            **{"from": self.date_from, "to": self.date_to},
+        )
+        action["context"] = {
+            "graph_groupbys": [f"date_closed:{self.interval}", "stage_kind"],
+            "pivot_row_groupby": [f"date_closed:{self.interval}"],
+            "pivot_column_groupby": ["stage_kind"],
+        }
+        return action
