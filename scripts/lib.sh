@@ -34,3 +34,19 @@ odoo_db_args() {
   args+=(--addons-path "$ODOO_SRC/odoo/addons,$REPO_ROOT")
   printf '%s\n' "${args[@]}"
 }
+
+# ensure_demo_db DB: the database of the product, with tracelink_crm and demo
+# data; created (about a minute) or brought up to date with the checkout.
+ensure_demo_db() {
+  local db="$1" installed args
+  mapfile -t args < <(odoo_db_args)
+  installed="$(psql -d "$db" -tAc "select state from ir_module_module where name='tracelink_crm'" 2>/dev/null || true)"
+  if [ "$installed" != "installed" ]; then
+    log "creating database $db with tracelink_crm and demo data (about a minute)"
+    odoo_bin "${args[@]}" -d "$db" -i tracelink_crm \
+      --load-language=da_DK --stop-after-init --log-level=warn
+  else
+    log "updating tracelink_crm in database $db"
+    odoo_bin "${args[@]}" -d "$db" -u tracelink_crm --stop-after-init --log-level=warn
+  fi
+}

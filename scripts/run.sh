@@ -12,15 +12,7 @@ DB="${TRACELINK_DB:-tracelink_crm}"
 PORT="${TRACELINK_PORT:-8069}"
 mapfile -t DB_ARGS < <(odoo_db_args)
 
-installed="$(psql -d "$DB" -tAc "select state from ir_module_module where name='tracelink_crm'" 2>/dev/null || true)"
-if [ "$installed" != "installed" ]; then
-  log "creating database $DB with tracelink_crm and demo data (about a minute)"
-  odoo_bin "${DB_ARGS[@]}" -d "$DB" -i tracelink_crm \
-    --load-language=da_DK --stop-after-init --log-level=warn
-else
-  log "updating tracelink_crm in database $DB"
-  odoo_bin "${DB_ARGS[@]}" -d "$DB" -u tracelink_crm --stop-after-init --log-level=warn
-fi
+ensure_demo_db "$DB" || { log "the database could not be set up"; exit 1; }
 
 log "Odoo runs on http://127.0.0.1:$PORT (login: admin, password: admin); Ctrl+C stops it"
 exec "$VENV/bin/python" "$ODOO_SRC/odoo-bin" "${DB_ARGS[@]}" -d "$DB" --db-filter "^$DB\$" \

@@ -17,17 +17,38 @@
     "external_dependencies": {"python": ["python-stdnum", "requests"]},
     "data": [
         "security/ir.model.access.csv",
+        "security/tracelink_crm_security.xml",
         "data/crm_stage_data.xml",
         "views/crm_stage_views.xml",
         "views/crm_lead_views.xml",
         "views/sale_order_views.xml",
+        # CVR register: the wizard's action is used by the partner and case views
+        "wizard/cvr_customer_wizard_views.xml",
+        "views/crm_lead_cvr_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
         "views/tracelink_crm_menus.xml",
+        "wizard/crm_winloss_wizard_views.xml",
+        "reports/crm_case_report_views.xml",
+        # order conversion and order confirmation
+        "data/product_data.xml",
+        "reports/sale_order_reports.xml",
+        "reports/sale_order_templates.xml",
+        "data/mail_template_data.xml",
+        "views/crm_lead_order_views.xml",
+        "views/sale_order_confirmation_views.xml",
+        "wizard/crm_lead_convert_order_wizard_views.xml",
+        # e-conomic connector
+        "data/ir_cron_data.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/crm_lead_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "tracelink_crm/static/src/cvr_customer_button/*",
+        ],
         "web.assets_tests": [
             "tracelink_crm/static/tests/tours/*.js",
         ],

@@ -1,1 +1,11 @@
-from . import crm_lead, crm_stage, sale_order
+from . import (
+    crm_lead,
+    crm_stage,
+    res_company,
+    res_config_settings,
+    res_partner,
+    sale_order,
+    tracelink_cvr_api,
+    tracelink_cvr_cache,
+    tracelink_economic_api,
+)

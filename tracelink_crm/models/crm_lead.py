@@ -1,7 +1,22 @@
-from odoo import api, fields, models
+from datetime import datetime, time
+
+import psycopg2.errors
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
+from odoo.tools import SQL, clean_context, float_compare, html2plaintext
 
 CLOSED_KINDS = ("won", "lost")
+# Values a Won/Lost status decides: writes touching them are split by status.
+STATUS_SENSITIVE_FIELDS = {
+    "probability",
+    "automated_probability",
+    "is_probability_manual",
+    "lost_reason_id",
+    "active",
+    "date_closed",
+}
 
 
 class CrmLead(models.Model):
@@ -36,6 +51,13 @@ class CrmLead(models.Model):
         readonly=True,
         help="Probability the case had when it was won or lost; it comes back "
         "when the case is reopened.",
+    )
+    stage_before_close_id = fields.Many2one(
+        "crm.stage",
+        string="Status Before Closing",
+        copy=False,
+        readonly=True,
+        help="Open status the case had when it was won or lost.",
     )
     is_probability_manual = fields.Boolean(
         string="Probability Set by Hand",
@@ -181,7 +203,7 @@ class CrmLead(models.Model):
         kept = {
             lead: lead.probability
             for lead in self
-            if lead.is_probability_manual or lead.stage_kind in CLOSED_KINDS
+            if lead.is_probability_manual or lead.stage_id.status_kind in CLOSED_KINDS
         }
         res = super()._compute_probabilities()
         for lead, probability in kept.items():
@@ -198,21 +220,54 @@ class CrmLead(models.Model):
             if vals.get("stage_id"):
                 stage = self.env["crm.stage"].browse(vals["stage_id"])
                 vals.update(self._prepare_status_vals(stage, vals))
-            elif "probability" in vals:
+            if "probability" in vals and "is_probability_manual" not in vals:
                 vals["is_probability_manual"] = True
-        return super().create(vals_list)
+        leads = super().create(vals_list)
+        # A given probability equal to the automated one is not a typed one.
+        automated = leads.filtered(
+            lambda lead: (
+                lead.is_probability_manual
+                and not float_compare(lead.probability, lead.automated_probability, 2)
+            )
+        )
+        if automated:
+            super(CrmLead, automated).write({"is_probability_manual": False})
+        return leads
 
     def write(self, vals):
         if "stage_id" in vals:
-            return self._write_stage(vals)
+            stage = self.env["crm.stage"].browse(vals["stage_id"])
+            moving = self.filtered(lambda lead: lead.stage_id != stage)
+            if moving:
+                res = moving._write_stage(vals, stage)
+                staying = self - moving
+                if staying:
+                    # Same status: written as usual, so that Odoo's computes
+                    # that depend on the stage run as they always do.
+                    res = staying.write(vals) and res
+                return res
+        if not STATUS_SENSITIVE_FIELDS & set(vals):
+            return super().write(vals)
         closed = self.filtered(lambda lead: lead.stage_kind in CLOSED_KINDS)
         opened = self - closed
         res = True
+        if opened and "probability" in vals and "is_probability_manual" not in vals:
+            # A probability that differs from the automated one was typed.
+            typed = opened.filtered(
+                lambda lead: float_compare(
+                    vals["probability"],
+                    vals.get("automated_probability", lead.automated_probability),
+                    2,
+                )
+            )
+            if typed:
+                res = super(CrmLead, typed).write(
+                    {**vals, "is_probability_manual": True}
+                )
+            opened -= typed
+            vals = {**vals, "is_probability_manual": False}
         if opened:
-            opened_vals = dict(vals)
-            if "probability" in vals:
-                opened_vals["is_probability_manual"] = True
-            res = super(CrmLead, opened).write(opened_vals)
+            res = super(CrmLead, opened).write(vals) and res
         if closed:
             res = closed._write_closed(vals) and res
         return res
@@ -225,6 +280,8 @@ class CrmLead(models.Model):
         would stamp the archiving time on it).
         """
         forced = {"probability", "automated_probability", "is_probability_manual"}
+        if self.env.context.get("tracelink_archive_as_lost"):
+            forced = set()
         vals = {key: value for key, value in vals.items() if key not in forced}
         if "lost_reason_id" in vals and not vals["lost_reason_id"]:
             del vals["lost_reason_id"]
@@ -238,16 +295,12 @@ class CrmLead(models.Model):
                     super(CrmLead, lead).write({"date_closed": date_closed})
         return res
 
-    def _write_stage(self, vals):
-        stage = self.env["crm.stage"].browse(vals["stage_id"])
-        moving = self.filtered(lambda lead: lead.stage_id != stage)
-        staying = self - moving
+    def _write_stage(self, vals, stage):
+        """Move ``self`` (cases not in ``stage`` yet) to ``stage``."""
         res = True
-        if staying:
-            res = staying.write({k: v for k, v in vals.items() if k != "stage_id"})
         # Leads needing the same status values are written together.
         batches = {}
-        for lead in moving:
+        for lead in self:
             key = tuple(sorted(lead._prepare_status_vals(stage, vals).items()))
             batches.setdefault(key, self.browse())
             batches[key] |= lead
@@ -256,7 +309,7 @@ class CrmLead(models.Model):
         if stage.status_kind not in CLOSED_KINDS:
             # Odoo stamps a close date on any 100 % probability; an open
             # status has none.
-            stamped = moving.filtered("date_closed")
+            stamped = self.filtered("date_closed")
             if stamped:
                 super(CrmLead, stamped).write({"date_closed": False})
         return res
@@ -285,6 +338,7 @@ class CrmLead(models.Model):
                 res["probability_before_close"] = vals.get(
                     "probability", self.probability
                 )
+                res["stage_before_close_id"] = self.stage_id.id
             return res
         res = {"date_closed": False}
         if self.stage_kind in CLOSED_KINDS:
@@ -293,7 +347,8 @@ class CrmLead(models.Model):
             res.update(
                 probability=stage.default_probability, is_probability_manual=False
             )
-        elif self.stage_kind in CLOSED_KINDS:
+        elif self.stage_kind in CLOSED_KINDS and self.active:
+            # (an archived case stays put away: Odoo counts it as lost)
             res["probability"] = self.probability_before_close
         elif "probability" in vals:
             automated = self.automated_probability if self else None
@@ -302,6 +357,10 @@ class CrmLead(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_history(self):
+        # People (the admin user included) and other systems are refused;
+        # server code running as superuser (data clean-ups) may still purge.
+        if self.env.su:
+            return
         with_history = self.with_context(active_test=False).filtered(
             lambda lead: (
                 lead.stage_kind in CLOSED_KINDS or lead.date_closed or lead.order_ids
@@ -341,6 +400,34 @@ class CrmLead(models.Model):
             cases.write({"stage_id": lost_stage.id, **additional_values})
         return res
 
+    def toggle_active(self):
+        """Odoo restores a lost lead by toggling it back to active; a case in
+        the Lost status is active already, so restoring it reopens it at the
+        status it was lost from."""
+        lost = self.filtered(lambda lead: lead.active and lead.stage_kind == "lost")
+        others = (self - lost).with_context(tracelink_archive_as_lost=True)
+        # Odoo's own meaning of toggling a won lead off (losing it, at 0 %) is
+        # kept for this low-level call; the Archive action of the web client
+        # and of other systems (action_archive) keeps a Won case won.
+        res = super(CrmLead, others).toggle_active() if others else True
+        for case in lost:
+            stage = case.stage_before_close_id or case._stage_find(
+                domain=[("status_kind", "=", "open")]
+            )
+            case.write({"stage_id": stage.id})
+        return res
+
+    def action_archive(self):
+        # Archiving a Won or Lost case puts it away as it is; Odoo's archiving
+        # (toggle_active) would mean losing it.
+        closed = self.filtered(
+            lambda lead: lead.active and lead.stage_kind in CLOSED_KINDS
+        )
+        if closed:
+            closed.write({"active": False})
+        others = self - closed
+        return super(CrmLead, others).action_archive() if others else True
+
     def action_open_overdue(self):
         """The red clock of an overdue case opens the case."""
         self.ensure_one()
@@ -370,8 +457,381 @@ class CrmLead(models.Model):
         return action
 
     # ------------------------------------------------------------
+    # Odoo's lost semantics, extended to the Lost status
+    # ------------------------------------------------------------
+
+    def _get_lead_duplicates(self, partner=None, email=None, include_lost=False):
+        duplicates = super()._get_lead_duplicates(
+            partner=partner, email=email, include_lost=include_lost
+        )
+        if include_lost:
+            return duplicates
+        return duplicates.filtered(lambda lead: lead.stage_kind != "lost")
+
+    def _handle_won_lost(self, vals):
+        """Predictive scoring counts a case entering or leaving the Lost status
+        as lost, like Odoo counts an archived lead."""
+        res = super()._handle_won_lost(vals)
+        if "stage_id" in vals:
+            target = self.env["crm.stage"].browse(vals["stage_id"])
+            reach = self.filtered(
+                lambda lead: (
+                    lead.active
+                    and target.status_kind == "lost"
+                    and lead.stage_kind != "lost"
+                )
+            )
+            leave = self.filtered(
+                lambda lead: (
+                    lead.active
+                    and lead.stage_kind == "lost"
+                    and target.status_kind == "open"
+                )
+            )
+            reach._pls_increment_frequencies(to_state="lost")
+            leave._pls_increment_frequencies(from_state="lost")
+        return res
+
+    def _pls_get_lead_pls_values(self, domain=None):
+        # The full rebuild reads closed leads as "100 %, or 0 % and archived":
+        # cases in the Lost status are closed too. Scoring learns from the
+        # status a case was lost at, as for an archived lead: for a case in the
+        # Lost status, that is the status it had before.
+        domain = domain or []
+        if ("active", "=", False) in domain:
+            start = self._pls_get_safe_start_date()
+            domain = expression.OR(
+                [
+                    domain,
+                    [("create_date", ">=", start), ("stage_kind", "=", "lost")],
+                ]
+            )
+        values_by_lead = super()._pls_get_lead_pls_values(domain=domain)
+        lost_stage = self.env["crm.stage"]._get_fixed_stage("lost")
+        in_lost = [
+            lead_id
+            for lead_id, values in values_by_lead.items()
+            if ("stage_id", lost_stage.id) in values["values"]
+        ]
+        for lead in self.browse(in_lost):
+            values = values_by_lead[lead.id]["values"]
+            values.remove(("stage_id", lost_stage.id))
+            if lead.stage_before_close_id:
+                values.append(("stage_id", lead.stage_before_close_id.id))
+        return values_by_lead
+
+    def _pls_prepare_frequencies(
+        self, lead_values, leads_pls_fields, target_state=None
+    ):
+        # The Lost status is no step of the pipeline: scoring keeps no
+        # figures for it (a won lead counts as won at every stage otherwise).
+        frequencies = super()._pls_prepare_frequencies(
+            lead_values, leads_pls_fields, target_state=target_state
+        )
+        lost_stage = self.env["crm.stage"]._get_fixed_stage("lost")
+        stage_frequencies = frequencies.get("stage_id", {})
+        for key in (lost_stage.id, str(lost_stage.id)):
+            stage_frequencies.pop(key, None)
+        return frequencies
+
+    def _update_automated_probabilities(self):
+        # Odoo's scoring cron rewrites in SQL every probability that equals
+        # the automated one, and takes a 0 % case for a new one. Probabilities
+        # typed by hand, and both figures of Won/Lost cases, are put back
+        # afterwards, in SQL too: nothing changed for the user, nothing to
+        # track.
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """SELECT id, probability, automated_probability,
+                          stage_kind IN %s AS closed
+                     FROM crm_lead
+                    WHERE is_probability_manual OR stage_kind IN %s""",
+                CLOSED_KINDS,
+                CLOSED_KINDS,
+            )
+        )
+        kept = self.env.cr.fetchall()
+        res = super()._update_automated_probabilities()
+        for lead_id, probability, automated, closed in kept:
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE crm_lead
+                          SET probability = %(probability)s,
+                              automated_probability = CASE WHEN %(closed)s
+                                  THEN %(automated)s ELSE automated_probability END
+                        WHERE id = %(id)s""",
+                    probability=probability,
+                    automated=automated,
+                    closed=closed,
+                    id=lead_id,
+                )
+            )
+        self.invalidate_model(["probability", "automated_probability"])
+        return res
+
+    # ------------------------------------------------------------
+    # Order conversion
+    # ------------------------------------------------------------
+
+    sale_order_id = fields.Many2one(
+        "sale.order",
+        string="Order",
+        copy=False,
+        readonly=True,
+        tracking=True,
+        index="btree_not_null",
+        help="The order this case was converted to. A case is converted once.",
+    )
+    customer_reference = fields.Char(
+        tracking=True,
+        help="The customer's own reference, e.g. their purchase order number. "
+        "It becomes the customer reference of the order.",
+    )
+    production_start_date = fields.Date(
+        string="Production Start",
+        tracking=True,
+        help="Planned start of production; it becomes the production start of "
+        "the order.",
+    )
+    delivery_date = fields.Date(
+        tracking=True,
+        help="Delivery date promised to the customer; it becomes the delivery "
+        "date of the order.",
+    )
+
+    def action_convert_to_order(self, quotation_id=None):
+        """Convert a won case to a confirmed order, once.
+
+        The case's quotation is confirmed when it has exactly one (draft or
+        sent) or when ``quotation_id`` names one of them; with several and
+        none named, a dialog asks which one. Without a quotation a new order
+        is made from the case and its customer (``_prepare_order_vals``).
+        The case row is locked first, and its state read from the database,
+        so that two simultaneous calls cannot make two orders.
+
+        :param int quotation_id: id of one of the case's quotations
+        :return: an action opening the order, or the quotation dialog
+        :raise UserError: the case is not won, already has its order, or is
+            being converted by someone else; nothing is created then
+        """
+        self.ensure_one()
+        case = self.with_context(clean_context(self.env.context))
+        case._lock_for_conversion()
+        case._check_convertible()
+        quotations = case._get_convertible_quotations()
+        if quotation_id:
+            quotation = quotations.filtered(lambda order: order.id == quotation_id)
+            if not quotation:
+                raise UserError(
+                    self.env._(
+                        "The order to confirm must be a quotation (draft or sent) "
+                        "of the case %s. Choose one of its quotations.",
+                        case.display_name,
+                    )
+                )
+        elif len(quotations) > 1:
+            return case._action_choose_quotation()
+        else:
+            quotation = quotations
+        order = case._convert_to_order(quotation)
+        return {
+            "type": "ir.actions.act_window",
+            "name": order.display_name,
+            "res_model": "sale.order",
+            "res_id": order.id,
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    def _lock_for_conversion(self):
+        """Lock the case row for the rest of the transaction, then drop what
+        the cache holds so that the checks read the committed state."""
+        self.flush_recordset()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM %s WHERE id IN %s FOR UPDATE NOWAIT",
+                        SQL.identifier(self._table),
+                        tuple(self.ids),
+                    )
+                )
+        except psycopg2.errors.LockNotAvailable:
+            raise UserError(
+                self.env._(
+                    "The case %s is being converted to an order right now. "
+                    "Reload it in a moment to see its order.",
+                    self.display_name,
+                )
+            ) from None
+        self.invalidate_recordset()
+        self.env["sale.order"].invalidate_model(["state", "opportunity_id"])
+
+    def _check_convertible(self):
+        self.ensure_one()
+        if self.type != "opportunity" or self.stage_kind != "won":
+            raise UserError(
+                self.env._(
+                    "The case %(case)s is not won: only won cases can be converted "
+                    "to an order. Move it to the Won status first.",
+                    case=self.display_name,
+                )
+            )
+        confirmed = self.order_ids.filtered(lambda order: order.state == "sale")
+        order = self.sale_order_id or confirmed[:1]
+        if order:
+            raise UserError(
+                self.env._(
+                    "The case %(case)s has already been converted to the order "
+                    "%(order)s; it cannot be converted again. Open the order "
+                    "from the case.",
+                    case=self.display_name,
+                    order=order.display_name,
+                )
+            )
+
+    def _get_convertible_quotations(self):
+        self.ensure_one()
+        return self.order_ids.filtered(lambda order: order.state in ("draft", "sent"))
+
+    def _action_choose_quotation(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Convert to Order"),
+            "res_model": "tracelink.crm.convert.order.wizard",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_lead_id": self.id},
+        }
+
+    def _convert_to_order(self, quotation):
+        """Confirm ``quotation`` (or a new order made from the case), link it
+        to the case and, if the company wants it, e-mail the confirmation."""
+        self.ensure_one()
+        if quotation:
+            order = quotation
+            vals = self._prepare_quotation_completion_vals(order)
+            if vals:
+                order.write(vals)
+        else:
+            order = self.env["sale.order"].create(self._prepare_order_vals())
+            order.message_post_with_source(
+                "mail.message_origin_link",
+                render_values={"self": order, "origin": self},
+                subtype_xmlid="mail.mt_note",
+            )
+        order.action_confirm()
+        self.sale_order_id = order
+        self.message_post(
+            body=self.env._("Converted to the order %s.", order._get_html_link()),
+            subtype_xmlid="mail.mt_note",
+        )
+        if (self.company_id or self.env.company).tracelink_order_auto_send:
+            order._send_order_confirmation_report()
+        return order
+
+    def _prepare_quotation_completion_vals(self, quotation):
+        """What the case knows and the chosen quotation lacks."""
+        self.ensure_one()
+        vals = {}
+        if not quotation.client_order_ref and self.customer_reference:
+            vals["client_order_ref"] = self.customer_reference
+        if not quotation.production_start_date and self.production_start_date:
+            vals["production_start_date"] = self.production_start_date
+        if not quotation.commitment_date and self.delivery_date:
+            vals["commitment_date"] = self._get_delivery_datetime()
+        if not quotation.origin:
+            vals["origin"] = self.name
+        return vals
+
+    def _prepare_order_vals(self):
+        """Values of the order made from a case that has no quotation.
+
+        Customer, addresses, payment terms and pricelist come from the
+        customer (in the case's company); salesperson, team, customer
+        reference and dates from the case; one line carries the case's name,
+        description and value with the company's default order product.
+        """
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        if not self.partner_id:
+            raise UserError(
+                self.env._(
+                    "The case %s has no customer. Set its customer, then convert "
+                    "it again.",
+                    self.display_name,
+                )
+            )
+        product = company.tracelink_order_product_id
+        if not product:
+            raise UserError(
+                self.env._(
+                    "No default product is set for orders made from cases. Choose "
+                    "one in Settings, CRM, Orders from Cases, then convert the "
+                    "case again."
+                )
+            )
+        partner = self.partner_id.with_company(company)
+        addresses = partner.address_get(["invoice", "delivery"])
+        vals = {
+            "company_id": company.id,
+            "partner_id": partner.id,
+            "partner_invoice_id": addresses["invoice"],
+            "partner_shipping_id": addresses["delivery"],
+            "opportunity_id": self.id,
+            "origin": self.name,
+            "client_order_ref": self.customer_reference or False,
+            "production_start_date": self.production_start_date,
+            "commitment_date": self._get_delivery_datetime(),
+            "campaign_id": self.campaign_id.id,
+            "medium_id": self.medium_id.id,
+            "source_id": self.source_id.id,
+            "tag_ids": [Command.set(self.tag_ids.ids)],
+            "order_line": [Command.create(self._prepare_order_line_vals(product))],
+        }
+        # Left out when empty, so that the order's own defaults apply.
+        optional = {
+            "payment_term_id": partner.property_payment_term_id.id,
+            "pricelist_id": partner.property_product_pricelist.id,
+            "user_id": self.user_id.id,
+            "team_id": self.team_id.id,
+        }
+        vals.update({key: value for key, value in optional.items() if value})
+        return vals
+
+    def _prepare_order_line_vals(self, product):
+        self.ensure_one()
+        description = html2plaintext(self.description or "").strip()
+        return {
+            "product_id": product.id,
+            "name": f"{self.name}\n{description}" if description else self.name,
+            "product_uom_qty": 1,
+            "price_unit": self.expected_revenue,
+        }
+
+    def _get_delivery_datetime(self):
+        """The delivery date as the order's delivery datetime: noon UTC, the
+        same calendar day in every European time zone."""
+        self.ensure_one()
+        if not self.delivery_date:
+            return False
+        return datetime.combine(self.delivery_date, time(12))
+
+    # ------------------------------------------------------------
     # Mail
     # ------------------------------------------------------------
+
+    def _mail_track(self, tracked_fields, initial_values):
+        # Probability is tracked for cases; plain leads keep Odoo's tracking.
+        if self.type != "opportunity" and "probability" in tracked_fields:
+            tracked_fields = {
+                fname: desc
+                for fname, desc in tracked_fields.items()
+                if fname != "probability"
+            }
+        return super()._mail_track(tracked_fields, initial_values)
 
     def _track_subtype(self, init_values):
         self.ensure_one()

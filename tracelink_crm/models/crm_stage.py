@@ -54,7 +54,7 @@ class CrmStage(models.Model):
             else:
                 stage.status_kind = "open"
 
-    @api.constrains("is_won", "is_lost", "team_id", "is_fixed")
+    @api.constrains("is_won", "is_lost", "is_fixed")
     def _check_fixed_status(self):
         for stage in self:
             if stage.is_won and stage.is_lost:
@@ -67,13 +67,6 @@ class CrmStage(models.Model):
                         "Only the fixed Lost status can mean lost (%s).", stage.name
                     )
                 )
-            if stage.is_fixed and stage.team_id:
-                raise ValidationError(
-                    self.env._(
-                        "The fixed status %s is shared by all sales teams.",
-                        stage.name,
-                    )
-                )
         fixed = self.search([("is_fixed", "=", True)])
         for kind in ("won", "lost"):
             if len(fixed.filtered(lambda s, k=kind: s.status_kind == k)) > 1:
@@ -82,7 +75,7 @@ class CrmStage(models.Model):
                 )
 
     def write(self, vals):
-        protected = {"is_won", "is_lost", "is_fixed", "team_id"} & set(vals)
+        protected = {"is_won", "is_lost", "is_fixed"} & set(vals)
         if protected and not self.env.context.get("install_mode"):
             for stage in self.filtered("is_fixed"):
                 changed = [

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class SaleOrder(models.Model):
@@ -20,3 +21,110 @@ class SaleOrder(models.Model):
     def _compute_is_closed(self):
         for order in self:
             order.is_closed = order.state == "cancel" or order.locked
+
+    # ------------------------------------------------------------
+    # Order conversion
+    # ------------------------------------------------------------
+
+    def _action_confirm(self):
+        res = super()._action_confirm()
+        # A case is converted once: a quotation of the case confirmed from the
+        # order itself becomes the case's order too. Written as superuser, as
+        # the person confirming may not be allowed to edit the case.
+        for order in self.sudo():
+            case = order.opportunity_id
+            if case and not case.sale_order_id:
+                case.sale_order_id = order
+        return res
+
+    def action_send_order_confirmation(self):
+        """Open the mail composer with the order confirmation template (its
+        PDF attached); sending it is noted on the order's case too."""
+        self.ensure_one()
+        if self.state != "sale":
+            raise UserError(
+                self.env._(
+                    "%s is not a confirmed order: only confirmed orders have an "
+                    "order confirmation. Confirm it first.",
+                    self.name,
+                )
+            )
+        template = self.env.ref(
+            "tracelink_crm.mail_template_sale_order_confirmation",
+            raise_if_not_found=False,
+        )
+        ctx = {
+            "default_model": "sale.order",
+            "default_res_ids": self.ids,
+            "default_composition_mode": "comment",
+            "default_template_id": template.id if template else False,
+            "default_email_layout_xmlid": (
+                "mail.mail_notification_layout_with_responsible_signature"
+            ),
+            "email_notification_allow_footer": True,
+            "force_email": True,
+            "model_description": self.type_name,
+            "tracelink_order_confirmation": True,
+        }
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send Order Confirmation"),
+            "res_model": "mail.compose.message",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": ctx,
+        }
+
+    def _send_order_confirmation_report(self):
+        """E-mail the order confirmation to the customer without a dialog.
+
+        The e-mail is queued (sent by the mail queue after the transaction),
+        so a conversion never waits for the mail server. A customer without
+        an e-mail address gets nothing; a note on the order says so.
+        """
+        template = self.env.ref(
+            "tracelink_crm.mail_template_sale_order_confirmation",
+            raise_if_not_found=False,
+        )
+        layout = "mail.mail_notification_layout_with_responsible_signature"
+        for order in self.with_context(tracelink_order_confirmation=True):
+            if not template or not order.partner_id.email:
+                order._message_log(
+                    body=self.env._(
+                        "The order confirmation was not e-mailed: %s has no e-mail "
+                        "address. Add one, then use Send Order Confirmation.",
+                        order.partner_id.display_name,
+                    )
+                )
+                continue
+            order.message_post_with_source(
+                template,
+                email_layout_xmlid=layout,
+                subtype_xmlid="mail.mt_comment",
+                force_send=False,
+            )
+
+    def _get_order_confirmation_filename(self):
+        """File name of the order confirmation, in the customer's language."""
+        self.ensure_one()
+        lang = self.partner_id.lang or self.env.lang
+        return self.with_context(lang=lang).env._("Order Confirmation - %s", self.name)
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, **kwargs):
+        message = super().message_post(**kwargs)
+        if self.env.context.get("tracelink_order_confirmation"):
+            self._log_order_confirmation_on_case(message)
+        return message
+
+    def _log_order_confirmation_on_case(self, message):
+        """Note on the case that its order's confirmation was sent."""
+        for order in self.sudo().filtered("opportunity_id"):
+            recipients = message.partner_ids or order.partner_id
+            order.opportunity_id._message_log(
+                body=self.env._(
+                    "Order confirmation of %(order)s sent to %(recipients)s.",
+                    order=order._get_html_link(),
+                    recipients=", ".join(recipients.mapped("display_name")),
+                )
+            )

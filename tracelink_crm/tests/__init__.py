@@ -1,5 +1,8 @@
 from . import (
+    test_crm_case_report,
     test_crm_lead_access,
+    test_crm_lead_convert_order,
+    test_crm_lead_convert_order_http,
     test_crm_lead_form,
     test_crm_lead_http,
     test_crm_lead_overdue,
@@ -7,4 +10,12 @@ from . import (
     test_crm_lead_status,
     test_crm_lead_tabs,
     test_crm_lead_traceability,
+    test_cvr_customer_tour,
+    test_cvr_customer_wizard,
+    test_cvr_partner_refresh,
+    test_cvr_settings,
+    test_economic_customer,
+    test_economic_import,
+    test_economic_settings,
+    test_sale_order_confirmation_report,
 )

@@ -164,3 +164,74 @@ class TestCrmLeadStatus(TracelinkCrmCommon):
         case.action_unarchive()
         self.assertEqual(case.lost_reason_id, self.lost_reason)
         self.assertEqual(case.stage_id, self.stage_lost)
+
+    def test_scoring_cron_keeps_typed_probability(self):
+        case = self._create_case()
+        case.probability = 37
+        self.assertTrue(case.is_probability_manual)
+        # scoring happens to land on the typed value, then moves on
+        self.env.cr.execute(
+            "UPDATE crm_lead SET automated_probability = 37 WHERE id = %s", [case.id]
+        )
+        self.env["ir.config_parameter"].sudo().set_param(
+            "crm.pls_start_date", "2000-01-01"
+        )
+        self.env["crm.lead"]._cron_update_automated_probabilities()
+        self.env.invalidate_all()
+        self.assertEqual(case.probability, 37)
+
+    def test_probability_equal_to_automated_is_not_typed(self):
+        case = self._create_case()
+        case.probability = case.automated_probability
+        self.assertFalse(case.is_probability_manual)
+
+    def test_lost_cases_count_as_lost_for_scoring(self):
+        case = self._create_case()
+        Frequency = self.env["crm.lead.scoring.frequency"]
+        before = sum(Frequency.search([]).mapped("lost_count"))
+        records_before = Frequency.search_count([])
+        case.action_set_lost()
+        after = sum(Frequency.search([]).mapped("lost_count"))
+        self.assertGreater(after, before, "the lost case feeds predictive scoring")
+        self.assertEqual(case.stage_before_close_id, self.stage_new)
+        case.stage_id = self.stage_new
+        reopened = sum(Frequency.search([]).mapped("lost_count"))
+        # counters created by the loss fall back to their 0.1 smoothing floor
+        created = Frequency.search_count([]) - records_before
+        self.assertAlmostEqual(reopened, before + 0.1 * created, 2)
+        self.assertLess(reopened, after, "reopening takes the loss back")
+
+    def test_lost_case_is_not_a_duplicate_to_merge(self):
+        lead = self._create_case(email_from="ordre@vejle-maskin.dk")
+        lost = self._create_case(email_from="ordre@vejle-maskin.dk")
+        lost.action_set_lost()
+        duplicates = lead._get_lead_duplicates(email=lead.email_from)
+        self.assertNotIn(lost, duplicates)
+        self.assertIn(
+            lost, lead._get_lead_duplicates(email=lead.email_from, include_lost=True)
+        )
+
+    def test_superuser_code_may_purge(self):
+        case = self._create_case()
+        case.stage_id = self.stage_won
+        case.sudo().unlink()
+        self.assertFalse(case.exists())
+
+    def test_restore_lost_case_reopens_it(self):
+        case = self._create_case(probability=35)
+        case.stage_id = self.stage_offer
+        case.action_set_lost(lost_reason_id=self.lost_reason.id)
+        case.toggle_active()  # Odoo's "Restore" of a lost lead
+        self.assertTrue(case.active)
+        self.assertEqual(case.stage_id, self.stage_offer)
+        self.assertEqual(case.probability, 60)
+        self.assertFalse(case.lost_reason_id)
+        self.assertFalse(case.date_closed)
+
+    def test_archive_lost_case_keeps_it_lost(self):
+        case = self._create_case()
+        case.action_set_lost(lost_reason_id=self.lost_reason.id)
+        case.action_archive()
+        self.assertFalse(case.active)
+        self.assertEqual(case.stage_id, self.stage_lost)
+        self.assertEqual(case.lost_reason_id, self.lost_reason)

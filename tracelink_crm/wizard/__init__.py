@@ -1,0 +1,1 @@
+from . import crm_lead_convert_order_wizard, crm_winloss_wizard, cvr_customer_wizard
