@@ -109,7 +109,7 @@ else
       > "$LOG_DIR/odoo-crm-post.log" 2>&1
     grep -E "ERROR|CRITICAL|FAIL|Traceback" "$LOG_DIR/odoo-crm-post.log" | head -100
     odoo_count "odoo crm+sale_crm post_install" "$LOG_DIR/odoo-crm-post.log"
-    TRACELINK_SUITE_MODULES=crm,sale_crm odoo_bin shell "${DB_ARGS[@]}" -d "$DB" --test-enable \
+    TRACELINK_SUITE_MODULES=crm,sale_crm odoo_bin shell "${DB_ARGS[@]}" -d "$DB" \
       --log-level=warn --log-handler=odoo.tests.result:INFO \
       < "$REPO_ROOT/scripts/odoo_suite.py" > "$LOG_DIR/odoo-crm-at.log" 2>&1
     grep -E "ERROR|CRITICAL|FAIL|Traceback" "$LOG_DIR/odoo-crm-at.log" | head -100

@@ -87,6 +87,32 @@ class CrmLead(models.Model):
     probability = fields.Float(tracking=True)
     date_deadline = fields.Date(tracking=True)
     prorated_revenue = fields.Monetary(string="Weighted Value")
+    # Order conversion
+    sale_order_id = fields.Many2one(
+        "sale.order",
+        string="Order",
+        copy=False,
+        readonly=True,
+        tracking=True,
+        index="btree_not_null",
+        help="The order this case was converted to. A case is converted once.",
+    )
+    customer_reference = fields.Char(
+        tracking=True,
+        help="The customer's own reference, e.g. their purchase order number. "
+        "It becomes the customer reference of the order.",
+    )
+    production_start_date = fields.Date(
+        string="Production Start",
+        tracking=True,
+        help="Planned start of production; it becomes the production start of "
+        "the order.",
+    )
+    delivery_date = fields.Date(
+        tracking=True,
+        help="Delivery date promised to the customer; it becomes the delivery "
+        "date of the order.",
+    )
 
     # ------------------------------------------------------------
     # Computes
@@ -573,32 +599,6 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------
     # Order conversion
     # ------------------------------------------------------------
-
-    sale_order_id = fields.Many2one(
-        "sale.order",
-        string="Order",
-        copy=False,
-        readonly=True,
-        tracking=True,
-        index="btree_not_null",
-        help="The order this case was converted to. A case is converted once.",
-    )
-    customer_reference = fields.Char(
-        tracking=True,
-        help="The customer's own reference, e.g. their purchase order number. "
-        "It becomes the customer reference of the order.",
-    )
-    production_start_date = fields.Date(
-        string="Production Start",
-        tracking=True,
-        help="Planned start of production; it becomes the production start of "
-        "the order.",
-    )
-    delivery_date = fields.Date(
-        tracking=True,
-        help="Delivery date promised to the customer; it becomes the delivery "
-        "date of the order.",
-    )
 
     def action_convert_to_order(self, quotation_id=None):
         """Convert a won case to a confirmed order, once.
