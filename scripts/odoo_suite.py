@@ -8,11 +8,14 @@ Prints one line ``odoo-at_install: N passed, N failed, N skipped``.
 
 import os
 
-from odoo.tests import loader
 from odoo.tools import config
 
-modules = [m for m in os.environ["TRACELINK_SUITE_MODULES"].split(",") if m]
+# Test mode first: odoo.tests complains when imported outside of it.
 config["test_enable"] = True
+
+from odoo.tests import loader  # noqa: E402
+
+modules = [m for m in os.environ["TRACELINK_SUITE_MODULES"].split(",") if m]
 config["test_tags"] = ",".join(f"/{m}" for m in modules)
 result = loader.run_suite(loader.make_suite(modules, "at_install"))
 bad = result.failures_count + result.errors_count
