@@ -2,7 +2,7 @@
 # Installs what the product and its tests need, skipping what is there already:
 # Debian packages (when run as root), Odoo 18.0 Community source, a Python 3.11
 # virtual environment with Odoo's requirements and the project's own.
-# Exit status 0: Odoo is usable. Non-zero: it is not (the reason is printed).
+# Exit status: see main() below.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DEB_PACKAGES=(git libpq-dev libldap2-dev libsasl2-dev libxml2-dev libxslt1-dev
@@ -51,32 +51,43 @@ fetch_odoo_source() {
   return 1
 }
 
-make_venv() {
-  local stamp="$VENV/.tracelink-stamp"
-  local want
-  want="$(cat "$ODOO_SRC/requirements.txt" "$REPO_ROOT/requirements.txt" "$REPO_ROOT/requirements-dev.txt" | sha256sum | cut -c1-16)"
-  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
-    return 0
-  fi
+# The venv is built in two steps, each skipped when its requirements did not
+# change: the project's own (enough for lint and the tests without Odoo),
+# then Odoo's, once its source is there.
+venv_step() {  # venv_step <name> <requirement files...>
+  local name="$1"; shift
+  local stamp="$VENV/.tracelink-$name" want
+  want="$(cat "$@" | sha256sum | cut -c1-16)"
+  [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
   command -v "$PYTHON" >/dev/null 2>&1 || { log "$PYTHON not found"; return 1; }
-  log "building the virtual environment $VENV"
-  [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
+  log "installing the $name requirements into $VENV"
+  [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV" || return 1
   local pip=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
   "${pip[@]}" install "pip>=24" wheel "setuptools<70" "setuptools_scm<8" || return 1
-  # cbor2 5.4.2 (pinned by Odoo) needs pkg_resources at build time, which
-  # setuptools 70+ dropped: build it against the venv's older setuptools.
-  "${pip[@]}" install --no-build-isolation "cbor2==5.4.2" || return 1
-  "${pip[@]}" install -r "$ODOO_SRC/requirements.txt" || return 1
-  "${pip[@]}" install -r "$REPO_ROOT/requirements.txt" -r "$REPO_ROOT/requirements-dev.txt" || return 1
+  if [ "$name" = odoo ]; then
+    # cbor2 5.4.2 (pinned by Odoo) needs pkg_resources at build time, which
+    # setuptools 70+ dropped: build it against the venv's older setuptools.
+    "${pip[@]}" install --no-build-isolation "cbor2==5.4.2" || return 1
+  fi
+  local args=()
+  for f in "$@"; do args+=(-r "$f"); done
+  "${pip[@]}" install "${args[@]}" || return 1
   echo "$want" > "$stamp"
 }
 
+# Exit status: 0 everything is ready; 3 the project's venv is ready but Odoo
+# is not (the reason is printed); 1 not even the project's venv.
 main() {
   install_debian_packages || log "Debian packages could not be installed"
-  fetch_odoo_source || return 1
-  make_venv || { log "the virtual environment could not be built"; return 1; }
+  venv_step project "$REPO_ROOT/requirements.txt" "$REPO_ROOT/requirements-dev.txt" || {
+    log "the virtual environment could not be built"; return 1; }
+  fetch_odoo_source || return 3
+  # Odoo's pins first, then ours again so that nothing of ours is left out.
+  venv_step odoo "$ODOO_SRC/requirements.txt" "$REPO_ROOT/requirements.txt" \
+    "$REPO_ROOT/requirements-dev.txt" || {
+    log "Odoo's requirements could not be installed"; return 3; }
   (cd "$ODOO_SRC" && "$VENV/bin/python" -c "import odoo.release, psycopg2, lxml") || {
-    log "the virtual environment cannot import Odoo"; return 1; }
+    log "the virtual environment cannot import Odoo"; return 3; }
 }
 
 main "$@"

@@ -28,7 +28,7 @@ count() {  # count <label> <passed> <failed> [skipped]
   [ "$3" -eq 0 ] || failed=1
 }
 
-bash "$REPO_ROOT/scripts/bootstrap.sh"
+bash "$REPO_ROOT/scripts/bootstrap.sh" 2> >(tee "$LOG_DIR/bootstrap.log" >&2)
 boot=$?
 PY="$VENV/bin/python"
 if [ ! -x "$PY" ]; then
@@ -81,7 +81,10 @@ odoo_count() {  # odoo_count <label> <log>: counts from Odoo's closing test repo
 }
 
 if [ "$boot" -ne 0 ]; then
-  note "Odoo tests: NOT RUN: Odoo 18.0 could not be set up (see the [tracelink] lines above; set ODOO_SRC to a local Odoo 18.0 Community source folder)"
+  n_odoo=$(grep -rhE '^\s+def test_' "$REPO_ROOT/tracelink_crm/tests" | wc -l)
+  why=$(grep -h '^\[tracelink\]' "$LOG_DIR/bootstrap.log" | tail -2 | sed 's/^\[tracelink\] //' | paste -sd ';' -)
+  note "Odoo tests: NOT RUN ($n_odoo tracelink_crm tests, and Odoo's crm and sale_crm tests): Odoo 18.0 could not be set up: $why"
+  skipped_total=$((skipped_total + n_odoo))
   failed=1
 elif ! psql -d postgres -tAc 'select 1' >/dev/null 2>&1; then
   note "Odoo tests: NOT RUN: PostgreSQL at $PGHOST:$PGPORT does not answer"
