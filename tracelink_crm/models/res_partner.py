@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, sql
 
+from ..tools.statistics import win_rate
 from .tracelink_cvr_api import CVR_PARTNER_FIELDS, CVR_PROVIDER_SELECTION
 
 
@@ -75,7 +76,7 @@ class ResPartner(models.Model):
             partner.case_won_count = won
             partner.case_lost_count = lost
             partner.case_open_count = open_
-            partner.case_win_rate = 100.0 * won / (won + lost) if won + lost else 0.0
+            partner.case_win_rate = win_rate(won, lost) or 0.0
 
     def action_view_cases(self):
         self.ensure_one()

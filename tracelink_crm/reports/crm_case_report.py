@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..models.crm_stage import STATUS_KINDS
+from ..tools.statistics import win_rate
 
 
 class CrmCaseReport(models.Model):
@@ -134,5 +135,4 @@ class CrmCaseReport(models.Model):
         [(won, lost)] = self._read_group(
             domain, aggregates=["won_count:sum", "lost_count:sum"]
         )
-        closed = (won or 0) + (lost or 0)
-        return 100.0 * won / closed if closed else None
+        return win_rate(won, lost)

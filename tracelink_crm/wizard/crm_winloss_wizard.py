@@ -3,6 +3,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools.statistics import win_rate
+
 PERIODS = [
     ("this_month", "This Month"),
     ("last_month", "Last Month"),
@@ -121,7 +123,7 @@ class CrmWinlossWizard(models.TransientModel):
             wizard.won_value = won_value or 0
             wizard.lost_value = lost_value or 0
             wizard.has_closed_cases = bool(won + lost)
-            wizard.win_rate = 100.0 * won / (won + lost) if won + lost else 0.0
+            wizard.win_rate = win_rate(won, lost) or 0.0
 
     @api.constrains("date_from", "date_to")
     def _check_dates(self):
