@@ -297,17 +297,18 @@ class CrmLead(models.Model):
             res = closed._write_closed(vals) and res
         return res
 
-    def _write_closed(self, vals):
+    def _write_closed(self, vals, keep_probability=True):
         """Write on Won/Lost cases: what the status forces stays as it is.
 
         Probability stays 100 %/0 %, a Lost case keeps its lost reason when it
         is restored from the archive, and archiving keeps the close date (Odoo
-        would stamp the archiving time on it).
+        would stamp the archiving time on it). Only this module's own code
+        passes ``keep_probability=False`` (a flag in the context would be one
+        any caller over RPC could set).
         """
-        forced = {"probability", "automated_probability", "is_probability_manual"}
-        if self.env.context.get("tracelink_archive_as_lost"):
-            forced = set()
-        vals = {key: value for key, value in vals.items() if key not in forced}
+        if keep_probability:
+            forced = {"probability", "automated_probability", "is_probability_manual"}
+            vals = {key: value for key, value in vals.items() if key not in forced}
         if "lost_reason_id" in vals and not vals["lost_reason_id"]:
             del vals["lost_reason_id"]
         if not vals:
@@ -410,11 +411,7 @@ class CrmLead(models.Model):
         # server code running as superuser (data clean-ups) may still purge.
         if self.env.su:
             return
-        with_history = self.with_context(active_test=False).filtered(
-            lambda lead: (
-                lead.stage_kind in CLOSED_KINDS or lead.date_closed or lead.order_ids
-            )
-        )
+        with_history = self._filter_with_history()
         if with_history:
             raise UserError(
                 self.env._(
@@ -454,11 +451,16 @@ class CrmLead(models.Model):
         the Lost status is active already, so restoring it reopens it at the
         status it was lost from."""
         lost = self.filtered(lambda lead: lead.active and lead.stage_kind == "lost")
-        others = (self - lost).with_context(tracelink_archive_as_lost=True)
+        others = self - lost
         # Odoo's own meaning of toggling a won lead off (losing it, at 0 %) is
         # kept for this low-level call; the Archive action of the web client
         # and of other systems (action_archive) keeps a Won case won.
+        won_off = others.filtered(lambda lead: lead.active and lead.stage_kind == "won")
         res = super(CrmLead, others).toggle_active() if others else True
+        if won_off:
+            won_off._write_closed(
+                {"probability": 0, "automated_probability": 0}, keep_probability=False
+            )
         for case in lost:
             stage = case.stage_before_close_id or case._stage_find(
                 domain=[("status_kind", "=", "open")]
@@ -741,8 +743,46 @@ class CrmLead(models.Model):
         return datetime.combine(self.delivery_date, time(12))
 
     # ------------------------------------------------------------
-    # Business methods: duplicates (a case in the Lost status counts as lost)
+    # Business methods: history, merge, duplicates (Lost counts as lost)
     # ------------------------------------------------------------
+
+    def _filter_with_history(self):
+        """Cases that are Won or Lost, were ever closed, or have an order:
+        they are never deleted, by hand or by a merge."""
+        return self.with_context(active_test=False).filtered(
+            lambda lead: (
+                lead.stage_kind in CLOSED_KINDS
+                or lead.date_closed
+                or lead.sale_order_id
+                or lead.order_ids
+            )
+        )
+
+    def _merge_opportunity(
+        self, user_id=False, team_id=False, auto_unlink=True, max_length=5
+    ):
+        # Odoo deletes the merged cases as superuser, past the deletion guard:
+        # a merge that would delete a case with history is refused up front.
+        if auto_unlink:
+            head = self._sort_by_confidence_level(reverse=True)[:1]
+            doomed = (self - head)._filter_with_history()
+            if doomed:
+                raise UserError(
+                    self.env._(
+                        "Merging would delete %(cases)s, which has history (won, "
+                        "lost or linked to an order), into %(head)s. Merge only "
+                        "cases without history, or archive the cases you no "
+                        "longer need.",
+                        cases=", ".join(doomed.mapped("display_name")),
+                        head=head.display_name,
+                    )
+                )
+        return super()._merge_opportunity(
+            user_id=user_id,
+            team_id=team_id,
+            auto_unlink=auto_unlink,
+            max_length=max_length,
+        )
 
     def _get_lead_duplicates(self, partner=None, email=None, include_lost=False):
         duplicates = super()._get_lead_duplicates(
