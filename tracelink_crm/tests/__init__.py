@@ -19,4 +19,5 @@ from . import (
     test_economic_import,
     test_economic_settings,
     test_sale_order_confirmation_report,
+    test_wizard_access,
 )
