@@ -63,6 +63,13 @@ class TestCrmCaseReport(TracelinkCrmCommon):
             "UPDATE crm_lead SET create_date = '2025-11-15 10:00:00' WHERE id IN %s",
             [tuple(cls.all_cases.ids)],
         )
+        # The Won/Lost dialog counts every case of the database: other cases
+        # (demo data, other addons) are kept out of the statistics (the report
+        # shows opportunities only), so that the figures are the fixture's.
+        cls.env.cr.execute(
+            "UPDATE crm_lead SET type = 'lead' WHERE id NOT IN %s",
+            [tuple(cls.all_cases.ids)],
+        )
         for record, when, kind in (
             (cls.a_won_dec, "2025-12-15 10:00:00", "won"),
             (cls.a_lost_jan, "2026-01-10 10:00:00", "lost"),
