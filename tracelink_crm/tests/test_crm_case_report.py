@@ -183,15 +183,17 @@ class TestCrmCaseReport(TracelinkCrmCommon):
         self.assertTrue(all_lost.has_closed_cases)
         self.assertEqual((all_lost.won_count, all_lost.lost_count), (0, 2))
         self.assertEqual(all_lost.win_rate, 0)
-        self.assertIsNone(
-            self.Report._win_rate(self.domain + [("lead_id", "=", self.c_open.id)])
-        )
-        self.assertEqual(
-            self.Report._win_rate(
-                self.domain + [("partner_id", "=", self.other_customer.id)]
-            ),
-            0,
-        )
+        # the report's measure, as the pivot and graph views read it
+        rates = {
+            row["partner_id"][0]: row["win_rate"]
+            for row in self.Report.read_group(
+                self.domain, ["win_rate:avg"], ["partner_id"], lazy=False
+            )
+        }
+        self.assertIn(rates[self.customer_c.id], (None, False), "no closed case")
+        self.assertIsInstance(rates[self.other_customer.id], float)
+        self.assertEqual(rates[self.other_customer.id], 0)
+        self.assertAlmostEqual(rates[self.customer.id], 200 / 3, places=2)
 
     def test_per_customer(self):
         groups = self._by(
