@@ -89,7 +89,11 @@ class CrmLead(models.Model):
         compute="_compute_customer_order_ids",
     )
 
-    # Order conversion
+    # Order conversion. sale_crm's order_ids holds every quotation and order
+    # of the case; sale_order_id is the one of them the case was converted to,
+    # fixed at conversion: it stays when that order is later cancelled or
+    # when further orders of the case are confirmed, it is tracked in the
+    # chatter, and "converted once" (the Convert button) rests on it.
     sale_order_id = fields.Many2one(
         "sale.order",
         string="Order",
@@ -672,13 +676,20 @@ class CrmLead(models.Model):
     def _prepare_order_vals(self):
         """Values of the order made from a case that has no quotation.
 
-        Customer, addresses, payment terms and pricelist come from the
-        customer (in the case's company); salesperson, team, customer
-        reference and dates from the case; one line carries the case's name,
-        description and value with the company's default order product.
+        The one place where an order is made from a case. It starts from what
+        sale_crm gives a new quotation of the case (customer, company,
+        salesperson, team, origin, tags, marketing source); ``sale.order``'s
+        own computes then fill in addresses, payment terms and pricelist from
+        the customer, as on a quotation typed by hand. Only what the case
+        alone knows is added: customer reference, production start, delivery
+        date, and one line with the case's name, description and value on
+        the company's default order product.
+
+        :return: values for ``sale.order.create``, with an ``order_line`` key
+        :raise UserError: the case has no customer, or the company no default
+            order product
         """
         self.ensure_one()
-        company = self.company_id or self.env.company
         if not self.partner_id:
             raise UserError(
                 self.env._(
@@ -687,7 +698,7 @@ class CrmLead(models.Model):
                     self.display_name,
                 )
             )
-        product = company.tracelink_order_product_id
+        product = (self.company_id or self.env.company).tracelink_order_product_id
         if not product:
             raise UserError(
                 self.env._(
@@ -696,43 +707,30 @@ class CrmLead(models.Model):
                     "case again."
                 )
             )
-        partner = self.partner_id.with_company(company)
-        addresses = partner.address_get(["invoice", "delivery"])
         vals = {
-            "company_id": company.id,
-            "partner_id": partner.id,
-            "partner_invoice_id": addresses["invoice"],
-            "partner_shipping_id": addresses["delivery"],
-            "opportunity_id": self.id,
-            "origin": self.name,
-            "client_order_ref": self.customer_reference or False,
-            "production_start_date": self.production_start_date,
-            "commitment_date": self._get_delivery_datetime(),
-            "campaign_id": self.campaign_id.id,
-            "medium_id": self.medium_id.id,
-            "source_id": self.source_id.id,
-            "tag_ids": [Command.set(self.tag_ids.ids)],
-            "order_line": [Command.create(self._prepare_order_line_vals(product))],
+            key.removeprefix("default_"): value
+            for key, value in self._prepare_opportunity_quotation_context().items()
+            if key.startswith("default_")
         }
-        # Left out when empty, so that the order's own defaults apply.
-        optional = {
-            "payment_term_id": partner.property_payment_term_id.id,
-            "pricelist_id": partner.property_product_pricelist.id,
-            "user_id": self.user_id.id,
-            "team_id": self.team_id.id,
-        }
-        vals.update({key: value for key, value in optional.items() if value})
-        return vals
-
-    def _prepare_order_line_vals(self, product):
-        self.ensure_one()
         description = html2plaintext(self.description or "").strip()
-        return {
-            "product_id": product.id,
-            "name": f"{self.name}\n{description}" if description else self.name,
-            "product_uom_qty": 1,
-            "price_unit": self.expected_revenue,
-        }
+        vals.update(
+            client_order_ref=self.customer_reference or False,
+            production_start_date=self.production_start_date,
+            commitment_date=self._get_delivery_datetime(),
+            order_line=[
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "name": f"{self.name}\n{description}"
+                        if description
+                        else self.name,
+                        "product_uom_qty": 1,
+                        "price_unit": self.expected_revenue,
+                    }
+                )
+            ],
+        )
+        return vals
 
     def _get_delivery_datetime(self):
         """The delivery date as the order's delivery datetime: noon UTC, the
