@@ -9,6 +9,12 @@ from email.utils import format_datetime
 import pytest
 import requests
 
+from tracelink_crm.tests.stand_ins.fake_cvr import (
+    CVRAPI_COMPANIES,
+    FakeCvrApi,
+    FakeVirk,
+    start_fake_server,
+)
 from tracelink_crm.tools.cvr_client import (
     COMPANY_KEYS,
     DEFAULT_USER_AGENT,
@@ -29,12 +35,6 @@ from tracelink_crm.tools.exceptions import (
     ServiceError,
     ServiceTimeout,
     ServiceUnavailable,
-)
-from tracelink_crm.tools.fake_cvr import (
-    CVRAPI_COMPANIES,
-    FakeCvrApi,
-    FakeVirk,
-    start_fake_server,
 )
 
 TOKEN = "tok-SECRET-4711"
