@@ -14,24 +14,6 @@ CVR_PROVIDER_SELECTION = [
     (CvrApiDkClient.code, "cvrapi.dk"),
     (VirkDistributionClient.code, "CVR distribution (virk.dk)"),
 ]
-# Partner fields filled from the register, in the order changes are listed.
-CVR_PARTNER_FIELDS = (
-    "name",
-    "street",
-    "street2",
-    "zip",
-    "city",
-    "country_id",
-    "phone",
-    "email",
-    "vat",
-    "company_registry",
-    "cvr_industry_code",
-    "cvr_industry_text",
-    "cvr_legal_form",
-    "cvr_status",
-    "cvr_protected",
-)
 DEFAULT_CACHE_HOURS = 24
 DEFAULT_TIMEOUT = 10
 
@@ -106,8 +88,10 @@ class TracelinkCvrApi(models.AbstractModel):
     def _prepare_partner_vals_from_cvr(self, company_dict):
         """Values of a company partner (``res.partner``) from a company dict.
 
-        Empty texts of the register become False; the VAT number is
-        ``DK<cvr>`` and the CVR number goes to ``company_registry``.
+        The one mapping from the register to the partner: Refresh from CVR
+        writes (and lists as changes) the keys in this order. Empty texts of
+        the register become False; the VAT number is ``DK<cvr>`` and the CVR
+        number goes to ``company_registry``.
         """
 
         def text(key):

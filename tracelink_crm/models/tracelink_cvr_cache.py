@@ -1,12 +1,11 @@
 import logging
-from datetime import date, timedelta
+from datetime import timedelta
 
 from odoo import api, fields, models
 
-_logger = logging.getLogger(__name__)
+from ..tools.cvr_client import company_from_json, company_to_json
 
-# Keys of a company dict holding dates (kept as ISO strings in the cache).
-_DATE_KEYS = ("start_date", "end_date")
+_logger = logging.getLogger(__name__)
 
 
 class TracelinkCvrCache(models.Model):
@@ -44,13 +43,13 @@ class TracelinkCvrCache(models.Model):
         )
         if not entry:
             return None
-        return [self._decode(company) for company in entry.answer]
+        return [company_from_json(company) for company in entry.answer]
 
     @api.model
     def _store(self, provider, query_key, companies):
         """Keep the answer to a question, replacing an older one."""
         values = {
-            "answer": [self._encode(company) for company in companies],
+            "answer": [company_to_json(company) for company in companies],
             "fetched_at": fields.Datetime.now(),
         }
         entries = self.search(
@@ -72,24 +71,3 @@ class TracelinkCvrCache(models.Model):
         expired = self.search([("fetched_at", "<", limit)])
         _logger.info("Removing %d expired CVR register answers", len(expired))
         expired.unlink()
-
-    @staticmethod
-    def _encode(company):
-        return {
-            key: value.isoformat()
-            if key in _DATE_KEYS and isinstance(value, date)
-            else value
-            for key, value in company.items()
-        }
-
-    @staticmethod
-    def _decode(company):
-        decoded = dict(company)
-        for key in _DATE_KEYS:
-            value = decoded.get(key)
-            if isinstance(value, str):
-                try:
-                    decoded[key] = date.fromisoformat(value)
-                except ValueError:
-                    decoded[key] = None
-        return decoded

@@ -59,7 +59,13 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
         [line] = wizard.line_ids
         self.assertEqual(wizard.selected_line_id, line)
         self.assertEqual(
-            (line.cvr, line.name, line.street, line.zip, line.city),
+            (
+                line.cvr,
+                line.name,
+                line.company_data["street"],
+                line.company_data["zip"],
+                line.company_data["city"],
+            ),
             ("13585628", "Eksempel Maskinfabrik ApS", "Industrivej 4", "7100", "Vejle"),
         )
         self.assertEqual(line.status, "active")
@@ -170,7 +176,7 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
         self.assertEqual(self.fake_api.calls[0]["args"]["search"], "Fjordlys")
         self.assertFalse(wizard.lead_id)
         [line] = wizard.line_ids
-        self.assertTrue(line.protected)
+        self.assertIs(line.company_data["protected"], True)
         action = wizard.action_confirm()
         partner = wizard.partner_id
         self.assertEqual(partner.name, "Fjordlys Rådgivning A/S")
@@ -283,7 +289,7 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
 
         wizard.action_confirm()
         self.assertEqual(wizard.state, "confirm_ceased")
-        self.assertEqual(wizard.selected_name, "Nordvind Bageri I/S")
+        self.assertEqual(wizard.selected_line_id.name, "Nordvind Bageri I/S")
         self.assertEqual(
             wizard.ceased_message,
             "Nordvind Bageri I/S has ceased according to the CVR register "

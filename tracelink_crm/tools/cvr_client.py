@@ -156,6 +156,27 @@ def _empty_company(provider):
     return company
 
 
+# Keys of a company dict holding dates.
+_DATE_KEYS = ("start_date", "end_date")
+
+
+def company_to_json(company):
+    """A company dict with its dates as ISO strings (for JSON fields)."""
+    return {
+        key: value.isoformat() if isinstance(value, date) else value
+        for key, value in company.items()
+    }
+
+
+def company_from_json(data):
+    """The company dict of :func:`company_to_json`'s output (dates back)."""
+    company = _empty_company(None)
+    company.update(data or {})
+    for key in _DATE_KEYS:
+        company[key] = parse_date(company[key])
+    return company
+
+
 # ---------------------------------------------------------------------------
 # Mapping: raw answers -> company dicts
 # ---------------------------------------------------------------------------

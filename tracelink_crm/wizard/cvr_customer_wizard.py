@@ -2,7 +2,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
-from ..models.tracelink_cvr_api import CVR_PROVIDER_SELECTION
+from ..tools.cvr_client import company_from_json, company_to_json
 
 CVR_STATUS_SELECTION = [("active", "Active"), ("ceased", "Ceased")]
 
@@ -57,7 +57,6 @@ class CvrCustomerWizard(models.TransientModel):
     selected_line_id = fields.Many2one(
         "tracelink.cvr.customer.wizard.line", string="Selected Company"
     )
-    selected_name = fields.Char(related="selected_line_id.name")
     selected_existing_partner_id = fields.Many2one(
         related="selected_line_id.existing_partner_id"
     )
@@ -160,26 +159,7 @@ class CvrCustomerWizard(models.TransientModel):
         return self._set_customer(self.selected_line_id)
 
     def _prepare_line_vals(self, company, sequence):
-        return {
-            "sequence": sequence,
-            "cvr": company.get("cvr") or False,
-            "name": company.get("name") or False,
-            "street": company.get("street") or False,
-            "street2": company.get("street2") or False,
-            "zip": company.get("zip") or False,
-            "city": company.get("city") or False,
-            "phone": company.get("phone") or False,
-            "email": company.get("email") or False,
-            "industry_code": company.get("industry_code") or False,
-            "industry_text": company.get("industry_text") or False,
-            "legal_form": company.get("legal_form") or False,
-            "register_status": company.get("status") or False,
-            "status": "ceased" if company.get("ceased") else "active",
-            "protected": bool(company.get("protected")),
-            "start_date": company.get("start_date") or False,
-            "end_date": company.get("end_date") or False,
-            "provider": company.get("provider") or False,
-        }
+        return {"sequence": sequence, "company_data": company_to_json(company)}
 
     def _set_customer(self, line):
         """Reuse or create the partner of ``line``, set it on the case."""
@@ -270,23 +250,16 @@ class CvrCustomerWizardLine(models.TransientModel):
         "tracelink.cvr.customer.wizard", required=True, ondelete="cascade"
     )
     sequence = fields.Integer()
-    cvr = fields.Char(string="CVR Number")
-    name = fields.Char()
-    street = fields.Char(string="Address")
-    street2 = fields.Char(string="Address 2")
-    zip = fields.Char()
-    city = fields.Char()
-    phone = fields.Char()
-    email = fields.Char(string="E-mail")
-    industry_code = fields.Char()
-    industry_text = fields.Char(string="Industry")
-    legal_form = fields.Char()
-    register_status = fields.Char(help="The status text of the register.")
-    status = fields.Selection(CVR_STATUS_SELECTION)
-    protected = fields.Boolean(string="Marketing Protection")
-    start_date = fields.Date(string="Started")
-    end_date = fields.Date(string="Ceased On")
-    provider = fields.Selection(CVR_PROVIDER_SELECTION)
+    company_data = fields.Json(
+        string="Register Answer",
+        readonly=True,
+        help="The company as the register described it (a company dict of "
+        "tools/cvr_client.py, dates as ISO strings).",
+    )
+    cvr = fields.Char(string="CVR Number", compute="_compute_company_fields")
+    name = fields.Char(compute="_compute_company_fields")
+    status = fields.Selection(CVR_STATUS_SELECTION, compute="_compute_company_fields")
+    end_date = fields.Date(string="Ceased On", compute="_compute_company_fields")
     existing_partner_id = fields.Many2one(
         "res.partner",
         string="Already in Odoo",
@@ -294,7 +267,16 @@ class CvrCustomerWizardLine(models.TransientModel):
     )
     is_selected = fields.Boolean(compute="_compute_is_selected")
 
-    @api.depends("cvr", "wizard_id.company_id")
+    @api.depends("company_data")
+    def _compute_company_fields(self):
+        for line in self:
+            company = line._get_company_dict()
+            line.cvr = company["cvr"] or False
+            line.name = company["name"] or False
+            line.status = "ceased" if company["ceased"] else "active"
+            line.end_date = company["end_date"] or False
+
+    @api.depends("company_data", "wizard_id.company_id")
     def _compute_existing_partner_id(self):
         Partner = self.env["res.partner"]
         for line in self:
@@ -319,22 +301,4 @@ class CvrCustomerWizardLine(models.TransientModel):
     def _get_company_dict(self):
         """The company dict (``tools.cvr_client.COMPANY_KEYS``) of this line."""
         self.ensure_one()
-        return {
-            "cvr": self.cvr or "",
-            "name": self.name or "",
-            "street": self.street or "",
-            "street2": self.street2 or "",
-            "zip": self.zip or "",
-            "city": self.city or "",
-            "phone": self.phone or "",
-            "email": self.email or "",
-            "industry_code": self.industry_code or "",
-            "industry_text": self.industry_text or "",
-            "legal_form": self.legal_form or "",
-            "protected": self.protected,
-            "ceased": self.status == "ceased",
-            "status": self.register_status or "",
-            "start_date": self.start_date or None,
-            "end_date": self.end_date or None,
-            "provider": self.provider or "",
-        }
+        return company_from_json(self.company_data)
