@@ -8,7 +8,7 @@ from odoo.tools import SQL, sql
 
 from ..tools.cvr import cvr_from_text, cvr_variants
 from ..tools.statistics import win_rate
-from .tracelink_cvr_api import CVR_PROVIDER_SELECTION
+from .tracelink_cvr_api import CVR_PROVIDER_SELECTION, CVR_STATE_SELECTION
 
 
 class ResPartner(models.Model):
@@ -45,7 +45,7 @@ class ResPartner(models.Model):
     )
     cvr_legal_form = fields.Char(string="Legal Form")
     cvr_status = fields.Selection(
-        [("active", "Active"), ("ceased", "Ceased")],
+        CVR_STATE_SELECTION,
         string="CVR Status",
         help="Whether the company still exists according to the CVR register.",
     )

@@ -14,7 +14,18 @@ CVR_PROVIDER_SELECTION = [
     (CvrApiDkClient.code, "cvrapi.dk"),
     (VirkDistributionClient.code, "CVR distribution (virk.dk)"),
 ]
+# Where a company stands in the register (tools.cvr_client.REGISTER_STATES).
+CVR_STATE_SELECTION = [
+    ("active", "Active"),
+    ("reconstruction", "Under Reconstruction"),
+    ("bankruptcy", "Under Bankruptcy"),
+    ("dissolution", "Under Compulsory Dissolution"),
+    ("no_legal_effect", "Without Legal Effect"),
+    ("ceased", "Ceased"),
+]
 DEFAULT_CACHE_HOURS = 24
+# A company the register does not know is not asked for again for this long.
+NOT_FOUND_CACHE_HOURS = 1
 DEFAULT_TIMEOUT = 10
 
 
@@ -113,7 +124,7 @@ class TracelinkCvrApi(models.AbstractModel):
             "cvr_industry_code": text("industry_code"),
             "cvr_industry_text": text("industry_text"),
             "cvr_legal_form": text("legal_form"),
-            "cvr_status": "ceased" if company_dict.get("ceased") else "active",
+            "cvr_status": company_dict.get("state") or "active",
             "cvr_protected": bool(company_dict.get("protected")),
             "cvr_provider": company_dict.get("provider") or False,
             "cvr_lookup_date": fields.Datetime.now(),
@@ -185,6 +196,8 @@ class TracelinkCvrApi(models.AbstractModel):
             cached = Cache._lookup(code, key, hours)
             if cached is not None:
                 _logger.debug("CVR look-up %s/%s served from the cache", code, key)
+                if not cached:
+                    raise self._cvr_user_error(NotFound(), term, code)
                 return cached
         provider = self._cvr_make_provider(company)
         try:
@@ -194,10 +207,20 @@ class TracelinkCvrApi(models.AbstractModel):
             _logger.warning(
                 "CVR look-up %s/%s failed: %s: %s", code, key, type(exc).__name__, exc
             )
+            if isinstance(exc, NotFound) and hours > 0:
+                self._cvr_remember_not_found(code, key)
             raise self._cvr_user_error(exc, term, code, provider.timeout) from exc
         if hours > 0:
             Cache._store(code, key, companies)
         return companies
+
+    @api.model
+    def _cvr_remember_not_found(self, code, key):
+        """Cache "unknown company" for a while (a failed look-up spends quota
+        too), in a transaction of its own: the UserError that follows rolls
+        the request's transaction back."""
+        with self.env.registry.cursor() as cr:
+            self.env(cr=cr)["tracelink.cvr.cache"].sudo()._store(code, key, [])
 
     # -- errors --------------------------------------------------------------
 

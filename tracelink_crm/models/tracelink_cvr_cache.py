@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from ..tools.cvr_client import company_from_json, company_to_json
+from .tracelink_cvr_api import NOT_FOUND_CACHE_HOURS
 
 _logger = logging.getLogger(__name__)
 
@@ -14,7 +15,9 @@ class TracelinkCvrCache(models.Model):
 
     One row per provider and question (``cvr:<number>`` or
     ``name:<limit>:<term>``); the answer is the list of company dicts the
-    provider returned. Only the gateway (``tracelink.cvr.api``) reads and
+    provider returned, empty when the register knows no such company (kept
+    for ``NOT_FOUND_CACHE_HOURS`` only). Only the gateway
+    (``tracelink.cvr.api``) reads and
     writes it, as superuser; how long an answer stays fresh is a company
     setting (``res.company.cvr_cache_hours``).
     """
@@ -26,13 +29,15 @@ class TracelinkCvrCache(models.Model):
 
     provider = fields.Char(required=True)
     query_key = fields.Char(required=True, index=True)
-    answer = fields.Json(required=True)
+    answer = fields.Json(help="Company dicts; empty: the register knows none.")
     fetched_at = fields.Datetime(required=True, default=fields.Datetime.now)
 
     @api.model
     def _lookup(self, provider, query_key, max_age_hours):
-        """The cached company dicts for a question, or None when not fresh."""
-        limit = fields.Datetime.now() - timedelta(hours=max_age_hours)
+        """The cached company dicts for a question (an empty list: not found),
+        or None when not fresh."""
+        now = fields.Datetime.now()
+        limit = now - timedelta(hours=max_age_hours)
         entry = self.search(
             [
                 ("provider", "=", provider),
@@ -43,6 +48,11 @@ class TracelinkCvrCache(models.Model):
         )
         if not entry:
             return None
+        if not entry.answer:
+            fresh = entry.fetched_at > now - timedelta(
+                hours=min(max_age_hours, NOT_FOUND_CACHE_HOURS)
+            )
+            return [] if fresh else None
         return [company_from_json(company) for company in entry.answer]
 
     @api.model

@@ -2,9 +2,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
+from ..models.tracelink_cvr_api import CVR_STATE_SELECTION
 from ..tools.cvr_client import company_from_json, company_to_json
-
-CVR_STATUS_SELECTION = [("active", "Active"), ("ceased", "Ceased")]
 
 
 class CvrCustomerWizard(models.TransientModel):
@@ -12,8 +11,9 @@ class CvrCustomerWizard(models.TransientModel):
     customer.
 
     Steps (``state``): *search* (type a name or a CVR number) → *pick* (see
-    the matches, select one) → *confirm_ceased* (only for a company that has
-    ceased) → *done*. Confirming reuses the company partner that already has
+    the matches, select one) → *confirm_ceased* (for a company that is not
+    plainly active: ceased, under bankruptcy, ...) → *done*. Confirming
+    reuses the company partner that already has
     the CVR number, or creates it from the register data (after
     ``res.partner._prepare_customer_from_cvr``, which may refuse). With a case
     (``default_lead_id``, or the case as ``active_id``) the partner becomes the
@@ -29,7 +29,7 @@ class CvrCustomerWizard(models.TransientModel):
         [
             ("search", "Search"),
             ("pick", "Pick"),
-            ("confirm_ceased", "Confirm Ceased Company"),
+            ("confirm_ceased", "Confirm Company Not Active"),
             ("done", "Done"),
         ],
         default="search",
@@ -101,6 +101,15 @@ class CvrCustomerWizard(models.TransientModel):
                     "customer anyway?",
                     line.name,
                 )
+            elif line.status and line.status != "active":
+                ceased_message = self.env._(
+                    "%(name)s is “%(state)s” according to the CVR register. Use "
+                    "it as a customer anyway?",
+                    name=line.name,
+                    state=dict(line._fields["status"]._description_selection(self.env))[
+                        line.status
+                    ],
+                )
             if line.existing_partner_id:
                 reuse_message = self.env._(
                     "%s already has this CVR number in Odoo: it will be used, no "
@@ -141,18 +150,19 @@ class CvrCustomerWizard(models.TransientModel):
         return self._action_reopen()
 
     def action_confirm(self):
-        """Use the selected company; a ceased one asks for a confirmation first."""
+        """Use the selected company; one that is not plainly active (ceased,
+        under bankruptcy, ...) asks for a confirmation first."""
         self.ensure_one()
         line = self.selected_line_id
         if self.state != "pick" or not line:
             raise UserError(self.env._("Look a company up and select it first."))
-        if line.status == "ceased":
+        if line.status != "active":
             self.state = "confirm_ceased"
             return self._action_reopen()
         return self._set_customer(line)
 
     def action_confirm_ceased(self):
-        """Use the selected company although it has ceased."""
+        """Use the selected company although it is not active."""
         self.ensure_one()
         if self.state != "confirm_ceased" or not self.selected_line_id:
             raise UserError(self.env._("Look a company up and select it first."))
@@ -258,7 +268,7 @@ class CvrCustomerWizardLine(models.TransientModel):
     )
     cvr = fields.Char(string="CVR Number", compute="_compute_company_fields")
     name = fields.Char(compute="_compute_company_fields")
-    status = fields.Selection(CVR_STATUS_SELECTION, compute="_compute_company_fields")
+    status = fields.Selection(CVR_STATE_SELECTION, compute="_compute_company_fields")
     end_date = fields.Date(string="Ceased On", compute="_compute_company_fields")
     existing_partner_id = fields.Many2one(
         "res.partner",
@@ -273,7 +283,7 @@ class CvrCustomerWizardLine(models.TransientModel):
             company = line._get_company_dict()
             line.cvr = company["cvr"] or False
             line.name = company["name"] or False
-            line.status = "ceased" if company["ceased"] else "active"
+            line.status = company["state"]
             line.end_date = company["end_date"] or False
 
     @api.depends("company_data", "wizard_id.company_id")
