@@ -28,6 +28,7 @@ from tracelink_crm.tools.cvr_client import (
 from tracelink_crm.tools.exceptions import (
     AuthenticationFailed,
     Banned,
+    InsecureAddress,
     InvalidCvr,
     InvalidRequest,
     InvalidUserAgent,
@@ -623,7 +624,7 @@ def test_every_call_has_the_explicit_timeout(code, sleeps, monkeypatch):
     monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", send)
     client = make_provider(
         code,
-        base_url="http://cvr.invalid",
+        base_url="https://cvr.invalid",
         timeout=4.5,
         sleep=sleeps.append,
         **(
@@ -646,7 +647,7 @@ def test_make_provider_and_registry():
     client = make_provider("cvrapi", token="t")
     assert isinstance(client, CvrApiDkClient)
     assert client.base_url == "https://cvrapi.dk"
-    assert make_provider("virk").base_url == "http://distribution.virk.dk"
+    assert make_provider("virk").base_url == "https://distribution.virk.dk"
     assert isinstance(client.session, requests.Session)
     assert client.session is not make_provider("cvrapi").session
 
@@ -686,3 +687,67 @@ def test_fakes_work_without_the_fixture():
     finally:
         server.stop()
     assert not server.is_running()
+
+
+# ---------------------------------------------------------------------------
+# Secrets in transit and in logs
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "client",
+    [
+        VirkDistributionClient(
+            base_url="http://distribution.virk.dk", username="u", password="p"
+        ),
+        CvrApiDkClient(
+            base_url="http://cvrapi.example.dk", user_agent=USER_AGENT, token=TOKEN
+        ),
+    ],
+    ids=["virk", "cvrapi-with-token"],
+)
+def test_credentials_are_never_sent_over_plain_http(client, monkeypatch):
+    sent = []
+    monkeypatch.setattr(
+        requests.adapters.HTTPAdapter, "send", lambda *a, **k: sent.append(a)
+    )
+    with pytest.raises(InsecureAddress):
+        client.get("13585628")
+    assert sent == []
+    _assert_no_secret(InsecureAddress("x"), TOKEN)
+
+
+def test_cvrapi_without_token_may_use_plain_http(monkeypatch):
+    sent = []
+
+    def send(adapter, request, **kwargs):
+        sent.append(request.url)
+        raise requests.ConnectionError("refused")
+
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", send)
+    client = CvrApiDkClient(base_url="http://cvrapi.example.dk", user_agent=USER_AGENT)
+    with pytest.raises(ServiceUnavailable):
+        client.get("13585628")
+    assert sent
+
+
+def test_token_is_in_no_log_line(cvrapi, fake_api, caplog):
+    caplog.set_level(logging.DEBUG)
+    fake_api.set_mode("http_502", times=1)
+    cvrapi.get("13585628")
+    with pytest.raises(NotFound):
+        cvrapi.get("29910251")
+    # werkzeug's lines are the stand-in server's, not ours
+    ours = [r.getMessage() for r in caplog.records if r.name != "werkzeug"]
+    assert any("urllib3" in r.name for r in caplog.records)
+    assert any("token=***" in message for message in ours)
+    assert not any(TOKEN in message for message in ours)
+
+
+def test_virk_credentials_outside_latin_1(httpserver):
+    fake = FakeVirk(username="søren", password="pris€-Łódź").install(httpserver)
+    client = VirkDistributionClient(
+        base_url=httpserver.url_for("/"), username="søren", password="pris€-Łódź"
+    )
+    assert client.get("13585628")["cvr"] == "13585628"
+    assert len(fake.calls) == 1

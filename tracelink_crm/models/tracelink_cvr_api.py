@@ -24,6 +24,7 @@ CVR_STATE_SELECTION = [
     ("ceased", "Ceased"),
 ]
 DEFAULT_CACHE_HOURS = 24
+MAX_SEARCH_LENGTH = 100
 # A company the register does not know is not asked for again for this long.
 NOT_FOUND_CACHE_HOURS = 1
 DEFAULT_TIMEOUT = 10
@@ -58,6 +59,14 @@ class TracelinkCvrApi(models.AbstractModel):
         text = " ".join((term or "").split())
         if not text:
             raise UserError(self.env._("Type a company name or a CVR number."))
+        if len(text) > MAX_SEARCH_LENGTH:
+            raise UserError(
+                self.env._(
+                    "A search term may have %s characters at most: type the "
+                    "company's name or CVR number.",
+                    MAX_SEARCH_LENGTH,
+                )
+            )
         if looks_like_cvr(text):
             return [self._cvr_get(text, company=company)]
         key = f"name:{limit}:{text.casefold()}"
@@ -192,35 +201,39 @@ class TracelinkCvrApi(models.AbstractModel):
         code = settings.cvr_provider or CvrApiDkClient.code
         hours = settings.cvr_cache_hours
         Cache = self.env["tracelink.cvr.cache"].sudo()
-        if use_cache and hours > 0:
-            cached = Cache._lookup(code, key, hours)
-            if cached is not None:
-                _logger.debug("CVR look-up %s/%s served from the cache", code, key)
-                if not cached:
-                    raise self._cvr_user_error(NotFound(), term, code)
-                return cached
-        provider = self._cvr_make_provider(company)
-        try:
-            with provider:
+        with self._cvr_make_provider(company) as provider:
+            url = provider.base_url
+            if use_cache and hours > 0:
+                cached = Cache._lookup(code, url, key, hours)
+                if cached is not None:
+                    _logger.debug("CVR look-up %s/%s served from the cache", code, key)
+                    if not cached:
+                        raise self._cvr_user_error(NotFound(), term, code)
+                    return cached
+            try:
                 companies = call(provider)
-        except (ServiceError, InvalidCvr) as exc:
-            _logger.warning(
-                "CVR look-up %s/%s failed: %s: %s", code, key, type(exc).__name__, exc
-            )
-            if isinstance(exc, NotFound) and hours > 0:
-                self._cvr_remember_not_found(code, key)
-            raise self._cvr_user_error(exc, term, code, provider.timeout) from exc
+            except (ServiceError, InvalidCvr) as exc:
+                _logger.warning(
+                    "CVR look-up %s/%s failed: %s: %s",
+                    code,
+                    key,
+                    type(exc).__name__,
+                    exc,
+                )
+                if isinstance(exc, NotFound) and hours > 0:
+                    self._cvr_remember_not_found(code, url, key)
+                raise self._cvr_user_error(exc, term, code, provider.timeout) from exc
         if hours > 0:
-            Cache._store(code, key, companies)
+            Cache._store(code, url, key, companies)
         return companies
 
     @api.model
-    def _cvr_remember_not_found(self, code, key):
+    def _cvr_remember_not_found(self, code, url, key):
         """Cache "unknown company" for a while (a failed look-up spends quota
         too), in a transaction of its own: the UserError that follows rolls
         the request's transaction back."""
         with self.env.registry.cursor() as cr:
-            self.env(cr=cr)["tracelink.cvr.cache"].sudo()._store(code, key, [])
+            self.env(cr=cr)["tracelink.cvr.cache"].sudo()._store(code, url, key, [])
 
     # -- errors --------------------------------------------------------------
 

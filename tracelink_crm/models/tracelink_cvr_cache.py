@@ -1,6 +1,8 @@
 import logging
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import api, fields, models
 
 from ..tools.cvr_client import company_from_json, company_to_json
@@ -28,12 +30,23 @@ class TracelinkCvrCache(models.Model):
     _log_access = False
 
     provider = fields.Char(required=True)
+    service_url = fields.Char(
+        string="Service Address", help="The address the answer came from."
+    )
     query_key = fields.Char(required=True, index=True)
     answer = fields.Json(help="Company dicts; empty: the register knows none.")
     fetched_at = fields.Datetime(required=True, default=fields.Datetime.now)
 
+    _sql_constraints = [
+        (
+            "question_uniq",
+            "unique(provider, service_url, query_key)",
+            "One cached answer per provider, address and question.",
+        ),
+    ]
+
     @api.model
-    def _lookup(self, provider, query_key, max_age_hours):
+    def _lookup(self, provider, service_url, query_key, max_age_hours):
         """The cached company dicts for a question (an empty list: not found),
         or None when not fresh."""
         now = fields.Datetime.now()
@@ -41,6 +54,7 @@ class TracelinkCvrCache(models.Model):
         entry = self.search(
             [
                 ("provider", "=", provider),
+                ("service_url", "=", service_url),
                 ("query_key", "=", query_key),
                 ("fetched_at", ">", limit),
             ],
@@ -56,20 +70,28 @@ class TracelinkCvrCache(models.Model):
         return [company_from_json(company) for company in entry.answer]
 
     @api.model
-    def _store(self, provider, query_key, companies):
+    def _store(self, provider, service_url, query_key, companies):
         """Keep the answer to a question, replacing an older one."""
+        question = {
+            "provider": provider,
+            "service_url": service_url,
+            "query_key": query_key,
+        }
         values = {
             "answer": [company_to_json(company) for company in companies],
             "fetched_at": fields.Datetime.now(),
         }
-        entries = self.search(
-            [("provider", "=", provider), ("query_key", "=", query_key)]
-        )
-        if entries:
-            entries[0].write(values)
-            entries[1:].unlink()
-        else:
-            self.create(dict(values, provider=provider, query_key=query_key))
+        domain = [(name, "=", value) for name, value in question.items()]
+        entry = self.search(domain, limit=1)
+        if not entry:
+            try:
+                with self.env.cr.savepoint():
+                    self.create(dict(values, **question))
+                return
+            except psycopg2.IntegrityError:
+                # Stored meanwhile by a concurrent look-up: replace it.
+                entry = self.search(domain, limit=1)
+        entry.write(values)
 
     @api.autovacuum
     def _gc_expired(self):

@@ -1,11 +1,13 @@
 from datetime import date, timedelta
 from unittest.mock import patch
 
+import psycopg2
 import requests
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged, users
+from odoo.tools import mute_logger
 
 from .cvr_common import TracelinkCvrCommon
 
@@ -341,6 +343,25 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
         self._look_up("13585628")
         self._look_up("13585628")
         self.assertEqual(len(self.fake_api.calls), 6)
+
+    def test_cache_is_per_service_address(self):
+        """An answer of one address is not served for another (e.g. after the
+        administrator moved the service), and a question has one row."""
+        self._look_up("13585628")
+        self.company.cvr_cvrapi_url = self.company.cvr_cvrapi_url.replace(
+            "127.0.0.1", "localhost"
+        )
+        self._look_up("13585628")
+        self.assertEqual(len(self.fake_api.calls), 2)
+        Cache = self.env["tracelink.cvr.cache"].sudo()
+        entries = Cache.search([("query_key", "=", "cvr:13585628")])
+        self.assertEqual(len(entries), 2)
+        self.assertEqual(len(set(entries.mapped("service_url"))), 2)
+        with self.assertRaises(psycopg2.IntegrityError), mute_logger("odoo.sql_db"):
+            entries[0].copy()
+
+    def test_overlong_search_term_is_refused_before_any_call(self):
+        self._assert_lookup_fails("Eksempel " * 12, "100 characters at most", calls=0)
 
     def test_cache_is_per_provider(self):
         self._look_up("13585628")

@@ -61,7 +61,7 @@ class TestCvrSettings(TracelinkCvrCommon):
                 {
                     "cvr_provider": "cvrapi",
                     "cvr_cvrapi_url": "https://cvrapi.dk",
-                    "cvr_virk_url": "http://distribution.virk.dk",
+                    "cvr_virk_url": "https://distribution.virk.dk",
                     "cvr_timeout": 10,
                     "cvr_cache_hours": 24,
                 }

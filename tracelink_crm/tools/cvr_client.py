@@ -509,6 +509,9 @@ class CvrApiDkClient(CvrProvider):
             "headers": {"User-Agent": self.user_agent, "Accept": "application/json"}
         }
 
+    def _sends_credentials(self):
+        return bool(self.token)
+
     def _params(self, **query):
         params = {"country": "dk", "format": "json", "version": "6", **query}
         if self.token:
@@ -556,7 +559,7 @@ class VirkDistributionClient(CvrProvider):
 
     code = "virk"
     label = "CVR distribution (virk.dk)"
-    default_base_url = "http://distribution.virk.dk"
+    default_base_url = "https://distribution.virk.dk"
     option_names = frozenset({"username", "password"})
     search_path = "/cvr-permanent/virksomhed/_search"
     name_field = "Vrvirksomhed.virksomhedMetadata.nyesteNavn.navn"
@@ -579,9 +582,13 @@ class VirkDistributionClient(CvrProvider):
         self.username = _text(self.options.get("username"))
         self.password = self.options.get("password") or ""
 
+    def _sends_credentials(self):
+        return True
+
     def _request_kwargs(self):
+        # UTF-8, not requests' Latin-1: a password with "€" must not crash.
         return {
-            "auth": (self.username, self.password),
+            "auth": (self.username.encode(), self.password.encode()),
             "headers": {"Accept": "application/json"},
         }
 
