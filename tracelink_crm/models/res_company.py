@@ -9,6 +9,7 @@ from ..tools.cvr_client import (
 from .tracelink_cvr_api import (
     CVR_PROVIDER_SELECTION,
     DEFAULT_CACHE_HOURS,
+    DEFAULT_LOOKUP_LIMIT,
     DEFAULT_TIMEOUT,
 )
 
@@ -72,12 +73,23 @@ class ResCompany(models.Model):
         "asked again (0: never reused).",
     )
 
-    @api.constrains("cvr_timeout", "cvr_cache_hours")
+    cvr_lookup_limit = fields.Integer(
+        string="CVR Look-ups per User and Hour",
+        default=DEFAULT_LOOKUP_LIMIT,
+        help="How many calls to the CVR register one user may cause in an hour "
+        "(answers from the cache do not count; 0: no limit).",
+    )
+
+    @api.constrains("cvr_timeout", "cvr_cache_hours", "cvr_lookup_limit")
     def _check_cvr_settings(self):
         for company in self:
             if company.cvr_timeout <= 0:
                 raise ValidationError(
                     self.env._("The CVR timeout must be at least one second.")
+                )
+            if company.cvr_lookup_limit < 0:
+                raise ValidationError(
+                    self.env._("The CVR look-up limit cannot be negative.")
                 )
             if company.cvr_cache_hours < 0:
                 raise ValidationError(

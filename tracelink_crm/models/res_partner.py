@@ -3,7 +3,7 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, sql
 
 from ..tools.cvr import cvr_from_text, cvr_variants
@@ -214,6 +214,10 @@ class ResPartner(models.Model):
         notification; fields the register leaves empty are kept.
         """
         self.ensure_one()
+        # Rights first: nothing is asked of the register for someone who may
+        # not change this contact.
+        self._check_cvr_user()
+        self.check_access("write")
         cvr = self._get_cvr_number()
         if not (self.is_company and cvr):
             raise UserError(
@@ -307,6 +311,67 @@ class ResPartner(models.Model):
         }
 
     # --- CVR register ---------------------------------------------------
+
+    @api.model
+    def tracelink_find_or_create_from_cvr(self, cvr, confirm_ceased=False):
+        """The customer company with this CVR number; public API (XML-RPC).
+
+        The rules of the New CVR customer wizard: the company partner that
+        already has the number is reused (no look-up); otherwise the company
+        is looked up in the CVR register and created (in e-conomic first when
+        it is connected).
+
+        :param cvr: a CVR number, with or without DK, spaces or dashes.
+        :param confirm_ceased: also use a company the register does not show
+            as active (ceased, under bankruptcy, ...); refused otherwise.
+        :return: the ``res.partner`` id.
+        :raise AccessError: the user is no salesperson or may not create
+            contacts.
+        :raise UserError: invalid number, unknown company, company not active
+            without ``confirm_ceased``, or the register failed.
+        """
+        self._check_cvr_user()
+        Api = self.env["tracelink.cvr.api"]
+        number = Api._cvr_normalize(cvr)
+        partner = self._find_cvr_partner(number)
+        if partner:
+            return partner.id
+        self.check_access("create")
+        company = Api._cvr_get(number)
+        if company["state"] != "active" and not confirm_ceased:
+            state = dict(self._fields["cvr_status"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "%(name)s is “%(state)s” according to the CVR register: call "
+                    "again with confirm_ceased=True to use it anyway.",
+                    name=company["name"],
+                    state=state[company["state"]],
+                )
+            )
+        return self._cvr_find_or_create(company)[0].id
+
+    @api.model
+    def _check_cvr_user(self):
+        """Look-ups in the CVR register are for salespeople only."""
+        if not self.env.user.has_group("sales_team.group_sale_salesman"):
+            raise AccessError(
+                self.env._(
+                    "Only salespeople may look companies up in the CVR register."
+                )
+            )
+
+    @api.model
+    def _cvr_find_or_create(self, company_dict, company=None):
+        """The partner of a register company: reused when one has its CVR
+        number, else created from the register data (after
+        :meth:`_prepare_customer_from_cvr`). Returns ``(partner, reused)``."""
+        partner = self._find_cvr_partner(company_dict["cvr"], company)
+        if partner:
+            return partner, True
+        vals = self.env["tracelink.cvr.api"]._prepare_partner_vals_from_cvr(
+            company_dict
+        )
+        return self.create(self._prepare_customer_from_cvr(vals)), False
 
     def _get_cvr_number(self):
         """The CVR number of this partner (Company ID, else a Danish VAT

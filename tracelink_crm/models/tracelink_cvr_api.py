@@ -25,6 +25,7 @@ CVR_STATE_SELECTION = [
 ]
 DEFAULT_CACHE_HOURS = 24
 MAX_SEARCH_LENGTH = 100
+DEFAULT_LOOKUP_LIMIT = 30
 # A company the register does not know is not asked for again for this long.
 NOT_FOUND_CACHE_HOURS = 1
 DEFAULT_TIMEOUT = 10
@@ -210,6 +211,7 @@ class TracelinkCvrApi(models.AbstractModel):
                     if not cached:
                         raise self._cvr_user_error(NotFound(), term, code)
                     return cached
+            self._cvr_check_lookup_limit(settings)
             try:
                 companies = call(provider)
             except (ServiceError, InvalidCvr) as exc:
@@ -223,9 +225,26 @@ class TracelinkCvrApi(models.AbstractModel):
                 if isinstance(exc, NotFound) and hours > 0:
                     self._cvr_remember_not_found(code, url, key)
                 raise self._cvr_user_error(exc, term, code, provider.timeout) from exc
+        self.env["tracelink.cvr.lookup"].sudo().create({"user_id": self.env.uid})
         if hours > 0:
             Cache._store(code, url, key, companies)
         return companies
+
+    @api.model
+    def _cvr_check_lookup_limit(self, settings):
+        """Refuse a call to the register beyond the user's hourly limit."""
+        limit = settings.cvr_lookup_limit
+        Lookup = self.env["tracelink.cvr.lookup"].sudo()
+        if limit and Lookup._count_last_hour(self.env.user) >= limit:
+            raise UserError(
+                self.env._(
+                    "You have made %s look-ups in the CVR register in the last "
+                    "hour, the most allowed. Try again later, or ask your "
+                    "administrator to raise the limit in Settings > CRM > CVR "
+                    "Register.",
+                    limit,
+                )
+            )
 
     @api.model
     def _cvr_remember_not_found(self, code, url, key):

@@ -174,17 +174,11 @@ class CvrCustomerWizard(models.TransientModel):
     def _set_customer(self, line):
         """Reuse or create the partner of ``line``, set it on the case."""
         self.ensure_one()
-        Partner = self.env["res.partner"]
         if self.lead_id:
             self.lead_id.check_access("write")
-        partner = Partner._find_cvr_partner(line.cvr, self.company_id)
-        is_reused = bool(partner)
-        if not partner:
-            vals = self.env["tracelink.cvr.api"]._prepare_partner_vals_from_cvr(
-                line._get_company_dict()
-            )
-            vals = Partner._prepare_customer_from_cvr(vals)
-            partner = Partner.create(vals)
+        partner, is_reused = self.env["res.partner"]._cvr_find_or_create(
+            line._get_company_dict(), self.company_id
+        )
         if self.lead_id:
             self.lead_id.partner_id = partner
         self.write({"state": "done", "partner_id": partner.id, "is_reused": is_reused})
