@@ -154,7 +154,8 @@ def test_pagination_follows_next_page(client, fake):
     assert "nextPage" in pages[0][1]
     assert "nextPage" in pages[1][1]
     assert "nextPage" not in pages[2][1]
-    assert pages[2][1]["results"] == 2500
+    # each page counts the customers from its first one on
+    assert [pagination["results"] for _c, pagination in pages] == [2500, 1500, 500]
     numbers = [c["customerNumber"] for customers, _p in pages for c in customers]
     assert numbers == list(range(1, 2501))
     assert client.request_count == 3
@@ -167,9 +168,37 @@ def test_iter_customers_flattens_pages_in_number_order(client, fake, httpserver)
     assert numbers == list(range(1, 46))
     assert client.request_count == 3
     request, _response = httpserver.log[-1]
-    assert request.args["skippages"] == "2"
+    assert request.args["filter"] == "customerNumber$gt:40"
     assert request.args["pagesize"] == "20"
     assert request.args["sort"] == "customerNumber"
+
+
+def test_pages_resume_after_a_number_and_survive_deletes(client, fake, httpserver):
+    fake.add_customers(50)
+    pages = client.iter_customer_pages(page_size=20, after_number=10)
+    first, _pagination = next(pages)
+    assert [c["customerNumber"] for c in first] == list(range(11, 31))
+    # a customer of a page already read is deleted: nothing is skipped
+    del fake.customers[15]
+    rest = [c["customerNumber"] for customers, _p in pages for c in customers]
+    assert rest == list(range(31, 51))
+    request, _response = httpserver.log[-1]
+    assert request.args["filter"] == "customerNumber$gt:30"
+
+
+def test_pages_of_changed_customers_combine_both_filters(client, fake, httpserver):
+    fake.add_customers(30)
+    since = datetime(2026, 10, 1, 10, 0, tzinfo=timezone.utc)
+    numbers = [
+        c["customerNumber"]
+        for c in client.iter_customers(updated_since=since, page_size=10)
+    ]
+    # customers are 13 minutes apart from 08:00: number 11 is the first after 10:00
+    assert numbers == list(range(11, 31))
+    request, _response = httpserver.log[-1]
+    assert request.args["filter"] == (
+        "lastUpdated$gt:2026-10-01T10:00:00Z$and:customerNumber$gt:20"
+    )
 
 
 def test_exact_page_multiple_stops_without_an_empty_page(client, fake):

@@ -139,7 +139,7 @@ class ResCompany(models.Model):
         string="Last e-conomic Import",
         readonly=True,
         copy=False,
-        help="Start of the last successful customer import; the next one asks "
+        help="Start of the last completed customer import; the next one asks "
         "e-conomic only for customers changed since then.",
     )
     economic_import_created = fields.Integer(
@@ -166,6 +166,26 @@ class ResCompany(models.Model):
         copy=False,
         help="Why the last scheduled or manual import failed; empty after a "
         "successful one.",
+    )
+    # Checkpoint of the import under way: it resumes after the last page
+    # that landed; economic_last_import moves when every page has landed.
+    economic_import_started = fields.Datetime(
+        string="e-conomic Import Started",
+        readonly=True,
+        copy=False,
+        help="Start of the customer import under way; empty when none is.",
+    )
+    economic_import_page = fields.Integer(
+        string="e-conomic Import Pages Landed",
+        readonly=True,
+        copy=False,
+    )
+    economic_import_last_number = fields.Integer(
+        string="e-conomic Import Checkpoint",
+        readonly=True,
+        copy=False,
+        help="Highest customer number of the pages landed by the import under "
+        "way; it goes on after this number.",
     )
 
     @api.constrains(

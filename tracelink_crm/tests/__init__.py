@@ -14,6 +14,7 @@ from . import (
     test_cvr_customer_wizard,
     test_cvr_partner_refresh,
     test_cvr_settings,
+    test_economic_companies,
     test_economic_customer,
     test_economic_import,
     test_economic_settings,

@@ -41,6 +41,7 @@ from email.utils import parsedate_to_datetime
 
 import requests
 
+from .economic_mapping import customer_numbers
 from .exceptions import (
     AuthenticationFailed,
     InvalidRequest,
@@ -223,19 +224,47 @@ class EconomicClient:
         """Return ``GET /self``: agreement, company, user and app of the tokens."""
         return self._request_dict("GET", "/self")
 
-    def iter_customer_pages(self, updated_since=None, page_size=MAX_PAGE_SIZE):
+    def iter_customer_pages(
+        self, updated_since=None, after_number=0, page_size=MAX_PAGE_SIZE
+    ):
         """Yield ``(customers, pagination)`` for each page of ``GET /customers``.
 
-        Pages are read in customer-number order with ``skippages`` and
-        ``pagesize`` until e-conomic's ``pagination.nextPage`` is absent. With
-        ``updated_since`` (a datetime; naive means UTC) only customers changed
-        after that moment are asked for (``lastUpdated$gt:``).
+        Pages are read in customer-number order, each asking for the
+        customers after the highest number of the page before
+        (``customerNumber$gt:``), so a customer added or deleted meanwhile
+        shifts nothing and a run can resume after any page with
+        ``after_number``. With ``updated_since`` (a datetime; naive means
+        UTC) only customers changed after that moment are asked for
+        (``lastUpdated$gt:``). Stops when ``pagination.nextPage`` is absent.
         """
         params = {"pagesize": self._page_size(page_size), "sort": "customerNumber"}
+        conditions = []
         if updated_since is not None:
             stamp = format_filter_datetime(updated_since)
-            params["filter"] = f"lastUpdated$gt:{escape_filter_value(stamp)}"
-        yield from self._iter_pages("/customers", params)
+            conditions.append(f"lastUpdated$gt:{escape_filter_value(stamp)}")
+        after = int(after_number or 0)
+        while True:
+            page_conditions = list(conditions)
+            if after:
+                page_conditions.append(f"customerNumber$gt:{after}")
+            query = dict(params)
+            if page_conditions:
+                query["filter"] = "$and:".join(page_conditions)
+            payload = self._request_dict("GET", "/customers", params=query)
+            collection = payload.get("collection")
+            if not isinstance(collection, list):
+                raise MalformedResponse(
+                    "e-conomic answered GET /customers without a collection",
+                    status=200,
+                )
+            pagination = payload.get("pagination")
+            if not isinstance(pagination, dict):
+                pagination = {}
+            yield collection, pagination
+            numbers = customer_numbers(collection)
+            if not pagination.get("nextPage") or not numbers:
+                return
+            after = max(after, *numbers)
 
     def iter_customers(self, updated_since=None, page_size=MAX_PAGE_SIZE):
         """Yield every customer of :meth:`iter_customer_pages`, one by one."""

@@ -116,6 +116,17 @@ def cvr_from_identification(value):
     return stdnum_cvr.compact(text)
 
 
+def customer_numbers(customers):
+    """Return the ``customerNumber`` of each customer that has a valid one."""
+    return [
+        customer["customerNumber"]
+        for customer in customers
+        if isinstance(customer, dict)
+        and isinstance(customer.get("customerNumber"), int)
+        and not isinstance(customer.get("customerNumber"), bool)
+    ]
+
+
 def _text(customer, key):
     """Return a customer's text property stripped, "" when absent.
 
