@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 import pytest
 
+from tracelink_crm.tests.stand_ins.fake_cvr import CVRAPI_COMPANIES, VIRK_COMPANIES
 from tracelink_crm.tools.cvr_client import (
     COMPANY_KEYS,
     company_from_cvrapi,
@@ -14,7 +15,6 @@ from tracelink_crm.tools.cvr_client import (
     is_phone,
     parse_date,
 )
-from tracelink_crm.tools.fake_cvr import CVRAPI_COMPANIES, VIRK_COMPANIES
 
 
 def _virk(cvr):

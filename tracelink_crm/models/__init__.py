@@ -1,3 +1,6 @@
+# The gateways' shared base first: the others inherit it, and some modules
+# below import the CVR gateway's constants (which defines its model).
+from . import tracelink_api  # isort: skip
 from . import (
     crm_lead,
     crm_stage,

@@ -5,19 +5,7 @@ from odoo.exceptions import UserError
 
 from ..tools.cvr import looks_like_cvr, normalize_cvr
 from ..tools.cvr_client import CvrApiDkClient, VirkDistributionClient, make_provider
-from ..tools.exceptions import (
-    AuthenticationFailed,
-    Banned,
-    InvalidCvr,
-    InvalidRequest,
-    MalformedResponse,
-    NotFound,
-    PermissionDenied,
-    QuotaExceeded,
-    ServiceError,
-    ServiceTimeout,
-    ServiceUnavailable,
-)
+from ..tools.exceptions import InvalidCvr, InvalidRequest, NotFound, ServiceError
 
 _logger = logging.getLogger(__name__)
 
@@ -58,6 +46,7 @@ class TracelinkCvrApi(models.AbstractModel):
     """
 
     _name = "tracelink.cvr.api"
+    _inherit = "tracelink.api"
     _description = "CVR Register Gateway"
 
     # -- look-ups ------------------------------------------------------------
@@ -234,67 +223,12 @@ class TracelinkCvrApi(models.AbstractModel):
         provider = self._cvr_provider_label(
             code or self.env.company.sudo().cvr_provider or CvrApiDkClient.code
         )
-        if isinstance(exc, InvalidCvr) or (
-            isinstance(exc, InvalidRequest) and exc.code == "INVALID_VAT"
-        ):
-            message = self.env._(
-                "“%s” is not a valid CVR number. A CVR number has 8 digits, does "
-                "not start with 0 and has a valid check digit; it may be written "
-                "with DK, spaces or dashes. Check the number and try again.",
-                term,
-            )
-        elif isinstance(exc, NotFound):
-            message = self.env._(
-                "No company in the CVR register matches “%(term)s” (%(provider)s). "
-                "Check the spelling, or search by CVR number.",
-                term=term,
-                provider=provider,
-            )
-        elif isinstance(exc, QuotaExceeded):
-            message = self.env._(
-                "%s refuses more look-ups for now: the quota is used up. Try "
-                "again later, or ask your administrator to set a token or choose "
-                "another provider in Settings > CRM > CVR Register.",
-                provider,
-            )
-        elif isinstance(exc, Banned):
-            message = self.env._(
-                "%s has blocked look-ups from this server. Ask your administrator "
-                "to check the User-Agent or choose another provider in "
-                "Settings > CRM > CVR Register.",
-                provider,
-            )
-        elif isinstance(exc, ServiceTimeout):
-            message = self.env._(
-                "%(provider)s did not answer within %(seconds)s seconds. Try again "
-                "in a moment.",
-                provider=provider,
-                seconds=int(timeout or DEFAULT_TIMEOUT),
-            )
-        elif isinstance(exc, ServiceUnavailable):
-            message = self.env._(
-                "%s cannot be reached right now. Try again later; if it lasts, "
-                "ask your administrator to check the address in "
-                "Settings > CRM > CVR Register.",
-                provider,
-            )
-        elif isinstance(exc, MalformedResponse):
-            message = self.env._(
-                "%s sent an answer that could not be understood. Try again "
-                "later; if it lasts, tell your administrator.",
-                provider,
-            )
-        elif isinstance(exc, AuthenticationFailed | PermissionDenied):
-            message = self.env._(
-                "%s refused the user name, password or token set for it. Ask "
-                "your administrator to check them in Settings > CRM > CVR Register.",
-                provider,
-            )
-        else:
-            message = self.env._(
-                "The look-up in %(provider)s failed (%(detail)s). Try again later; "
-                "if it lasts, tell your administrator.",
-                provider=provider,
-                detail=str(exc),
-            )
-        return UserError(message)
+        if isinstance(exc, InvalidRequest) and exc.code == "INVALID_VAT":
+            exc = InvalidCvr(exc.message)
+        return self._service_user_error(
+            exc,
+            provider,
+            self.env._("Settings > CRM > CVR Register"),
+            detail=term if isinstance(exc, InvalidCvr | NotFound) else None,
+            timeout=timeout or DEFAULT_TIMEOUT,
+        )

@@ -1,5 +1,5 @@
-from ..tools.fake_cvr import FakeCvrApi, FakeVirk, start_fake_server
 from .common import TracelinkCrmCommon
+from .stand_ins.fake_cvr import FakeCvrApi, FakeVirk, start_fake_server
 
 
 class TracelinkCvrCommon(TracelinkCrmCommon):
@@ -7,7 +7,7 @@ class TracelinkCvrCommon(TracelinkCrmCommon):
     CVR distribution, which the company's CVR settings point at.
 
     ``fake_api`` / ``fake_virk`` record the requests they receive and can be
-    told to answer errors (see ``tools/fake_cvr.py``).
+    told to answer errors (see ``stand_ins/fake_cvr.py``).
     """
 
     @classmethod

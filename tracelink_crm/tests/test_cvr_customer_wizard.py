@@ -384,12 +384,12 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
 
     def test_register_failures_create_nothing(self):
         cases = [
-            ("NOT_FOUND", "13585628", "No company in the CVR register matches", 1),
+            ("NOT_FOUND", "13585628", "has nothing matching “13585628”", 1),
             ("QUOTA_EXCEEDED", "13585628", "the quota is used up", 1),
             ("BANNED", "13585628", "has blocked look-ups", 1),
             ("INTERNAL_ERROR", "13585628", "cannot be reached right now", 1),
             ("INVALID_VAT", "13585628", "is not a valid CVR number", 1),
-            ("http_500", "13585628", "cannot be reached right now", 3),
+            ("http_502", "13585628", "cannot be reached right now", 3),
             ("invalid_json", "13585628", "could not be understood", 1),
             ("not_object", "Eksempel", "could not be understood", 1),
             ("missing_fields", "13585628", "could not be understood", 1),

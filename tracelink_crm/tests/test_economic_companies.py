@@ -1,6 +1,5 @@
-from odoo.addons.tracelink_crm.tools.fake_economic import FakeEconomic
-
 from .economic_common import TracelinkEconomicCommon
+from .stand_ins.fake_economic import FakeEconomic
 
 APP_TOKEN_B = "app-secret-b-4c1d7e90aa21"
 GRANT_TOKEN_B = "grant-secret-b-93f0b2d4c817"

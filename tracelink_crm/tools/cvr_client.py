@@ -16,29 +16,24 @@ Adding a provider means subclassing :class:`CvrProvider` (``_get``,
 it in :data:`PROVIDERS`.
 """
 
-import logging
 import re
-import time
 import unicodedata
-from datetime import date, datetime, timezone
-from email.utils import parsedate_to_datetime
-
-import requests
+from datetime import date, datetime
+from functools import partial
 
 from .cvr import looks_like_cvr, normalize_cvr
 from .exceptions import (
     AuthenticationFailed,
     Banned,
     InvalidRequest,
+    InvalidUserAgent,
     MalformedResponse,
     NotFound,
     QuotaExceeded,
     ServiceError,
-    ServiceTimeout,
     ServiceUnavailable,
 )
-
-_logger = logging.getLogger(__name__)
+from .http_client import HttpClient
 
 # The keys of every company dict returned by a provider.
 COMPANY_KEYS = (
@@ -68,9 +63,8 @@ DEFAULT_USER_AGENT = "tracelink_crm - CVR lookup (Odoo addon)"
 # Small pure helpers
 # ---------------------------------------------------------------------------
 
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?")
-# Danish day-first dates: "01/02 - 2010", "01-02-2010", "01.02.2010".
-_DANISH_DATE = re.compile(r"(\d{1,2})\s*[./-]\s*(\d{1,2})\s*(?:[./-]|\s)[\s-]*(\d{4})")
+# Day-first dates as the registers write them: cvrapi.dk "29/12 - 1997".
+_DANISH_DATE_FORMATS = ("%d/%m - %Y", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 _PHONE = re.compile(r"\+?[\d ]+")
 # Words of a virk status (lower case, ASCII transliterated) telling that the
 # company no longer exists: "Ophørt", "OPLØST EFTER KONKURS", "Tvangsopløst",
@@ -83,8 +77,8 @@ _CEASED_WORDS = frozenset(
 def parse_date(value):
     """Return a :class:`datetime.date` from what a register sends, or None.
 
-    Understands ISO dates (with or without a time part) and Danish day-first
-    dates such as ``"01/02 - 2010"``; anything else gives None.
+    Understands ISO dates (with or without a time part) and the day-first
+    dates of cvrapi.dk such as ``"29/12 - 1997"``; anything else gives None.
     """
     if isinstance(value, datetime):
         return value.date()
@@ -93,18 +87,18 @@ def parse_date(value):
     if not isinstance(value, str):
         return None
     text = value.strip()
-    match = _ISO_DATE.fullmatch(text)
-    if match:
-        year, month, day = match.groups()
-    else:
-        match = _DANISH_DATE.fullmatch(text)
-        if not match:
-            return None
-        day, month, year = match.groups()
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        return None
+    parsers = [datetime.fromisoformat]
+    parsers += [partial(_strptime, date_format=f) for f in _DANISH_DATE_FORMATS]
+    for parse in parsers:
+        try:
+            return parse(text).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _strptime(text, date_format):
+    return datetime.strptime(text, date_format)
 
 
 def _text(value):
@@ -271,80 +265,45 @@ def company_from_virk(vrvirksomhed):
 # ---------------------------------------------------------------------------
 
 
-def _json_or_none(response):
-    """The JSON body of a response, or None when it is not JSON."""
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
-def _retry_after(response):
-    """Seconds to wait from a Retry-After header (seconds or HTTP date)."""
-    value = (response.headers.get("Retry-After") or "").strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
-
-
-class CvrProvider:
-    """One source of CVR data.
+class CvrProvider(HttpClient):
+    """One source of CVR data, on the shared :class:`HttpClient`.
 
     :param base_url: root URL of the service (the provider's default when
-        empty); tests point it at a local fake.
+        empty); tests point it at a local stand-in.
     :param timeout: seconds for connecting and for each read, on every call.
     :param session: a ``requests.Session`` to use (one is created otherwise;
         only that one is closed by :meth:`close`).
-    :param options: provider options (see ``option_names``) plus the common
-        ones: ``max_retries`` (2), ``backoff`` (0.5 s, doubled per retry),
-        ``max_retry_after`` (30 s: a longer Retry-After is not waited for) and
-        ``sleep`` (``time.sleep``; tests pass a recorder).
+    :param options: provider options (see ``option_names``) plus those of
+        :class:`HttpClient`: ``max_retries`` (2), ``backoff`` (0.5 s),
+        ``max_retry_after`` (30 s) and ``sleep``.
     """
 
     code = None
-    label = None
     default_base_url = None
     option_names = frozenset()
     common_option_names = frozenset(
         {"max_retries", "backoff", "max_retry_after", "sleep"}
     )
+    # The registers refuse credentials with 401 or 403 alike; a 404 of the
+    # service itself (not of a company) is no "unknown company".
+    status_errors = {
+        401: AuthenticationFailed,
+        403: AuthenticationFailed,
+        429: QuotaExceeded,
+    }
 
     def __init__(self, base_url=None, timeout=10.0, session=None, **options):
         unknown = set(options) - self.option_names - self.common_option_names
         if unknown:
             names = ", ".join(sorted(unknown))
             raise TypeError(f"{type(self).__name__} got unknown options: {names}")
-        self.base_url = (base_url or self.default_base_url).rstrip("/")
-        self.timeout = timeout
-        self._own_session = session is None
-        self.session = requests.Session() if session is None else session
-        self.max_retries = max(0, int(options.pop("max_retries", 2)))
-        self.backoff = float(options.pop("backoff", 0.5))
-        self.max_retry_after = float(options.pop("max_retry_after", 30.0))
-        self.sleep = options.pop("sleep", time.sleep)
+        common = {
+            name: options.pop(name)
+            for name in self.common_option_names
+            if name in options
+        }
+        super().__init__(base_url, timeout, session, **common)
         self.options = options
-
-    def __repr__(self):
-        return f"<{type(self).__name__} {self.base_url}>"
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.close()
-
-    def close(self):
-        """Close the session, unless it was given by the caller."""
-        if self._own_session:
-            self.session.close()
 
     # -- public API ---------------------------------------------------------
 
@@ -396,103 +355,17 @@ class CvrProvider:
         """Headers, auth... added to every request."""
         return {}
 
-    # -- HTTP -------------------------------------------------------------
-
     def _call(self, method, path, **kwargs):
-        """Send one read request, retrying transient failures; return _parse()."""
-        url = f"{self.base_url}{path}"
+        """Send one request (retried by the session's rule); return _parse()."""
         request_kwargs = self._request_kwargs()
         request_kwargs.update(kwargs)
-        attempt = 0
-        while True:
-            try:
-                return self._send(method, url, path, request_kwargs)
-            except ServiceError as exc:
-                delay = self._retry_delay(exc, attempt)
-                if delay is None:
-                    raise
-                attempt += 1
-                _logger.info(
-                    "%s: %s %s failed (%s), retry %d/%d in %.1f s",
-                    self.code,
-                    method,
-                    path,
-                    type(exc).__name__,
-                    attempt,
-                    self.max_retries,
-                    delay,
-                )
-                self.sleep(delay)
-
-    def _send(self, method, url, path, request_kwargs):
-        _logger.debug("%s: %s %s", self.code, method, path)
-        # The messages of requests' own exceptions contain the full URL (with
-        # any token in the query string): they are neither reused nor chained.
-        try:
-            response = self.session.request(
-                method, url, timeout=self.timeout, **request_kwargs
-            )
-        except requests.Timeout:
-            raise ServiceTimeout(
-                f"{self.label} did not answer within {self.timeout} s."
-            ) from None
-        except requests.ConnectionError:
-            raise ServiceUnavailable(f"Cannot connect to {self.label}.") from None
-        except requests.RequestException as exc:
-            raise ServiceError(
-                f"Request to {self.label} failed ({type(exc).__name__})."
-            ) from None
-        _logger.debug(
-            "%s: %s %s -> HTTP %s", self.code, method, path, response.status_code
-        )
-        return self._parse(response)
-
-    def _retry_delay(self, exc, attempt):
-        """Seconds to wait before retrying after ``exc``, or None not to retry.
-
-        Retried: connection failures, HTTP 5xx and HTTP 429, i.e. failures
-        without an error code of the service's own (such a code, like
-        cvrapi.dk's QUOTA_EXCEEDED, is a final answer). Not retried: timeouts
-        (the user already waited) and everything else.
-        """
-        if attempt >= self.max_retries or exc.code is not None:
-            return None
-        if isinstance(exc, QuotaExceeded):
-            if exc.retry_after is None:
-                return self.backoff * 2**attempt
-            if exc.retry_after > self.max_retry_after:
-                return None
-            return exc.retry_after
-        if isinstance(exc, ServiceUnavailable) and not isinstance(exc, ServiceTimeout):
-            return self.backoff * 2**attempt
-        return None
+        return self._parse(self._send(method, path, **request_kwargs))
 
     def _raise_for_status(self, response, message=None):
         """Raise the typed exception for an HTTP error status."""
-        status = response.status_code
-        if status < 400:
-            return
-        if status in (401, 403):
-            raise AuthenticationFailed(
-                f"{self.label} refused the credentials.", status=status
-            )
-        if status == 429:
-            raise QuotaExceeded(
-                message or f"Too many requests to {self.label}.",
-                status=status,
-                retry_after=_retry_after(response),
-            )
-        if status >= 500:
-            raise ServiceUnavailable(
-                message or f"{self.label} is unavailable.", status=status
-            )
-        if status in (400, 422):
-            raise InvalidRequest(
-                message or f"{self.label} rejected the request.", status=status
-            )
-        raise ServiceError(
-            message or f"Unexpected answer from {self.label}.", status=status
-        )
+        error = self._error_for_status(response, message)
+        if error is not None:
+            raise error
 
 
 class CvrApiDkClient(CvrProvider):
@@ -507,6 +380,10 @@ class CvrApiDkClient(CvrProvider):
     label = "cvrapi.dk"
     default_base_url = "https://cvrapi.dk"
     option_names = frozenset({"user_agent", "token"})
+    # cvrapi.dk answers its own errors (QUOTA_EXCEEDED, INTERNAL_ERROR...) in
+    # the body, also with 429 or 500: final answers, since asking again burns
+    # quota. Only gateway failures are retried (and a 429 with Retry-After).
+    retry_statuses = frozenset({502, 503, 504})
 
     # Error codes of the answer body and the exception each one raises.
     ERRORS = {
@@ -514,6 +391,7 @@ class CvrApiDkClient(CvrProvider):
         "BANNED": Banned,
         "NOT_FOUND": NotFound,
         "INVALID_VAT": InvalidRequest,
+        "INVALID_UA": InvalidUserAgent,
         "INTERNAL_ERROR": ServiceUnavailable,
     }
 
@@ -542,7 +420,7 @@ class CvrApiDkClient(CvrProvider):
         return [company_from_cvrapi(data)]
 
     def _parse(self, response):
-        payload = _json_or_none(response)
+        payload = self._json_or_none(response)
         # Errors come in the body, whatever the HTTP status: check them first.
         if isinstance(payload, dict) and payload.get("error"):
             code = _text(payload.get("error")) or "ERROR"
@@ -569,7 +447,7 @@ class VirkDistributionClient(CvrProvider):
 
     An ElasticSearch endpoint behind HTTP Basic auth (options ``username``
     and ``password``); a name search gives several candidates. Searches are
-    POST requests that only read, so they are retried like GETs.
+    POST requests: like every POST, never sent twice.
     """
 
     code = "virk"
@@ -616,7 +494,7 @@ class VirkDistributionClient(CvrProvider):
         return self._search(query, limit)
 
     def _parse(self, response):
-        payload = _json_or_none(response)
+        payload = self._json_or_none(response)
         message = None
         if response.status_code in (400, 422) and isinstance(payload, dict):
             # ElasticSearch explains a rejected query in error.reason.

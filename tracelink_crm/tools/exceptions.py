@@ -67,6 +67,10 @@ class InvalidRequest(ServiceError):
     """The service rejected what we sent (HTTP 400, field errors in ``details``)."""
 
 
+class InvalidUserAgent(InvalidRequest):
+    """The service does not accept our User-Agent (cvrapi.dk INVALID_UA)."""
+
+
 class MalformedResponse(ServiceError):
     """The answer could not be understood (not JSON, missing fields)."""
 
