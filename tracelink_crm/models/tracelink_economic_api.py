@@ -31,8 +31,6 @@ from ..tools.exceptions import (
     AuthenticationFailed,
     InvalidRequest,
     MalformedResponse,
-    NotFound,
-    PermissionDenied,
     QuotaExceeded,
     ServiceError,
     ServiceTimeout,
@@ -134,6 +132,7 @@ _DANISH_COUNTRY_NAMES = {
 
 class TracelinkEconomicApi(models.AbstractModel):
     _name = "tracelink.economic.api"
+    _inherit = "tracelink.api"
     _description = "e-conomic Gateway"
 
     # Retries of reads after 429/5xx/timeouts, and the first wait in seconds
@@ -175,79 +174,41 @@ class TracelinkEconomicApi(models.AbstractModel):
             client.close()
 
     @contextmanager
-    def _user_errors(self):
+    def _user_errors(self, company=None):
         """Turn the typed failures of the client into ``UserError``."""
         try:
             yield
         except ServiceError as error:
-            raise UserError(self._economic_error_message(error)) from error
+            raise UserError(self._economic_error_message(error, company)) from error
 
     @api.model
-    def _economic_error_message(self, error):
-        """Return a translated message for people: what happened, what to do."""
-        if isinstance(error, InvalidRequest):
+    def _economic_error_message(self, error, company=None):
+        """Return a translated message for people: what happened, what to do.
+
+        The message comes from the shared table (``tracelink.api``); what
+        only e-conomic tells is added: each refused field, how long to wait,
+        the log id for support.
+        """
+        if isinstance(error, AuthenticationFailed) and error.status is None:
             message = self.env._(
-                "e-conomic refused the request: %(message)s",
-                message=error.message or error,
-            )
-            if error.details:
-                message += "\n" + "\n".join(f"- {line}" for line in error.details)
-        elif isinstance(error, AuthenticationFailed):
-            if error.status is None:
-                message = self.env._(
-                    "The e-conomic tokens are not set. Enter the App Secret Token "
-                    "and the Agreement Grant Token in Settings > CRM > e-conomic."
-                )
-            else:
-                message = self.env._(
-                    "e-conomic did not accept the tokens: the App Secret Token or "
-                    "the Agreement Grant Token is wrong or has been revoked. Check "
-                    "both in Settings > CRM > e-conomic. (e-conomic: %(message)s)",
-                    message=error.message,
-                )
-        elif isinstance(error, PermissionDenied):
-            message = self.env._(
-                "The e-conomic tokens are valid but lack the rights for this "
-                "action (e-conomic: %(message)s). The demo agreement can only "
-                "read; for anything else use the tokens of your own agreement "
-                "with a role that may edit customers.",
-                message=error.message,
-            )
-        elif isinstance(error, NotFound):
-            message = self.env._(
-                "e-conomic does not know the requested record (%(message)s). It "
-                "may have been deleted in e-conomic, or the base URL is wrong.",
-                message=error.message,
-            )
-        elif isinstance(error, QuotaExceeded):
-            message = self.env._(
-                "e-conomic refuses more calls for now: the agreement's call quota "
-                "is used up. Try again later."
-            )
-            if error.retry_after is not None:
-                message += " " + self.env._(
-                    "e-conomic asks to wait %(seconds)s seconds.",
-                    seconds=round(error.retry_after),
-                )
-        elif isinstance(error, ServiceTimeout):
-            message = self.env._(
-                "e-conomic did not answer in time (%(detail)s). Try again in a moment.",
-                detail=error.message,
-            )
-        elif isinstance(error, ServiceUnavailable):
-            message = self.env._(
-                "e-conomic cannot be reached right now (%(detail)s). Try again later.",
-                detail=error,
-            )
-        elif isinstance(error, MalformedResponse):
-            message = self.env._(
-                "e-conomic sent an answer that cannot be understood "
-                "(%(detail)s). Check the e-conomic base URL in the settings; if it "
-                "is right, try again later.",
-                detail=error.message,
+                "The e-conomic tokens are not set. Enter the App Secret Token "
+                "and the Agreement Grant Token in Settings > CRM > e-conomic."
             )
         else:
-            message = self.env._("The call to e-conomic failed: %(error)s", error=error)
+            message = self._service_error_message(
+                error,
+                "e-conomic",
+                self.env._("Settings > CRM > e-conomic"),
+                timeout=(company and company.sudo().economic_timeout)
+                or DEFAULT_TIMEOUT,
+            )
+        if isinstance(error, InvalidRequest) and error.details:
+            message += "\n" + "\n".join(f"- {line}" for line in error.details)
+        if isinstance(error, QuotaExceeded) and error.retry_after is not None:
+            message += " " + self.env._(
+                "e-conomic asks to wait %(seconds)s seconds.",
+                seconds=round(error.retry_after),
+            )
         if error.log_id:
             message += "\n" + self.env._(
                 "e-conomic log id (for support): %(log_id)s", log_id=error.log_id
@@ -275,7 +236,7 @@ class TracelinkEconomicApi(models.AbstractModel):
 
         Raises ``UserError`` with the reason when the call fails.
         """
-        with self._user_errors(), self._economic_session(company) as client:
+        with self._user_errors(company), self._economic_session(company) as client:
             answer = client.get_self()
         agreement = answer.get("agreementNumber")
         company_info = answer.get("company")
@@ -430,7 +391,7 @@ class TracelinkEconomicApi(models.AbstractModel):
             raise UserError(
                 self.env._("A customer needs a name before it can go to e-conomic.")
             )
-        with self._user_errors(), self._economic_session(company) as client:
+        with self._user_errors(company), self._economic_session(company) as client:
             found = self._find_economic_customer(client, data)
             if found:
                 self._check_customer_unlinked(found, company, partner)
@@ -648,7 +609,7 @@ class TracelinkEconomicApi(models.AbstractModel):
         try:
             totals, remaining = self._run_customer_import(company, commit=commit)
         except ServiceError as error:
-            message = self._economic_error_message(error)
+            message = self._economic_error_message(error, company)
             _logger.warning(
                 "e-conomic customer import for company %s failed: %s",
                 company.id,

@@ -342,7 +342,10 @@ class TestEconomicImport(TracelinkEconomicCommon):
 
         self.assertEqual(len(self.economic_partners()), 4)
         self.assertFalse(self.economic_partners(other_company))
-        self.assertIn("did not accept the tokens", other_company.economic_import_error)
+        self.assertIn(
+            "refused the user name, password or token",
+            other_company.economic_import_error,
+        )
         self.assertFalse(disabled.economic_import_error)
         self.assertFalse(self.company.economic_import_error)
 

@@ -22,10 +22,13 @@ success body that is not JSON, 3xx     ``MalformedResponse``
 A 400 caused by a filter field e-conomic does not allow also carries the
 answer's ``allowedFilteringFields`` as ``error.allowed_filtering_fields``.
 
-Reads (GET) and whole-document updates (PUT) are retried on 429, 5xx,
-timeouts and connection errors; ``POST`` is never retried, because a
-repeated create makes a duplicate customer. After a failed create the caller
-looks the customer up (by CVR) before trying again.
+Built on :class:`~.http_client.HttpClient`: reads are retried on 429, 5xx
+and timeouts (urllib3's Retry, honouring ``Retry-After``); ``POST`` is never
+retried, because a repeated create makes a duplicate customer. A create
+carries an ``Idempotency-Key`` the caller keeps: sent again with the same key
+within an hour, e-conomic answers the stored result (``X-ResultFromCache``)
+instead of creating the customer twice. After a failed create the caller
+still looks the customer up before sending it again.
 
 The tokens travel in headers only (redirects are not followed, so they never
 go to another address). They never appear in exception messages,
@@ -34,24 +37,16 @@ e-conomic's ``logId``.
 """
 
 import logging
-import math
 import time
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
-
-import requests
 
 from .economic_mapping import customer_numbers
 from .exceptions import (
     AuthenticationFailed,
     InvalidRequest,
     MalformedResponse,
-    NotFound,
-    PermissionDenied,
-    QuotaExceeded,
-    ServiceTimeout,
-    ServiceUnavailable,
 )
+from .http_client import HttpClient
 
 _logger = logging.getLogger(__name__)
 
@@ -59,6 +54,7 @@ DEFAULT_BASE_URL = "https://restapi.e-conomic.com"
 MAX_PAGE_SIZE = 1000
 # Longest wait honoured from a Retry-After header (and from the backoff).
 MAX_RETRY_WAIT = 60.0
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 # The name under which customers can be filtered on their CVR number.
 # Unconfirmed: agreements seen so far list it in ``allowedFilteringFields``;
@@ -67,8 +63,6 @@ MAX_RETRY_WAIT = 60.0
 CVR_FILTER_FIELD = "corporateIdentificationNumber"
 CVR_FILTER_FIELD_FALLBACK = "ciNumber"
 
-# Methods that may be sent again after a failure without changing the result.
-_RETRYABLE_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
 # Characters that must be escaped with a "$" inside a filter value.
 _FILTER_SPECIALS = frozenset("$()*,[]")
 # Token values shorter than this (e.g. the public "demo") are not scrubbed
@@ -104,14 +98,18 @@ def _error_details(errors, path=()):
 
     The ``errors`` object mirrors the request: any object along the way may
     hold an ``errors`` list of ``{"propertyName", "errorMessage", ...}``
-    entries, at any depth, also inside lists (order lines).
+    entries, at any depth, also inside lists (order lines). A rejected
+    filter answers ``errors`` as a plain list of strings: kept as they are.
     """
     found = []
     if isinstance(errors, dict):
         for key, value in errors.items():
             if key == "errors" and isinstance(value, list):
                 for entry in value:
-                    if isinstance(entry, dict) and entry.get("errorMessage"):
+                    if isinstance(entry, str):
+                        # a rejected filter lists plain messages
+                        found.append(entry)
+                    elif isinstance(entry, dict) and entry.get("errorMessage"):
                         prop = entry.get("propertyName") or ".".join(path) or "?"
                         found.append(f"{prop}: {entry['errorMessage']}")
                     else:
@@ -145,29 +143,7 @@ def _allowed_filtering_fields(payload):
     return []
 
 
-def _parse_retry_after(value):
-    """Seconds to wait from a Retry-After header (seconds or HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when is None:
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        seconds = (when - datetime.now(timezone.utc)).total_seconds()
-    if math.isnan(seconds) or math.isinf(seconds):
-        return None
-    return max(0.0, seconds)
-
-
-class EconomicClient:
+class EconomicClient(HttpClient):
     """Talks to e-conomic's REST API with one agreement's tokens.
 
     :param base_url: API root, ``https://restapi.e-conomic.com`` by default
@@ -181,6 +157,10 @@ class EconomicClient:
     :param sleep: the function that waits (injected by tests).
     """
 
+    label = "e-conomic"
+    default_base_url = DEFAULT_BASE_URL
+    retry_read_timeouts = True
+
     def __init__(
         self,
         base_url=DEFAULT_BASE_URL,
@@ -192,31 +172,22 @@ class EconomicClient:
         backoff=1.0,
         sleep=time.sleep,
     ):
-        self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        super().__init__(
+            base_url or DEFAULT_BASE_URL,
+            timeout,
+            session,
+            max_retries=max_retries,
+            backoff=backoff,
+            max_retry_after=MAX_RETRY_WAIT,
+            sleep=sleep,
+        )
         self._app_secret_token = app_secret_token or ""
         self._agreement_grant_token = agreement_grant_token or ""
-        self.timeout = timeout
-        self._own_session = session is None
-        self.session = session if session is not None else requests.Session()
-        self.max_retries = max(0, int(max_retries))
-        self.backoff = max(0.0, float(backoff))
-        self._sleep = sleep
         self.request_count = 0
         self.cvr_filter_field = CVR_FILTER_FIELD
 
     def __repr__(self):
         return f"<EconomicClient {self.base_url} tokens=***>"
-
-    def close(self):
-        """Close the HTTP session when the client created it."""
-        if self._own_session:
-            self.session.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.close()
 
     # Public API -----------------------------------------------------------
 
@@ -273,10 +244,6 @@ class EconomicClient:
         ):
             yield from customers
 
-    def get_customer(self, customer_number):
-        """Return ``GET /customers/{customerNumber}``; ``NotFound`` when unknown."""
-        return self._request_dict("GET", f"/customers/{self._number(customer_number)}")
-
     def find_customers_by_cvr(self, cvr):
         """Return the customers whose CVR field equals ``cvr`` (a list, maybe empty).
 
@@ -320,24 +287,21 @@ class EconomicClient:
             for customer in customers
         ]
 
-    def create_customer(self, body):
+    def create_customer(self, body, idempotency_key=None):
         """``POST /customers``; return the created customer (with ``customerNumber``).
 
-        Never retried. On ``ServiceTimeout`` or ``ServiceUnavailable`` the
-        customer may or may not exist: look it up before creating it again.
+        Never retried here. On ``ServiceTimeout`` or ``ServiceUnavailable``
+        the customer may or may not exist: look it up, then send the create
+        again with the same ``idempotency_key``.
         """
-        created = self._request_dict("POST", "/customers", body=body)
+        headers = {IDEMPOTENCY_HEADER: idempotency_key} if idempotency_key else None
+        created = self._request_dict("POST", "/customers", body=body, headers=headers)
         if not isinstance(created.get("customerNumber"), int):
             raise MalformedResponse(
                 "e-conomic created a customer but sent no customerNumber",
                 status=201,
             )
         return created
-
-    def update_customer(self, customer_number, body):
-        """``PUT /customers/{customerNumber}`` with the whole document; return it."""
-        path = f"/customers/{self._number(customer_number)}"
-        return self._request_dict("PUT", path, body=body)
 
     # Plumbing -------------------------------------------------------------
 
@@ -348,18 +312,6 @@ class EconomicClient:
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ValueError(f"page_size should be 1..{MAX_PAGE_SIZE}, got {page_size}")
         return page_size
-
-    @staticmethod
-    def _number(customer_number):
-        if isinstance(customer_number, bool):
-            raise ValueError(f"invalid customer number {customer_number!r}")
-        try:
-            number = int(customer_number)
-        except (TypeError, ValueError):
-            raise ValueError(f"invalid customer number {customer_number!r}") from None
-        if number <= 0:
-            raise ValueError(f"invalid customer number {customer_number!r}")
-        return number
 
     def _iter_pages(self, path, params):
         """Yield ``(collection, pagination)`` pages of a collection endpoint.
@@ -402,8 +354,8 @@ class EconomicClient:
                 text = text.replace(token, "***")
         return text
 
-    def _request_dict(self, method, path, *, params=None, body=None):
-        payload = self._request(method, path, params=params, body=body)
+    def _request_dict(self, method, path, *, params=None, body=None, headers=None):
+        payload = self._request(method, path, params=params, body=body, headers=headers)
         if not isinstance(payload, dict):
             raise MalformedResponse(
                 f"e-conomic answered {method} {path} with {type(payload).__name__}, "
@@ -411,76 +363,22 @@ class EconomicClient:
             )
         return payload
 
-    def _request(self, method, path, *, params=None, body=None):
-        """Send one call, retrying reads; return the decoded JSON answer."""
+    def _request(self, method, path, *, params=None, body=None, headers=None):
+        """Send one call (reads retried by the base); return the decoded JSON."""
         if not self._app_secret_token or not self._agreement_grant_token:
             raise AuthenticationFailed("e-conomic tokens are not configured")
-        retryable = method in _RETRYABLE_METHODS
-        attempt = 0
-        while True:
-            answer, error, cause = self._attempt(method, path, params, body)
-            if error is None:
-                return answer
-            if not retryable or attempt >= self.max_retries or not _is_transient(error):
-                raise error from cause
-            wait = self._retry_wait(error, attempt)
-            attempt += 1
-            _logger.warning(
-                "e-conomic %s %s failed (%s); retry %d/%d in %.1f s",
-                method,
-                path,
-                error.status or type(error).__name__,
-                attempt,
-                self.max_retries,
-                wait,
-            )
-            self._sleep(wait)
-
-    def _attempt(self, method, path, params, body):
-        """Make one HTTP request; return ``(answer, error, cause)``.
-
-        ``error`` is None on success; otherwise the typed exception to raise
-        (or to retry on) and ``cause`` the ``requests`` exception behind it.
-        """
         self.request_count += 1
-        try:
-            response = self.session.request(
-                method,
-                self.base_url + path,
-                params=params,
-                json=body,
-                headers=self._headers(),
-                timeout=self.timeout,
-                # a redirect would carry the token headers to another address
-                allow_redirects=False,
-            )
-        except requests.Timeout as exc:
-            _logger.warning(
-                "e-conomic %s %s timed out after %s s", method, path, self.timeout
-            )
-            error = ServiceTimeout(
-                f"e-conomic did not answer {method} {path} within {self.timeout} s"
-            )
-            return None, error, exc
-        except requests.RequestException as exc:
-            _logger.warning("e-conomic %s %s: %s", method, path, type(exc).__name__)
-            error = ServiceUnavailable(
-                self._scrub(f"Could not reach e-conomic ({method} {path}): {exc}")
-            )
-            return None, error, exc
-        if response.status_code >= 400:
-            return None, self._error_from_response(method, path, response), None
+        response = self._send(
+            method,
+            path,
+            params=params,
+            json=body,
+            headers={**self._headers(), **(headers or {})},
+        )
+        if response.status_code >= 300:
+            raise self._error_from_response(method, path, response)
         _logger.debug("e-conomic %s %s -> %s", method, path, response.status_code)
-        if 300 <= response.status_code < 400:
-            error = MalformedResponse(
-                f"e-conomic answered {method} {path} with a redirect, not followed",
-                status=response.status_code,
-            )
-            return None, error, None
-        try:
-            return self._decode(method, path, response), None, None
-        except MalformedResponse as error:
-            return None, error, None
+        return self._decode(method, path, response)
 
     @staticmethod
     def _decode(method, path, response):
@@ -503,56 +401,24 @@ class EconomicClient:
 
     def _error_from_response(self, method, path, response):
         status = response.status_code
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = None
+        payload = self._json_or_none(response)
         if not isinstance(payload, dict):
             payload = {}
-        message = payload.get("message") or f"e-conomic answered HTTP {status}"
-        kwargs = {
-            "status": status,
-            "code": payload.get("errorCode") or None,
-            "log_id": payload.get("logId") or None,
-            "details": [
+        log_id = payload.get("logId") or None
+        if status >= 400:
+            _logger.warning(
+                "e-conomic %s %s -> HTTP %s (logId %s)", method, path, status, log_id
+            )
+        error = self._error_for_status(
+            response,
+            self._scrub(payload.get("message") or f"e-conomic answered HTTP {status}"),
+            code=payload.get("errorCode") or None,
+            log_id=log_id,
+            details=[
                 self._scrub(line) for line in _error_details(payload.get("errors"))
             ],
-        }
-        message = self._scrub(message)
-        _logger.warning(
-            "e-conomic %s %s -> HTTP %s (logId %s)",
-            method,
-            path,
-            status,
-            kwargs["log_id"],
         )
-        if status == 401:
-            return AuthenticationFailed(message, **kwargs)
-        if status == 403:
-            return PermissionDenied(message, **kwargs)
-        if status == 404:
-            return NotFound(message, **kwargs)
-        if status == 429:
-            retry_after = _parse_retry_after(response.headers.get("Retry-After"))
-            return QuotaExceeded(message, retry_after=retry_after, **kwargs)
-        if status >= 500:
-            return ServiceUnavailable(message, **kwargs)
-        error = InvalidRequest(message, **kwargs)
         allowed = _allowed_filtering_fields(payload)
-        if allowed:
+        if allowed and isinstance(error, InvalidRequest):
             error.allowed_filtering_fields = allowed
         return error
-
-    def _retry_wait(self, error, attempt):
-        if isinstance(error, QuotaExceeded) and error.retry_after is not None:
-            return min(error.retry_after, MAX_RETRY_WAIT)
-        return min(self.backoff * (2**attempt), MAX_RETRY_WAIT)
-
-
-def _is_transient(error):
-    """Tell whether sending the same read again may succeed."""
-    if isinstance(error, QuotaExceeded):
-        return True
-    if isinstance(error, ServiceUnavailable):
-        return error.status != 501  # "not implemented" will not change
-    return False
