@@ -521,6 +521,21 @@ def test_5xx_on_post_is_not_retried(client, fake, sleeps):
     assert sleeps == []
 
 
+def test_create_repeated_with_its_idempotency_key_is_answered_once(
+    client, fake, httpserver
+):
+    first = client.create_customer(NEW_CUSTOMER, idempotency_key="key-1")
+    again = client.create_customer(NEW_CUSTOMER, idempotency_key="key-1")
+    assert again == first
+    assert list(fake.customers) == [first["customerNumber"]]
+    request, response = httpserver.log[-1]
+    assert request.headers["Idempotency-Key"] == "key-1"
+    assert response.headers["X-ResultFromCache"] == "true"
+    other = client.create_customer(NEW_CUSTOMER, idempotency_key="key-2")
+    assert other["customerNumber"] != first["customerNumber"]
+    assert "X-ResultFromCache" not in httpserver.log[-1][1].headers
+
+
 def test_429_on_post_is_not_retried(client, fake, sleeps):
     fake.fail_next(429, retry_after=1)
     with pytest.raises(QuotaExceeded):

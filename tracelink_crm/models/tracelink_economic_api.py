@@ -6,6 +6,8 @@ into translated messages: ``UserError`` for people, a note on the company for
 the hourly customer import.
 """
 
+import hashlib
+import json
 import logging
 import re
 import time
@@ -409,19 +411,49 @@ class TracelinkEconomicApi(models.AbstractModel):
                         error=error,
                     )
                 ) from error
-            return self._create_economic_customer(client, body, data), True
+            key = self._idempotency_key(company, partner, data, body)
+            return self._create_economic_customer(client, body, data, key), True
 
     @api.model
-    def _create_economic_customer(self, client, body, data):
+    def _idempotency_key(self, company, partner, data, body):
+        """The ``Idempotency-Key`` of creating this customer.
+
+        Derived, not stored: a create that got no answer is rolled back with
+        the user's transaction, and the retry must still send the same key.
+        It names the database, the company, the partner (or the CVR number or
+        name of a partner still to be made) and the body, so a retry of the
+        same create replays e-conomic's stored answer (kept an hour) while a
+        changed customer or setting makes a new one.
+        """
+        subject = (
+            f"partner:{partner.id}"
+            if partner
+            else f"new:{data['identification'] or data['name']}"
+        )
+        seed = json.dumps(
+            [
+                self.env["ir.config_parameter"].sudo().get_param("database.uuid"),
+                company.id,
+                subject,
+                body,
+            ],
+            sort_keys=True,
+        )
+        return "tracelink-" + hashlib.sha256(seed.encode()).hexdigest()[:40]
+
+    @api.model
+    def _create_economic_customer(self, client, body, data, key):
         """``POST /customers``; after no answer, look up before trying again.
 
         Returns the new customer: the answer of the create, or the customer
         the lookup finds when the unanswered create had made it after all.
-        The create is sent a second time only when the lookup finds nothing.
+        The create is sent a second time only when the lookup finds nothing,
+        and with the same ``Idempotency-Key``: should the first have landed
+        after all, e-conomic answers it instead of creating a second one.
         """
         started = datetime.now(timezone.utc)
         try:
-            return client.create_customer(body)
+            return client.create_customer(body, idempotency_key=key)
         except (ServiceTimeout, ServiceUnavailable) as error:
             _logger.warning(
                 "e-conomic: creating customer %r got no answer (%s); looking it up "
@@ -437,7 +469,7 @@ class TracelinkEconomicApi(models.AbstractModel):
                     found["customerNumber"],
                 )
                 return found
-        return client.create_customer(body)
+        return client.create_customer(body, idempotency_key=key)
 
     @api.model
     def _find_economic_customer(self, client, data, created_since=None):

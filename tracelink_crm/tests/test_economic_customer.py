@@ -1,9 +1,14 @@
 import logging
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import users
+from odoo.tools import mute_logger
 
-from odoo.addons.tracelink_crm.tools.exceptions import ServiceTimeout
+from odoo.addons.tracelink_crm.tools.exceptions import (
+    ServiceTimeout,
+    ServiceUnavailable,
+)
 
 from .economic_common import TracelinkEconomicCommon
 
@@ -126,6 +131,49 @@ class TestEconomicCustomer(TracelinkEconomicCommon):
         (customer,) = self.fake.customers.values()
         self.assertEqual(customer["name"], "Hamburg Präzision GmbH")
         self.assertEqual(partner.economic_customer_number, customer["customerNumber"])
+
+    def test_create_without_cvr_is_idempotent_across_retries(self):
+        partner = self.Partner.create(
+            {"name": "Bremen Fördertechnik GmbH", "is_company": True, "city": "Bremen"}
+        )
+        # e-conomic stores the customer, then answers too late for Odoo (tests
+        # wait at least 10 s) ...
+        self.fake.timeout_after_create = True
+        self.fake.create_delay = 11
+        # ... and cannot be reached for the lookup that follows
+        lookup = patch.object(
+            type(self.Api),
+            "_find_economic_customer",
+            side_effect=[None, ServiceUnavailable("Cannot connect to e-conomic.")],
+        )
+        with (
+            lookup,
+            self.assertRaisesRegex(UserError, "cannot be reached"),
+            self.env.cr.savepoint(),
+            mute_logger(GATEWAY_LOGGER),
+        ):
+            partner.action_create_in_economic()
+        partner.invalidate_recordset()
+        self.assertFalse(partner.economic_customer_number)
+        self.assertEqual(len(self.fake.customers), 1)
+
+        # the user tries again: the same create, the same key, no second customer
+        self.fake.timeout_after_create = False
+        partner.action_create_in_economic()
+
+        (customer,) = self.fake.customers.values()
+        self.assertEqual(partner.economic_customer_number, customer["customerNumber"])
+        self.assertEqual(self.fake.count("POST", "/customers"), 2)
+        (key,) = set(self.fake.idempotency_keys)
+        self.assertEqual(len(self.fake.idempotency_keys), 2)
+        self.assertTrue(key.startswith("tracelink-"))
+        replays = [
+            response
+            for request, response in self.server.log
+            if request.method == "POST"
+            and response.headers.get("X-ResultFromCache") == "true"
+        ]
+        self.assertEqual(len(replays), 1)
 
     def test_validation_error_shows_economic_messages(self):
         self.company.economic_payment_terms = 99

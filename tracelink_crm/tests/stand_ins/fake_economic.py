@@ -44,6 +44,7 @@ from ...tools.economic_mapping import parse_economic_datetime
 
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 20
+IDEMPOTENCY_WINDOW = timedelta(hours=1)
 _WRITE_METHODS = frozenset({"POST", "PUT", "DELETE", "PATCH"})
 _FILTER_SPECIALS = frozenset("$()*,[]")
 _COMPARISONS = frozenset({"eq", "ne", "gt", "gte", "lt", "lte", "like", "null"})
@@ -242,6 +243,10 @@ class FakeEconomic:
         self._used_cvrs = set()
         self._log_count = 0
         self._lock = threading.RLock()
+        # Idempotency-Key -> (moment, status, body) of answered writes, and
+        # the key of every write as it arrived
+        self.idempotent_answers = {}
+        self.idempotency_keys = []
 
     # Data -------------------------------------------------------------------
 
@@ -700,7 +705,32 @@ class FakeEconomic:
             )
         return body, None
 
+    def _replay(self, request):
+        """The stored answer to a write repeated with its Idempotency-Key.
+
+        e-conomic keeps the answer of a write sent with an ``Idempotency-Key``
+        for an hour and answers a repeat with it, marked
+        ``X-ResultFromCache: true``, without doing the write again.
+        """
+        key = request.headers.get("Idempotency-Key")
+        with self._lock:
+            if key:
+                self.idempotency_keys.append(key)
+            stored = self.idempotent_answers.get(key) if key else None
+        if not stored or self.clock() - stored[0] > IDEMPOTENCY_WINDOW:
+            return None
+        return self._json(stored[1], stored[2], {"X-ResultFromCache": "true"})
+
+    def _remember(self, request, status, payload):
+        key = request.headers.get("Idempotency-Key")
+        if key:
+            with self._lock:
+                self.idempotent_answers[key] = (self.clock(), status, payload)
+
     def _create_customer(self, request):
+        replayed = self._replay(request)
+        if replayed is not None:
+            return replayed
         body, refused = self._read_body(request)
         if refused is not None:
             return refused
@@ -727,6 +757,7 @@ class FakeEconomic:
             customer.setdefault("dueAmount", 0.0)
             self.customers[number] = customer
             out = self._customer_out(customer, request.host_url.rstrip("/"), number)
+        self._remember(request, 201, out)
         if self.timeout_after_create:
             time.sleep(self.create_delay)
         return self._json(201, out)
