@@ -728,8 +728,43 @@ def test_fake_filters_combine_with_and_and_or(httpserver, fake):
         5,
     ]
     escaped = escape_filter_value("Smith & Co (Europe), A/S")
-    assert escaped == "Smith & Co $(Europe$)$, A/S"
+    assert escaped == "Smith & Co $(Europe$), A/S"
     assert numbers(f"name$eq:{escaped}") == [50]
+
+
+@pytest.mark.parametrize(
+    "identification",
+    [
+        "DK$12345678",
+        "12,34,56,78",
+        "DK:12345678",
+        "(DK) 12345678",
+        "DK*12345678",
+        "Jensen & Co [ØST] 12345678",
+        "Ærø Smedie $(1) æøå",
+    ],
+)
+def test_filter_values_escaped_like_the_server(client, fake, identification):
+    fake.add_customers(3)
+    wanted = fake.add_customer("Mærkelig Kunde ApS", number=40)
+    fake.customers[40]["corporateIdentificationNumber"] = identification
+    fake.add_customer("Næsten Samme ApS", number=41, corporateIdentificationNumber="x")
+    found = client.find_customers_by_cvr(identification)
+    assert [c["customerNumber"] for c in found] == [wanted["customerNumber"]]
+
+
+def test_fake_takes_an_escaped_comma_or_bracket_literally(httpserver, fake):
+    fake.install(httpserver)
+    fake.add_customer("A, B [C]", number=7)
+    response = requests.get(
+        httpserver.url_for("/customers"),
+        params={"filter": "name$eq:A$, B $[C$]"},
+        headers={"X-AppSecretToken": "demo", "X-AgreementGrantToken": "demo"},
+        timeout=5,
+    )
+    # the server unescapes only $ ( ) *: "$," and "$[" match nothing
+    assert response.status_code == 200, response.text
+    assert response.json()["collection"] == []
 
 
 def test_fake_refuses_an_unknown_filter_field(httpserver, fake):

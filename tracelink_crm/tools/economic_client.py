@@ -64,7 +64,9 @@ CVR_FILTER_FIELD = "corporateIdentificationNumber"
 CVR_FILTER_FIELD_FALLBACK = "ciNumber"
 
 # Characters that must be escaped with a "$" inside a filter value.
-_FILTER_SPECIALS = frozenset("$()*,[]")
+# e-conomic unescapes "$" followed by one of these, nothing else: a comma or
+# a bracket stands for itself ("$[" and "$]" would match nothing).
+_FILTER_SPECIALS = frozenset("$()*")
 # Token values shorter than this (e.g. the public "demo") are not scrubbed
 # from messages: they are not secret and would garble ordinary words.
 _MIN_SCRUB_LENGTH = 8
@@ -73,8 +75,9 @@ _MIN_SCRUB_LENGTH = 8
 def escape_filter_value(value):
     """Escape a value for e-conomic's ``filter`` parameter.
 
-    ``$ ( ) * , [ ]`` get a ``$`` prefix; the whole filter is URL-encoded
-    later by ``requests``.
+    ``$ ( ) *`` get a ``$`` prefix, exactly what e-conomic unescapes; commas
+    and brackets stay as they are. The whole filter is URL-encoded later by
+    ``requests``.
     """
     return "".join(
         "$" + char if char in _FILTER_SPECIALS else char for char in str(value)

@@ -46,7 +46,9 @@ MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 20
 IDEMPOTENCY_WINDOW = timedelta(hours=1)
 _WRITE_METHODS = frozenset({"POST", "PUT", "DELETE", "PATCH"})
-_FILTER_SPECIALS = frozenset("$()*,[]")
+# e-conomic unescapes "$" followed by one of these, nothing else: a comma or
+# a bracket stands for itself ("$[" and "$]" would match nothing).
+_FILTER_SPECIALS = frozenset("$()*")
 _COMPARISONS = frozenset({"eq", "ne", "gt", "gte", "lt", "lte", "like", "null"})
 _OPERATOR = re.compile(r"\$([A-Za-z]+):")
 _TEXT_PROPERTIES = (
@@ -892,9 +894,10 @@ class FakeEconomic:
                 continue
             match = _OPERATOR.match(text, i)
             if not match:
-                raise _FilterError(
-                    f"Invalid filter at position {i}: {text[i : i + 10]!r}."
-                )
+                # not an escape e-conomic knows: the "$" stands for itself
+                buffer.append(char)
+                i += 1
+                continue
             name = match.group(1).lower()
             i = match.end()
             if name in ("and", "or"):
