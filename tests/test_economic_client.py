@@ -795,3 +795,39 @@ def test_format_filter_datetime_takes_naive_as_utc():
     assert format_filter_datetime(datetime(2026, 11, 1)) == "2026-11-01T00:00:00Z"
     with pytest.raises(TypeError):
         format_filter_datetime("2026-11-01")
+
+
+def put(httpserver, number, document):
+    return requests.put(
+        httpserver.url_for(f"/customers/{number}"),
+        json=document,
+        headers={"X-AppSecretToken": APP_TOKEN, "X-AgreementGrantToken": GRANT_TOKEN},
+        timeout=5,
+    )
+
+
+def test_fake_put_replaces_the_whole_customer(httpserver, fake):
+    fake.install(httpserver)
+    fake.add_customer("Vejle Smedie ApS", number=3, city="Vejle", email="a@b.dk")
+    partial = dict(NEW_CUSTOMER, name="Vejle Smedie ApS")
+    del partial["city"]
+    response = put(httpserver, 3, partial)
+    assert response.status_code == 200
+    # what the PUT left out is gone: e-conomic has no partial update
+    assert "city" not in fake.customers[3]
+    assert "email" not in fake.customers[3]
+    assert fake.customers[3]["zip"] == "7100"
+
+
+def test_fake_put_to_a_free_number_creates_the_customer(httpserver, fake):
+    fake.install(httpserver)
+    response = put(httpserver, 77, NEW_CUSTOMER)
+    assert response.status_code == 201
+    assert fake.customers[77]["name"] == NEW_CUSTOMER["name"]
+
+
+def test_fake_refuses_values_longer_than_the_schema(client, fake):
+    with pytest.raises(InvalidRequest) as info:
+        client.create_customer(dict(NEW_CUSTOMER, city="V" * 51))
+    assert info.value.details == ["city: Must be at most 50 characters."]
+    assert not fake.customers

@@ -127,8 +127,21 @@ class ResCompany(models.Model):
     economic_vat_zone = fields.Integer(
         string="e-conomic VAT Zone",
         default=1,
-        help="Number of the VAT zone new customers get in e-conomic "
-        "(1 is Domestic on standard agreements).",
+        help="Number of the VAT zone new customers in the company's own country "
+        "(or without a country) get in e-conomic (1 is Domestic on standard "
+        "agreements).",
+    )
+    economic_vat_zone_eu = fields.Integer(
+        string="e-conomic VAT Zone, EU",
+        default=2,
+        help="Number of the VAT zone new customers in another country of Europe "
+        "get in e-conomic (2 is EU on standard agreements).",
+    )
+    economic_vat_zone_abroad = fields.Integer(
+        string="e-conomic VAT Zone, Abroad",
+        default=3,
+        help="Number of the VAT zone new customers outside Europe get in "
+        "e-conomic (3 is Abroad on standard agreements).",
     )
     economic_currency_id = fields.Many2one(
         "res.currency",
@@ -193,6 +206,8 @@ class ResCompany(models.Model):
         "economic_customer_group",
         "economic_payment_terms",
         "economic_vat_zone",
+        "economic_vat_zone_eu",
+        "economic_vat_zone_abroad",
     )
     def _check_economic_settings(self):
         for company in self:
@@ -204,6 +219,8 @@ class ResCompany(models.Model):
                 company.economic_customer_group,
                 company.economic_payment_terms,
                 company.economic_vat_zone,
+                company.economic_vat_zone_eu,
+                company.economic_vat_zone_abroad,
             )
             if any(number < 0 for number in numbers):
                 raise ValidationError(

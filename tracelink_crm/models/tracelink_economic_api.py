@@ -24,6 +24,7 @@ from odoo.tools import SQL
 
 from ..tools.economic_client import DEFAULT_BASE_URL, EconomicClient
 from ..tools.economic_mapping import (
+    FieldTooLong,
     customer_body_from_partner,
     customer_numbers,
     cvr_from_identification,
@@ -54,6 +55,17 @@ MAX_IMPORT_NOTES = 50
 
 # Failures of one record while importing: logged, the record is skipped.
 _RECORD_ERRORS = (psycopg2.Error, UserError, ValueError)
+# Partner field behind each key of the plain customer data.
+_PARTNER_FIELD_OF = {
+    "name": "name",
+    "zip": "zip",
+    "city": "city",
+    "country_name": "country_id",
+    "email": "email",
+    "mobile": "mobile",
+    "website": "website",
+    "cvr": "vat",
+}
 # Partner fields identifying the company: filled by the import when empty,
 # never replaced (a different value in e-conomic is named in the chatter).
 _IDENTIFYING_FIELDS = ("vat", "company_registry")
@@ -349,18 +361,32 @@ class TracelinkEconomicApi(models.AbstractModel):
             "mobile": source.get("mobile"),
             "website": source.get("website"),
             "cvr": identification,
+            "country_id": country.id,
         }
         return {**data, "identification": identification, "is_cvr": bool(cvr)}
 
     @api.model
-    def _economic_customer_defaults(self, company):
-        """Return the connector's defaults for new customers of ``company``."""
+    def _economic_customer_defaults(self, company, data=None):
+        """Return the connector's defaults for a new customer of ``company``.
+
+        The VAT zone follows the customer's country (``data["country_id"]``):
+        the company's own country or none is domestic, another country of
+        Europe (``base.europe``) EU, any other abroad.
+        """
         currency = company.economic_currency_id or company.currency_id
+        country = self.env["res.country"].browse((data or {}).get("country_id"))
+        home = company.country_id
+        if not country or not home or country == home:
+            vat_zone = company.economic_vat_zone
+        elif country in self.env.ref("base.europe").country_ids:
+            vat_zone = company.economic_vat_zone_eu
+        else:
+            vat_zone = company.economic_vat_zone_abroad
         return {
             "currency": currency.name,
             "customer_group": company.economic_customer_group,
             "payment_terms": company.economic_payment_terms,
-            "vat_zone": company.economic_vat_zone,
+            "vat_zone": vat_zone,
         }
 
     # ------------------------------------------------------------
@@ -400,8 +426,19 @@ class TracelinkEconomicApi(models.AbstractModel):
                 return found, False
             try:
                 body = customer_body_from_partner(
-                    data, self._economic_customer_defaults(company)
+                    data, self._economic_customer_defaults(company, data)
                 )
+            except FieldTooLong as error:
+                field = self.env["res.partner"]._fields[_PARTNER_FIELD_OF[error.key]]
+                raise UserError(
+                    self.env._(
+                        "%(field)s of %(partner)s is longer than e-conomic accepts "
+                        "(%(limit)s characters). Shorten it and try again.",
+                        field=field._description_string(self.env),
+                        partner=data["name"],
+                        limit=error.limit,
+                    )
+                ) from error
             except ValueError as error:
                 raise UserError(
                     self.env._(

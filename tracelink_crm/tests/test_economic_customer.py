@@ -1,4 +1,5 @@
 import logging
+import time
 from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -167,6 +168,13 @@ class TestEconomicCustomer(TracelinkEconomicCommon):
         (key,) = set(self.fake.idempotency_keys)
         self.assertEqual(len(self.fake.idempotency_keys), 2)
         self.assertTrue(key.startswith("tracelink-"))
+        # the held answer of the first create reaches the server's log last
+        deadline = time.monotonic() + 5
+        while (
+            time.monotonic() < deadline
+            and len(self.requests_to("POST", "/customers")) < 2
+        ):
+            time.sleep(0.1)
         replays = [
             response
             for request, response in self.server.log
@@ -174,6 +182,39 @@ class TestEconomicCustomer(TracelinkEconomicCommon):
             and response.headers.get("X-ResultFromCache") == "true"
         ]
         self.assertEqual(len(replays), 1)
+        self.assertEqual(len(self.requests_to("POST", "/customers")), 2)
+
+    def test_vat_zone_follows_the_country(self):
+        self.company.country_id = self.env.ref("base.dk")
+        cases = [
+            ("Vejle Værktøj ApS", "base.dk", 1),
+            ("Hamburg Werkzeug GmbH", "base.de", 2),
+            ("Boston Tools Inc.", "base.us", 3),
+            ("Uden Land ApS", None, 1),
+        ]
+        for name, country, zone in cases:
+            with self.subTest(country=country):
+                partner = self.Partner.create(
+                    {
+                        "name": name,
+                        "is_company": True,
+                        "country_id": country and self.env.ref(country).id,
+                    }
+                )
+                partner.action_create_in_economic()
+                customer = self.fake.customers[partner.economic_customer_number]
+                self.assertEqual(customer["vatZone"], {"vatZoneNumber": zone})
+
+    def test_value_too_long_for_economic_is_refused_before_any_call(self):
+        partner = self.Partner.create(
+            {"name": "Lang By ApS", "is_company": True, "city": "Ø" * 51}
+        )
+        with self.assertRaises(UserError) as caught:
+            partner.action_create_in_economic()
+        message = caught.exception.args[0]
+        self.assertIn("City of Lang By ApS is longer than e-conomic accepts", message)
+        self.assertIn("(50 characters)", message)
+        self.assertEqual(self.fake.count("POST", "/customers"), 0)
 
     def test_validation_error_shows_economic_messages(self):
         self.company.economic_payment_terms = 99

@@ -64,6 +64,16 @@ _TEXT_PROPERTIES = (
     "ean",
     "attention",
 )
+# Longest text of each property in e-conomic's published customer schema.
+_TEXT_LENGTHS = {
+    "zip": 30,
+    "city": 50,
+    "country": 50,
+    "mobilePhone": 50,
+    "email": 255,
+    "website": 255,
+    "corporateIdentificationNumber": 40,
+}
 # Type of each filterable property: how filter values are compared.
 _PROPERTY_TYPES = {"customerNumber": int, "lastUpdated": datetime}
 _SORTABLE = frozenset({"customerNumber", "name", "lastUpdated"})
@@ -770,8 +780,6 @@ class FakeEconomic:
         number = int(number)
         with self._lock:
             existing = self.customers.get(number)
-        if existing is None:
-            return self._not_found("Customer")
         body, refused = self._read_body(request)
         if refused is not None:
             return refused
@@ -785,18 +793,19 @@ class FakeEconomic:
             )
         if errors.count:
             return self._validation_failed(errors)
+        # PUT replaces the whole document (what it leaves out is cleared) and
+        # creates the customer when the number is free (an upsert: 201)
         with self._lock:
             customer = copy.deepcopy(body)
             customer.pop("self", None)
             customer["customerNumber"] = number
             customer["lastUpdated"] = _utc_stamp(self.clock())
             for key in ("balance", "dueAmount"):
-                if key in existing:
-                    customer[key] = existing[key]
+                customer[key] = (existing or {}).get(key, 0.0)
             self.customers[number] = customer
             self._raw_numbers.discard(number)
             out = self._customer_out(customer, request.host_url.rstrip("/"), number)
-        return self._json(200, out)
+        return self._json(200 if existing is not None else 201, out)
 
     # Validation ---------------------------------------------------------------
 
@@ -861,6 +870,13 @@ class FakeEconomic:
             value = body.get(prop)
             if value is not None and not isinstance(value, str):
                 errors.add([prop], "Must be a string.", "FAKE-INVALID", value)
+            elif value and len(value) > _TEXT_LENGTHS.get(prop, 1000):
+                errors.add(
+                    [prop],
+                    f"Must be at most {_TEXT_LENGTHS[prop]} characters.",
+                    "FAKE-TOO-LONG",
+                    value,
+                )
         barred = body.get("barred")
         if barred is not None and not isinstance(barred, bool):
             errors.add(["barred"], "Must be a boolean.", "FAKE-INVALID", barred)
