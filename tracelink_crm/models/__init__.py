@@ -10,5 +10,6 @@ from . import (
     sale_order,
     tracelink_cvr_api,
     tracelink_cvr_cache,
+    tracelink_cvr_lookup,
     tracelink_economic_api,
 )

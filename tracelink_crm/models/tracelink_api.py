@@ -4,6 +4,7 @@ from odoo.exceptions import UserError
 from ..tools.exceptions import (
     AuthenticationFailed,
     Banned,
+    InsecureAddress,
     InvalidCvr,
     InvalidRequest,
     InvalidUserAgent,
@@ -45,6 +46,14 @@ class TracelinkApi(models.AbstractModel):
                     "digits, does not start with 0 and has a valid check digit; it "
                     "may be written with DK, spaces or dashes. Check the number "
                     "and try again."
+                ),
+            ),
+            (
+                InsecureAddress,
+                self.env._(
+                    "%(service)s is set to an address without https://: "
+                    "credentials are only sent over an encrypted connection. Ask "
+                    "your administrator to correct the address in %(settings)s."
                 ),
             ),
             (

@@ -50,13 +50,26 @@ COMPANY_KEYS = (
     "legal_form",
     "protected",
     "ceased",
+    "state",
     "status",
     "start_date",
     "end_date",
     "provider",
 )
 
-DEFAULT_USER_AGENT = "tracelink_crm - CVR lookup (Odoo addon)"
+_USER_AGENT_CONTACT = re.compile(r"[^@\s]+@[^@\s]+\.\w+|\w[\w.-]*\.[a-z]{2,}", re.I)
+
+# Where a company stands, provider-neutral (``state`` of a company dict), in
+# the order name searches rank them: the living first, the ceased last. Only
+# "active" is used without a confirmation.
+REGISTER_STATES = (
+    "active",
+    "reconstruction",
+    "bankruptcy",
+    "dissolution",
+    "no_legal_effect",
+    "ceased",
+)
 
 
 # ---------------------------------------------------------------------------
@@ -137,11 +150,67 @@ def is_email(value):
     return "@" in _text(value)
 
 
-def is_ceased_status(status):
-    """True when a register status text means the company has ceased."""
+def user_agent_problem(user_agent):
+    """Why cvrapi.dk would refuse ``user_agent``, in English, or None.
+
+    The service wants "<application> - <purpose> - <contact>" (an e-mail
+    address or a website as contact) and answers QUOTA_EXCEEDED otherwise;
+    an HTTP header holds ASCII only.
+    """
+    text = _text(user_agent)
+    if not text:
+        return "No User-Agent is set."
+    if not text.isascii() or not text.isprintable():
+        return "The User-Agent may hold plain ASCII characters only."
+    parts = [part.strip() for part in text.split(" - ")]
+    if len(parts) < 3 or not all(parts):
+        return "The User-Agent must read “application - purpose - contact”."
+    if not _USER_AGENT_CONTACT.search(parts[-1]):
+        return "The User-Agent must end with an e-mail address or a website."
+    return None
+
+
+def _status_words(status):
     text = unicodedata.normalize("NFC", _text(status)).lower()
     text = text.replace("ø", "oe").replace("æ", "ae").replace("å", "aa")
-    return any(word in _CEASED_WORDS for word in re.split(r"[^a-z]+", text))
+    return [word for word in re.split(r"[^a-z]+", text) if word]
+
+
+def is_ceased_status(status):
+    """True when a register status text means the company has ceased."""
+    return any(word in _CEASED_WORDS for word in _status_words(status))
+
+
+# Words of a status text (as _status_words gives them) and the state each
+# one means for a company that has not ceased.
+_STATE_WORDS = {
+    "konkurs": "bankruptcy",
+    "rekonstruktion": "reconstruction",
+    "tvangsoploesning": "dissolution",
+    "retsvirkning": "no_legal_effect",
+}
+
+
+def register_state(status, ceased=False, bankrupt=False):
+    """The :data:`REGISTER_STATES` value of a company.
+
+    :param status: the register's status text ("NORMAL", "UNDER KONKURS",
+        "UNDER TVANGSOPLØSNING", "UDEN RETSVIRKNING", "Ophørt"...).
+    :param ceased: the company has ended (end date, ceased status).
+    :param bankrupt: the register flags a bankruptcy (cvrapi.dk
+        ``creditbankrupt``).
+    """
+    if ceased or is_ceased_status(status):
+        return "ceased"
+    for word in _status_words(status):
+        if word in _STATE_WORDS:
+            return _STATE_WORDS[word]
+    return "bankruptcy" if bankrupt else "active"
+
+
+def rank_companies(companies):
+    """Companies in the order of their state: the living first (stable)."""
+    return sorted(companies, key=lambda c: REGISTER_STATES.index(c["state"]))
 
 
 def _empty_company(provider):
@@ -149,10 +218,32 @@ def _empty_company(provider):
     company.update(
         protected=False,
         ceased=False,
+        state="active",
         start_date=None,
         end_date=None,
         provider=provider,
     )
+    return company
+
+
+# Keys of a company dict holding dates.
+_DATE_KEYS = ("start_date", "end_date")
+
+
+def company_to_json(company):
+    """A company dict with its dates as ISO strings (for JSON fields)."""
+    return {
+        key: value.isoformat() if isinstance(value, date) else value
+        for key, value in company.items()
+    }
+
+
+def company_from_json(data):
+    """The company dict of :func:`company_to_json`'s output (dates back)."""
+    company = _empty_company(None)
+    company.update(data or {})
+    for key in _DATE_KEYS:
+        company[key] = parse_date(company[key])
     return company
 
 
@@ -180,7 +271,10 @@ def company_from_cvrapi(data):
         legal_form=_text(data.get("companydesc")),
         protected=_as_bool(data.get("protected")),
         ceased=ceased,
-        status="ceased" if ceased else "active",
+        state=register_state(
+            data.get("creditstatus"), ceased, _as_bool(data.get("creditbankrupt"))
+        ),
+        status=_text(data.get("creditstatus")) or ("ceased" if ceased else "active"),
         start_date=parse_date(data.get("startdate")),
         end_date=parse_date(data.get("enddate")),
     )
@@ -236,6 +330,7 @@ def company_from_virk(vrvirksomhed):
     )
     end_date = lifecycles[-1][1] if lifecycles else None
     status = _text(meta.get("sammensatStatus"))
+    ceased = is_ceased_status(status) or end_date is not None
 
     company = _empty_company(VirkDistributionClient.code)
     company.update(
@@ -252,7 +347,8 @@ def company_from_virk(vrvirksomhed):
         legal_form=_text(legal_form.get("langBeskrivelse"))
         or _text(legal_form.get("kortBeskrivelse")),
         protected=_as_bool(vrvirksomhed.get("reklamebeskyttet")),
-        ceased=is_ceased_status(status) or end_date is not None,
+        ceased=ceased,
+        state=register_state(status, ceased),
         status=status,
         start_date=start_date,
         end_date=end_date,
@@ -321,7 +417,7 @@ class CvrProvider(HttpClient):
             raise InvalidRequest("Empty search term.")
         if looks_like_cvr(text):
             return [self.get(text)]
-        companies = self._search_name(text, limit)[:limit]
+        companies = rank_companies(self._search_name(text, limit))[:limit]
         if not companies:
             raise NotFound(f"No company matches {text!r} in {self.label}.")
         return companies
@@ -397,13 +493,24 @@ class CvrApiDkClient(CvrProvider):
 
     def __init__(self, base_url=None, timeout=10.0, session=None, **options):
         super().__init__(base_url, timeout, session, **options)
-        self.user_agent = _text(self.options.get("user_agent")) or DEFAULT_USER_AGENT
+        self.user_agent = _text(self.options.get("user_agent"))
         self.token = _text(self.options.get("token"))
+
+    def _call(self, method, path, **kwargs):
+        # Refused before any call: the service would answer QUOTA_EXCEEDED
+        # (spending quota), and a non-ASCII header cannot even be sent.
+        problem = user_agent_problem(self.user_agent)
+        if problem:
+            raise InvalidUserAgent(problem)
+        return super()._call(method, path, **kwargs)
 
     def _request_kwargs(self):
         return {
             "headers": {"User-Agent": self.user_agent, "Accept": "application/json"}
         }
+
+    def _sends_credentials(self):
+        return bool(self.token)
 
     def _params(self, **query):
         params = {"country": "dk", "format": "json", "version": "6", **query}
@@ -452,26 +559,43 @@ class VirkDistributionClient(CvrProvider):
 
     code = "virk"
     label = "CVR distribution (virk.dk)"
-    default_base_url = "http://distribution.virk.dk"
+    default_base_url = "https://distribution.virk.dk"
     option_names = frozenset({"username", "password"})
     search_path = "/cvr-permanent/virksomhed/_search"
     name_field = "Vrvirksomhed.virksomhedMetadata.nyesteNavn.navn"
+    # Only what company_from_virk reads: a whole Vrvirksomhed is 23-110 KB.
+    source_fields = (
+        "Vrvirksomhed.cvrNummer",
+        "Vrvirksomhed.reklamebeskyttet",
+        "Vrvirksomhed.livsforloeb.periode",
+        "Vrvirksomhed.virksomhedMetadata.nyesteNavn.navn",
+        "Vrvirksomhed.virksomhedMetadata.nyesteBeliggenhedsadresse",
+        "Vrvirksomhed.virksomhedMetadata.nyesteHovedbranche",
+        "Vrvirksomhed.virksomhedMetadata.nyesteVirksomhedsform",
+        "Vrvirksomhed.virksomhedMetadata.nyesteKontaktoplysninger",
+        "Vrvirksomhed.virksomhedMetadata.sammensatStatus",
+        "Vrvirksomhed.virksomhedMetadata.stiftelsesDato",
+    )
 
     def __init__(self, base_url=None, timeout=10.0, session=None, **options):
         super().__init__(base_url, timeout, session, **options)
         self.username = _text(self.options.get("username"))
         self.password = self.options.get("password") or ""
 
+    def _sends_credentials(self):
+        return True
+
     def _request_kwargs(self):
+        # UTF-8, not requests' Latin-1: a password with "€" must not crash.
         return {
-            "auth": (self.username, self.password),
+            "auth": (self.username.encode(), self.password.encode()),
             "headers": {"Accept": "application/json"},
         }
 
     def _search(self, query, size):
         if not (self.username and self.password):
             raise AuthenticationFailed(f"No credentials set for {self.label}.")
-        body = {"_source": ["Vrvirksomhed"], "size": size, "query": query}
+        body = {"_source": list(self.source_fields), "size": size, "query": query}
         payload = self._call("POST", self.search_path, json=body)
         companies = []
         for hit in payload["hits"]["hits"]:
@@ -490,7 +614,18 @@ class VirkDistributionClient(CvrProvider):
         return companies[0]
 
     def _search_name(self, term, limit):
-        query = {"match": {self.name_field: {"query": term, "operator": "and"}}}
+        """Names as a user types them: the analysed name matches whole words
+        only, so the last word is taken as a prefix (``match_phrase_prefix``);
+        the exact name is boosted to the top."""
+        query = {
+            "bool": {
+                "should": [
+                    {"match_phrase_prefix": {self.name_field: {"query": term}}},
+                    {"match_phrase": {self.name_field: {"query": term, "boost": 10}}},
+                ],
+                "minimum_should_match": 1,
+            }
+        }
         return self._search(query, limit)
 
     def _parse(self, response):

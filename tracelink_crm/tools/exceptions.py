@@ -75,5 +75,9 @@ class MalformedResponse(ServiceError):
     """The answer could not be understood (not JSON, missing fields)."""
 
 
+class InsecureAddress(ServiceError):
+    """Credentials would travel in clear: the address is not HTTPS (nor local)."""
+
+
 class InvalidCvr(ValueError):
     """A CVR number typed by a user is not a valid Danish CVR number."""

@@ -15,11 +15,17 @@ timeout; every call goes through :meth:`HttpClient._send`, which
 
 ``Retry-After`` is read in one place, :func:`parse_retry_after`. The messages
 of ``requests``' own exceptions hold the full URL (and any token in its query
-string): they are never reused nor chained, and log lines show the path only.
+string): they are never reused nor chained, and log lines show the path only;
+urllib3's own debug lines get such query values (``token``...) masked.
+
+A client that sends credentials (:meth:`HttpClient._sends_credentials`)
+refuses an address that is not HTTPS, unless its host is this machine
+(tests): :class:`~.exceptions.InsecureAddress`.
 """
 
 import logging
 import math
+import re
 import time
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -33,6 +39,7 @@ from urllib3.util.retry import Retry
 
 from .exceptions import (
     AuthenticationFailed,
+    InsecureAddress,
     InvalidRequest,
     MalformedResponse,
     NotFound,
@@ -47,6 +54,30 @@ _logger = logging.getLogger(__name__)
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+# Query parameters whose values never reach a log line.
+_SECRET_QUERY = re.compile(r"([?&](?:token|password|secret|key)=)[^&\s'\"]+", re.I)
+
+
+class _MaskSecrets(logging.Filter):
+    """Masks secret query values in urllib3's log lines (full URLs)."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        masked = _SECRET_QUERY.sub(r"\1***", message)
+        if masked != message:
+            record.msg, record.args = masked, ()
+        return True
+
+
+for _name in ("urllib3.connectionpool", "urllib3.util.retry"):
+    logging.getLogger(_name).addFilter(_MaskSecrets())
+
+
+def is_secure_url(url):
+    """True for an HTTPS address, or any address on this machine."""
+    parts = urlsplit(url or "")
+    return parts.scheme == "https" or (parts.hostname or "") in LOCAL_HOSTS
 
 
 def parse_retry_after(value):
@@ -216,6 +247,10 @@ class HttpClient:
         Retries happen inside (see the module docstring). HTTP errors are
         returned as responses: map them with :meth:`_error_for_status`.
         """
+        if self._sends_credentials() and not is_secure_url(self.base_url):
+            raise InsecureAddress(
+                f"{self.label}: credentials are only sent to an https:// address."
+            )
         _logger.debug("%s: %s %s", self.label, method, path)
         try:
             response = self.session.request(
@@ -240,6 +275,10 @@ class HttpClient:
             "%s: %s %s -> HTTP %s", self.label, method, path, response.status_code
         )
         return response
+
+    def _sends_credentials(self):
+        """True when the requests carry credentials (tokens, passwords)."""
+        return False
 
     def _timeout_error(self):
         return ServiceTimeout(f"{self.label} did not answer within {self.timeout} s.")
