@@ -88,13 +88,6 @@ def _name_zip_key(name, zip_code):
     )
 
 
-def _partner_cvr(partner):
-    """The CVR number (8 digits) of a partner's Company ID or VAT, or ""."""
-    return cvr_from_identification(
-        partner.company_registry or ""
-    ) or cvr_from_identification(partner.vat or "")
-
-
 def _raise_if_concurrency(error):
     """Re-raise a serialization failure, deadlock or lock timeout."""
     if (
@@ -974,7 +967,7 @@ class TracelinkEconomicApi(models.AbstractModel):
         number = values["economic_number"]
         partner = by_number.get(number)
         if partner:
-            cvr = _partner_cvr(partner)
+            cvr = partner._get_cvr_number()
             if values["cvr"] and cvr and cvr != values["cvr"]:
                 raise ValueError(
                     self.env._(
@@ -1046,31 +1039,12 @@ class TracelinkEconomicApi(models.AbstractModel):
 
     @api.model
     def _partners_by_cvr(self, company, cvrs):
-        """Return ``{cvr: partner}`` for company partners with the CVR number
-        that ``company`` has not linked.
-
-        Company ID and VAT number are compared by their digits, so any
-        spelling matches (``DK12345678``, ``DK 12 34 56 78``, ``DK-12345678``);
-        active partners and partners of the company win.
-        """
-        if not cvrs:
-            return {}
-        digits = tuple(cvrs)
-        partners = self._candidate_partners(
-            company,
-            SQL(
-                "(regexp_replace(company_registry, '[^0-9]', '', 'g') IN %s "
-                "OR regexp_replace(vat, '[^0-9]', '', 'g') IN %s)",
-                digits,
-                digits,
-            ),
+        """Return ``{cvr: partner}`` for the company partners with the CVR
+        number that ``company`` has not linked (the one finder by CVR,
+        ``res.partner._find_partners_by_cvr``)."""
+        return self._import_partner_model(company)._find_partners_by_cvr(
+            cvrs, company, domain=[("economic_customer_number", "=", False)]
         )
-        found = {}
-        for partner in partners:
-            cvr = _partner_cvr(partner)
-            if cvr in cvrs:
-                found.setdefault(cvr, partner)
-        return found
 
     @api.model
     def _partners_by_name_zip(self, company, values_list):
@@ -1091,7 +1065,7 @@ class TracelinkEconomicApi(models.AbstractModel):
         found = {}
         for partner in partners:
             key = _name_zip_key(partner.name, partner.zip)
-            if key in keys and not _partner_cvr(partner):
+            if key in keys and not partner._get_cvr_number():
                 found[key] = found.get(key, partner.browse()) | partner
         return found
 
