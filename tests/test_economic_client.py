@@ -1,9 +1,11 @@
 """The e-conomic client against the local fake e-conomic (no Odoo)."""
 
+import json
 import logging
 import socket
 import time
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 import requests
@@ -461,12 +463,46 @@ def test_retry_after_over_a_minute_gives_up_at_once(client, fake, sleeps):
     assert fake.count("GET", "/self") == 1
 
 
-def test_429_without_retry_after_uses_backoff(httpserver, fake, make_client, sleeps):
+def test_429_without_retry_after_waits_a_whole_window(
+    httpserver, fake, make_client, sleeps
+):
     fake.install(httpserver)
     client = make_client(httpserver, backoff=0.25)
     fake.fail_next(429, times=2)
     client.get_self()
-    assert sleeps == [0.25, 0.5]
+    # no Retry-After and no X-RateLimiting: a minute, not 0.25 + 0.5 s
+    assert sleeps == [60.0, 60.0]
+    assert fake.count("GET", "/self") == 3
+
+
+def test_empty_bucket_waits_the_window_it_names(httpserver, fake, make_client, sleeps):
+    fake.install(httpserver)
+    fake.rate_limit = (10, 30)
+    fake.rate_tokens = 1
+    client = make_client(httpserver)
+    client.get_self()  # takes the last token
+    assert sleeps == []
+    # the answer said 0 tokens left: the next call waits for one to refill
+    fake.rate_tokens = 10
+    client.get_self()
+    assert sleeps == [3.0]
+    # a 429 of the bucket (no Retry-After) waits out its whole window
+    fake.rate_tokens = 0
+    with pytest.raises(QuotaExceeded):
+        client.get_self()
+    assert sleeps[1:] == [30.0, 30.0, 30.0]
+    assert fake.count("GET", "/self") == 2 + 4
+
+
+def test_calls_are_paced_by_the_call_cost(httpserver, fake, make_client, sleeps):
+    fake.install(httpserver)
+    fake.rate_limit = (100, 60)
+    fake.rate_tokens = 7
+    client = make_client(httpserver)
+    client.create_customer(NEW_CUSTOMER)  # costs 5: 2 left
+    assert sleeps == []
+    client.get_self()  # 2 < 5 (the last call's cost): wait for 3 tokens
+    assert sleeps == [1.8]
 
 
 def test_429_that_persists_raises_quota_exceeded(httpserver, fake, make_client, sleeps):
@@ -831,3 +867,80 @@ def test_fake_refuses_values_longer_than_the_schema(client, fake):
         client.create_customer(dict(NEW_CUSTOMER, city="V" * 51))
     assert info.value.details == ["city: Must be at most 50 characters."]
     assert not fake.customers
+
+
+FIXTURES = Path(__file__).parent.parent / (
+    "tracelink_crm/tests/stand_ins/fixtures/economic"
+)
+
+
+def fixture(name):
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def test_real_shape_page_maps_every_customer(httpserver, make_client):
+    httpserver.expect_request("/customers").respond_with_json(
+        fixture("customers_page.json")
+    )
+    client = make_client(httpserver)
+    customers, pagination = next(client.iter_customer_pages(page_size=2))
+    assert pagination["nextPage"]
+    values = [partner_values_from_customer(c) for c in customers]
+    assert [v["economic_number"] for v in values] == [1, 2]
+    # a CVR number typed with spaces is recognised
+    assert values[0]["cvr"] == "13585628"
+    assert (values[1]["cvr"], values[1]["barred"]) == ("", False)
+
+
+def test_real_shape_validation_error_lists_every_field(httpserver, make_client):
+    httpserver.expect_request("/customers", method="POST").respond_with_json(
+        fixture("error_validation.json"), status=400
+    )
+    client = make_client(httpserver)
+    with pytest.raises(InvalidRequest) as info:
+        client.create_customer(NEW_CUSTOMER)
+    error = info.value
+    assert (error.code, error.log_id) == (
+        "E04300",
+        fixture("error_validation.json")["logId"],
+    )
+    assert error.details == [
+        "paymentTerms: Payment terms not found.",
+        "product: Product not found.",
+    ]
+
+
+def test_real_shape_filter_error_shows_its_messages(httpserver, make_client):
+    httpserver.expect_request("/customers").respond_with_json(
+        fixture("error_filter.json"), status=400
+    )
+    client = make_client(httpserver)
+    with pytest.raises(InvalidRequest) as info:
+        client.find_customers_by_cvr("13585628")
+    assert info.value.code is None
+    assert info.value.details == fixture("error_filter.json")["errors"]
+
+
+def test_real_shape_unauthorized(httpserver, make_client):
+    httpserver.expect_request("/self").respond_with_json(
+        fixture("error_unauthorized.json"), status=401
+    )
+    with pytest.raises(AuthenticationFailed) as info:
+        make_client(httpserver).get_self()
+    assert info.value.code == "E02000"
+
+
+def test_stand_in_answers_a_bad_filter_like_the_real_one(httpserver, fake):
+    fake.install(httpserver)
+    response = requests.get(
+        httpserver.url_for("/customers"),
+        params={"filter": "nosuchfield$eq:1"},
+        headers={"X-AppSecretToken": "demo", "X-AgreementGrantToken": "demo"},
+        timeout=5,
+    )
+    assert response.status_code == 400
+    body = response.json()
+    real = fixture("error_filter.json")
+    assert set(real) <= set(body)
+    assert "errorCode" not in body
+    assert all(isinstance(message, str) for message in body["errors"])

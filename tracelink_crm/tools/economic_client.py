@@ -37,6 +37,7 @@ e-conomic's ``logId``.
 """
 
 import logging
+import re
 import time
 from datetime import datetime, timezone
 
@@ -46,7 +47,7 @@ from .exceptions import (
     InvalidRequest,
     MalformedResponse,
 )
-from .http_client import HttpClient
+from .http_client import RETRY_STATUSES, HttpClient
 
 _logger = logging.getLogger(__name__)
 
@@ -55,6 +56,25 @@ MAX_PAGE_SIZE = 1000
 # Longest wait honoured from a Retry-After header (and from the backoff).
 MAX_RETRY_WAIT = 60.0
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+# e-conomic's token bucket, told with every answer:
+# "X-RateLimiting: token-limit-10000-per-60-seconds: 9985/10000" and
+# "X-CallCost: 1". Read here as the tokens left (unconfirmed: the public
+# documentation does not spell it out).
+_RATE_LIMITING = re.compile(
+    r"token-limit-(?P<limit>\d+)-per-(?P<window>\d+)-seconds:\s*(?P<left>\d+)\s*/"
+)
+# Window waited after a 429 that names neither Retry-After nor a window.
+DEFAULT_RATE_WINDOW = 60.0
+
+
+def parse_rate_limiting(value):
+    """Return ``(tokens left, limit, window in seconds)`` from X-RateLimiting,
+    or None when the header is absent or not understood."""
+    match = _RATE_LIMITING.search(value or "")
+    if not match:
+        return None
+    return int(match["left"]), int(match["limit"]), float(match["window"])
+
 
 # The name under which customers can be filtered on their CVR number.
 # Unconfirmed: agreements seen so far list it in ``allowedFilteringFields``;
@@ -109,10 +129,7 @@ def _error_details(errors, path=()):
         for key, value in errors.items():
             if key == "errors" and isinstance(value, list):
                 for entry in value:
-                    if isinstance(entry, str):
-                        # a rejected filter lists plain messages
-                        found.append(entry)
-                    elif isinstance(entry, dict) and entry.get("errorMessage"):
+                    if isinstance(entry, dict) and entry.get("errorMessage"):
                         prop = entry.get("propertyName") or ".".join(path) or "?"
                         found.append(f"{prop}: {entry['errorMessage']}")
                     else:
@@ -121,7 +138,10 @@ def _error_details(errors, path=()):
                 found.extend(_error_details(value, (*path, str(key))))
     elif isinstance(errors, list):
         for index, item in enumerate(errors):
-            found.extend(_error_details(item, (*path, str(index))))
+            if isinstance(item, str):
+                found.append(item)
+            else:
+                found.extend(_error_details(item, (*path, str(index))))
     return found
 
 
@@ -163,6 +183,9 @@ class EconomicClient(HttpClient):
     label = "e-conomic"
     default_base_url = DEFAULT_BASE_URL
     retry_read_timeouts = True
+    # A 429 without Retry-After is waited out here, by the rate-limit window
+    # (urllib3 would back off for seconds only)
+    retry_statuses = RETRY_STATUSES - {429}
 
     def __init__(
         self,
@@ -186,6 +209,8 @@ class EconomicClient(HttpClient):
         )
         self._app_secret_token = app_secret_token or ""
         self._agreement_grant_token = agreement_grant_token or ""
+        self._sleep = sleep
+        self._pause = 0.0  # seconds to wait before the next call (pacing)
         self.request_count = 0
         self.cvr_filter_field = CVR_FILTER_FIELD
 
@@ -371,13 +396,35 @@ class EconomicClient(HttpClient):
         if not self._app_secret_token or not self._agreement_grant_token:
             raise AuthenticationFailed("e-conomic tokens are not configured")
         self.request_count += 1
-        response = self._send(
-            method,
-            path,
-            params=params,
-            json=body,
-            headers={**self._headers(), **(headers or {})},
-        )
+        for attempt in range(self.max_retries + 1):
+            if self._pause:
+                self._sleep(self._pause)
+                self._pause = 0.0
+            response = self._send(
+                method,
+                path,
+                params=params,
+                json=body,
+                headers={**self._headers(), **(headers or {})},
+            )
+            wait = self._pace(response)
+            if (
+                response.status_code != 429
+                # urllib3 honours a Retry-After itself (see HttpClient)
+                or response.headers.get("Retry-After")
+                or method not in self.retry_methods
+                or attempt == self.max_retries
+                or wait > MAX_RETRY_WAIT
+            ):
+                break
+            _logger.info(
+                "e-conomic %s %s: rate limit reached, waiting %.0f s",
+                method,
+                path,
+                wait,
+            )
+            self._sleep(wait)
+            self._pause = 0.0  # a whole window refilled the bucket
         if response.status_code >= 300:
             raise self._error_from_response(method, path, response)
         _logger.debug("e-conomic %s %s -> %s", method, path, response.status_code)
@@ -401,6 +448,27 @@ class EconomicClient(HttpClient):
                 f"({content_type})",
                 status=response.status_code,
             ) from None
+
+    def _pace(self, response):
+        """Plan the wait before the next call from e-conomic's token bucket;
+        return how long a 429 without Retry-After waits.
+
+        When fewer tokens are left than the call cost, the next call waits
+        until the bucket has refilled that many. A 429 without Retry-After is
+        waited out by a whole window of the bucket.
+        """
+        bucket = parse_rate_limiting(response.headers.get("X-RateLimiting"))
+        try:
+            cost = max(1, int(response.headers.get("X-CallCost") or 1))
+        except ValueError:
+            cost = 1
+        if bucket:
+            left, limit, window = bucket
+            if left < cost and limit:
+                self._pause = min((cost - left) * window / limit, MAX_RETRY_WAIT)
+        if response.status_code != 429:
+            return 0.0
+        return bucket[2] if bucket else DEFAULT_RATE_WINDOW
 
     def _error_from_response(self, method, path, response):
         status = response.status_code

@@ -259,6 +259,12 @@ class FakeEconomic:
         # the key of every write as it arrived
         self.idempotent_answers = {}
         self.idempotency_keys = []
+        # The token bucket of the agreement: every answer tells what is left
+        # (X-RateLimiting) and what the call cost (X-CallCost); an empty
+        # bucket answers 429 without Retry-After. Not refilled by itself.
+        self.rate_limit = (10000, 60)
+        self.rate_tokens = 10000
+        self.call_costs = {"GET": 1, "POST": 5, "PUT": 5, "DELETE": 5}
 
     # Data -------------------------------------------------------------------
 
@@ -465,7 +471,25 @@ class FakeEconomic:
         refused = self._check_tokens(request)
         if refused is not None:
             return refused
-        return func(request, **params)
+        cost = self.call_costs.get(request.method, 1)
+        with self._lock:
+            limit, window = self.rate_limit
+            if self.rate_tokens < cost:
+                # the bucket is empty: 429, without Retry-After
+                response = self._error(
+                    429, "The rate limit has been exceeded.", "FAKE-RATE-LIMIT"
+                )
+            else:
+                self.rate_tokens -= cost
+                response = None
+            left = self.rate_tokens
+        if response is None:
+            response = func(request, **params)
+        response.headers["X-RateLimiting"] = (
+            f"token-limit-{limit}-per-{window}-seconds: {left}/{limit}"
+        )
+        response.headers["X-CallCost"] = str(cost)
+        return response
 
     def _check_tokens(self, request):
         app = request.headers.get("X-AppSecretToken")
@@ -637,12 +661,12 @@ class FakeEconomic:
         try:
             conditions = self._parse_filter(args.get("filter"))
         except _FilterError as error:
-            extra = {}
+            # e-conomic lists plain messages here, without errorCode
+            body = self._error_body(400, "Error in filter.", None, errors=[str(error)])
+            del body["errorCode"], body["developerHint"]
             if error.allowed:
-                extra["allowedFilteringFields"] = error.allowed
-            return self._error(
-                400, str(error), "FAKE-BAD-FILTER", "Check the filter.", **extra
-            )
+                body["allowedFilteringFields"] = error.allowed
+            return self._json(400, body)
         sort = args.get("sort") or "customerNumber"
         prop = sort.lstrip("-")
         if prop not in _SORTABLE:
