@@ -49,6 +49,16 @@ NEW_CUSTOMER = {
 }
 
 
+def demo_get(httpserver, params):
+    """GET /customers of the demo agreement, straight to the stand-in."""
+    return requests.get(
+        httpserver.url_for("/customers"),
+        params=params,
+        headers={"X-AppSecretToken": "demo", "X-AgreementGrantToken": "demo"},
+        timeout=5,
+    )
+
+
 @pytest.fixture
 def fake():
     return FakeEconomic(app_secret_token=APP_TOKEN, agreement_grant_token=GRANT_TOKEN)
@@ -748,12 +758,7 @@ def test_fake_filters_combine_with_and_and_or(httpserver, fake):
     fake.add_customer("Smith & Co (Europe), A/S", number=50)
 
     def numbers(filter_text):
-        response = requests.get(
-            httpserver.url_for("/customers"),
-            params={"filter": filter_text, "pagesize": 100},
-            headers={"X-AppSecretToken": "demo", "X-AgreementGrantToken": "demo"},
-            timeout=5,
-        )
+        response = demo_get(httpserver, {"filter": filter_text, "pagesize": 100})
         assert response.status_code == 200, response.text
         return [c["customerNumber"] for c in response.json()["collection"]]
 
@@ -792,12 +797,7 @@ def test_filter_values_escaped_like_the_server(client, fake, identification):
 def test_fake_takes_an_escaped_comma_or_bracket_literally(httpserver, fake):
     fake.install(httpserver)
     fake.add_customer("A, B [C]", number=7)
-    response = requests.get(
-        httpserver.url_for("/customers"),
-        params={"filter": "name$eq:A$, B $[C$]"},
-        headers={"X-AppSecretToken": "demo", "X-AgreementGrantToken": "demo"},
-        timeout=5,
-    )
+    response = demo_get(httpserver, {"filter": "name$eq:A$, B $[C$]"})
     # the server unescapes only $ ( ) *: "$," and "$[" match nothing
     assert response.status_code == 200, response.text
     assert response.json()["collection"] == []
@@ -805,12 +805,7 @@ def test_fake_takes_an_escaped_comma_or_bracket_literally(httpserver, fake):
 
 def test_fake_refuses_an_unknown_filter_field(httpserver, fake):
     fake.install(httpserver)
-    response = requests.get(
-        httpserver.url_for("/customers"),
-        params={"filter": "shoeSize$eq:42"},
-        headers={"X-AppSecretToken": "demo", "X-AgreementGrantToken": "demo"},
-        timeout=5,
-    )
+    response = demo_get(httpserver, {"filter": "shoeSize$eq:42"})
     assert response.status_code == 400
     allowed = response.json()["allowedFilteringFields"]
     assert "corporateIdentificationNumber" in allowed
@@ -932,12 +927,7 @@ def test_real_shape_unauthorized(httpserver, make_client):
 
 def test_stand_in_answers_a_bad_filter_like_the_real_one(httpserver, fake):
     fake.install(httpserver)
-    response = requests.get(
-        httpserver.url_for("/customers"),
-        params={"filter": "nosuchfield$eq:1"},
-        headers={"X-AppSecretToken": "demo", "X-AgreementGrantToken": "demo"},
-        timeout=5,
-    )
+    response = demo_get(httpserver, {"filter": "nosuchfield$eq:1"})
     assert response.status_code == 400
     body = response.json()
     real = fixture("error_filter.json")
