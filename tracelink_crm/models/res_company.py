@@ -6,6 +6,7 @@ from ..tools.cvr_client import (
     VirkDistributionClient,
     user_agent_problem,
 )
+from ..tools.http_client import is_secure_url
 from .tracelink_cvr_api import (
     CVR_PROVIDER_SELECTION,
     DEFAULT_CACHE_HOURS,
@@ -94,6 +95,22 @@ class ResCompany(models.Model):
             if company.cvr_cache_hours < 0:
                 raise ValidationError(
                     self.env._("The CVR cache time cannot be negative.")
+                )
+
+    @api.constrains("cvr_virk_url", "cvr_cvrapi_url", "cvr_cvrapi_token")
+    def _check_cvr_addresses(self):
+        """Credentials travel over HTTPS only (a local address for tests)."""
+        for company in self.sudo():
+            insecure = company.cvr_virk_url and not is_secure_url(company.cvr_virk_url)
+            if company.cvr_cvrapi_token and company.cvr_cvrapi_url:
+                insecure = insecure or not is_secure_url(company.cvr_cvrapi_url)
+            if insecure:
+                raise ValidationError(
+                    self.env._(
+                        "The CVR register receives credentials: its address must "
+                        "start with https:// (a plain http:// address is only "
+                        "accepted on this machine)."
+                    )
                 )
 
     @api.constrains("cvr_cvrapi_user_agent")

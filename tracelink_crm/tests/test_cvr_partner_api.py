@@ -1,5 +1,8 @@
+import xmlrpc.client
+
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .cvr_common import TracelinkCvrCommon
 
@@ -65,3 +68,37 @@ class TestCvrPartnerApi(TracelinkCvrCommon):
 
     def _partners(self, cvr):
         return self.env["res.partner"].search([("company_registry", "=", cvr)])
+
+
+@tagged("post_install", "-at_install")
+class TestCvrPartnerApiXmlRpc(HttpCase, TracelinkCvrCommon):
+    """The API over XML-RPC, as another system calls it."""
+
+    def _rpc(self, login, *args):
+        user = self.env["res.users"].search([("login", "=", login)])
+        return self.xmlrpc_object.execute_kw(
+            self.env.cr.dbname,
+            user.id,
+            login,
+            "res.partner",
+            "tracelink_find_or_create_from_cvr",
+            list(args),
+        )
+
+    def test_salesperson_over_xmlrpc(self):
+        partner_id = self._rpc("tl_salesman", "DK13585628")
+        self.assertEqual(
+            self.env["res.partner"].browse(partner_id).company_registry, "13585628"
+        )
+        self.assertEqual(self._rpc("tl_salesman", "13585628"), partner_id)
+        self.assertEqual(len(self.fake_api.calls), 1)
+
+    def test_portal_user_over_xmlrpc_is_refused(self):
+        portal = new_test_user(self.env, login="tl_portal", groups="base.group_portal")
+        with (
+            self.assertRaisesRegex(xmlrpc.client.Fault, "Only salespeople") as caught,
+            mute_logger("odoo.http"),
+        ):
+            self._rpc(portal.login, "13585628")
+        self.assertEqual(caught.exception.faultCode, 4)  # Odoo's AccessError
+        self.assertFalse(self.fake_api.calls)

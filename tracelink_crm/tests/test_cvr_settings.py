@@ -75,6 +75,18 @@ class TestCvrSettings(TracelinkCvrCommon):
             "Tracelink CRM - customer lookup - https://soester.example.dk",
         )
 
+    def test_credentials_only_to_https_addresses(self):
+        self.company.cvr_cvrapi_url = "http://cvrapi.example.dk"  # no token: fine
+        with self.assertRaisesRegex(ValidationError, "https://"):
+            self.company.write({"cvr_cvrapi_token": "abc123"})
+        self.company.write(
+            {"cvr_cvrapi_url": "https://cvrapi.dk", "cvr_cvrapi_token": "abc123"}
+        )
+        self.company.cvr_virk_url = "https://distribution.virk.dk"
+        self.company.cvr_virk_url = "http://localhost:8099"
+        with self.assertRaisesRegex(ValidationError, "https://"):
+            self.company.write({"cvr_virk_url": "http://distribution.virk.dk"})
+
     def test_user_agent_is_checked_when_saved(self):
         admin = self.env.ref("base.user_admin")
         for user_agent in (
