@@ -48,6 +48,7 @@ def connect(company, server):
             "economic_app_secret_token": APP_TOKEN,
             "economic_agreement_grant_token": GRANT_TOKEN,
             "economic_last_import": False,
+            "economic_import_started": False,
         }
     )
     env.flush_all()
@@ -87,7 +88,7 @@ def timed_plain_create(company, customers):
             customer_rank=1,
         )
         vals_list.append(vals)
-    Partner = api._import_partner_model()
+    Partner = api._import_partner_model(company)
     cr = env.cr
     env.flush_all()
     queries = cr.sql_log_count

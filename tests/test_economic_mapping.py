@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tracelink_crm.tools.economic_mapping import (
+    FieldTooLong,
     customer_body_from_partner,
     cvr_from_identification,
     parse_economic_datetime,
@@ -222,6 +223,26 @@ def test_body_leaves_out_empty_values():
 def test_body_needs_a_name():
     with pytest.raises(ValueError, match="needs a name"):
         customer_body_from_partner({"name": "  ", "city": "Vejle"}, DEFAULTS)
+
+
+@pytest.mark.parametrize(
+    "key, prop, limit",
+    [
+        ("city", "city", 50),
+        ("zip", "zip", 30),
+        ("country_name", "country", 50),
+        ("mobile", "mobilePhone", 50),
+        ("email", "email", 255),
+        ("website", "website", 255),
+        ("cvr", "corporateIdentificationNumber", 40),
+    ],
+)
+def test_body_refuses_values_longer_than_economic_accepts(key, prop, limit):
+    values = {"name": "Lang Værdi ApS", key: "x" * limit}
+    assert customer_body_from_partner(values, DEFAULTS)[prop] == "x" * limit
+    with pytest.raises(FieldTooLong, match=f"{prop} is longer than {limit}") as info:
+        customer_body_from_partner({**values, key: "x" * (limit + 1)}, DEFAULTS)
+    assert (info.value.key, info.value.limit) == (key, limit)
 
 
 def test_body_needs_every_default():

@@ -177,8 +177,21 @@ class ResCompany(models.Model):
     economic_vat_zone = fields.Integer(
         string="e-conomic VAT Zone",
         default=1,
-        help="Number of the VAT zone new customers get in e-conomic "
-        "(1 is Domestic on standard agreements).",
+        help="Number of the VAT zone new customers in the company's own country "
+        "(or without a country) get in e-conomic (1 is Domestic on standard "
+        "agreements).",
+    )
+    economic_vat_zone_eu = fields.Integer(
+        string="e-conomic VAT Zone, EU",
+        default=2,
+        help="Number of the VAT zone new customers in another country of Europe "
+        "get in e-conomic (2 is EU on standard agreements).",
+    )
+    economic_vat_zone_abroad = fields.Integer(
+        string="e-conomic VAT Zone, Abroad",
+        default=3,
+        help="Number of the VAT zone new customers outside Europe get in "
+        "e-conomic (3 is Abroad on standard agreements).",
     )
     economic_currency_id = fields.Many2one(
         "res.currency",
@@ -189,7 +202,7 @@ class ResCompany(models.Model):
         string="Last e-conomic Import",
         readonly=True,
         copy=False,
-        help="Start of the last successful customer import; the next one asks "
+        help="Start of the last completed customer import; the next one asks "
         "e-conomic only for customers changed since then.",
     )
     economic_import_created = fields.Integer(
@@ -217,12 +230,34 @@ class ResCompany(models.Model):
         help="Why the last scheduled or manual import failed; empty after a "
         "successful one.",
     )
+    # Checkpoint of the import under way: it resumes after the last page
+    # that landed; economic_last_import moves when every page has landed.
+    economic_import_started = fields.Datetime(
+        string="e-conomic Import Started",
+        readonly=True,
+        copy=False,
+        help="Start of the customer import under way; empty when none is.",
+    )
+    economic_import_page = fields.Integer(
+        string="e-conomic Import Pages Landed",
+        readonly=True,
+        copy=False,
+    )
+    economic_import_last_number = fields.Integer(
+        string="e-conomic Import Checkpoint",
+        readonly=True,
+        copy=False,
+        help="Highest customer number of the pages landed by the import under "
+        "way; it goes on after this number.",
+    )
 
     @api.constrains(
         "economic_timeout",
         "economic_customer_group",
         "economic_payment_terms",
         "economic_vat_zone",
+        "economic_vat_zone_eu",
+        "economic_vat_zone_abroad",
     )
     def _check_economic_settings(self):
         for company in self:
@@ -234,6 +269,8 @@ class ResCompany(models.Model):
                 company.economic_customer_group,
                 company.economic_payment_terms,
                 company.economic_vat_zone,
+                company.economic_vat_zone_eu,
+                company.economic_vat_zone_abroad,
             )
             if any(number < 0 for number in numbers):
                 raise ValidationError(

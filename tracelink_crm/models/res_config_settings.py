@@ -79,6 +79,12 @@ class ResConfigSettings(models.TransientModel):
     economic_vat_zone = fields.Integer(
         related="company_id.economic_vat_zone", readonly=False
     )
+    economic_vat_zone_eu = fields.Integer(
+        related="company_id.economic_vat_zone_eu", readonly=False
+    )
+    economic_vat_zone_abroad = fields.Integer(
+        related="company_id.economic_vat_zone_abroad", readonly=False
+    )
     economic_currency_id = fields.Many2one(
         related="company_id.economic_currency_id", readonly=False
     )

@@ -1,10 +1,7 @@
-from collections import defaultdict
-
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, sql
+from odoo.exceptions import AccessError, UserError
 
 from ..tools.cvr import cvr_from_text, cvr_variants
 from ..tools.statistics import win_rate
@@ -70,45 +67,24 @@ class ResPartner(models.Model):
 
     economic_customer_number = fields.Integer(
         string="e-conomic Customer No.",
+        company_dependent=True,
         copy=False,
         tracking=True,
-        help="Number of this customer in e-conomic; unique per company.",
+        help="Number of this customer in the e-conomic agreement of the current "
+        "company; each company keeps its own, unique in that company.",
     )
     economic_last_sync = fields.Datetime(
         string="e-conomic Last Sync",
+        company_dependent=True,
         copy=False,
         readonly=True,
-        help="When this contact was last created, found or imported from e-conomic.",
+        help="When this contact was last created, found or imported from the "
+        "current company's e-conomic.",
     )
     economic_enabled = fields.Boolean(
         string="e-conomic Connected",
         compute="_compute_economic_enabled",
     )
-
-    # The unique index behind this name is created in init(): unique per
-    # company, where no company counts as one more company.
-    _sql_constraints = [
-        (
-            "economic_customer_number_uniq",
-            "",
-            "This e-conomic customer number is already used by another contact "
-            "of the same company.",
-        ),
-    ]
-
-    def init(self):
-        res = super().init()
-        index = "res_partner_economic_customer_number_uniq"
-        if not sql.index_exists(self.env.cr, index):
-            self.env.cr.execute(
-                SQL(
-                    "CREATE UNIQUE INDEX %s ON res_partner "
-                    "(economic_customer_number, COALESCE(company_id, 0)) "
-                    "WHERE economic_customer_number <> 0",
-                    SQL.identifier(index),
-                )
-            )
-        return res
 
     def _compute_case_statistics(self):
         """Counts over the customer's company and its contacts, from the case
@@ -135,54 +111,10 @@ class ResPartner(models.Model):
             company = partner.company_id or self.env.company
             partner.economic_enabled = company.economic_enabled
 
-    @api.constrains("economic_customer_number", "company_id")
+    @api.constrains("economic_customer_number")
     def _check_economic_customer_number(self):
-        """One contact per e-conomic number in a company.
-
-        A contact without company is seen by every company, so its number may
-        not be used by any other contact either.
-        """
-        linked = self.filtered("economic_customer_number")
-        if not linked:
-            return
-        if any(number < 0 for number in linked.mapped("economic_customer_number")):
-            raise ValidationError(
-                self.env._("An e-conomic customer number cannot be negative.")
-            )
-        same_numbers = (
-            self.sudo()
-            .with_context(active_test=False)
-            .search(
-                [
-                    (
-                        "economic_customer_number",
-                        "in",
-                        linked.mapped("economic_customer_number"),
-                    )
-                ]
-            )
-        )
-        by_number = defaultdict(list)
-        for partner in same_numbers:
-            by_number[partner.economic_customer_number].append(partner)
-        for partner in linked:
-            for other in by_number[partner.economic_customer_number]:
-                if other.id == partner.id:
-                    continue
-                if (
-                    not other.company_id
-                    or not partner.company_id
-                    or other.company_id == partner.company_id
-                ):
-                    raise ValidationError(
-                        self.env._(
-                            "The e-conomic customer number %(number)s of %(partner)s "
-                            "is already used by %(other)s.",
-                            number=partner.economic_customer_number,
-                            partner=partner.display_name,
-                            other=other.display_name,
-                        )
-                    )
+        """One contact per e-conomic number in the company it is written for."""
+        self.env["tracelink.economic.api"]._check_unique_customer_numbers(self)
 
     @api.model
     def _commercial_fields(self):
@@ -262,14 +194,23 @@ class ResPartner(models.Model):
         }
 
     def action_create_in_economic(self):
-        """Find this company by CVR in e-conomic, or create it there; link it."""
+        """Find this company in e-conomic, or create it there; link it.
+
+        The link belongs to the partner's company (the current one for a
+        shared partner). Only users who may edit the partner and create
+        accounting customers get as far as calling e-conomic.
+        """
         self.ensure_one()
-        if self.economic_customer_number:
+        Api = self.env["tracelink.economic.api"]
+        Api._check_customer_create_access(self)
+        company = self.company_id or self.env.company
+        partner = self.with_company(company)
+        if partner.economic_customer_number:
             raise UserError(
                 self.env._(
                     "%(partner)s is already e-conomic customer %(number)s.",
-                    partner=self.display_name,
-                    number=self.economic_customer_number,
+                    partner=partner.display_name,
+                    number=partner.economic_customer_number,
                 )
             )
         if not self.is_company or self.parent_id:
@@ -280,12 +221,9 @@ class ResPartner(models.Model):
                     partner=self.display_name,
                 )
             )
-        company = self.company_id or self.env.company
-        customer, created = self.env["tracelink.economic.api"]._ensure_customer(
-            self, company
-        )
+        customer, created = Api._ensure_customer(partner, company)
         number = customer["customerNumber"]
-        self.write(
+        partner.write(
             {
                 "economic_customer_number": number,
                 "economic_last_sync": fields.Datetime.now(),

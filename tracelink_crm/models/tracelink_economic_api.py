@@ -6,18 +6,27 @@ into translated messages: ``UserError`` for people, a note on the company for
 the hourly customer import.
 """
 
+import hashlib
+import json
 import logging
+import re
+import time
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 import psycopg2
+from markupsafe import Markup
 
-from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models, modules
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+from odoo.tools import SQL
 
 from ..tools.economic_client import DEFAULT_BASE_URL, EconomicClient
 from ..tools.economic_mapping import (
+    FieldTooLong,
     customer_body_from_partner,
+    customer_numbers,
     cvr_from_identification,
     partner_values_from_customer,
 )
@@ -25,8 +34,6 @@ from ..tools.exceptions import (
     AuthenticationFailed,
     InvalidRequest,
     MalformedResponse,
-    NotFound,
-    PermissionDenied,
     QuotaExceeded,
     ServiceError,
     ServiceTimeout,
@@ -48,6 +55,47 @@ MAX_IMPORT_NOTES = 50
 
 # Failures of one record while importing: logged, the record is skipped.
 _RECORD_ERRORS = (psycopg2.Error, UserError, ValueError)
+# Partner field behind each key of the plain customer data.
+_PARTNER_FIELD_OF = {
+    "name": "name",
+    "zip": "zip",
+    "city": "city",
+    "country_name": "country_id",
+    "email": "email",
+    "mobile": "mobile",
+    "website": "website",
+    "cvr": "vat",
+}
+# Partner fields identifying the company: filled by the import when empty,
+# never replaced (a different value in e-conomic is named in the chatter).
+_IDENTIFYING_FIELDS = ("vat", "company_registry")
+# Who may create customers in e-conomic (any one of these groups).
+_CREATE_GROUPS = (
+    "sales_team.group_sale_manager",
+    "account.group_account_manager",
+    "account.group_account_user",
+)
+# First key of the advisory lock held while a company's customers are
+# imported (the second is the company id): "TLEI" in ASCII.
+_IMPORT_LOCK = 0x544C4549
+
+
+def _name_zip_key(name, zip_code):
+    """Exact name and zip, compared without case and extra spaces."""
+    return (
+        " ".join((name or "").split()).lower(),
+        re.sub(r"\s+", "", zip_code or "").lower(),
+    )
+
+
+def _raise_if_concurrency(error):
+    """Re-raise a serialization failure, deadlock or lock timeout."""
+    if (
+        isinstance(error, psycopg2.Error)
+        and error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY
+    ):
+        raise error
+
 
 # Partner field filled from each text value of
 # ``economic_mapping.partner_values_from_customer``.
@@ -91,12 +139,18 @@ _DANISH_COUNTRY_NAMES = {
 
 class TracelinkEconomicApi(models.AbstractModel):
     _name = "tracelink.economic.api"
+    _inherit = "tracelink.api"
     _description = "e-conomic Gateway"
 
     # Retries of reads after 429/5xx/timeouts, and the first wait in seconds
     # (doubled after each retry).
     _economic_max_retries = 3
     _economic_backoff = 1.0
+    # A cron call imports pages for this many seconds, then leaves the rest
+    # to the next call (Odoo kills a cron job at limit_time_real).
+    _import_time_budget = 60
+    # Tries of one page that meets a serialization failure or lock timeout.
+    _import_page_attempts = 3
 
     # ------------------------------------------------------------
     # Client and errors
@@ -127,79 +181,41 @@ class TracelinkEconomicApi(models.AbstractModel):
             client.close()
 
     @contextmanager
-    def _user_errors(self):
+    def _user_errors(self, company=None):
         """Turn the typed failures of the client into ``UserError``."""
         try:
             yield
         except ServiceError as error:
-            raise UserError(self._economic_error_message(error)) from error
+            raise UserError(self._economic_error_message(error, company)) from error
 
     @api.model
-    def _economic_error_message(self, error):
-        """Return a translated message for people: what happened, what to do."""
-        if isinstance(error, InvalidRequest):
+    def _economic_error_message(self, error, company=None):
+        """Return a translated message for people: what happened, what to do.
+
+        The message comes from the shared table (``tracelink.api``); what
+        only e-conomic tells is added: each refused field, how long to wait,
+        the log id for support.
+        """
+        if isinstance(error, AuthenticationFailed) and error.status is None:
             message = self.env._(
-                "e-conomic refused the request: %(message)s",
-                message=error.message or error,
-            )
-            if error.details:
-                message += "\n" + "\n".join(f"- {line}" for line in error.details)
-        elif isinstance(error, AuthenticationFailed):
-            if error.status is None:
-                message = self.env._(
-                    "The e-conomic tokens are not set. Enter the App Secret Token "
-                    "and the Agreement Grant Token in Settings > CRM > e-conomic."
-                )
-            else:
-                message = self.env._(
-                    "e-conomic did not accept the tokens: the App Secret Token or "
-                    "the Agreement Grant Token is wrong or has been revoked. Check "
-                    "both in Settings > CRM > e-conomic. (e-conomic: %(message)s)",
-                    message=error.message,
-                )
-        elif isinstance(error, PermissionDenied):
-            message = self.env._(
-                "The e-conomic tokens are valid but lack the rights for this "
-                "action (e-conomic: %(message)s). The demo agreement can only "
-                "read; for anything else use the tokens of your own agreement "
-                "with a role that may edit customers.",
-                message=error.message,
-            )
-        elif isinstance(error, NotFound):
-            message = self.env._(
-                "e-conomic does not know the requested record (%(message)s). It "
-                "may have been deleted in e-conomic, or the base URL is wrong.",
-                message=error.message,
-            )
-        elif isinstance(error, QuotaExceeded):
-            message = self.env._(
-                "e-conomic refuses more calls for now: the agreement's call quota "
-                "is used up. Try again later."
-            )
-            if error.retry_after is not None:
-                message += " " + self.env._(
-                    "e-conomic asks to wait %(seconds)s seconds.",
-                    seconds=round(error.retry_after),
-                )
-        elif isinstance(error, ServiceTimeout):
-            message = self.env._(
-                "e-conomic did not answer in time (%(detail)s). Try again in a moment.",
-                detail=error.message,
-            )
-        elif isinstance(error, ServiceUnavailable):
-            message = self.env._(
-                "e-conomic cannot be reached right now (%(detail)s). Try again later.",
-                detail=error,
-            )
-        elif isinstance(error, MalformedResponse):
-            message = self.env._(
-                "e-conomic sent an answer that cannot be understood "
-                "(%(detail)s). Check the e-conomic base URL in the settings; if it "
-                "is right, try again later.",
-                detail=error.message,
+                "The e-conomic tokens are not set. Enter the App Secret Token "
+                "and the Agreement Grant Token in Settings > CRM > e-conomic."
             )
         else:
-            message = self.env._("The call to e-conomic failed: %(error)s", error=error)
+            message = self._service_error_message(
+                error,
+                "e-conomic",
+                self.env._("Settings > CRM > e-conomic"),
+                timeout=(company and company.sudo().economic_timeout)
+                or DEFAULT_TIMEOUT,
+            )
+        if isinstance(error, InvalidRequest) and error.details:
+            message += "\n" + "\n".join(f"- {line}" for line in error.details)
+        if isinstance(error, QuotaExceeded) and error.retry_after is not None:
+            message += " " + self.env._(
+                "e-conomic asks to wait %(seconds)s seconds.",
+                seconds=round(error.retry_after),
+            )
         if error.log_id:
             message += "\n" + self.env._(
                 "e-conomic log id (for support): %(log_id)s", log_id=error.log_id
@@ -227,7 +243,7 @@ class TracelinkEconomicApi(models.AbstractModel):
 
         Raises ``UserError`` with the reason when the call fails.
         """
-        with self._user_errors(), self._economic_session(company) as client:
+        with self._user_errors(company), self._economic_session(company) as client:
             answer = client.get_self()
         agreement = answer.get("agreementNumber")
         company_info = answer.get("company")
@@ -338,18 +354,32 @@ class TracelinkEconomicApi(models.AbstractModel):
             "mobile": source.get("mobile"),
             "website": source.get("website"),
             "cvr": identification,
+            "country_id": country.id,
         }
         return {**data, "identification": identification, "is_cvr": bool(cvr)}
 
     @api.model
-    def _economic_customer_defaults(self, company):
-        """Return the connector's defaults for new customers of ``company``."""
+    def _economic_customer_defaults(self, company, data=None):
+        """Return the connector's defaults for a new customer of ``company``.
+
+        The VAT zone follows the customer's country (``data["country_id"]``):
+        the company's own country or none is domestic, another country of
+        Europe (``base.europe``) EU, any other abroad.
+        """
         currency = company.economic_currency_id or company.currency_id
+        country = self.env["res.country"].browse((data or {}).get("country_id"))
+        home = company.country_id
+        if not country or not home or country == home:
+            vat_zone = company.economic_vat_zone
+        elif country in self.env.ref("base.europe").country_ids:
+            vat_zone = company.economic_vat_zone_eu
+        else:
+            vat_zone = company.economic_vat_zone_abroad
         return {
             "currency": currency.name,
             "customer_group": company.economic_customer_group,
             "payment_terms": company.economic_payment_terms,
-            "vat_zone": company.economic_vat_zone,
+            "vat_zone": vat_zone,
         }
 
     # ------------------------------------------------------------
@@ -382,15 +412,26 @@ class TracelinkEconomicApi(models.AbstractModel):
             raise UserError(
                 self.env._("A customer needs a name before it can go to e-conomic.")
             )
-        with self._user_errors(), self._economic_session(company) as client:
+        with self._user_errors(company), self._economic_session(company) as client:
             found = self._find_economic_customer(client, data)
             if found:
                 self._check_customer_unlinked(found, company, partner)
                 return found, False
             try:
                 body = customer_body_from_partner(
-                    data, self._economic_customer_defaults(company)
+                    data, self._economic_customer_defaults(company, data)
                 )
+            except FieldTooLong as error:
+                field = self.env["res.partner"]._fields[_PARTNER_FIELD_OF[error.key]]
+                raise UserError(
+                    self.env._(
+                        "%(field)s of %(partner)s is longer than e-conomic accepts "
+                        "(%(limit)s characters). Shorten it and try again.",
+                        field=field._description_string(self.env),
+                        partner=data["name"],
+                        limit=error.limit,
+                    )
+                ) from error
             except ValueError as error:
                 raise UserError(
                     self.env._(
@@ -400,19 +441,49 @@ class TracelinkEconomicApi(models.AbstractModel):
                         error=error,
                     )
                 ) from error
-            return self._create_economic_customer(client, body, data), True
+            key = self._idempotency_key(company, partner, data, body)
+            return self._create_economic_customer(client, body, data, key), True
 
     @api.model
-    def _create_economic_customer(self, client, body, data):
+    def _idempotency_key(self, company, partner, data, body):
+        """The ``Idempotency-Key`` of creating this customer.
+
+        Derived, not stored: a create that got no answer is rolled back with
+        the user's transaction, and the retry must still send the same key.
+        It names the database, the company, the partner (or the CVR number or
+        name of a partner still to be made) and the body, so a retry of the
+        same create replays e-conomic's stored answer (kept an hour) while a
+        changed customer or setting makes a new one.
+        """
+        subject = (
+            f"partner:{partner.id}"
+            if partner
+            else f"new:{data['identification'] or data['name']}"
+        )
+        seed = json.dumps(
+            [
+                self.env["ir.config_parameter"].sudo().get_param("database.uuid"),
+                company.id,
+                subject,
+                body,
+            ],
+            sort_keys=True,
+        )
+        return "tracelink-" + hashlib.sha256(seed.encode()).hexdigest()[:40]
+
+    @api.model
+    def _create_economic_customer(self, client, body, data, key):
         """``POST /customers``; after no answer, look up before trying again.
 
         Returns the new customer: the answer of the create, or the customer
         the lookup finds when the unanswered create had made it after all.
-        The create is sent a second time only when the lookup finds nothing.
+        The create is sent a second time only when the lookup finds nothing,
+        and with the same ``Idempotency-Key``: should the first have landed
+        after all, e-conomic answers it instead of creating a second one.
         """
         started = datetime.now(timezone.utc)
         try:
-            return client.create_customer(body)
+            return client.create_customer(body, idempotency_key=key)
         except (ServiceTimeout, ServiceUnavailable) as error:
             _logger.warning(
                 "e-conomic: creating customer %r got no answer (%s); looking it up "
@@ -428,7 +499,7 @@ class TracelinkEconomicApi(models.AbstractModel):
                     found["customerNumber"],
                 )
                 return found
-        return client.create_customer(body)
+        return client.create_customer(body, idempotency_key=key)
 
     @api.model
     def _find_economic_customer(self, client, data, created_since=None):
@@ -477,20 +548,11 @@ class TracelinkEconomicApi(models.AbstractModel):
 
     @api.model
     def _check_customer_unlinked(self, customer, company, partner):
-        """Refuse an e-conomic customer already linked to another partner."""
+        """Refuse an e-conomic customer ``company`` linked to another partner."""
         number = customer["customerNumber"]
-        other = (
-            self.env["res.partner"]
-            .sudo()
-            .with_context(active_test=False)
-            .search(
-                [
-                    ("economic_customer_number", "=", number),
-                    ("company_id", "in", [company.id, False]),
-                    ("id", "not in", partner.ids),
-                ],
-                limit=1,
-            )
+        other = self._import_partner_model(company).search(
+            [("economic_customer_number", "=", number), ("id", "not in", partner.ids)],
+            limit=1,
         )
         if other:
             raise UserError(
@@ -504,33 +566,112 @@ class TracelinkEconomicApi(models.AbstractModel):
                 )
             )
 
+    @api.model
+    def _check_customer_create_access(self, partners):
+        """Let only users who may edit ``partners`` and keep the books create
+        customers in e-conomic; checked before any call."""
+        partners.check_access("write")
+        if not any(self.env.user.has_group(group) for group in _CREATE_GROUPS):
+            raise AccessError(
+                self.env._(
+                    "Only sales managers and accounting users may create "
+                    "customers in e-conomic."
+                )
+            )
+
+    # ------------------------------------------------------------
+    # Customer numbers: one link per company
+    # ------------------------------------------------------------
+
+    @api.model
+    def _check_unique_customer_numbers(self, partners):
+        """Refuse an e-conomic number used twice in one company.
+
+        ``economic_customer_number`` is company dependent: the numbers checked
+        are those of ``partners.env.company``, the company they were written
+        for. Other companies keep their own numbers, even the same ones.
+        """
+        linked = partners.filtered("economic_customer_number")
+        if not linked:
+            return
+        numbers = linked.mapped("economic_customer_number")
+        if any(number < 0 for number in numbers):
+            raise ValidationError(
+                self.env._("An e-conomic customer number cannot be negative.")
+            )
+        same_numbers = (
+            linked.sudo()
+            .with_context(active_test=False)
+            .search([("economic_customer_number", "in", numbers)], order="id")
+        )
+        first = {}
+        for partner in same_numbers:
+            other = first.setdefault(partner.economic_customer_number, partner)
+            if other != partner:
+                raise ValidationError(
+                    self.env._(
+                        "The e-conomic customer number %(number)s of %(partner)s "
+                        "is already used by %(other)s in %(company)s.",
+                        number=partner.economic_customer_number,
+                        partner=partner.display_name,
+                        other=other.display_name,
+                        company=partners.env.company.name,
+                    )
+                )
+
+    @api.model
+    def _linked_elsewhere(self, partners, company):
+        """Return the ids of ``partners`` that another company has linked."""
+        if not partners:
+            return set()
+        self.env["res.partner"].flush_model(["economic_customer_number"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM res_partner WHERE id IN %s "
+                "AND economic_customer_number - %s <> '{}'::jsonb",
+                tuple(partners.ids),
+                str(company.id),
+            )
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
+
     # ------------------------------------------------------------
     # Customer import
     # ------------------------------------------------------------
 
     @api.model
-    def _import_customers(self, company, raise_errors=True):
+    def _import_customers(
+        self, company, raise_errors=True, commit=False, progress=None
+    ):
         """Import e-conomic's customers into partners of ``company``.
 
         The first run reads every customer; later runs only those changed
-        since the start of the last successful run. Each customer is matched
-        by its e-conomic number, then by CVR number, else a company partner
-        is created; changed values are written. A customer that cannot be
-        read or stored is logged and skipped. The run is one transaction:
-        when e-conomic fails, nothing of it is kept.
+        since the start of the last completed run. Pages are read in
+        customer-number order; each page lands on its own and leaves a
+        checkpoint on the company (pages landed, last customer number), so
+        an interrupted run resumes after the last page that landed. The
+        watermark (``economic_last_import``) moves only when every page has
+        landed. With ``commit`` (the cron) each page is committed and the run
+        stops after ``_import_time_budget`` seconds, to go on at the next call.
 
-        Returns ``{"created", "updated", "unchanged", "skipped": int,
-        "error": message or None}``. When e-conomic fails, raises
-        ``UserError`` if ``raise_errors``, else notes the message on the
-        company and returns it as ``error``.
+        Two imports of one company never run at once: the second raises
+        ``UserError`` ("already running").
+
+        Returns the run's ``{"created", "updated", "unchanged", "skipped":
+        int, "error": message or None}``; a ``progress`` dict gets the
+        number of customers left for a next call as ``"remaining"``.
+        When e-conomic fails, raises ``UserError`` if ``raise_errors``, else
+        notes the message on the company and returns it as ``error``; the
+        pages that landed stay.
         """
         company.ensure_one()
         self._check_economic_enabled(company)
+        company = company.sudo()
+        self._lock_import(company)
         try:
-            with self.env.cr.savepoint():
-                stats = self._run_customer_import(company)
+            totals, remaining = self._run_customer_import(company, commit=commit)
         except ServiceError as error:
-            message = self._economic_error_message(error)
+            message = self._economic_error_message(error, company)
             _logger.warning(
                 "e-conomic customer import for company %s failed: %s",
                 company.id,
@@ -538,71 +679,187 @@ class TracelinkEconomicApi(models.AbstractModel):
             )
             if raise_errors:
                 raise UserError(message) from error
-            company.sudo().economic_import_error = message
-            return {
-                "created": 0,
-                "updated": 0,
-                "unchanged": 0,
-                "skipped": 0,
-                "error": message,
-            }
-        return {**stats, "error": None}
+            company.economic_import_error = message
+            return {**self._import_totals(company), "error": message}
+        if progress is not None:
+            progress["remaining"] = progress.get("remaining", 0) + remaining
+        return {**totals, "error": None}
 
     @api.model
-    def _run_customer_import(self, company):
-        started = fields.Datetime.now()
+    def _lock_import(self, company):
+        """Take the company's import lock for this transaction, or refuse.
+
+        A transaction-level advisory lock: released by commit or rollback, so
+        nothing can leave it behind; a cron that commits per page takes it
+        again after each commit (``_relock_import``).
+        """
+        self.env.cr.execute(
+            SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", _IMPORT_LOCK, company.id)
+        )
+        if not self.env.cr.fetchone()[0]:
+            raise UserError(
+                self.env._(
+                    "An e-conomic import for %(company)s is already running. Try "
+                    "again when it has finished.",
+                    company=company.name,
+                )
+            )
+
+    @api.model
+    def _import_totals(self, company):
+        return {
+            "created": company.economic_import_created,
+            "updated": company.economic_import_updated,
+            "unchanged": company.economic_import_unchanged,
+            "skipped": company.economic_import_skipped,
+        }
+
+    @api.model
+    def _run_customer_import(self, company, commit=False):
+        if not company.economic_import_started:
+            company.write(
+                {
+                    "economic_import_started": fields.Datetime.now(),
+                    "economic_import_page": 0,
+                    "economic_import_last_number": 0,
+                    "economic_import_created": 0,
+                    "economic_import_updated": 0,
+                    "economic_import_unchanged": 0,
+                    "economic_import_skipped": 0,
+                    "economic_import_notes": False,
+                }
+            )
+            if commit:
+                self._commit_page(company)
+        started = company.economic_import_started
         last = company.economic_last_import
         since = last - INCREMENTAL_OVERLAP if last else None
-        stats = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0}
-        notes = []
         countries = self._economic_country_lookup()
-        done = 0
+        deadline = time.monotonic() + self._import_time_budget if commit else None
+        remaining = 0
+        finished = True
         with self._economic_session(company) as client:
-            for customers, pagination in client.iter_customer_pages(
-                updated_since=since
-            ):
-                self._import_customer_page(
-                    company, customers, countries, started, stats, notes
+            pages = client.iter_customer_pages(
+                updated_since=since,
+                after_number=company.economic_import_last_number,
+            )
+            for customers, pagination in pages:
+                self._land_customer_page(
+                    company, customers, countries, started, commit=commit
                 )
-                done += len(customers)
                 total = pagination.get("results")
                 remaining = (
-                    max(0, total - done)
+                    max(0, total - len(customers))
                     if isinstance(total, int) and not isinstance(total, bool)
                     else 0
                 )
+                done = sum(self._import_totals(company).values())
                 self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+                if commit:
+                    self._commit_page(company)
+                    if remaining and time.monotonic() > deadline:
+                        finished = False
+                        break
             calls = client.request_count
-        company.sudo().write(
-            {
-                "economic_last_import": started,
-                "economic_import_created": stats["created"],
-                "economic_import_updated": stats["updated"],
-                "economic_import_unchanged": stats["unchanged"],
-                "economic_import_skipped": stats["skipped"],
-                "economic_import_notes": "\n".join(notes[:MAX_IMPORT_NOTES]) or False,
-                "economic_import_error": False,
-            }
-        )
+        totals = self._import_totals(company)
+        if finished:
+            company.write(
+                {
+                    "economic_last_import": started,
+                    "economic_import_started": False,
+                    "economic_import_page": 0,
+                    "economic_import_last_number": 0,
+                    "economic_import_error": False,
+                }
+            )
+            remaining = 0
         _logger.info(
             "e-conomic customer import for company %s (%s): %s created, %s "
-            "updated, %s unchanged, %s skipped, %s calls",
+            "updated, %s unchanged, %s skipped, %s calls%s",
             company.id,
             f"changes since {since}" if since else "all customers",
-            stats["created"],
-            stats["updated"],
-            stats["unchanged"],
-            stats["skipped"],
+            totals["created"],
+            totals["updated"],
+            totals["unchanged"],
+            totals["skipped"],
             calls,
+            "" if finished else f"; {remaining} left for the next call",
         )
-        return stats
+        return totals, remaining
 
     @api.model
-    def _import_partner_model(self):
-        """``res.partner`` as the import uses it: all records, no chatter."""
+    def _commit_page(self, company):
+        """Commit a landed page (cron only) and take the import lock again."""
+        if modules.module.current_test:
+            return
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+        self._lock_import(company)
+
+    @api.model
+    def _land_customer_page(self, company, customers, countries, started, commit):
+        """Import one page in a savepoint and move the checkpoint past it.
+
+        A serialization failure, deadlock or lock timeout is not a fault of
+        the customers: the page is tried again (``_import_page_attempts``
+        times), never counted as skipped.
+        """
+        numbers = customer_numbers(customers)
+        for attempt in range(1, self._import_page_attempts + 1):
+            stats = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0}
+            notes = []
+            try:
+                with self.env.cr.savepoint():
+                    self._import_customer_page(
+                        company, customers, countries, started, stats, notes
+                    )
+            except psycopg2.Error as error:
+                if (
+                    error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY
+                    or attempt == self._import_page_attempts
+                ):
+                    raise
+                _logger.info(
+                    "e-conomic import of company %s: page after customer %s met "
+                    "%s; trying again (%s)",
+                    company.id,
+                    company.economic_import_last_number,
+                    type(error).__name__,
+                    attempt,
+                )
+                if commit and not modules.module.current_test:
+                    # a new snapshot: the savepoint alone would meet the
+                    # same conflict again
+                    self.env.cr.rollback()
+                    self._lock_import(company)
+                self.env.invalidate_all()
+                continue
+            break
+        old_notes = (company.economic_import_notes or "").splitlines()
+        company.write(
+            {
+                "economic_import_page": company.economic_import_page + 1,
+                "economic_import_last_number": max(
+                    [company.economic_import_last_number, *numbers]
+                ),
+                **{
+                    f"economic_import_{key}": company[f"economic_import_{key}"] + count
+                    for key, count in stats.items()
+                },
+                "economic_import_notes": "\n".join(
+                    (old_notes + notes)[:MAX_IMPORT_NOTES]
+                )
+                or False,
+            }
+        )
+
+    @api.model
+    def _import_partner_model(self, company):
+        """``res.partner`` as the import of ``company`` uses it: all records,
+        ``company``'s links, no automatic chatter."""
         return (
             self.env["res.partner"]
             .sudo()
+            .with_company(company)
             .with_context(
                 active_test=False,
                 tracking_disable=True,
@@ -614,7 +871,14 @@ class TracelinkEconomicApi(models.AbstractModel):
 
     @api.model
     def _import_customer_page(self, company, customers, countries, now, stats, notes):
-        """Match, update and create the partners of one page of customers."""
+        """Match, update and create the partners of one page of customers.
+
+        Matching, in this order: the partner ``company`` linked to the
+        number; an unlinked company partner with the CVR number; without a
+        CVR number, the one unlinked company partner with the same name and
+        zip. A number whose partner has another CVR number than the customer
+        (a number reused after a delete in e-conomic) is skipped and noted.
+        """
         incoming = {}
         for customer in customers:
             try:
@@ -631,23 +895,27 @@ class TracelinkEconomicApi(models.AbstractModel):
         if not incoming:
             return
         by_number = self._partners_by_economic_number(company, incoming)
+        unlinked = {n: v for n, v in incoming.items() if n not in by_number}
         by_cvr = self._partners_by_cvr(
-            company,
-            {
-                values["cvr"]
-                for number, values in incoming.items()
-                if values["cvr"] and number not in by_number
-            },
+            company, {values["cvr"] for values in unlinked.values() if values["cvr"]}
         )
-        to_create, to_update, unchanged_ids = [], [], []
+        by_name = self._partners_by_name_zip(
+            company, [values for values in unlinked.values() if not values["cvr"]]
+        )
+        shared = self._linked_elsewhere(
+            self.env["res.partner"].union(
+                *by_number.values(), *by_cvr.values(), *by_name.values()
+            ),
+            company,
+        )
+        to_create, to_update, unchanged_ids, summaries = [], [], [], {}
         for number, values in incoming.items():
             vals = self._prepare_partner_vals_from_economic(values, countries)
-            partner = by_number.get(number)
-            if not partner and values["cvr"]:
-                # the first customer carrying a CVR number takes the partner
-                partner = by_cvr.pop(values["cvr"], None)
-                if partner:
-                    vals["economic_customer_number"] = number
+            try:
+                partner = self._match_partner(values, by_number, by_cvr, by_name)
+            except ValueError as reason:
+                self._skip_customer(number, reason, stats, notes)
+                continue
             if not partner:
                 vals.update(
                     economic_customer_number=number,
@@ -658,14 +926,23 @@ class TracelinkEconomicApi(models.AbstractModel):
                 )
                 to_create.append((number, vals))
                 continue
-            changes = self._partner_changes(partner, vals)
+            changes, lines = self._partner_changes(
+                partner, vals, fill_only=partner.id in shared
+            )
+            if not partner.economic_customer_number:
+                changes["economic_customer_number"] = number
+                lines.insert(
+                    0,
+                    self._change_line(partner, "economic_customer_number", 0, number),
+                )
             if changes:
                 changes["economic_last_sync"] = now
                 to_update.append((number, (partner, changes)))
+                summaries[partner.id] = (number, lines)
             else:
                 unchanged_ids.append(partner.id)
 
-        Partner = self._import_partner_model()
+        Partner = self._import_partner_model(company)
         if unchanged_ids:
             Partner.browse(unchanged_ids).write({"economic_last_sync": now})
             stats["unchanged"] += len(unchanged_ids)
@@ -676,74 +953,198 @@ class TracelinkEconomicApi(models.AbstractModel):
 
         self._apply_in_batch(to_update, write_all, "updated", stats, notes)
         self._apply_in_batch(to_create, Partner.create, "created", stats, notes)
+        self._log_import_changes(company, Partner, summaries)
+
+    @api.model
+    def _match_partner(self, values, by_number, by_cvr, by_name):
+        """Return the partner for one customer (maybe none: create one).
+
+        Raises ``ValueError`` with the reason when the customer must be
+        skipped: its number is linked to a partner with another CVR number
+        (a number reused after a delete in e-conomic), or several partners
+        have its name and zip.
+        """
+        number = values["economic_number"]
+        partner = by_number.get(number)
+        if partner:
+            cvr = partner._get_cvr_number()
+            if values["cvr"] and cvr and cvr != values["cvr"]:
+                raise ValueError(
+                    self.env._(
+                        "linked to %(partner)s, whose CVR number %(cvr)s differs "
+                        "from e-conomic's %(economic_cvr)s; nothing changed",
+                        partner=partner.display_name,
+                        cvr=cvr,
+                        economic_cvr=values["cvr"],
+                    )
+                )
+            return partner
+        if values["cvr"]:
+            # the first customer carrying a CVR number takes the partner
+            return by_cvr.pop(values["cvr"], None)
+        candidates = by_name.pop(_name_zip_key(values["name"], values["zip"]), None)
+        if candidates and len(candidates) > 1:
+            raise ValueError(
+                self.env._(
+                    "several contacts are named %(name)s with zip %(zip)s "
+                    "(%(partners)s); link the right one by hand",
+                    name=values["name"],
+                    zip=values["zip"] or "-",
+                    partners=", ".join(candidates.mapped("display_name")),
+                )
+            )
+        return candidates
 
     @api.model
     def _partners_by_economic_number(self, company, numbers):
-        """Return ``{number: partner}`` for the numbers linked in ``company``.
-
-        A partner of the company wins over a shared one (no company).
-        """
-        partners = self._import_partner_model().search(
-            [
-                ("economic_customer_number", "in", list(numbers)),
-                ("company_id", "in", [company.id, False]),
-            ],
-            order="company_id, id",
+        """Return ``{number: partner}`` for the numbers ``company`` linked."""
+        partners = self._import_partner_model(company).search(
+            [("economic_customer_number", "in", list(numbers))]
         )
-        found = {}
-        for partner in partners:
-            found.setdefault(partner.economic_customer_number, partner)
-        return found
+        return {partner.economic_customer_number: partner for partner in partners}
 
     @api.model
-    def _partners_by_cvr(self, company, cvrs):
-        """Return ``{cvr: partner}`` for unlinked company partners with the CVR.
+    def _unlinked_company_partners_domain(self, company):
+        return [
+            ("parent_id", "=", False),
+            ("economic_customer_number", "=", False),
+            ("company_id", "in", [company.id, False]),
+        ]
 
-        Looks at ``company_registry`` and at the VAT number ``DK<cvr>``;
-        active partners and partners of the company win.
-        """
-        if not cvrs:
-            return {}
-        partners = self._import_partner_model().search(
+    @api.model
+    def _candidate_partners(self, company, condition):
+        """Company partners (no parent, of ``company`` or shared) that
+        ``company`` has not linked and that meet the SQL ``condition``."""
+        self.env["res.partner"].flush_model(
+            ["parent_id", "company_id", "name", "zip", "vat", "company_registry"]
+        )
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM res_partner WHERE parent_id IS NULL "
+                "AND (company_id IS NULL OR company_id = %s) AND %s",
+                company.id,
+                condition,
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        if not ids:
+            return self.env["res.partner"]
+        return self._import_partner_model(company).search(
             [
-                ("parent_id", "=", False),
+                ("id", "in", ids),
                 ("economic_customer_number", "=", False),
-                ("company_id", "in", [company.id, False]),
-                "|",
-                ("company_registry", "in", list(cvrs)),
-                ("vat", "in", [f"DK{cvr}" for cvr in cvrs]),
             ],
             order="active desc, company_id, id",
         )
+
+    @api.model
+    def _partners_by_cvr(self, company, cvrs):
+        """Return ``{cvr: partner}`` for the company partners with the CVR
+        number that ``company`` has not linked (the one finder by CVR,
+        ``res.partner._find_partners_by_cvr``)."""
+        return self._import_partner_model(company)._find_partners_by_cvr(
+            cvrs, company, domain=[("economic_customer_number", "=", False)]
+        )
+
+    @api.model
+    def _partners_by_name_zip(self, company, values_list):
+        """Return ``{(name, zip): partners}`` among the unlinked company
+        partners without a CVR number, for customers without one."""
+        if not values_list:
+            return {}
+        keys = {_name_zip_key(v["name"], v["zip"]) for v in values_list}
+        names = tuple({name for name, _zip in keys})
+        partners = self._candidate_partners(
+            company,
+            SQL(
+                "is_company AND lower(regexp_replace(btrim(name), '\\s+', ' ', 'g')) "
+                "IN %s",
+                names,
+            ),
+        )
         found = {}
         for partner in partners:
-            cvr = cvr_from_identification(
-                partner.company_registry or ""
-            ) or cvr_from_identification(partner.vat or "")
-            if cvr in cvrs:
-                found.setdefault(cvr, partner)
+            key = _name_zip_key(partner.name, partner.zip)
+            if key in keys and not partner._get_cvr_number():
+                found[key] = found.get(key, partner.browse()) | partner
         return found
 
     @api.model
-    def _partner_changes(self, partner, vals):
-        """Return the part of ``vals`` that differs from ``partner``."""
-        changes = {}
+    def _partner_changes(self, partner, vals, fill_only=False):
+        """Return ``(changes, lines)``: the part of ``vals`` to write on
+        ``partner`` and one readable line per change for the chatter.
+
+        Identifying numbers (VAT, Company ID) are only filled when empty; a
+        different one in e-conomic is kept out and named in a line. With
+        ``fill_only`` (a shared partner another company has linked too) no
+        filled field is replaced.
+        """
+        changes, lines = {}, []
         for field, value in vals.items():
             current = partner[field]
             if field == "country_id":
                 current = current.id
             elif field == "website":
                 value = partner._clean_website(value)
-            if (current or False) != (value or False):
-                changes[field] = vals[field]
-        return changes
+            if (current or False) == (value or False):
+                continue
+            if current and (fill_only or field in _IDENTIFYING_FIELDS):
+                same_cvr = cvr_from_identification(str(current))
+                if field in _IDENTIFYING_FIELDS and not (
+                    same_cvr and same_cvr == cvr_from_identification(str(value))
+                ):
+                    lines.append(
+                        self.env._(
+                            "%(field)s kept: %(value)s (e-conomic has %(economic)s)",
+                            field=partner._fields[field]._description_string(self.env),
+                            value=current,
+                            economic=value,
+                        )
+                    )
+                continue
+            changes[field] = vals[field]
+            lines.append(self._change_line(partner, field, current, value))
+        return changes, lines
+
+    @api.model
+    def _change_line(self, partner, field_name, old, new):
+        field = partner._fields[field_name]
+        if field.type == "many2one":
+            old = partner[field_name].display_name
+            new = self.env[field.comodel_name].browse(new).display_name
+        return "%s: %s → %s" % (  # noqa: UP031
+            field._description_string(self.env),
+            old or self.env._("(empty)"),
+            new or self.env._("(empty)"),
+        )
+
+    @api.model
+    def _log_import_changes(self, company, Partner, summaries):
+        """One chatter note per partner the import changed, naming every
+        change and every identifying number it kept."""
+        if not summaries:
+            return
+        bodies = {}
+        for partner_id, (number, lines) in summaries.items():
+            items = Markup().join(Markup("<li>%s</li>") % line for line in lines)
+            bodies[partner_id] = Markup("<p>%s</p><ul>%s</ul>") % (
+                self.env._(
+                    "Imported from e-conomic (%(company)s, customer %(number)s):",
+                    company=company.name,
+                    number=number,
+                ),
+                items,
+            )
+        Partner.browse(list(bodies))._message_log_batch(bodies)
 
     @api.model
     def _apply_in_batch(self, items, apply, key, stats, notes):
         """Run ``apply`` on all payloads at once; record by record on failure.
 
         ``items`` are ``(customer number, payload)`` pairs and ``apply`` takes
-        a list of payloads. A record that fails on its own is skipped.
+        a list of payloads. A record that fails on its own is skipped; a
+        concurrency failure (serialization, deadlock, lock timeout) is not the
+        record's fault and goes up to be retried.
         """
         if not items:
             return
@@ -751,6 +1152,7 @@ class TracelinkEconomicApi(models.AbstractModel):
             with self.env.cr.savepoint():
                 apply([payload for _number, payload in items])
         except _RECORD_ERRORS as error:
+            _raise_if_concurrency(error)
             _logger.info(
                 "e-conomic import: a batch of %s failed (%s); retrying one by one",
                 len(items),
@@ -764,6 +1166,7 @@ class TracelinkEconomicApi(models.AbstractModel):
                 with self.env.cr.savepoint():
                     apply([payload])
             except _RECORD_ERRORS as error:
+                _raise_if_concurrency(error)
                 self._skip_customer(number, error, stats, notes)
             else:
                 stats[key] += 1
@@ -786,11 +1189,50 @@ class TracelinkEconomicApi(models.AbstractModel):
     def _cron_import_customers(self):
         """Import the customers of every company with e-conomic enabled.
 
-        A company whose import fails keeps nothing of that run and gets the
-        reason noted; the other companies are imported all the same.
+        Each company's pages are committed as they land; a company whose
+        import fails gets the reason noted and the others are imported all
+        the same. A company whose import is already running is left to it.
+        The cron's progress says whether customers are left for a next call.
         """
+        commit = not modules.module.current_test
         companies = (
             self.env["res.company"].sudo().search([("economic_enabled", "=", True)])
         )
+        done = 0
+        progress = {"remaining": 0}
         for company in companies:
-            self._import_customers(company, raise_errors=False)
+            try:
+                with self._company_transaction(commit):
+                    result = self._import_customers(
+                        company, raise_errors=False, commit=commit, progress=progress
+                    )
+            except UserError as error:
+                _logger.info(
+                    "e-conomic import of company %s not run: %s", company.id, error
+                )
+                continue
+            except Exception:
+                _logger.exception(
+                    "e-conomic import of company %s failed; the other companies "
+                    "are imported all the same",
+                    company.id,
+                )
+                continue
+            done += sum(result[key] for key in ("created", "updated", "unchanged"))
+        self.env["ir.cron"]._notify_progress(done=done, remaining=progress["remaining"])
+
+    @contextmanager
+    def _company_transaction(self, commit):
+        """Keep one company's import apart from the others': committed on
+        its own by the cron, in a savepoint otherwise."""
+        if not commit:
+            with self.env.cr.savepoint():
+                yield
+            return
+        try:
+            yield
+        except Exception:
+            self.env.cr.rollback()
+            self.env.invalidate_all()
+            raise
+        self.env.cr.commit()  # pylint: disable=invalid-commit

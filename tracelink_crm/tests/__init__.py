@@ -16,6 +16,7 @@ from . import (
     test_cvr_partner_api,
     test_cvr_partner_refresh,
     test_cvr_settings,
+    test_economic_companies,
     test_economic_customer,
     test_economic_import,
     test_economic_settings,

@@ -90,9 +90,15 @@ class TracelinkEconomicCommon(TransactionCase):
         ]
 
     def economic_partners(self, company=None):
-        return self.Partner.with_context(active_test=False).search(
-            [
-                ("economic_customer_number", "!=", False),
-                ("company_id", "=", (company or self.company).id),
-            ]
+        """The partners of ``company`` it has linked to e-conomic customers."""
+        company = company or self.company
+        return (
+            self.Partner.with_company(company)
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("economic_customer_number", "!=", False),
+                    ("company_id", "=", company.id),
+                ]
+            )
         )

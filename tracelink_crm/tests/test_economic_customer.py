@@ -1,13 +1,15 @@
 import logging
 import time
-
-from psycopg2 import IntegrityError
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import users
 from odoo.tools import mute_logger
 
-from odoo.addons.tracelink_crm.tools.exceptions import ServiceTimeout
+from odoo.addons.tracelink_crm.tools.exceptions import (
+    ServiceTimeout,
+    ServiceUnavailable,
+)
 
 from .economic_common import TracelinkEconomicCommon
 
@@ -97,21 +99,19 @@ class TestEconomicCustomer(TracelinkEconomicCommon):
         self.assertEqual(self.fake.count("POST", "/customers"), 0)
         self.assertEqual(len(self.fake.customers), 1)
 
-    def _wait_for_held_create(self):
-        """The held answer reaches the server's log only after the delay, when
-        the test is over: wait for it, so that the next test starts with a
-        quiet server (else it finds this test's POST in its log)."""
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and not any(
-            request.method == "POST" for request, _response in self.server.log
-        ):
-            time.sleep(0.1)
+    def _hold_created_answer(self, seconds):
+        """e-conomic stores the customer, then answers ``seconds`` too late.
+        The held answer reaches the server's log only after the delay, when the
+        test may be over: wait it out at cleanup, so that the next test starts
+        with a quiet server (else it finds this test's POST in its log)."""
+        self.fake.timeout_after_create = True
+        self.fake.create_delay = seconds
+        until = time.monotonic() + seconds + 1
+        self.addCleanup(lambda: time.sleep(max(0.0, until - time.monotonic())))
 
     def test_create_is_idempotent_after_timeout(self):
         # e-conomic stores the customer, then answers too late for Odoo
-        self.fake.timeout_after_create = True
-        self.fake.create_delay = 11
-        self.addCleanup(self._wait_for_held_create)
+        self._hold_created_answer(11)
         with self.assertLogs(GATEWAY_LOGGER, logging.INFO) as logs:
             action = self.partner.action_create_in_economic()
 
@@ -141,6 +141,88 @@ class TestEconomicCustomer(TracelinkEconomicCommon):
         (customer,) = self.fake.customers.values()
         self.assertEqual(customer["name"], "Hamburg Präzision GmbH")
         self.assertEqual(partner.economic_customer_number, customer["customerNumber"])
+
+    def test_create_without_cvr_is_idempotent_across_retries(self):
+        partner = self.Partner.create(
+            {"name": "Bremen Fördertechnik GmbH", "is_company": True, "city": "Bremen"}
+        )
+        # e-conomic stores the customer, then answers too late for Odoo (tests
+        # wait at least 10 s) ...
+        self._hold_created_answer(11)
+        # ... and cannot be reached for the lookup that follows
+        lookup = patch.object(
+            type(self.Api),
+            "_find_economic_customer",
+            side_effect=[None, ServiceUnavailable("Cannot connect to e-conomic.")],
+        )
+        with (
+            lookup,
+            self.assertRaisesRegex(UserError, "cannot be reached"),
+            self.env.cr.savepoint(),
+            mute_logger(GATEWAY_LOGGER),
+        ):
+            partner.action_create_in_economic()
+        partner.invalidate_recordset()
+        self.assertFalse(partner.economic_customer_number)
+        self.assertEqual(len(self.fake.customers), 1)
+
+        # the user tries again: the same create, the same key, no second customer
+        self.fake.timeout_after_create = False
+        partner.action_create_in_economic()
+
+        (customer,) = self.fake.customers.values()
+        self.assertEqual(partner.economic_customer_number, customer["customerNumber"])
+        self.assertEqual(self.fake.count("POST", "/customers"), 2)
+        (key,) = set(self.fake.idempotency_keys)
+        self.assertEqual(len(self.fake.idempotency_keys), 2)
+        self.assertTrue(key.startswith("tracelink-"))
+        # the held answer of the first create reaches the server's log last
+        deadline = time.monotonic() + 5
+        while (
+            time.monotonic() < deadline
+            and len(self.requests_to("POST", "/customers")) < 2
+        ):
+            time.sleep(0.1)
+        replays = [
+            response
+            for request, response in self.server.log
+            if request.method == "POST"
+            and response.headers.get("X-ResultFromCache") == "true"
+        ]
+        self.assertEqual(len(replays), 1)
+        self.assertEqual(len(self.requests_to("POST", "/customers")), 2)
+
+    def test_vat_zone_follows_the_country(self):
+        self.company.country_id = self.env.ref("base.dk")
+        cases = [
+            ("Vejle Værktøj ApS", "base.dk", 1),
+            ("Hamburg Werkzeug GmbH", "base.de", 2),
+            ("Boston Tools Inc.", "base.us", 3),
+            ("Uden Land ApS", None, 1),
+        ]
+        for name, country, zone in cases:
+            with self.subTest(country=country):
+                partner = self.Partner.create(
+                    {
+                        "name": name,
+                        "is_company": True,
+                        "country_id": country and self.env.ref(country).id,
+                    }
+                )
+                partner.action_create_in_economic()
+                customer = self.fake.customers[partner.economic_customer_number]
+                self.assertEqual(customer["vatZone"], {"vatZoneNumber": zone})
+
+    def test_value_too_long_for_economic_is_refused_before_any_call(self):
+        partner = self.Partner.create(
+            {"name": "Lang By ApS", "is_company": True, "city": "Ø" * 51}
+        )
+        with self.assertRaises(UserError) as caught:
+            partner.action_create_in_economic()
+        message = caught.exception.args[0]
+        self.assertIn("City of Lang By ApS is longer than e-conomic accepts", message)
+        self.assertIn("(50 characters)", message)
+        self.assertEqual(self.fake.count("POST", "/customers"), 0)
 
     def test_validation_error_shows_economic_messages(self):
         self.company.economic_payment_terms = 99
@@ -186,12 +268,12 @@ class TestEconomicCustomer(TracelinkEconomicCommon):
 
     def test_error_messages(self):
         cases = [
-            (401, {}, "did not accept the tokens"),
+            (401, {}, "refused the user name, password or token"),
             (403, {}, "lack the rights"),
-            (404, {}, "does not know the requested record"),
-            (429, {"times": 4, "retry_after": 0}, "call quota is used up"),
+            (404, {}, "e-conomic has nothing matching"),
+            (429, {"times": 4, "retry_after": 0}, "the quota is used up"),
             (500, {"times": 4}, "cannot be reached right now"),
-            (200, {"body": "<html>Maintenance</html>"}, "cannot be understood"),
+            (200, {"body": "<html>Maintenance</html>"}, "could not be understood"),
         ]
         for status, options, expected in cases:
             with self.subTest(status=status):
@@ -209,8 +291,7 @@ class TestEconomicCustomer(TracelinkEconomicCommon):
         message = self.Api._economic_error_message(
             ServiceTimeout("e-conomic did not answer GET /self within 30 s")
         )
-        self.assertIn("did not answer in time", message)
-        self.assertIn("within 30 s", message)
+        self.assertIn("e-conomic did not answer within 30 seconds", message)
 
     # The New CVR customer wizard's extension point ----------------------
 
@@ -274,7 +355,15 @@ class TestEconomicCustomer(TracelinkEconomicCommon):
     # Access rights ------------------------------------------------------
 
     @users("tl_eco_salesman")
-    def test_salesman_creates_in_economic_without_seeing_tokens(self):
+    def test_salesman_may_not_create_in_economic(self):
+        partner = self.partner.with_env(self.env)
+        with self.assertRaisesRegex(AccessError, "Only sales managers"):
+            partner.action_create_in_economic()
+        self.assertFalse(self.server.log)
+        self.assertFalse(partner.economic_customer_number)
+
+    @users("tl_eco_manager")
+    def test_sale_manager_creates_in_economic_without_seeing_tokens(self):
         partner = self.partner.with_env(self.env)
         partner.action_create_in_economic()
         self.assertTrue(partner.economic_customer_number)
@@ -284,52 +373,56 @@ class TestEconomicCustomer(TracelinkEconomicCommon):
         with self.assertRaises(AccessError):
             company.read(["economic_agreement_grant_token"])
 
+    @users("tl_eco_manager")
+    def test_write_access_is_checked_before_any_call(self):
+        self.env["ir.rule"].sudo().create(
+            {
+                "name": "Vejle Maskinfabrik is read-only here",
+                "model_id": self.env.ref("base.model_res_partner").id,
+                "domain_force": [("id", "!=", self.partner.id)],
+                "perm_read": False,
+                "perm_create": False,
+                "perm_unlink": False,
+            }
+        )
+        partner = self.partner.with_env(self.env)
+        with self.assertRaises(AccessError):
+            partner.action_create_in_economic()
+        self.assertFalse(self.server.log)
+
     # Unique customer number --------------------------------------------
 
     def test_customer_number_unique_per_company(self):
-        self.assertIn(
-            "res_partner_economic_customer_number_uniq", self.registry._sql_constraints
-        )
         other_company = self.env["res.company"].create({"name": "Søsterselskab ApS"})
-        mine = self.Partner.create(
-            {"name": "A", "company_id": self.company.id, "economic_customer_number": 5}
-        )
-        # another company may use the same number
-        theirs = self.Partner.create(
+        mine = self.Partner.create({"name": "A", "economic_customer_number": 5})
+        # another company keeps its own numbers, the same ones included
+        theirs = self.Partner.with_company(other_company).create(
             {"name": "B", "company_id": other_company.id, "economic_customer_number": 5}
         )
-        # the same company may not (the index, when inserting)
-        with (
-            self.assertRaises(IntegrityError),
-            mute_logger("odoo.sql_db"),
-            self.env.cr.savepoint(),
-        ):
-            self.Partner.create(
-                {
-                    "name": "C",
-                    "company_id": self.company.id,
-                    "economic_customer_number": 5,
-                }
-            )
-        # nor when writing
-        unlinked = self.Partner.create({"name": "D", "company_id": self.company.id})
-        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
-            unlinked.economic_customer_number = 5
-            unlinked.flush_recordset()
-        # a contact without company is seen by all companies
+        mine.with_company(other_company).economic_customer_number = 9
+        # one company may not use a number twice, on create or on write
         with self.assertRaisesRegex(ValidationError, "already used by A"):
-            self.Partner.create({"name": "E", "economic_customer_number": 5})
-        shared = self.Partner.create({"name": "F", "economic_customer_number": 6})
+            self.Partner.create({"name": "C", "economic_customer_number": 5})
+        unlinked = self.Partner.create({"name": "D"})
         with (
-            self.assertRaises(IntegrityError),
-            mute_logger("odoo.sql_db"),
+            self.assertRaisesRegex(ValidationError, "already used by A"),
             self.env.cr.savepoint(),
         ):
-            self.Partner.create({"name": "G", "economic_customer_number": 6})
-        with self.assertRaises(ValidationError):
-            theirs.company_id = False
+            unlinked.economic_customer_number = 5
+        unlinked.invalidate_recordset()
+        with self.assertRaisesRegex(ValidationError, "already used"):
+            self.Partner.create(
+                [
+                    {"name": "E", "economic_customer_number": 7},
+                    {"name": "F", "economic_customer_number": 7},
+                ]
+            )
+        with self.assertRaisesRegex(ValidationError, "negative"):
+            self.Partner.create({"name": "N", "economic_customer_number": -3})
         # unlinked contacts do not collide
-        unlinked.economic_customer_number = False
-        self.Partner.create({"name": "H", "economic_customer_number": 0})
+        self.Partner.create({"name": "G", "economic_customer_number": 0})
         self.assertEqual(mine.economic_customer_number, 5)
-        self.assertEqual(shared.economic_customer_number, 6)
+        self.assertEqual(mine.with_company(other_company).economic_customer_number, 9)
+        self.assertEqual(theirs.with_company(self.company).economic_customer_number, 0)
+        self.assertEqual(theirs.with_company(other_company).economic_customer_number, 5)
+        self.assertFalse(unlinked.economic_customer_number)

@@ -6,6 +6,7 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tools import mute_logger
 
+from odoo.addons.tracelink_crm.models.tracelink_economic_api import _IMPORT_LOCK
 from odoo.addons.tracelink_crm.tests.stand_ins.fake_economic import FakeEconomic
 from odoo.addons.tracelink_crm.tools.economic_mapping import (
     partner_values_from_customer,
@@ -32,9 +33,13 @@ class TestEconomicImport(TracelinkEconomicCommon):
             },
         )
         pages = self.requests_to("GET", "/customers")
-        self.assertEqual([r.args["skippages"] for r in pages], ["0", "1", "2"])
+        # each page asks for the customers after the last one of the page before
+        self.assertEqual(
+            [r.args.get("filter") for r in pages],
+            [None, "customerNumber$gt:1000", "customerNumber$gt:2000"],
+        )
         self.assertEqual({r.args["pagesize"] for r in pages}, {"1000"})
-        self.assertFalse(any("filter" in r.args for r in pages))
+        self.assertEqual({r.args["sort"] for r in pages}, {"customerNumber"})
 
         partners = self.economic_partners()
         self.assertEqual(len(partners), 2500)
@@ -255,7 +260,7 @@ class TestEconomicImport(TracelinkEconomicCommon):
         self.assertIn("Customer 6 skipped", self.company.economic_import_notes)
         self.assertIn("Customer 3000000000 skipped", self.company.economic_import_notes)
 
-    def test_failed_run_keeps_nothing_and_is_noted(self):
+    def test_failed_run_keeps_landed_pages_and_resumes(self):
         self.fake.add_customers(1500)
         # the second page fails every time: e-conomic is down mid-run
         self.server.clear()
@@ -264,15 +269,20 @@ class TestEconomicImport(TracelinkEconomicCommon):
             query_string={
                 "pagesize": "1000",
                 "sort": "customerNumber",
-                "skippages": "1",
+                "filter": "customerNumber$gt:1000",
             },
         ).respond_with_json({"message": "Internal error", "logId": "x-1"}, status=500)
         self.fake.install(self.server)
 
         self.Api._cron_import_customers()
 
-        self.assertFalse(self.economic_partners())
+        # the first page landed; the watermark waits for the whole run
+        self.assertEqual(len(self.economic_partners()), 1000)
         self.assertFalse(self.company.economic_last_import)
+        self.assertRecordValues(
+            self.company,
+            [{"economic_import_page": 1, "economic_import_last_number": 1000}],
+        )
         self.assertIn("cannot be reached", self.company.economic_import_error)
         self.assertIn("x-1", self.company.economic_import_error)
         # reads were retried before giving up
@@ -281,8 +291,13 @@ class TestEconomicImport(TracelinkEconomicCommon):
         self.server.clear()
         self.fake.install(self.server)
         result = self.Api._import_customers(self.company)
+        (request,) = self.requests_to("GET", "/customers")
+        self.assertEqual(request.args["filter"], "customerNumber$gt:1000")
         self.assertEqual(result["created"], 1500)
+        self.assertEqual(len(self.economic_partners()), 1500)
         self.assertFalse(self.company.economic_import_error)
+        self.assertTrue(self.company.economic_last_import)
+        self.assertFalse(self.company.economic_import_started)
 
     def test_cron_reports_progress(self):
         cron = self.env.ref("tracelink_crm.ir_cron_economic_import_customers")
@@ -301,7 +316,8 @@ class TestEconomicImport(TracelinkEconomicCommon):
         with patch.object(IrCron, "_notify_progress", spy):
             cron.method_direct_trigger()
 
-        self.assertEqual(reported, [(1000, 1500), (2000, 500), (2500, 0)])
+        # per page, then the total of all companies
+        self.assertEqual(reported, [(1000, 1500), (2000, 500), (2500, 0), (2500, 0)])
         progress = self.env["ir.cron.progress"].search(
             [("cron_id", "=", cron.id)], order="id desc", limit=1
         )
@@ -329,7 +345,10 @@ class TestEconomicImport(TracelinkEconomicCommon):
 
         self.assertEqual(len(self.economic_partners()), 4)
         self.assertFalse(self.economic_partners(other_company))
-        self.assertIn("did not accept the tokens", other_company.economic_import_error)
+        self.assertIn(
+            "refused the user name, password or token",
+            other_company.economic_import_error,
+        )
         self.assertFalse(disabled.economic_import_error)
         self.assertFalse(self.company.economic_import_error)
 
@@ -357,7 +376,7 @@ class TestEconomicImport(TracelinkEconomicCommon):
             )
             for customer in customers
         ]
-        Partner = self.Api._import_partner_model()
+        Partner = self.Api._import_partner_model(other_company)
         self.env.flush_all()
         before = self.env.cr.sql_log_count
         Partner.create(vals_list)
@@ -380,3 +399,124 @@ class TestEconomicImport(TracelinkEconomicCommon):
         self.Api._cron_import_customers()
         self.assertFalse(self.server.log)
         self.assertFalse(self.economic_partners())
+
+    def test_interrupted_run_resumes_at_the_next_page(self):
+        self.fake.add_customers(5000)
+        Api = type(self.Api)
+        land = Api._land_customer_page
+        landed = []
+
+        def land_then_break_down(api_self, *args, **kwargs):
+            result = land(api_self, *args, **kwargs)
+            landed.append(args[1][0]["customerNumber"])
+            if len(landed) == 2:
+                # e-conomic goes away after the second page
+                self.fake.fail_next(503, times=4)
+            return result
+
+        with patch.object(Api, "_land_customer_page", land_then_break_down):
+            self.Api._cron_import_customers()
+
+        self.assertEqual(landed, [1, 1001])
+        self.assertRecordValues(
+            self.company,
+            [
+                {
+                    "economic_import_page": 2,
+                    "economic_import_last_number": 2000,
+                    "economic_import_created": 2000,
+                    "economic_last_import": False,
+                }
+            ],
+        )
+        self.assertEqual(len(self.economic_partners()), 2000)
+        self.assertIn("cannot be reached", self.company.economic_import_error)
+        started = self.company.economic_import_started
+        self.assertTrue(started)
+
+        self.server.clear_log()
+        self.Api._cron_import_customers()
+
+        pages = self.requests_to("GET", "/customers")
+        self.assertEqual(
+            [r.args.get("filter") for r in pages],
+            [
+                "customerNumber$gt:2000",
+                "customerNumber$gt:3000",
+                "customerNumber$gt:4000",
+            ],
+        )
+        partners = self.economic_partners()
+        self.assertEqual(len(partners), 5000)
+        self.assertEqual(
+            sorted(partners.mapped("economic_customer_number")), list(range(1, 5001))
+        )
+        self.assertRecordValues(
+            self.company,
+            [
+                {
+                    "economic_import_page": 0,
+                    "economic_import_started": False,
+                    "economic_last_import": started,
+                    "economic_import_created": 5000,
+                    "economic_import_skipped": 0,
+                    "economic_import_error": False,
+                }
+            ],
+        )
+
+    def test_lock_timeout_is_retried_not_skipped(self):
+        self.fake.add_customers(30)
+        Api = type(self.Api)
+        import_page = Api._import_customer_page
+        calls = []
+
+        def meet_a_lock_once(api_self, *args, **kwargs):
+            calls.append(1)
+            if len(calls) == 1:
+                # another transaction holds a row this page needs
+                with self.registry.cursor() as other_cr:
+                    other_cr.execute(
+                        "SELECT id FROM res_country WHERE code = 'SE' FOR UPDATE"
+                    )
+                    self.env.cr.execute(
+                        "SELECT id FROM res_country WHERE code = 'SE' FOR UPDATE NOWAIT"
+                    )
+            return import_page(api_self, *args, **kwargs)
+
+        with (
+            patch.object(Api, "_import_customer_page", meet_a_lock_once),
+            mute_logger("odoo.sql_db"),
+        ):
+            result = self.Api._import_customers(self.company)
+
+        self.assertEqual(len(calls), 2)
+        self.assertEqual(
+            result,
+            {"created": 30, "updated": 0, "unchanged": 0, "skipped": 0, "error": None},
+        )
+        self.assertEqual(len(self.economic_partners()), 30)
+
+    def test_second_import_of_a_company_is_refused_while_one_runs(self):
+        self.fake.add_customers(5)
+        with self.registry.cursor() as other_cr:
+            # the cron is importing this company in another transaction
+            other_cr.execute(
+                "SELECT pg_try_advisory_xact_lock(%s, %s)",
+                (_IMPORT_LOCK, self.company.id),
+            )
+            self.assertTrue(other_cr.fetchone()[0])
+            with self.assertRaisesRegex(UserError, "already running"):
+                self.Api._import_customers(self.company)
+            settings = (
+                self.env["res.config.settings"].with_user(self.user_admin).create({})
+            )
+            action = settings.action_economic_import_customers()
+            self.assertEqual(action["params"]["type"], "danger")
+            self.assertIn("already running", action["params"]["message"])
+            # the cron leaves the company to the running import
+            self.Api._cron_import_customers()
+            self.assertFalse(self.server.log)
+            self.assertFalse(self.company.economic_import_error)
+        result = self.Api._import_customers(self.company)
+        self.assertEqual(result["created"], 5)

@@ -47,7 +47,9 @@ class TestEconomicSettings(TracelinkEconomicCommon):
         self.company.economic_agreement_grant_token = "not-the-right-grant-token"
         action = settings.action_economic_test_connection()
         self.assertEqual(action["params"]["type"], "danger")
-        self.assertIn("did not accept the tokens", action["params"]["message"])
+        self.assertIn(
+            "refused the user name, password or token", action["params"]["message"]
+        )
 
     def test_settings_defaults(self):
         company = self.env["res.company"].create({"name": "Ny Virksomhed ApS"})
@@ -100,8 +102,13 @@ class TestEconomicSettings(TracelinkEconomicCommon):
         settings = self.settings_form(self.user_admin).save()
         action = settings.action_economic_import_customers()
         self.assertEqual(action["params"]["type"], "danger")
-        self.assertIn("did not accept the tokens", action["params"]["message"])
-        self.assertIn("did not accept the tokens", self.company.economic_import_error)
+        self.assertIn(
+            "refused the user name, password or token", action["params"]["message"]
+        )
+        self.assertIn(
+            "refused the user name, password or token",
+            self.company.economic_import_error,
+        )
         self.assertFalse(self.economic_partners())
         self.assertFalse(self.company.economic_last_import)
 

@@ -22,10 +22,13 @@ success body that is not JSON, 3xx     ``MalformedResponse``
 A 400 caused by a filter field e-conomic does not allow also carries the
 answer's ``allowedFilteringFields`` as ``error.allowed_filtering_fields``.
 
-Reads (GET) and whole-document updates (PUT) are retried on 429, 5xx,
-timeouts and connection errors; ``POST`` is never retried, because a
-repeated create makes a duplicate customer. After a failed create the caller
-looks the customer up (by CVR) before trying again.
+Built on :class:`~.http_client.HttpClient`: reads are retried on 429, 5xx
+and timeouts (urllib3's Retry, honouring ``Retry-After``); ``POST`` is never
+retried, because a repeated create makes a duplicate customer. A create
+carries an ``Idempotency-Key`` the caller keeps: sent again with the same key
+within an hour, e-conomic answers the stored result (``X-ResultFromCache``)
+instead of creating the customer twice. After a failed create the caller
+still looks the customer up before sending it again.
 
 The tokens travel in headers only (redirects are not followed, so they never
 go to another address). They never appear in exception messages,
@@ -34,23 +37,17 @@ e-conomic's ``logId``.
 """
 
 import logging
-import math
+import re
 import time
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 
-import requests
-
+from .economic_mapping import customer_numbers
 from .exceptions import (
     AuthenticationFailed,
     InvalidRequest,
     MalformedResponse,
-    NotFound,
-    PermissionDenied,
-    QuotaExceeded,
-    ServiceTimeout,
-    ServiceUnavailable,
 )
+from .http_client import RETRY_STATUSES, HttpClient
 
 _logger = logging.getLogger(__name__)
 
@@ -58,6 +55,26 @@ DEFAULT_BASE_URL = "https://restapi.e-conomic.com"
 MAX_PAGE_SIZE = 1000
 # Longest wait honoured from a Retry-After header (and from the backoff).
 MAX_RETRY_WAIT = 60.0
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+# e-conomic's token bucket, told with every answer:
+# "X-RateLimiting: token-limit-10000-per-60-seconds: 9985/10000" and
+# "X-CallCost: 1". Read here as the tokens left (unconfirmed: the public
+# documentation does not spell it out).
+_RATE_LIMITING = re.compile(
+    r"token-limit-(?P<limit>\d+)-per-(?P<window>\d+)-seconds:\s*(?P<left>\d+)\s*/"
+)
+# Window waited after a 429 that names neither Retry-After nor a window.
+DEFAULT_RATE_WINDOW = 60.0
+
+
+def parse_rate_limiting(value):
+    """Return ``(tokens left, limit, window in seconds)`` from X-RateLimiting,
+    or None when the header is absent or not understood."""
+    match = _RATE_LIMITING.search(value or "")
+    if not match:
+        return None
+    return int(match["left"]), int(match["limit"]), float(match["window"])
+
 
 # The name under which customers can be filtered on their CVR number.
 # Unconfirmed: agreements seen so far list it in ``allowedFilteringFields``;
@@ -66,10 +83,10 @@ MAX_RETRY_WAIT = 60.0
 CVR_FILTER_FIELD = "corporateIdentificationNumber"
 CVR_FILTER_FIELD_FALLBACK = "ciNumber"
 
-# Methods that may be sent again after a failure without changing the result.
-_RETRYABLE_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
 # Characters that must be escaped with a "$" inside a filter value.
-_FILTER_SPECIALS = frozenset("$()*,[]")
+# e-conomic unescapes "$" followed by one of these, nothing else: a comma or
+# a bracket stands for itself ("$[" and "$]" would match nothing).
+_FILTER_SPECIALS = frozenset("$()*")
 # Token values shorter than this (e.g. the public "demo") are not scrubbed
 # from messages: they are not secret and would garble ordinary words.
 _MIN_SCRUB_LENGTH = 8
@@ -78,8 +95,9 @@ _MIN_SCRUB_LENGTH = 8
 def escape_filter_value(value):
     """Escape a value for e-conomic's ``filter`` parameter.
 
-    ``$ ( ) * , [ ]`` get a ``$`` prefix; the whole filter is URL-encoded
-    later by ``requests``.
+    ``$ ( ) *`` get a ``$`` prefix, exactly what e-conomic unescapes; commas
+    and brackets stay as they are. The whole filter is URL-encoded later by
+    ``requests``.
     """
     return "".join(
         "$" + char if char in _FILTER_SPECIALS else char for char in str(value)
@@ -103,7 +121,8 @@ def _error_details(errors, path=()):
 
     The ``errors`` object mirrors the request: any object along the way may
     hold an ``errors`` list of ``{"propertyName", "errorMessage", ...}``
-    entries, at any depth, also inside lists (order lines).
+    entries, at any depth, also inside lists (order lines). A rejected
+    filter answers ``errors`` as a plain list of strings: kept as they are.
     """
     found = []
     if isinstance(errors, dict):
@@ -119,7 +138,10 @@ def _error_details(errors, path=()):
                 found.extend(_error_details(value, (*path, str(key))))
     elif isinstance(errors, list):
         for index, item in enumerate(errors):
-            found.extend(_error_details(item, (*path, str(index))))
+            if isinstance(item, str):
+                found.append(item)
+            else:
+                found.extend(_error_details(item, (*path, str(index))))
     return found
 
 
@@ -144,29 +166,7 @@ def _allowed_filtering_fields(payload):
     return []
 
 
-def _parse_retry_after(value):
-    """Seconds to wait from a Retry-After header (seconds or HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when is None:
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        seconds = (when - datetime.now(timezone.utc)).total_seconds()
-    if math.isnan(seconds) or math.isinf(seconds):
-        return None
-    return max(0.0, seconds)
-
-
-class EconomicClient:
+class EconomicClient(HttpClient):
     """Talks to e-conomic's REST API with one agreement's tokens.
 
     :param base_url: API root, ``https://restapi.e-conomic.com`` by default
@@ -180,6 +180,13 @@ class EconomicClient:
     :param sleep: the function that waits (injected by tests).
     """
 
+    label = "e-conomic"
+    default_base_url = DEFAULT_BASE_URL
+    retry_read_timeouts = True
+    # A 429 without Retry-After is waited out here, by the rate-limit window
+    # (urllib3 would back off for seconds only)
+    retry_statuses = RETRY_STATUSES - {429}
+
     def __init__(
         self,
         base_url=DEFAULT_BASE_URL,
@@ -191,31 +198,24 @@ class EconomicClient:
         backoff=1.0,
         sleep=time.sleep,
     ):
-        self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        super().__init__(
+            base_url or DEFAULT_BASE_URL,
+            timeout,
+            session,
+            max_retries=max_retries,
+            backoff=backoff,
+            max_retry_after=MAX_RETRY_WAIT,
+            sleep=sleep,
+        )
         self._app_secret_token = app_secret_token or ""
         self._agreement_grant_token = agreement_grant_token or ""
-        self.timeout = timeout
-        self._own_session = session is None
-        self.session = session if session is not None else requests.Session()
-        self.max_retries = max(0, int(max_retries))
-        self.backoff = max(0.0, float(backoff))
         self._sleep = sleep
+        self._pause = 0.0  # seconds to wait before the next call (pacing)
         self.request_count = 0
         self.cvr_filter_field = CVR_FILTER_FIELD
 
     def __repr__(self):
         return f"<EconomicClient {self.base_url} tokens=***>"
-
-    def close(self):
-        """Close the HTTP session when the client created it."""
-        if self._own_session:
-            self.session.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.close()
 
     # Public API -----------------------------------------------------------
 
@@ -223,19 +223,47 @@ class EconomicClient:
         """Return ``GET /self``: agreement, company, user and app of the tokens."""
         return self._request_dict("GET", "/self")
 
-    def iter_customer_pages(self, updated_since=None, page_size=MAX_PAGE_SIZE):
+    def iter_customer_pages(
+        self, updated_since=None, after_number=0, page_size=MAX_PAGE_SIZE
+    ):
         """Yield ``(customers, pagination)`` for each page of ``GET /customers``.
 
-        Pages are read in customer-number order with ``skippages`` and
-        ``pagesize`` until e-conomic's ``pagination.nextPage`` is absent. With
-        ``updated_since`` (a datetime; naive means UTC) only customers changed
-        after that moment are asked for (``lastUpdated$gt:``).
+        Pages are read in customer-number order, each asking for the
+        customers after the highest number of the page before
+        (``customerNumber$gt:``), so a customer added or deleted meanwhile
+        shifts nothing and a run can resume after any page with
+        ``after_number``. With ``updated_since`` (a datetime; naive means
+        UTC) only customers changed after that moment are asked for
+        (``lastUpdated$gt:``). Stops when ``pagination.nextPage`` is absent.
         """
         params = {"pagesize": self._page_size(page_size), "sort": "customerNumber"}
+        conditions = []
         if updated_since is not None:
             stamp = format_filter_datetime(updated_since)
-            params["filter"] = f"lastUpdated$gt:{escape_filter_value(stamp)}"
-        yield from self._iter_pages("/customers", params)
+            conditions.append(f"lastUpdated$gt:{escape_filter_value(stamp)}")
+        after = int(after_number or 0)
+        while True:
+            page_conditions = list(conditions)
+            if after:
+                page_conditions.append(f"customerNumber$gt:{after}")
+            query = dict(params)
+            if page_conditions:
+                query["filter"] = "$and:".join(page_conditions)
+            payload = self._request_dict("GET", "/customers", params=query)
+            collection = payload.get("collection")
+            if not isinstance(collection, list):
+                raise MalformedResponse(
+                    "e-conomic answered GET /customers without a collection",
+                    status=200,
+                )
+            pagination = payload.get("pagination")
+            if not isinstance(pagination, dict):
+                pagination = {}
+            yield collection, pagination
+            numbers = customer_numbers(collection)
+            if not pagination.get("nextPage") or not numbers:
+                return
+            after = max(after, *numbers)
 
     def iter_customers(self, updated_since=None, page_size=MAX_PAGE_SIZE):
         """Yield every customer of :meth:`iter_customer_pages`, one by one."""
@@ -243,10 +271,6 @@ class EconomicClient:
             updated_since=updated_since, page_size=page_size
         ):
             yield from customers
-
-    def get_customer(self, customer_number):
-        """Return ``GET /customers/{customerNumber}``; ``NotFound`` when unknown."""
-        return self._request_dict("GET", f"/customers/{self._number(customer_number)}")
 
     def find_customers_by_cvr(self, cvr):
         """Return the customers whose CVR field equals ``cvr`` (a list, maybe empty).
@@ -291,24 +315,21 @@ class EconomicClient:
             for customer in customers
         ]
 
-    def create_customer(self, body):
+    def create_customer(self, body, idempotency_key=None):
         """``POST /customers``; return the created customer (with ``customerNumber``).
 
-        Never retried. On ``ServiceTimeout`` or ``ServiceUnavailable`` the
-        customer may or may not exist: look it up before creating it again.
+        Never retried here. On ``ServiceTimeout`` or ``ServiceUnavailable``
+        the customer may or may not exist: look it up, then send the create
+        again with the same ``idempotency_key``.
         """
-        created = self._request_dict("POST", "/customers", body=body)
+        headers = {IDEMPOTENCY_HEADER: idempotency_key} if idempotency_key else None
+        created = self._request_dict("POST", "/customers", body=body, headers=headers)
         if not isinstance(created.get("customerNumber"), int):
             raise MalformedResponse(
                 "e-conomic created a customer but sent no customerNumber",
                 status=201,
             )
         return created
-
-    def update_customer(self, customer_number, body):
-        """``PUT /customers/{customerNumber}`` with the whole document; return it."""
-        path = f"/customers/{self._number(customer_number)}"
-        return self._request_dict("PUT", path, body=body)
 
     # Plumbing -------------------------------------------------------------
 
@@ -319,18 +340,6 @@ class EconomicClient:
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise ValueError(f"page_size should be 1..{MAX_PAGE_SIZE}, got {page_size}")
         return page_size
-
-    @staticmethod
-    def _number(customer_number):
-        if isinstance(customer_number, bool):
-            raise ValueError(f"invalid customer number {customer_number!r}")
-        try:
-            number = int(customer_number)
-        except (TypeError, ValueError):
-            raise ValueError(f"invalid customer number {customer_number!r}") from None
-        if number <= 0:
-            raise ValueError(f"invalid customer number {customer_number!r}")
-        return number
 
     def _iter_pages(self, path, params):
         """Yield ``(collection, pagination)`` pages of a collection endpoint.
@@ -373,8 +382,8 @@ class EconomicClient:
                 text = text.replace(token, "***")
         return text
 
-    def _request_dict(self, method, path, *, params=None, body=None):
-        payload = self._request(method, path, params=params, body=body)
+    def _request_dict(self, method, path, *, params=None, body=None, headers=None):
+        payload = self._request(method, path, params=params, body=body, headers=headers)
         if not isinstance(payload, dict):
             raise MalformedResponse(
                 f"e-conomic answered {method} {path} with {type(payload).__name__}, "
@@ -382,76 +391,44 @@ class EconomicClient:
             )
         return payload
 
-    def _request(self, method, path, *, params=None, body=None):
-        """Send one call, retrying reads; return the decoded JSON answer."""
+    def _request(self, method, path, *, params=None, body=None, headers=None):
+        """Send one call (reads retried by the base); return the decoded JSON."""
         if not self._app_secret_token or not self._agreement_grant_token:
             raise AuthenticationFailed("e-conomic tokens are not configured")
-        retryable = method in _RETRYABLE_METHODS
-        attempt = 0
-        while True:
-            answer, error, cause = self._attempt(method, path, params, body)
-            if error is None:
-                return answer
-            if not retryable or attempt >= self.max_retries or not _is_transient(error):
-                raise error from cause
-            wait = self._retry_wait(error, attempt)
-            attempt += 1
-            _logger.warning(
-                "e-conomic %s %s failed (%s); retry %d/%d in %.1f s",
+        self.request_count += 1
+        for attempt in range(self.max_retries + 1):
+            if self._pause:
+                self._sleep(self._pause)
+                self._pause = 0.0
+            response = self._send(
                 method,
                 path,
-                error.status or type(error).__name__,
-                attempt,
-                self.max_retries,
+                params=params,
+                json=body,
+                headers={**self._headers(), **(headers or {})},
+            )
+            wait = self._pace(response)
+            if (
+                response.status_code != 429
+                # urllib3 honours a Retry-After itself (see HttpClient)
+                or response.headers.get("Retry-After")
+                or method not in self.retry_methods
+                or attempt == self.max_retries
+                or wait > MAX_RETRY_WAIT
+            ):
+                break
+            _logger.info(
+                "e-conomic %s %s: rate limit reached, waiting %.0f s",
+                method,
+                path,
                 wait,
             )
             self._sleep(wait)
-
-    def _attempt(self, method, path, params, body):
-        """Make one HTTP request; return ``(answer, error, cause)``.
-
-        ``error`` is None on success; otherwise the typed exception to raise
-        (or to retry on) and ``cause`` the ``requests`` exception behind it.
-        """
-        self.request_count += 1
-        try:
-            response = self.session.request(
-                method,
-                self.base_url + path,
-                params=params,
-                json=body,
-                headers=self._headers(),
-                timeout=self.timeout,
-                # a redirect would carry the token headers to another address
-                allow_redirects=False,
-            )
-        except requests.Timeout as exc:
-            _logger.warning(
-                "e-conomic %s %s timed out after %s s", method, path, self.timeout
-            )
-            error = ServiceTimeout(
-                f"e-conomic did not answer {method} {path} within {self.timeout} s"
-            )
-            return None, error, exc
-        except requests.RequestException as exc:
-            _logger.warning("e-conomic %s %s: %s", method, path, type(exc).__name__)
-            error = ServiceUnavailable(
-                self._scrub(f"Could not reach e-conomic ({method} {path}): {exc}")
-            )
-            return None, error, exc
-        if response.status_code >= 400:
-            return None, self._error_from_response(method, path, response), None
+            self._pause = 0.0  # a whole window refilled the bucket
+        if response.status_code >= 300:
+            raise self._error_from_response(method, path, response)
         _logger.debug("e-conomic %s %s -> %s", method, path, response.status_code)
-        if 300 <= response.status_code < 400:
-            error = MalformedResponse(
-                f"e-conomic answered {method} {path} with a redirect, not followed",
-                status=response.status_code,
-            )
-            return None, error, None
-        try:
-            return self._decode(method, path, response), None, None
-        except MalformedResponse as error:
-            return None, error, None
+        return self._decode(method, path, response)
 
     @staticmethod
     def _decode(method, path, response):
@@ -472,58 +449,47 @@ class EconomicClient:
                 status=response.status_code,
             ) from None
 
+    def _pace(self, response):
+        """Plan the wait before the next call from e-conomic's token bucket;
+        return how long a 429 without Retry-After waits.
+
+        When fewer tokens are left than the call cost, the next call waits
+        until the bucket has refilled that many. A 429 without Retry-After is
+        waited out by a whole window of the bucket.
+        """
+        bucket = parse_rate_limiting(response.headers.get("X-RateLimiting"))
+        try:
+            cost = max(1, int(response.headers.get("X-CallCost") or 1))
+        except ValueError:
+            cost = 1
+        if bucket:
+            left, limit, window = bucket
+            if left < cost and limit:
+                self._pause = min((cost - left) * window / limit, MAX_RETRY_WAIT)
+        if response.status_code != 429:
+            return 0.0
+        return bucket[2] if bucket else DEFAULT_RATE_WINDOW
+
     def _error_from_response(self, method, path, response):
         status = response.status_code
-        try:
-            payload = response.json()
-        except ValueError:
-            payload = None
+        payload = self._json_or_none(response)
         if not isinstance(payload, dict):
             payload = {}
-        message = payload.get("message") or f"e-conomic answered HTTP {status}"
-        kwargs = {
-            "status": status,
-            "code": payload.get("errorCode") or None,
-            "log_id": payload.get("logId") or None,
-            "details": [
+        log_id = payload.get("logId") or None
+        if status >= 400:
+            _logger.warning(
+                "e-conomic %s %s -> HTTP %s (logId %s)", method, path, status, log_id
+            )
+        error = self._error_for_status(
+            response,
+            self._scrub(payload.get("message") or f"e-conomic answered HTTP {status}"),
+            code=payload.get("errorCode") or None,
+            log_id=log_id,
+            details=[
                 self._scrub(line) for line in _error_details(payload.get("errors"))
             ],
-        }
-        message = self._scrub(message)
-        _logger.warning(
-            "e-conomic %s %s -> HTTP %s (logId %s)",
-            method,
-            path,
-            status,
-            kwargs["log_id"],
         )
-        if status == 401:
-            return AuthenticationFailed(message, **kwargs)
-        if status == 403:
-            return PermissionDenied(message, **kwargs)
-        if status == 404:
-            return NotFound(message, **kwargs)
-        if status == 429:
-            retry_after = _parse_retry_after(response.headers.get("Retry-After"))
-            return QuotaExceeded(message, retry_after=retry_after, **kwargs)
-        if status >= 500:
-            return ServiceUnavailable(message, **kwargs)
-        error = InvalidRequest(message, **kwargs)
         allowed = _allowed_filtering_fields(payload)
-        if allowed:
+        if allowed and isinstance(error, InvalidRequest):
             error.allowed_filtering_fields = allowed
         return error
-
-    def _retry_wait(self, error, attempt):
-        if isinstance(error, QuotaExceeded) and error.retry_after is not None:
-            return min(error.retry_after, MAX_RETRY_WAIT)
-        return min(self.backoff * (2**attempt), MAX_RETRY_WAIT)
-
-
-def _is_transient(error):
-    """Tell whether sending the same read again may succeed."""
-    if isinstance(error, QuotaExceeded):
-        return True
-    if isinstance(error, ServiceUnavailable):
-        return error.status != 501  # "not implemented" will not change
-    return False

@@ -41,6 +41,30 @@ _BODY_TEXT_FIELDS = {
     "ean": "ean",
 }
 
+# Longest text e-conomic accepts in a customer property (its published
+# customer schema): partner data key -> (property, characters).
+FIELD_LENGTHS = {
+    "name": ("name", 255),
+    "zip": ("zip", 30),
+    "city": ("city", 50),
+    "country_name": ("country", 50),
+    "email": ("email", 255),
+    "mobile": ("mobilePhone", 50),
+    "website": ("website", 255),
+    "cvr": ("corporateIdentificationNumber", 40),
+}
+
+
+class FieldTooLong(ValueError):
+    """A partner value is longer than e-conomic accepts; nothing was sent."""
+
+    def __init__(self, key, prop, limit):
+        super().__init__(f"{prop} is longer than {limit} characters")
+        self.key = key
+        self.prop = prop
+        self.limit = limit
+
+
 # Defaults every new customer needs: key in ``defaults`` -> (object, number).
 _BODY_REFERENCES = {
     "customer_group": ("customerGroup", "customerGroupNumber"),
@@ -114,6 +138,17 @@ def cvr_from_identification(value):
     if not text or not stdnum_cvr.is_valid(text):
         return ""
     return stdnum_cvr.compact(text)
+
+
+def customer_numbers(customers):
+    """Return the ``customerNumber`` of each customer that has a valid one."""
+    return [
+        customer["customerNumber"]
+        for customer in customers
+        if isinstance(customer, dict)
+        and isinstance(customer.get("customerNumber"), int)
+        and not isinstance(customer.get("customerNumber"), bool)
+    ]
 
 
 def _text(customer, key):
@@ -223,7 +258,8 @@ def customer_body_from_partner(values, defaults):
     ``customer_group``, ``payment_terms`` and ``vat_zone`` (numbers).
 
     Empty values (None, False, blank text) are left out: e-conomic refuses
-    null. Raises ``ValueError`` when the name or a default is missing.
+    null. Raises ``FieldTooLong`` for a value longer than e-conomic's schema
+    allows, ``ValueError`` when the name or a default is missing.
     """
     name = values.get("name")
     if _is_empty(name):
@@ -234,6 +270,10 @@ def customer_body_from_partner(values, defaults):
         if _is_empty(value):
             continue
         body[prop] = value.strip() if isinstance(value, str) else str(value)
+
+    for key, (prop, limit) in FIELD_LENGTHS.items():
+        if len(body.get(prop, "")) > limit:
+            raise FieldTooLong(key, prop, limit)
 
     missing = []
     currency = defaults.get("currency")

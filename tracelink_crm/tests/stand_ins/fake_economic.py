@@ -44,8 +44,11 @@ from ...tools.economic_mapping import parse_economic_datetime
 
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 20
+IDEMPOTENCY_WINDOW = timedelta(hours=1)
 _WRITE_METHODS = frozenset({"POST", "PUT", "DELETE", "PATCH"})
-_FILTER_SPECIALS = frozenset("$()*,[]")
+# e-conomic unescapes "$" followed by one of these, nothing else: a comma or
+# a bracket stands for itself ("$[" and "$]" would match nothing).
+_FILTER_SPECIALS = frozenset("$()*")
 _COMPARISONS = frozenset({"eq", "ne", "gt", "gte", "lt", "lte", "like", "null"})
 _OPERATOR = re.compile(r"\$([A-Za-z]+):")
 _TEXT_PROPERTIES = (
@@ -61,6 +64,16 @@ _TEXT_PROPERTIES = (
     "ean",
     "attention",
 )
+# Longest text of each property in e-conomic's published customer schema.
+_TEXT_LENGTHS = {
+    "zip": 30,
+    "city": 50,
+    "country": 50,
+    "mobilePhone": 50,
+    "email": 255,
+    "website": 255,
+    "corporateIdentificationNumber": 40,
+}
 # Type of each filterable property: how filter values are compared.
 _PROPERTY_TYPES = {"customerNumber": int, "lastUpdated": datetime}
 _SORTABLE = frozenset({"customerNumber", "name", "lastUpdated"})
@@ -242,6 +255,16 @@ class FakeEconomic:
         self._used_cvrs = set()
         self._log_count = 0
         self._lock = threading.RLock()
+        # Idempotency-Key -> (moment, status, body) of answered writes, and
+        # the key of every write as it arrived
+        self.idempotent_answers = {}
+        self.idempotency_keys = []
+        # The token bucket of the agreement: every answer tells what is left
+        # (X-RateLimiting) and what the call cost (X-CallCost); an empty
+        # bucket answers 429 without Retry-After. Not refilled by itself.
+        self.rate_limit = (10000, 60)
+        self.rate_tokens = 10000
+        self.call_costs = {"GET": 1, "POST": 5, "PUT": 5, "DELETE": 5}
 
     # Data -------------------------------------------------------------------
 
@@ -448,7 +471,25 @@ class FakeEconomic:
         refused = self._check_tokens(request)
         if refused is not None:
             return refused
-        return func(request, **params)
+        cost = self.call_costs.get(request.method, 1)
+        with self._lock:
+            limit, window = self.rate_limit
+            if self.rate_tokens < cost:
+                # the bucket is empty: 429, without Retry-After
+                response = self._error(
+                    429, "The rate limit has been exceeded.", "FAKE-RATE-LIMIT"
+                )
+            else:
+                self.rate_tokens -= cost
+                response = None
+            left = self.rate_tokens
+        if response is None:
+            response = func(request, **params)
+        response.headers["X-RateLimiting"] = (
+            f"token-limit-{limit}-per-{window}-seconds: {left}/{limit}"
+        )
+        response.headers["X-CallCost"] = str(cost)
+        return response
 
     def _check_tokens(self, request):
         app = request.headers.get("X-AppSecretToken")
@@ -620,12 +661,12 @@ class FakeEconomic:
         try:
             conditions = self._parse_filter(args.get("filter"))
         except _FilterError as error:
-            extra = {}
+            # e-conomic lists plain messages here, without errorCode
+            body = self._error_body(400, "Error in filter.", None, errors=[str(error)])
+            del body["errorCode"], body["developerHint"]
             if error.allowed:
-                extra["allowedFilteringFields"] = error.allowed
-            return self._error(
-                400, str(error), "FAKE-BAD-FILTER", "Check the filter.", **extra
-            )
+                body["allowedFilteringFields"] = error.allowed
+            return self._json(400, body)
         sort = args.get("sort") or "customerNumber"
         prop = sort.lstrip("-")
         if prop not in _SORTABLE:
@@ -700,7 +741,32 @@ class FakeEconomic:
             )
         return body, None
 
+    def _replay(self, request):
+        """The stored answer to a write repeated with its Idempotency-Key.
+
+        e-conomic keeps the answer of a write sent with an ``Idempotency-Key``
+        for an hour and answers a repeat with it, marked
+        ``X-ResultFromCache: true``, without doing the write again.
+        """
+        key = request.headers.get("Idempotency-Key")
+        with self._lock:
+            if key:
+                self.idempotency_keys.append(key)
+            stored = self.idempotent_answers.get(key) if key else None
+        if not stored or self.clock() - stored[0] > IDEMPOTENCY_WINDOW:
+            return None
+        return self._json(stored[1], stored[2], {"X-ResultFromCache": "true"})
+
+    def _remember(self, request, status, payload):
+        key = request.headers.get("Idempotency-Key")
+        if key:
+            with self._lock:
+                self.idempotent_answers[key] = (self.clock(), status, payload)
+
     def _create_customer(self, request):
+        replayed = self._replay(request)
+        if replayed is not None:
+            return replayed
         body, refused = self._read_body(request)
         if refused is not None:
             return refused
@@ -727,6 +793,7 @@ class FakeEconomic:
             customer.setdefault("dueAmount", 0.0)
             self.customers[number] = customer
             out = self._customer_out(customer, request.host_url.rstrip("/"), number)
+        self._remember(request, 201, out)
         if self.timeout_after_create:
             time.sleep(self.create_delay)
         return self._json(201, out)
@@ -737,8 +804,6 @@ class FakeEconomic:
         number = int(number)
         with self._lock:
             existing = self.customers.get(number)
-        if existing is None:
-            return self._not_found("Customer")
         body, refused = self._read_body(request)
         if refused is not None:
             return refused
@@ -752,18 +817,19 @@ class FakeEconomic:
             )
         if errors.count:
             return self._validation_failed(errors)
+        # PUT replaces the whole document (what it leaves out is cleared) and
+        # creates the customer when the number is free (an upsert: 201)
         with self._lock:
             customer = copy.deepcopy(body)
             customer.pop("self", None)
             customer["customerNumber"] = number
             customer["lastUpdated"] = _utc_stamp(self.clock())
             for key in ("balance", "dueAmount"):
-                if key in existing:
-                    customer[key] = existing[key]
+                customer[key] = (existing or {}).get(key, 0.0)
             self.customers[number] = customer
             self._raw_numbers.discard(number)
             out = self._customer_out(customer, request.host_url.rstrip("/"), number)
-        return self._json(200, out)
+        return self._json(200 if existing is not None else 201, out)
 
     # Validation ---------------------------------------------------------------
 
@@ -828,6 +894,13 @@ class FakeEconomic:
             value = body.get(prop)
             if value is not None and not isinstance(value, str):
                 errors.add([prop], "Must be a string.", "FAKE-INVALID", value)
+            elif value and len(value) > _TEXT_LENGTHS.get(prop, 1000):
+                errors.add(
+                    [prop],
+                    f"Must be at most {_TEXT_LENGTHS[prop]} characters.",
+                    "FAKE-TOO-LONG",
+                    value,
+                )
         barred = body.get("barred")
         if barred is not None and not isinstance(barred, bool):
             errors.add(["barred"], "Must be a boolean.", "FAKE-INVALID", barred)
@@ -861,9 +934,10 @@ class FakeEconomic:
                 continue
             match = _OPERATOR.match(text, i)
             if not match:
-                raise _FilterError(
-                    f"Invalid filter at position {i}: {text[i : i + 10]!r}."
-                )
+                # not an escape e-conomic knows: the "$" stands for itself
+                buffer.append(char)
+                i += 1
+                continue
             name = match.group(1).lower()
             i = match.end()
             if name in ("and", "or"):
