@@ -31,8 +31,10 @@ class ResCompany(models.Model):
         "the CVR distribution of the Danish Business Authority (user and "
         "password on request; several candidates for a name).",
     )
+    # The service addresses steer where credentials are sent: administrators only.
     cvr_cvrapi_url = fields.Char(
         string="cvrapi.dk Address",
+        groups="base.group_system",
         default=CvrApiDkClient.default_base_url,
     )
     cvr_cvrapi_user_agent = fields.Char(
@@ -50,6 +52,7 @@ class ResCompany(models.Model):
     )
     cvr_virk_url = fields.Char(
         string="CVR Distribution Address",
+        groups="base.group_system",
         default=VirkDistributionClient.default_base_url,
     )
     cvr_virk_username = fields.Char(
@@ -147,6 +150,7 @@ class ResCompany(models.Model):
     )
     economic_base_url = fields.Char(
         string="e-conomic Base URL",
+        groups="base.group_system",
         default="https://restapi.e-conomic.com",
     )
     economic_app_secret_token = fields.Char(
@@ -217,14 +221,18 @@ class ResCompany(models.Model):
     economic_import_skipped = fields.Integer(
         string="Customers Skipped", readonly=True, copy=False
     )
+    # What the import found (customer names, numbers): administrators and
+    # sales managers.
     economic_import_notes = fields.Text(
         string="e-conomic Import Notes",
+        groups="base.group_system,sales_team.group_sale_manager",
         readonly=True,
         copy=False,
         help="The customers the last successful import skipped, and why.",
     )
     economic_import_error = fields.Text(
         string="e-conomic Import Error",
+        groups="base.group_system,sales_team.group_sale_manager",
         readonly=True,
         copy=False,
         help="Why the last scheduled or manual import failed; empty after a "

@@ -1,7 +1,7 @@
 import logging
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..tools.cvr import looks_like_cvr, normalize_cvr
 from ..tools.cvr_client import CvrApiDkClient, VirkDistributionClient, make_provider
@@ -153,7 +153,17 @@ class TracelinkCvrApi(models.AbstractModel):
 
     @api.model
     def _cvr_make_provider(self, company):
-        """The configured provider of ``company``, ready to use (close it)."""
+        """The configured provider of ``company``, ready to use (close it).
+
+        Its credentials serve only the users of that company."""
+        if not self.env.su and company not in self.env.user.company_ids:
+            raise AccessError(
+                self.env._(
+                    "You cannot look companies up in the CVR register with the "
+                    "settings of %s: you do not work for that company.",
+                    company.sudo().display_name,
+                )
+            )
         settings = company.sudo()
         code = settings.cvr_provider or CvrApiDkClient.code
         options_method = getattr(self, f"_cvr_provider_options_{code}", None)

@@ -20,6 +20,7 @@ from . import (
     test_economic_customer,
     test_economic_import,
     test_economic_settings,
+    test_res_company_access,
     test_sale_order_confirmation_report,
     test_wizard_access,
 )

@@ -604,3 +604,27 @@ class TestCvrCustomerViews(TracelinkCvrCommon):
             self.env.ref("base.view_partner_form").id, "form"
         )["arch"]
         self.assertIn('name="action_refresh_from_cvr"', arch)
+
+    def test_other_companys_settings_are_not_used(self):
+        """A look-up runs with the settings (and credentials) of one of the
+        user's own companies only."""
+        other = self.env["res.company"].create(
+            {
+                "name": "Fremmed Selskab ApS",
+                "email": "info@fremmed.example.dk",
+                "cvr_cvrapi_url": self.cvr_server.url_for("/"),
+            }
+        )
+        self.assertNotIn(other, self.user_salesman.company_ids)
+        wizard = (
+            self.env["tracelink.cvr.customer.wizard"]
+            .with_user(self.user_salesman)
+            .create({"search_term": "13585628", "company_id": other.id})
+        )
+        with self.assertRaisesRegex(AccessError, "you do not work for that company"):
+            wizard.action_search()
+        self.assertEqual(self.fake_api.calls, [])
+        # the same user, with the company they work for, looks up as usual
+        wizard.company_id = self.company
+        wizard.action_search()
+        self.assertEqual(len(self.fake_api.calls), 1)
