@@ -36,6 +36,8 @@ class TracelinkEconomicCommon(TransactionCase):
         cls.company = cls.env.company
         cls.company.write(
             {
+                # a Danish company, whatever demo data made of the main one
+                "country_id": cls.env.ref("base.dk").id,
                 "economic_enabled": True,
                 "economic_base_url": cls.server.url_for("/"),
                 "economic_app_secret_token": APP_TOKEN,
