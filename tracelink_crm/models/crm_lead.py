@@ -822,36 +822,22 @@ class CrmLead(models.Model):
 
     def _update_automated_probabilities(self):
         # Odoo's scoring cron rewrites in SQL every probability that equals
-        # the automated one, and takes a 0 % case for a new one. Probabilities
-        # typed by hand, and both figures of Won/Lost cases, are put back
-        # afterwards, in SQL too: nothing changed for the user, nothing to
-        # track.
-        self.flush_model()
-        self.env.cr.execute(
-            SQL(
-                """SELECT id, probability, automated_probability,
-                          stage_kind IN %s AS closed
-                     FROM crm_lead
-                    WHERE is_probability_manual OR stage_kind IN %s""",
-                CLOSED_KINDS,
-                CLOSED_KINDS,
+        # the automated one, and takes a 0 % case for a new one. Cases with a
+        # probability typed by hand and Won/Lost cases are left out of its
+        # search (see _search), so it never touches them: no restoring
+        # afterwards, nothing changes for the user between its batch commits.
+        # (The automated figure of a typed case follows its changes instead.)
+        return super(
+            CrmLead, self.with_context(tracelink_pls_open_automated=True)
+        )._update_automated_probabilities()
+
+    @api.model
+    def _search(self, domain, *args, **kwargs):
+        if self.env.context.get("tracelink_pls_open_automated"):
+            domain = expression.AND(
+                [
+                    domain,
+                    [("is_probability_manual", "=", False), ("is_closed", "=", False)],
+                ]
             )
-        )
-        kept = self.env.cr.fetchall()
-        res = super()._update_automated_probabilities()
-        for lead_id, probability, automated, closed in kept:
-            self.env.cr.execute(
-                SQL(
-                    """UPDATE crm_lead
-                          SET probability = %(probability)s,
-                              automated_probability = CASE WHEN %(closed)s
-                                  THEN %(automated)s ELSE automated_probability END
-                        WHERE id = %(id)s""",
-                    probability=probability,
-                    automated=automated,
-                    closed=closed,
-                    id=lead_id,
-                )
-            )
-        self.invalidate_model(["probability", "automated_probability"])
-        return res
+        return super()._search(domain, *args, **kwargs)
