@@ -5,7 +5,8 @@
 # bench/bench_vs_core.py makes its own two databases (Odoo's crm + sale_crm
 # only, and tracelink_crm) and prints one table comparing them:
 #   bash scripts/bench.sh bench/bench_vs_core.py
-# Environment variables are passed through (e.g. BENCH_CASES=10000).
+# Environment variables are passed through (e.g. BENCH_CASES=10000;
+# BENCH_DB_PREFIX names the throwaway databases, default tracelink_bench).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 script="${1:?usage: scripts/bench.sh bench/<name>.py}"
@@ -18,7 +19,7 @@ if [ "$(basename "$script")" = bench_vs_core.py ]; then
     BENCH_ODOO_ARGS="$(odoo_db_args)" exec "$VENV/bin/python" "$script"
 fi
 
-DB="tracelink_bench_$$"
+DB="${BENCH_DB_PREFIX:-tracelink_bench}_$$"
 trap 'dropdb --if-exists "$DB" >/dev/null 2>&1' EXIT
 mapfile -t DB_ARGS < <(odoo_db_args)
 log "installing tracelink_crm in $DB"
