@@ -826,13 +826,14 @@ class CrmLead(models.Model):
         # probability typed by hand and Won/Lost cases are left out of its
         # search (see _search), so it never touches them: no restoring
         # afterwards, nothing changes for the user between its batch commits.
-        # (The automated figure of a typed case follows its changes instead.)
+        # A typed case's automated probability is still recomputed when its
+        # stage, team or scored fields change.
         return super(
             CrmLead, self.with_context(tracelink_pls_open_automated=True)
         )._update_automated_probabilities()
 
     @api.model
-    def _search(self, domain, *args, **kwargs):
+    def _search(self, domain, offset=0, limit=None, order=None):
         if self.env.context.get("tracelink_pls_open_automated"):
             domain = expression.AND(
                 [
@@ -840,4 +841,4 @@ class CrmLead(models.Model):
                     [("is_probability_manual", "=", False), ("is_closed", "=", False)],
                 ]
             )
-        return super()._search(domain, *args, **kwargs)
+        return super()._search(domain, offset=offset, limit=limit, order=order)
