@@ -821,24 +821,41 @@ class CrmLead(models.Model):
         return frequencies
 
     def _update_automated_probabilities(self):
-        # Odoo's scoring cron rewrites in SQL every probability that equals
-        # the automated one, and takes a 0 % case for a new one. Cases with a
-        # probability typed by hand and Won/Lost cases are left out of its
-        # search (see _search), so it never touches them: no restoring
-        # afterwards, nothing changes for the user between its batch commits.
-        # A typed case's automated probability is still recomputed when its
-        # stage, team or scored fields change.
+        # Odoo's scoring cron updates the automated probability of the open
+        # cases in SQL, and their probability too where both are equal. A
+        # probability typed by hand can be equal by chance, and Won/Lost cases
+        # keep their figures: such cases are left out of its search (see
+        # _search), so that nothing needs restoring afterwards and nothing of
+        # theirs changes between its batch commits.
         return super(
-            CrmLead, self.with_context(tracelink_pls_open_automated=True)
+            CrmLead, self.with_context(tracelink_pls_update=True)
         )._update_automated_probabilities()
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):
-        if self.env.context.get("tracelink_pls_open_automated"):
-            domain = expression.AND(
-                [
-                    domain,
-                    [("is_probability_manual", "=", False), ("is_closed", "=", False)],
-                ]
+        if not self.env.context.get("tracelink_pls_update"):
+            return super()._search(domain, offset=offset, limit=limit, order=order)
+        query = super()._search(
+            expression.AND([domain, [("is_closed", "=", False)]]),
+            offset=offset,
+            limit=limit,
+            order=order,
+        )
+        manual, probability, automated = (
+            self._field_to_sql(query.table, fname, query)
+            for fname in (
+                "is_probability_manual",
+                "probability",
+                "automated_probability",
             )
-        return super()._search(domain, offset=offset, limit=limit, order=order)
+        )
+        query.add_where(
+            SQL(
+                "NOT (COALESCE(%s, FALSE) AND (%s = %s OR %s IS NULL))",
+                manual,
+                probability,
+                automated,
+                probability,
+            )
+        )
+        return query

@@ -119,10 +119,25 @@ class TestCrmLeadScoringQueries(TracelinkCrmCommon):
         self.env["crm.lead"]._update_automated_probabilities()
         return self.cr.sql_log_count - before
 
-    def _assert_kept(self, typed, won, lost, automated):
+    def _set_automated(self, cases, value):
+        self.env.cr.execute(
+            "UPDATE crm_lead SET automated_probability = %s WHERE id IN %s",
+            [value, tuple(cases.ids)],
+        )
         self.env.invalidate_all()
+
+    def _assert_scored(self, opened, typed, won, lost):
+        """Open cases get the automated probability; typed, won and lost
+        cases keep theirs."""
+        self.env.invalidate_all()
+        automated = opened[0].automated_probability
+        self.assertEqual(set(opened.mapped("probability")), {automated})
+        self.assertEqual(set(opened.mapped("automated_probability")), {automated})
+        # a typed probability stays; its automated one is brought up to date,
+        # except where scoring had landed on the typed value (kept as it is)
         self.assertEqual(set(typed.mapped("probability")), {42})
-        self.assertEqual(typed.mapped("automated_probability"), automated)
+        self.assertEqual(typed[0].automated_probability, 42)
+        self.assertEqual(set(typed[1:].mapped("automated_probability")), {automated})
         self.assertEqual(set(won.mapped("probability")), {100})
         self.assertEqual(set(won.mapped("automated_probability")), {100})
         self.assertEqual(set(lost.mapped("probability")), {0})
@@ -130,26 +145,18 @@ class TestCrmLeadScoringQueries(TracelinkCrmCommon):
 
     def test_update_query_count_does_not_grow_with_cases(self):
         opened, typed, won, lost = self._create_cases(2)
-        # scoring lands on the typed value of one case: it stays typed
-        self.env.cr.execute(
-            "UPDATE crm_lead SET automated_probability = 42 WHERE id = %s",
-            [typed[0].id],
-        )
-        self.env.invalidate_all()
-        automated = typed.mapped("automated_probability")
         self._count_update_queries()  # warms the caches
+        # scoring lands on the typed value of one case, the others are stale
+        self._set_automated(typed[0], 42)
+        self._set_automated(typed[1:], 7)
         few = self._count_update_queries()
-        self._assert_kept(typed, won, lost, automated)
+        self._assert_scored(opened, typed, won, lost)
         more = self._create_cases(10)
         opened |= more[0]
         typed |= more[1]
         won |= more[2]
         lost |= more[3]
-        automated = typed.mapped("automated_probability")
+        self._set_automated(typed[1:], 7)
         many = self._count_update_queries()
         self.assertEqual(few, many, "queries per case in the scoring update")
-        self._assert_kept(typed, won, lost, automated)
-        # the open cases did get their automated probability
-        self.assertEqual(
-            opened.mapped("probability"), opened.mapped("automated_probability")
-        )
+        self._assert_scored(opened, typed, won, lost)
