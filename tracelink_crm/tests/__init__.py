@@ -5,6 +5,7 @@ from . import (
     test_crm_lead_convert_order_http,
     test_crm_lead_form,
     test_crm_lead_http,
+    test_crm_lead_merge,
     test_crm_lead_overdue,
     test_crm_lead_performance,
     test_crm_lead_status,
@@ -18,4 +19,5 @@ from . import (
     test_economic_import,
     test_economic_settings,
     test_sale_order_confirmation_report,
+    test_wizard_access,
 )
