@@ -2,14 +2,24 @@
 # Runs a benchmark script (bench/*.py, fed to `odoo-bin shell`) on a throwaway
 # database with tracelink_crm installed (no demo data), then drops it.
 #   bash scripts/bench.sh bench/bench_status_totals.py
-# Environment variables are passed through (e.g. BENCH_CASES=10000).
+# bench/bench_vs_core.py makes its own two databases (Odoo's crm + sale_crm
+# only, and tracelink_crm) and prints one table comparing them:
+#   bash scripts/bench.sh bench/bench_vs_core.py
+# Environment variables are passed through (e.g. BENCH_CASES=10000;
+# BENCH_DB_PREFIX names the throwaway databases, default tracelink_bench).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 script="${1:?usage: scripts/bench.sh bench/<name>.py}"
 [ -f "$script" ] || { log "no such benchmark: $script"; exit 2; }
 bash "$REPO_ROOT/scripts/bootstrap.sh" || { log "setup failed: see above"; exit 1; }
 
-DB="tracelink_bench_$$"
+if [ "$(basename "$script")" = bench_vs_core.py ]; then
+  # builds its own two databases (Odoo core and tracelink_crm) and drops them
+  BENCH_PYTHON="$VENV/bin/python" BENCH_ODOO_BIN="$ODOO_SRC/odoo-bin" \
+    BENCH_ODOO_ARGS="$(odoo_db_args)" exec "$VENV/bin/python" "$script"
+fi
+
+DB="${BENCH_DB_PREFIX:-tracelink_bench}_$$"
 trap 'dropdb --if-exists "$DB" >/dev/null 2>&1' EXIT
 mapfile -t DB_ARGS < <(odoo_db_args)
 log "installing tracelink_crm in $DB"

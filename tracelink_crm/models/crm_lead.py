@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import datetime, time
 
 import psycopg2.errors
@@ -180,51 +181,52 @@ class CrmLead(models.Model):
 
     @api.depends("partner_id.commercial_partner_id")
     def _compute_same_customer_lead_ids(self):
-        commercial = self.partner_id.commercial_partner_id
-        others = self.env["crm.lead"]
-        if commercial:
-            others = self.with_context(active_test=False).search(
-                [
-                    ("partner_id", "child_of", commercial.ids),
-                    ("type", "=", "opportunity"),
-                ],
-                order="create_date desc, id desc",
-            )
+        cases = self._get_by_customer(
+            self.env["crm.lead"].with_context(active_test=False),
+            [("type", "=", "opportunity")],
+            "create_date desc, id desc",
+        )
         for lead in self:
-            entity = lead.partner_id.commercial_partner_id
-            same = (
-                others.filtered(
-                    lambda o, e=entity, lead=lead: (
-                        o.partner_id.commercial_partner_id == e
-                        and o.id != lead._origin.id
-                    )
-                )
-                if entity
-                else others.browse()
-            )
+            same = cases[lead.partner_id.commercial_partner_id.id] - lead._origin
             lead.same_customer_lead_ids = same
             lead.same_customer_lead_count = len(same)
 
     @api.depends("partner_id.commercial_partner_id")
     def _compute_customer_order_ids(self):
-        commercial = self.partner_id.commercial_partner_id
-        orders = self.env["sale.order"]
-        if commercial:
-            orders = orders.search(
-                [("partner_id", "child_of", commercial.ids)],
-                order="date_order desc, id desc",
-            )
+        orders = self._get_by_customer(
+            self.env["sale.order"], [], "date_order desc, id desc"
+        )
         for lead in self:
-            entity = lead.partner_id.commercial_partner_id
-            mine = (
-                orders.filtered(
-                    lambda o, e=entity: o.partner_id.commercial_partner_id == e
-                )
-                if entity
-                else orders.browse()
-            )
+            mine = orders[lead.partner_id.commercial_partner_id.id]
             lead.customer_order_ids = mine
             lead.customer_order_count = len(mine)
+
+    def _get_by_customer(self, model, domain, order):
+        """Records of ``model`` matching ``domain`` whose customer is one of the
+        cases' customers (the company or any of its contacts), in ``order``,
+        by commercial entity id; an empty recordset for any other id.
+
+        One query whatever the number of records: the tabs of a customer with
+        thousands of cases and orders open as fast as those of a new one.
+        """
+        entities = self.partner_id.commercial_partner_id
+        by_entity = defaultdict(model.browse)
+        if not entities:
+            return by_entity
+        found = model.search_fetch(
+            [*domain, ("partner_id.commercial_partner_id", "in", entities.ids)],
+            ["partner_id"],
+            order=order,
+        )
+        if len(entities) == 1:
+            by_entity[entities.id] = found
+            return by_entity
+        ids_by_entity = defaultdict(list)
+        for record in found:
+            ids_by_entity[record.partner_id.commercial_partner_id.id].append(record.id)
+        for entity_id, ids in ids_by_entity.items():
+            by_entity[entity_id] = model.browse(ids)
+        return by_entity
 
     def _compute_probabilities(self):
         # Predictive scoring never overwrites a probability typed by a user,
@@ -857,37 +859,41 @@ class CrmLead(models.Model):
         return frequencies
 
     def _update_automated_probabilities(self):
-        # Odoo's scoring cron rewrites in SQL every probability that equals
-        # the automated one, and takes a 0 % case for a new one. Probabilities
-        # typed by hand, and both figures of Won/Lost cases, are put back
-        # afterwards, in SQL too: nothing changed for the user, nothing to
-        # track.
-        self.flush_model()
-        self.env.cr.execute(
-            SQL(
-                """SELECT id, probability, automated_probability,
-                          stage_kind IN %s AS closed
-                     FROM crm_lead
-                    WHERE is_probability_manual OR stage_kind IN %s""",
-                CLOSED_KINDS,
-                CLOSED_KINDS,
+        # Odoo's scoring cron updates the automated probability of the open
+        # cases in SQL, and their probability too where both are equal. A
+        # probability typed by hand can be equal by chance, and Won/Lost cases
+        # keep their figures: such cases are left out of its search (see
+        # _search), so that nothing needs restoring afterwards and nothing of
+        # theirs changes between its batch commits.
+        return super(
+            CrmLead, self.with_context(tracelink_pls_update=True)
+        )._update_automated_probabilities()
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        if not self.env.context.get("tracelink_pls_update"):
+            return super()._search(domain, offset=offset, limit=limit, order=order)
+        query = super()._search(
+            expression.AND([domain, [("is_closed", "=", False)]]),
+            offset=offset,
+            limit=limit,
+            order=order,
+        )
+        manual, probability, automated = (
+            self._field_to_sql(query.table, fname, query)
+            for fname in (
+                "is_probability_manual",
+                "probability",
+                "automated_probability",
             )
         )
-        kept = self.env.cr.fetchall()
-        res = super()._update_automated_probabilities()
-        for lead_id, probability, automated, closed in kept:
-            self.env.cr.execute(
-                SQL(
-                    """UPDATE crm_lead
-                          SET probability = %(probability)s,
-                              automated_probability = CASE WHEN %(closed)s
-                                  THEN %(automated)s ELSE automated_probability END
-                        WHERE id = %(id)s""",
-                    probability=probability,
-                    automated=automated,
-                    closed=closed,
-                    id=lead_id,
-                )
+        query.add_where(
+            SQL(
+                "NOT (COALESCE(%s, FALSE) AND (%s = %s OR %s IS NULL))",
+                manual,
+                probability,
+                automated,
+                probability,
             )
-        self.invalidate_model(["probability", "automated_probability"])
-        return res
+        )
+        return query

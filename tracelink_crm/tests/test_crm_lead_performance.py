@@ -83,3 +83,80 @@ class TestCrmLeadPerformance(TracelinkCrmCommon):
             odoo + 2,
             f"case list reads {ours} queries, Odoo's own list {odoo}",
         )
+
+
+class TestCrmLeadScoringQueries(TracelinkCrmCommon):
+    """The scoring cron's probability update costs the same number of queries
+    however many typed, won and lost cases there are."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "crm.pls_start_date", "2000-01-01"
+        )
+
+    def _create_cases(self, count):
+        """``count`` cases of each kind: open, typed, won and lost."""
+        opened = self.env["crm.lead"].browse()
+        typed = self.env["crm.lead"].browse()
+        won = self.env["crm.lead"].browse()
+        lost = self.env["crm.lead"].browse()
+        for _ in range(count):
+            opened |= self._create_case()
+            typed |= self._create_case(probability=42)
+            won |= self._create_case()
+            lost |= self._create_case()
+        won.stage_id = self.stage_won
+        lost.action_set_lost(lost_reason_id=self.lost_reason.id)
+        self.assertTrue(all(typed.mapped("is_probability_manual")))
+        return opened, typed, won, lost
+
+    def _count_update_queries(self):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        self.env["crm.lead"]._update_automated_probabilities()
+        return self.cr.sql_log_count - before
+
+    def _set_automated(self, cases, value):
+        self.env.cr.execute(
+            "UPDATE crm_lead SET automated_probability = %s WHERE id IN %s",
+            [value, tuple(cases.ids)],
+        )
+        self.env.invalidate_all()
+
+    def _assert_scored(self, opened, typed, won, lost):
+        """Open cases get the automated probability; typed, won and lost
+        cases keep theirs."""
+        self.env.invalidate_all()
+        automated = opened[0].automated_probability
+        self.assertEqual(set(opened.mapped("probability")), {automated})
+        self.assertEqual(set(opened.mapped("automated_probability")), {automated})
+        # a typed probability stays; its automated one is brought up to date,
+        # except where scoring had landed on the typed value (kept as it is)
+        self.assertEqual(set(typed.mapped("probability")), {42})
+        self.assertEqual(typed[0].automated_probability, 42)
+        self.assertEqual(set(typed[1:].mapped("automated_probability")), {automated})
+        self.assertEqual(set(won.mapped("probability")), {100})
+        self.assertEqual(set(won.mapped("automated_probability")), {100})
+        self.assertEqual(set(lost.mapped("probability")), {0})
+        self.assertEqual(set(lost.mapped("automated_probability")), {0})
+
+    def test_update_query_count_does_not_grow_with_cases(self):
+        opened, typed, won, lost = self._create_cases(2)
+        self._count_update_queries()  # warms the caches
+        # scoring lands on the typed value of one case, the others are stale
+        self._set_automated(typed[0], 42)
+        self._set_automated(typed[1:], 7)
+        few = self._count_update_queries()
+        self._assert_scored(opened, typed, won, lost)
+        more = self._create_cases(10)
+        opened |= more[0]
+        typed |= more[1]
+        won |= more[2]
+        lost |= more[3]
+        self._set_automated(typed[1:], 7)
+        many = self._count_update_queries()
+        self.assertEqual(few, many, "queries per case in the scoring update")
+        self._assert_scored(opened, typed, won, lost)

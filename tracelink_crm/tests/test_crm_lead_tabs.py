@@ -1,3 +1,5 @@
+from lxml import etree
+
 from odoo import Command
 
 from .common import TracelinkCrmCommon
@@ -84,4 +86,68 @@ class TestCrmLeadTabs(TracelinkCrmCommon):
         self.assertEqual(
             self.env["sale.order"].search(action["domain"]),
             self.order_open | self.order_locked,
+        )
+
+    def _tabs_spec(self):
+        """What the web client reads for the two tabs of the case form: the
+        counts and the first 40 rows with the fields of each tab's list."""
+        views = self.env["crm.lead"].get_views([(False, "form")])
+        models = views["models"]
+        arch = etree.fromstring(views["views"]["form"]["arch"])
+        spec = {"same_customer_lead_count": {}, "customer_order_count": {}}
+        for name in ("same_customer_lead_ids", "customer_order_ids"):
+            node = arch.find(f".//field[@name='{name}']")
+            comodel = models["crm.lead"]["fields"][name]["relation"]
+            sub_fields = models[comodel]["fields"]
+            spec[name] = {
+                "fields": {
+                    sub.get("name"): (
+                        {"fields": {"display_name": {}}}
+                        if sub_fields[sub.get("name")]["type"] == "many2one"
+                        else {}
+                    )
+                    for sub in node.find("list").iter("field")
+                },
+                "limit": 40,
+            }
+        return spec
+
+    def _count_tab_queries(self, case, spec):
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        values = case.web_read(spec)[0]
+        return self.cr.sql_log_count - before, values
+
+    def test_tabs_query_count_does_not_grow_with_history(self):
+        case = self.case_a.with_user(self.user_salesman_all)
+        spec = self._tabs_spec()
+        self._count_tab_queries(case, spec)  # warms the caches
+        few, values = self._count_tab_queries(case, spec)
+        self.assertEqual(values["same_customer_lead_count"], 3)
+        self.assertEqual(values["customer_order_count"], 2)
+        # 60 more cases and orders of the company and its contact
+        self.env["crm.lead"].create(
+            [
+                {
+                    "name": f"Sag {i}",
+                    "type": "opportunity",
+                    "partner_id": (self.customer, self.customer_contact)[i % 2].id,
+                    "stage_id": (self.stage_new, self.stage_won)[i % 2].id,
+                    "user_id": self.user_salesman.id,
+                }
+                for i in range(60)
+            ]
+        )
+        self.env["sale.order"].create(
+            [
+                {"partner_id": (self.customer, self.customer_contact)[i % 2].id}
+                for i in range(60)
+            ]
+        )
+        many, values = self._count_tab_queries(case, spec)
+        self.assertEqual(values["same_customer_lead_count"], 63)
+        self.assertEqual(values["customer_order_count"], 62)
+        self.assertEqual(len(values["same_customer_lead_ids"]), 63)
+        self.assertEqual(
+            few, many, "queries per case or order when the case form opens"
         )
