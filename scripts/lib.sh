@@ -19,6 +19,10 @@ ODOO_GIT_URL="${ODOO_GIT_URL:-https://github.com/odoo/odoo}"
 ODOO_NIGHTLY_URL="${ODOO_NIGHTLY_URL:-https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz}"
 VENV="${TRACELINK_VENV:-$TRACELINK_HOME/venv-py311}"
 PYTHON="${PYTHON:-python3.11}"
+# wkhtmltopdf with patched Qt, installed by bootstrap.sh when the system one
+# is not; Odoo finds it first on PATH.
+WKHTMLTOX="$TRACELINK_HOME/wkhtmltox"
+export PATH="$WKHTMLTOX/bin:$PATH"
 export PGHOST="${PGHOST:-127.0.0.1}"
 export PGPORT="${PGPORT:-5432}"
 export PGUSER="${PGUSER:-$(id -un)}"
