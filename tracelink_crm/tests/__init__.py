@@ -19,6 +19,7 @@ from . import (
     test_economic_customer,
     test_economic_import,
     test_economic_settings,
+    test_sale_order_confirmation_pdf,
     test_sale_order_confirmation_report,
     test_wizard_access,
 )
