@@ -39,6 +39,15 @@ odoo_db_args() {
   printf '%s\n' "${args[@]}"
 }
 
+# product_company_step DB STEP: scripts/product_company.py, for the product
+# database only (tests install the addon on a database of their own).
+product_company_step() {
+  local args
+  mapfile -t args < <(odoo_db_args)
+  TRACELINK_PRODUCT_STEP="$2" odoo_bin shell "${args[@]}" -d "$1" --no-http \
+    --log-level=warn < "$REPO_ROOT/scripts/product_company.py"
+}
+
 # ensure_demo_db DB: the database of the product, with tracelink_crm and demo
 # data; created (about a minute) or brought up to date with the checkout.
 ensure_demo_db() {
@@ -46,9 +55,15 @@ ensure_demo_db() {
   mapfile -t args < <(odoo_db_args)
   installed="$(psql -d "$db" -tAc "select state from ir_module_module where name='tracelink_crm'" 2>/dev/null || true)"
   if [ "$installed" != "installed" ]; then
-    log "creating database $db with tracelink_crm and demo data (about a minute)"
-    odoo_bin "${args[@]}" -d "$db" -i tracelink_crm \
-      --load-language=da_DK --stop-after-init --log-level=warn
+    log "creating database $db with tracelink_crm and demo data (about two minutes)"
+    # A Danish company before accounting is installed, so that it gets
+    # Denmark's chart of accounts (l10n_dk) and DKK.
+    odoo_bin "${args[@]}" -d "$db" -i base --load-language=da_DK \
+      --stop-after-init --log-level=warn
+    product_company_step "$db" company
+    odoo_bin "${args[@]}" -d "$db" -i tracelink_crm,l10n_dk \
+      --stop-after-init --log-level=warn
+    product_company_step "$db" demo
   else
     log "updating tracelink_crm in database $db"
     odoo_bin "${args[@]}" -d "$db" -u tracelink_crm --stop-after-init --log-level=warn
