@@ -49,6 +49,10 @@
             "tracelink_crm/static/src/cvr_customer_button/*",
             "tracelink_crm/static/src/case_form/*",
         ],
+        # with Odoo's graph view, which the web client loads when first needed
+        "web.assets_backend_lazy": [
+            "tracelink_crm/static/src/case_graph/*",
+        ],
         "web.assets_tests": [
             "tracelink_crm/static/tests/tours/*.js",
         ],

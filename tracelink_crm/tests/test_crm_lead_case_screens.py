@@ -84,3 +84,63 @@ class TestCrmLeadCaseScreensTour(HttpCase, TracelinkOrderCommon):
             user_id=admin.id,
         )
         self.start_tour("/odoo", "tracelink_crm_case_screens_tour", login="admin")
+
+    def test_status_pie_tour(self):
+        """The status pie counts cases, colours Won and Lost, and a click on a
+        status opens the case list filtered on it, with a removable facet."""
+        admin = self.env.ref("base.user_admin")
+        admin.tour_enabled = False
+        self._create_case(name="Pie open case", user_id=admin.id)
+        self._create_won_case(name="Pie won case", user_id=admin.id)
+        self._create_case(
+            name="Pie lost case",
+            user_id=admin.id,
+            stage_id=self.stage_lost.id,
+            lost_reason_id=self.lost_reason.id,
+        )
+        self.start_tour(
+            "/odoo/action-tracelink_crm.tracelink_crm_case_report_action_status",
+            "tracelink_crm_status_pie_tour",
+            login="admin",
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestCrmCaseReportDanish(TracelinkOrderCommon):
+    """The Won/Lost chart as Danes read it: interval in the title, weeks as
+    "Uge 49"."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("da_DK")
+        cls.won = cls._create_won_case(name="Vundet i uge 49")
+        cls.won.date_closed = "2026-12-02 10:00:00"
+
+    def _wizard(self, lang):
+        wizard = self.env["tracelink.crm.winloss.wizard"].with_context(lang=lang)
+        return wizard.create(
+            {
+                "period": "custom",
+                "date_from": date(2026, 10, 1),
+                "date_to": date(2026, 12, 6),
+                "interval": "week",
+            }
+        )
+
+    def test_chart_title_names_the_interval(self):
+        action = self._wizard("en_US").action_show_chart()
+        self.assertEqual(action["name"], "Won/Lost Oct 1 – Dec 6, 2026")
+        self.assertEqual(action["target"], "main")  # no trail back to the dialog
+        action = self._wizard("da_DK").action_show_chart()
+        self.assertEqual(action["name"], "Vundet/Tabt 1. okt. – 6. dec. 2026")
+        self.assertEqual(action["context"]["graph_groupbys"][0], "date_closed:week")
+
+    def test_weeks_are_labelled_as_danes_read_them(self):
+        Report = self.env["tracelink.crm.case.report"].with_user(self.user_salesman)
+        domain = [("lead_id", "=", self.won.id)]
+        for lang, label in (("en_US", "Week 49 2026"), ("da_DK", "Uge 49 2026")):
+            [group] = Report.with_context(lang=lang).read_group(
+                domain, ["expected_revenue:sum"], ["date_closed:week"]
+            )
+            self.assertEqual(group["date_closed:week"], label)
