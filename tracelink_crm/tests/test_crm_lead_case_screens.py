@@ -76,6 +76,7 @@ class TestCrmLeadCaseScreensTour(HttpCase, TracelinkOrderCommon):
         self._create_case(
             name="Tour overdue case", follow_up_date=yesterday, user_id=admin.id
         )
+        self._create_case(name="Tour open sibling", user_id=admin.id)
         won = self._create_won_case(name="Tour won case", user_id=admin.id)
         won.action_convert_to_order()
         self._create_case(

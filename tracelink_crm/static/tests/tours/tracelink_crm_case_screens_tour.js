@@ -19,7 +19,7 @@ registry.category("web_tour.tours").add("tracelink_crm_case_screens_tour", {
             run: "click",
         },
         {
-            trigger: `${overdueRow} td.o_list_button:nth-last-child(-n+2) .o_tracelink_overdue.text-danger`,
+            trigger: `${overdueRow} td.o_list_button:nth-last-child(-n+2) .o_tracelink_overdue .fa-clock-o.text-danger`,
             content: "The overdue row ends with a red clock (before the optional columns toggle)",
         },
         {
@@ -35,13 +35,17 @@ registry.category("web_tour.tours").add("tracelink_crm_case_screens_tour", {
             run: "click",
         },
         {
-            trigger: ".o_form_view .o_notebook .nav-link:contains('Same Customer (1)')",
+            trigger: ".o_form_view .o_notebook .nav-link:contains('Same Customer (2)')",
             content: "The tab says how many other cases the customer has",
             run: "click",
         },
         {
             trigger: ".o_form_view .o_field_widget[name=same_customer_lead_ids] .o_data_row:contains('Tour won case') .fa-lock",
             content: "A closed case is marked with a lock",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name=same_customer_lead_ids] .o_data_row:contains('Tour open sibling'):not(:has(.fa-lock))",
+            content: "An open case carries no lock",
         },
         {
             trigger: ".o_form_view .o_notebook .nav-link:contains('Orders (1)')",

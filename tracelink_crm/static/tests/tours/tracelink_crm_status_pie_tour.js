@@ -32,10 +32,13 @@ registry.category("web_tour.tours").add("tracelink_crm_status_pie_tour", {
         {
             trigger: ".o_graph_renderer canvas",
             content: "Click the Lost slice",
-            run() {
+            async run() {
+                // let the pie finish its opening animation, then aim at the
+                // slice's final position
+                await new Promise((resolve) => setTimeout(resolve, 1000));
                 const instance = chart();
                 const index = instance.data.labels.indexOf("Lost");
-                const point = instance.getDatasetMeta(0).data[index].tooltipPosition();
+                const point = instance.getDatasetMeta(0).data[index].tooltipPosition(true);
                 const canvas = instance.canvas;
                 const rect = canvas.getBoundingClientRect();
                 const position = {
