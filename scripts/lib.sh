@@ -69,3 +69,24 @@ ensure_demo_db() {
     odoo_bin "${args[@]}" -d "$db" -u tracelink_crm --stop-after-init --log-level=warn
   fi
 }
+
+# serve_odoo DB PORT LOG: a short-lived Odoo server on 127.0.0.1:PORT for
+# scripts that need one (wkhtmltopdf's report styles, the screenshots); it is
+# stopped when the calling script exits. Returns once the server answers.
+serve_odoo() {
+  local db="$1" port="$2" logfile="$3" args
+  mapfile -t args < <(odoo_db_args)
+  log "starting Odoo on 127.0.0.1:$port (log: $logfile)"
+  "$VENV/bin/python" "$ODOO_SRC/odoo-bin" "${args[@]}" -d "$db" --db-filter "^$db\$" \
+    --http-interface 127.0.0.1 --http-port "$port" --max-cron-threads 0 \
+    --log-level=warn >"$logfile" 2>&1 &
+  ODOO_SERVER_PID=$!
+  trap 'kill "$ODOO_SERVER_PID" 2>/dev/null; wait "$ODOO_SERVER_PID" 2>/dev/null' EXIT
+  for _ in $(seq 60); do
+    curl -fs -o /dev/null "http://127.0.0.1:$port/web/login" && return 0
+    kill -0 "$ODOO_SERVER_PID" 2>/dev/null || { log "Odoo did not start: see $logfile"; return 1; }
+    sleep 1
+  done
+  log "Odoo did not answer within a minute: see $logfile"
+  return 1
+}

@@ -92,7 +92,7 @@ class Browser:
             raise RuntimeError(f"{expression[:60]}: {result['exceptionDetails']}")
         return result["result"].get("value")
 
-    def wait_for(self, selector, timeout=30):
+    def wait_for(self, selector, timeout=90):
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.evaluate(f"!!document.querySelector({json.dumps(selector)})"):
