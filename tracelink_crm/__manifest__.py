@@ -13,6 +13,8 @@
         "crm",
         "sale_management",
         "sale_crm",
+        # the case list hides its SMS row button with Odoo's others
+        "crm_sms",
     ],
     "external_dependencies": {"python": ["python-stdnum", "requests"]},
     "data": [
@@ -45,6 +47,11 @@
     "assets": {
         "web.assets_backend": [
             "tracelink_crm/static/src/cvr_customer_button/*",
+            "tracelink_crm/static/src/case_form/*",
+        ],
+        # with Odoo's graph view, which the web client loads when first needed
+        "web.assets_backend_lazy": [
+            "tracelink_crm/static/src/case_graph/*",
         ],
         "web.assets_tests": [
             "tracelink_crm/static/tests/tours/*.js",

@@ -241,6 +241,13 @@ class CrmLead(models.Model):
             lead.probability = probability
         return res
 
+    def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
+        # Cases without a follow-up or expected closing date come last,
+        # whichever way the list is sorted.
+        if field_name in ("follow_up_date", "date_deadline") and not nulls.code:
+            nulls = SQL("NULLS LAST")
+        return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
+
     # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
@@ -329,6 +336,7 @@ class CrmLead(models.Model):
 
     def _write_stage(self, vals, stage):
         """Move ``self`` (cases not in ``stage`` yet) to ``stage``."""
+        self._check_leaving_won_with_order()
         res = True
         # Leads needing the same status values are written together.
         batches = {}
@@ -345,6 +353,23 @@ class CrmLead(models.Model):
             if stamped:
                 super(CrmLead, stamped).write({"date_closed": False})
         return res
+
+    def _check_leaving_won_with_order(self):
+        """A case converted to an order stays Won while the order stands:
+        reopening or losing it would count the sale again in the pipeline
+        beside an order the customer already has."""
+        for lead in self.filtered(lambda lead: lead.stage_kind == "won"):
+            order = lead.sudo().sale_order_id
+            if order and order.state != "cancel":
+                raise UserError(
+                    self.env._(
+                        "%(case)s was converted to order %(order)s and stays Won "
+                        "while the order stands. Cancel %(order)s first to move "
+                        "the case to another status.",
+                        case=lead.name,
+                        order=order.name,
+                    )
+                )
 
     def _prepare_status_vals(self, stage, vals):
         """Values that follow from entering ``stage``: the one place where the

@@ -1,5 +1,8 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import is_html_empty
 
 from ..tools.cvr_client import (
     CvrApiDkClient,
@@ -319,3 +322,36 @@ class ResCompany(models.Model):
             self.sudo().search(
                 [("tracelink_order_product_id", "=", False)]
             ).tracelink_order_product_id = product
+
+    # --- Documents --------------------------------------------------------
+
+    def _tracelink_seller_details(self):
+        """One line with what Danish business papers carry besides the
+        seller's name and address: CVR number, phone, e-mail, website and
+        bank account, in the language of the environment."""
+        self.ensure_one()
+        bank = self.partner_id.bank_ids[:1]
+        parts = [
+            self.company_registry and self.env._("CVR no. %s", self.company_registry),
+            self.phone and self.env._("Phone %s", self.phone),
+            self.email,
+            self.website,
+            bank
+            and self.env._(
+                "Bank: %s", " ".join(filter(None, [bank.bank_id.name, bank.acc_number]))
+            ),
+        ]
+        return Markup(" · ").join(part for part in parts if part)
+
+    def _tracelink_set_report_footer(self):
+        """Put the seller details in the footer of every printed page, in
+        each active language, for companies that have no footer yet.
+        English first: the footer is translated term by term from it."""
+        codes = sorted(
+            (code for code, _name in self.env["res.lang"].get_installed()),
+            key=lambda code: code != "en_US",
+        )
+        for company in self.filtered(lambda c: is_html_empty(c.report_footer)):
+            for code in codes:
+                localized = company.with_context(lang=code)
+                localized.report_footer = localized._tracelink_seller_details()

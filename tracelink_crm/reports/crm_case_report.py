@@ -1,3 +1,5 @@
+import re
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -5,6 +7,7 @@ from ..models.crm_stage import STATUS_KINDS
 from ..tools.statistics import win_rate
 
 WIN_RATE_AGGREGATE = "win_rate:avg"
+WEEK_LABEL = re.compile(r"W(\d{1,2}) (\d{4})")
 
 
 class CrmCaseReport(models.Model):
@@ -173,6 +176,30 @@ class CrmCaseReport(models.Model):
                     values[index] = win_rate(won, lost)
             result.append(tuple(values))
         return result
+
+    @api.model
+    def read_group(
+        self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True
+    ):
+        # Odoo labels weeks "W49 2026" in every language; Danes read "Uge 49".
+        groups = super().read_group(
+            domain, fields, groupby, offset, limit, orderby, lazy
+        )
+        weekly = [
+            spec
+            for spec in ([groupby] if isinstance(groupby, str) else groupby)
+            if spec.endswith(":week")
+        ]
+        for group in groups:
+            for spec in weekly:
+                match = isinstance(group.get(spec), str) and WEEK_LABEL.fullmatch(
+                    group[spec]
+                )
+                if match:
+                    group[spec] = self.env._(
+                        "Week %(week)s %(year)s", week=match[1], year=match[2]
+                    )
+        return groups
 
     def action_open_case(self):
         self.ensure_one()

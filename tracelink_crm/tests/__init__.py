@@ -1,6 +1,7 @@
 from . import (
     test_crm_case_report,
     test_crm_lead_access,
+    test_crm_lead_case_screens,
     test_crm_lead_convert_order,
     test_crm_lead_convert_order_http,
     test_crm_lead_form,
@@ -21,6 +22,7 @@ from . import (
     test_economic_import,
     test_economic_settings,
     test_res_company_access,
+    test_sale_order_confirmation_pdf,
     test_sale_order_confirmation_report,
     test_wizard_access,
 )

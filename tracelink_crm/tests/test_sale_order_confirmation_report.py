@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 from odoo.tools.safe_eval import safe_eval
@@ -24,6 +25,7 @@ class TestSaleOrderConfirmationReport(TracelinkOrderCommon):
         return html.decode()
 
     def test_report_in_english_for_an_english_customer(self):
+        self.company.write({"company_registry": "37264216", "phone": "+45 97 52 00 00"})
         html = self._render_html(self.order)
         for expected in (
             "Order Confirmation",
@@ -33,7 +35,6 @@ class TestSaleOrderConfirmationReport(TracelinkOrderCommon):
             "16480894",
             "Your Reference",
             "PO-4711",
-            "Case",
             "Svejste rammer til transportbånd",
             "20 rammer i *S235*, varmforzinkede.",
             "Moms 25 %",
@@ -50,13 +51,19 @@ class TestSaleOrderConfirmationReport(TracelinkOrderCommon):
             "Sofie Sælger",
             "Varemodtagelsen",
             "Bogholderiet",
+            # the seller, while the company has no report footer of its own
+            "CVR no. 37264216",
+            "Phone +45 97 52 00 00",
         ):
             self.assertIn(expected, html)
         self.assertNotIn("Ordrebekræftelse", html)
+        self.assertNotIn("Quotation #", html)
 
     def test_report_in_danish_for_a_danish_customer(self):
         self.env["res.lang"]._activate_lang("da_DK")
-        self.env["ir.module.module"]._load_module_terms(["tracelink_crm"], ["da_DK"])
+        self.env["ir.module.module"]._load_module_terms(
+            ["sale", "tracelink_crm"], ["da_DK"]
+        )
         self.customer.lang = "da_DK"
         html = self._render_html(self.order)
         for expected in (
@@ -64,9 +71,8 @@ class TestSaleOrderConfirmationReport(TracelinkOrderCommon):
             self.order.name,
             "CVR-nr.",
             "16480894",
-            "Jeres reference",
+            "Deres reference",  # Odoo's own Danish
             "PO-4711",
-            "Sag",
             "Svejste rammer til transportbånd",
             "48.000,00",
             "60.000,00",
@@ -94,10 +100,47 @@ class TestSaleOrderConfirmationReport(TracelinkOrderCommon):
         )
         case.action_convert_to_order()
         html = self._render_html(case.sale_order_id)
-        self.assertIn("VAT no.", html)
         self.assertIn("DK16480894", html)
         self.assertNotIn("CVR no.", html)
         self.assertNotIn("09/01/2026", html)
+
+    def test_report_shows_the_order_not_the_case(self):
+        """Customer-facing paper: the case is internal (its name may say
+        anything about the customer); only the order's own fields print."""
+        self.case.name = "Intern: kunden forhandler haardt"
+        self.company.report_footer = "<p>Tracelink Maskiner ApS</p>"
+        html = self._render_html(self.order)
+        self.assertNotIn("Intern: kunden", html)
+        self.assertNotIn('name="case"', html)
+        self.assertIn("PO-4711", html)
+        # with a footer of its own, the seller details are not repeated
+        self.assertNotIn('name="seller_details"', html)
+
+    def test_report_keeps_core_sections_notes_and_discounts(self):
+        self.order.write(
+            {
+                "order_line": [
+                    Command.create(
+                        {"display_type": "line_section", "name": "Rammer, trin 2"}
+                    ),
+                    Command.create(
+                        {
+                            "product_id": self.order_product.id,
+                            "name": "Ekstra rammer",
+                            "product_uom_qty": 1,
+                            "price_unit": 1000,
+                            "discount": 10,
+                        }
+                    ),
+                    Command.create(
+                        {"display_type": "line_note", "name": "Leveres på paller"}
+                    ),
+                ]
+            }
+        )
+        html = self._render_html(self.order)
+        for expected in ("Rammer, trin 2", "Leveres på paller", "Disc.%", "900.00"):
+            self.assertIn(expected, html)
 
     def test_report_is_printable_from_the_order(self):
         report = self.env.ref(REPORT)

@@ -1,7 +1,9 @@
+from babel.dates import format_skeleton
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools.misc import babel_locale_parse, get_lang
 
 from ..tools.statistics import win_rate
 
@@ -137,16 +139,30 @@ class CrmWinlossWizard(models.TransientModel):
                     self.env._("The interval must start before it ends.")
                 )
 
+    def _chart_title(self):
+        """ "Won/Lost 1 Oct – 30 Nov 2026" as the user's language writes
+        dates: the year once when both ends share it."""
+        self.ensure_one()
+        locale = babel_locale_parse(get_lang(self.env).code)
+        start = "MMMd" if self.date_from.year == self.date_to.year else "yMMMd"
+        return self.env._(
+            "Won/Lost %(from)s – %(to)s",
+            **{
+                "from": format_skeleton(start, self.date_from, locale=locale),
+                "to": format_skeleton("yMMMd", self.date_to, locale=locale),
+            },
+        )
+
     def action_show_chart(self):
         self.ensure_one()
         action = self.env["ir.actions.actions"]._for_xml_id(
             "tracelink_crm.tracelink_crm_case_report_action_winloss"
         )
         action["domain"] = self._closed_domain()
-        action["name"] = self.env._(
-            "Won/Lost %(from)s – %(to)s",
-            **{"from": self.date_from, "to": self.date_to},
-        )
+        action["name"] = self._chart_title()
+        # the chart replaces the dialog's trail: Reports > Won/Lost > chart
+        # would lead back to a closed dialog
+        action["target"] = "main"
         action["context"] = {
             "graph_groupbys": [f"date_closed:{self.interval}", "stage_kind"],
             "pivot_row_groupby": [f"date_closed:{self.interval}"],

@@ -1,0 +1,93 @@
+"""Make the database of ``make run`` a Danish manufacturer's.
+
+Fed to ``odoo-bin shell`` by ensure_demo_db (scripts/lib.sh), for the product
+database only (the addon's tests never see this). Two steps, chosen by
+TRACELINK_PRODUCT_STEP:
+
+``company``  on a database with only ``base``: the first company becomes a
+             Danish manufacturer (address, CVR, phone, e-mail, website, DKK,
+             A4) and the administrator speaks Danish, so that installing
+             accounting then picks Denmark's chart (l10n_dk, 25 % moms).
+``demo``     after tracelink_crm and its demo data are installed: the
+             company's bank account and report footer, and only Tracelink's
+             own demo cases in the pipeline (Odoo's own English/French CRM
+             demo is archived, not deleted).
+"""
+
+import os
+
+env = globals()["env"]  # set by odoo-bin shell
+
+COMPANY = {
+    "name": "Nordvest Stål & Maskiner A/S",
+    "street": "Industrivej 17",
+    "zip": "7500",
+    "city": "Holstebro",
+    "company_registry": "37128406",
+    "vat": "DK37128406",
+    "phone": "+45 96 10 20 30",
+    "email": "salg@nordvest-staal.example.com",
+    "website": "https://nordvest-staal.example.com",
+}
+BANK = {"bank": "Danske Bank", "bic": "DABADKKK", "account": "3409 0012345678"}
+
+
+def set_up_company():
+    company = env.ref("base.main_company")
+    dkk = env.ref("base.DKK")
+    dkk.active = True
+    company.write(
+        dict(
+            COMPANY,
+            country_id=env.ref("base.dk").id,
+            currency_id=dkk.id,
+            paperformat_id=env.ref("base.paperformat_euro").id,
+        )
+    )
+    env["res.lang"]._activate_lang("da_DK")
+    for user in (env.ref("base.user_admin"), env.ref("base.public_user")):
+        user.partner_id.write({"lang": "da_DK", "tz": "Europe/Copenhagen"})
+    print(f"product-company: {company.name}, {company.currency_id.name}")
+
+
+def set_up_demo():
+    company = env.ref("base.main_company")
+    partner = company.partner_id
+    if not partner.bank_ids:
+        bank = env["res.bank"].search([("bic", "=", BANK["bic"])], limit=1)
+        bank = bank or env["res.bank"].create(
+            {"name": BANK["bank"], "bic": BANK["bic"]}
+        )
+        env["res.partner.bank"].create(
+            {
+                "partner_id": partner.id,
+                "bank_id": bank.id,
+                "acc_number": BANK["account"],
+            }
+        )
+    company._tracelink_set_report_footer()
+
+    # Demo products and orders are made before the chart (and its 25 % moms)
+    # is loaded at the end of the installation: give them the sales tax now.
+    sale_tax = company.account_sale_tax_id
+    products = env["product.template"].search([("taxes_id", "=", False)])
+    products.taxes_id = sale_tax
+    lines = env["sale.order.line"].search(
+        [("tax_id", "=", False), ("display_type", "=", False)]
+    )
+    lines._compute_tax_id()
+
+    ours = env["ir.model.data"].search(
+        [("module", "=", "tracelink_crm"), ("model", "=", "crm.lead")]
+    )
+    others = env["crm.lead"].search([("id", "not in", ours.mapped("res_id"))])
+    others.action_archive()
+    print(
+        f"product-demo: chart {company.chart_template}, "
+        f"{len(ours)} Tracelink cases, {len(others)} other demo leads archived"
+    )
+
+
+STEPS = {"company": set_up_company, "demo": set_up_demo}
+STEPS[os.environ["TRACELINK_PRODUCT_STEP"]]()
+env.cr.commit()

@@ -1,0 +1,243 @@
+"""Take the README's screenshots in headless Chromium.
+
+Run by scripts/screenshots.sh, which starts Odoo on the product database and
+passes its address in TRACELINK_URL and the output folder in TRACELINK_DOCS.
+Drives Chromium over its DevTools protocol (websocket-client): logs in as
+admin, opens each screen, hides notifications, and writes a PNG per screen;
+page 1 of an order confirmation is fetched as PDF through the same session
+and turned into a PNG with pdftoppm.
+"""
+
+import base64
+import itertools
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+import websocket
+
+URL = os.environ["TRACELINK_URL"]
+DOCS = os.environ["TRACELINK_DOCS"]
+CHROMIUM = os.environ.get("TRACELINK_CHROMIUM", "/usr/bin/chromium")
+DEBUG_PORT = int(os.environ.get("TRACELINK_CHROMIUM_PORT", "9239"))
+WIDTH, HEIGHT = 1400, 860
+ACTION = "/odoo/action-tracelink_crm."
+
+
+class Browser:
+    """The few DevTools calls the screenshots need."""
+
+    def __init__(self):
+        self.profile = tempfile.mkdtemp(prefix="tracelink-chromium-")
+        self.process = subprocess.Popen(
+            [
+                CHROMIUM,
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                f"--window-size={WIDTH},{HEIGHT}",
+                f"--remote-debugging-port={DEBUG_PORT}",
+                f"--user-data-dir={self.profile}",
+                "--lang=da-DK",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.ids = itertools.count(1)
+        self.socket = websocket.create_connection(self._page_socket(), timeout=60)
+        self.call("Page.enable")
+        self.call("Runtime.enable")
+
+    def _page_socket(self):
+        for _ in range(50):
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{DEBUG_PORT}/json", timeout=2
+                ) as answer:
+                    pages = [p for p in json.load(answer) if p["type"] == "page"]
+                if pages:
+                    return pages[0]["webSocketDebuggerUrl"]
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise SystemExit("chromium did not start")
+
+    def call(self, method, **params):
+        call_id = next(self.ids)
+        self.socket.send(
+            json.dumps({"id": call_id, "method": method, "params": params})
+        )
+        while True:
+            message = json.loads(self.socket.recv())
+            if message.get("id") == call_id:
+                if "error" in message:
+                    raise RuntimeError(f"{method}: {message['error']}")
+                return message.get("result", {})
+
+    def evaluate(self, expression):
+        result = self.call(
+            "Runtime.evaluate",
+            expression=expression,
+            awaitPromise=True,
+            returnByValue=True,
+        )
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"{expression[:60]}: {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def wait_for(self, selector, timeout=90):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.evaluate(f"!!document.querySelector({json.dumps(selector)})"):
+                return
+            time.sleep(0.3)
+        raise RuntimeError(f"{selector} did not appear")
+
+    def open(self, path, selector):
+        self.call("Page.navigate", url=URL + path)
+        self.wait_for(selector)
+        time.sleep(1.5)  # charts animate, lazy images load
+
+    def shot(self, name):
+        # no stray notifications (e.g. the e-conomic import, tips)
+        self.evaluate(
+            "document.querySelectorAll('.o_notification_manager > *')"
+            ".forEach((n) => n.remove())"
+        )
+        data = self.call("Page.captureScreenshot", format="png")["data"]
+        path = os.path.join(DOCS, name)
+        with open(path, "wb") as png:
+            png.write(base64.b64decode(data))
+        print(f"screenshot: {path}")
+
+    def close(self):
+        self.socket.close()
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def rpc(browser, model, method, *args, **kwargs):
+    payload = json.dumps(
+        {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {
+                "model": model,
+                "method": method,
+                "args": args,
+                "kwargs": kwargs,
+            },
+        }
+    )
+    answer = browser.evaluate(
+        "fetch('/web/dataset/call_kw', {method: 'POST', "
+        "headers: {'Content-Type': 'application/json'}, "
+        f"body: {json.dumps(payload)}}})"
+        ".then((r) => r.json())"
+    )
+    if "error" in answer:
+        raise RuntimeError(answer["error"]["data"]["message"])
+    return answer["result"]
+
+
+def main():
+    os.makedirs(DOCS, exist_ok=True)
+    browser = Browser()
+    try:
+        browser.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=WIDTH,
+            height=HEIGHT,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+        browser.open("/web/login", "input[name=login]")
+        browser.evaluate(
+            "document.querySelector('input[name=login]').value = 'admin';"
+            "document.querySelector('input[name=password]').value = 'admin';"
+            "document.querySelector('form.oe_login_form').submit();"
+        )
+        time.sleep(3)
+
+        browser.open(ACTION + "crm_lead_action_case", ".o_list_view .o_data_row")
+        browser.shot("cases.png")
+        browser.open(
+            ACTION + "tracelink_crm_case_report_action_status",
+            ".o_graph_renderer canvas",
+        )
+        browser.shot("statuses.png")
+        browser.open(
+            ACTION + "tracelink_crm_case_report_action_customer", ".o_pivot table"
+        )
+        browser.shot("customers.png")
+
+        [case] = rpc(
+            browser,
+            "crm.lead",
+            "search_read",
+            [("sale_order_id", "!=", False)],
+            fields=["id", "sale_order_id"],
+            limit=1,
+        )
+        browser.open(
+            f"{ACTION}crm_lead_action_case/{case['id']}", ".o_form_view .o_notebook"
+        )
+        browser.evaluate(
+            "[...document.querySelectorAll('.o_notebook .nav-link')]"
+            ".find((tab) => tab.textContent.includes('(')).click()"
+        )
+        time.sleep(1)
+        browser.shot("case_tabs.png")
+
+        browser.evaluate(
+            "odoo.__WOWL_DEBUG__.root.env.services.action"
+            ".doAction('tracelink_crm.tracelink_cvr_customer_wizard_action')"
+        )
+        browser.wait_for(".modal .o_form_view")
+        time.sleep(1)
+        browser.shot("cvr_customer.png")
+
+        order_id = case["sale_order_id"][0]
+        pdf = browser.evaluate(
+            "fetch('/report/pdf/tracelink_crm.report_sale_order_confirmation/"
+            f"{order_id}').then((r) => r.blob())"
+            ".then((blob) => new Promise((done) => {"
+            "const reader = new FileReader();"
+            "reader.onload = () => done(reader.result.split(',')[1]);"
+            "reader.readAsDataURL(blob); }))"
+        )
+    finally:
+        browser.close()
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf_path = os.path.join(tmp, "order.pdf")
+        with open(pdf_path, "wb") as out:
+            out.write(base64.b64decode(pdf))
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "80",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                pdf_path,
+                os.path.join(DOCS, "order_confirmation"),
+            ],
+            check=True,
+        )
+    print(f"screenshot: {os.path.join(DOCS, 'order_confirmation.png')}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
