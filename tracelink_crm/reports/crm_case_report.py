@@ -173,7 +173,9 @@ class CrmCaseReport(models.Model):
             *values, won, lost = row
             for index, spec in enumerate(aggregates, start=size):
                 if spec == WIN_RATE_AGGREGATE:
-                    values[index] = win_rate(won, lost)
+                    # 0 without closed cases, as the dialog shows it: the pivot
+                    # and graph views cannot draw an empty measure
+                    values[index] = win_rate(won, lost) or 0.0
             result.append(tuple(values))
         return result
 

@@ -190,7 +190,9 @@ class TestCrmCaseReport(TracelinkCrmCommon):
                 self.domain, ["win_rate:avg"], ["partner_id"], lazy=False
             )
         }
-        self.assertIn(rates[self.customer_c.id], (None, False), "no closed case")
+        # no closed case: 0, as in the dialog (the pivot cannot draw None)
+        self.assertIsInstance(rates[self.customer_c.id], float)
+        self.assertEqual(rates[self.customer_c.id], 0)
         self.assertIsInstance(rates[self.other_customer.id], float)
         self.assertEqual(rates[self.other_customer.id], 0)
         self.assertAlmostEqual(rates[self.customer.id], 200 / 3, places=2)
