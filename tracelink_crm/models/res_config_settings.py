@@ -43,6 +43,9 @@ class ResConfigSettings(models.TransientModel):
     cvr_cache_hours = fields.Integer(
         related="company_id.cvr_cache_hours", readonly=False
     )
+    cvr_lookup_limit = fields.Integer(
+        related="company_id.cvr_lookup_limit", readonly=False
+    )
 
     # --- e-conomic ------------------------------------------------------
 

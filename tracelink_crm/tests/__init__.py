@@ -13,6 +13,7 @@ from . import (
     test_crm_lead_traceability,
     test_cvr_customer_tour,
     test_cvr_customer_wizard,
+    test_cvr_partner_api,
     test_cvr_partner_refresh,
     test_cvr_settings,
     test_economic_customer,

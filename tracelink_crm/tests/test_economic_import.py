@@ -6,10 +6,10 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tools import mute_logger
 
+from odoo.addons.tracelink_crm.tests.stand_ins.fake_economic import FakeEconomic
 from odoo.addons.tracelink_crm.tools.economic_mapping import (
     partner_values_from_customer,
 )
-from odoo.addons.tracelink_crm.tools.fake_economic import FakeEconomic
 
 from .economic_common import TracelinkEconomicCommon, economic_stamp
 
