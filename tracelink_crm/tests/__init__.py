@@ -8,6 +8,7 @@ from . import (
     test_crm_lead_merge,
     test_crm_lead_overdue,
     test_crm_lead_performance,
+    test_crm_lead_statistics_api,
     test_crm_lead_status,
     test_crm_lead_tabs,
     test_crm_lead_traceability,
