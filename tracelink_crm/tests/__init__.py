@@ -1,4 +1,5 @@
 from . import (
+    test_api_example,
     test_crm_case_report,
     test_crm_lead_access,
     test_crm_lead_convert_order,
