@@ -768,6 +768,77 @@ class CrmLead(models.Model):
         return datetime.combine(self.delivery_date, time(12))
 
     # ------------------------------------------------------------
+    # Business methods: statistics for other systems
+    # ------------------------------------------------------------
+
+    @api.model
+    def tracelink_statistics(self, date_from, date_to, partner_id=None):
+        """Won and lost cases closed from ``date_from`` to ``date_to``
+        (both included); public API (XML-RPC).
+
+        The figures of the Won/Lost dialog, from the same case statistics
+        and its record rules: a salesperson counts the cases they may see.
+
+        :param date_from: first day, a date or "YYYY-MM-DD".
+        :param date_to: last day, a date or "YYYY-MM-DD".
+        :param partner_id: only the cases of this customer's company and its
+            contacts.
+        :return: dict with ``won_count``, ``lost_count``, ``won_value``,
+            ``lost_value`` (company currency, named by ``currency``) and
+            ``win_rate`` (percent; 0.0 without closed cases), plus the
+            interval as ``date_from`` / ``date_to`` strings.
+        :raise AccessError: the user may not read the case statistics.
+        :raise UserError: a date is not a date or the interval ends before
+            it starts.
+        """
+        Report = self.env["tracelink.crm.case.report"]
+        Report.check_access("read")
+        try:
+            start = fields.Date.to_date(date_from)
+            end = fields.Date.to_date(date_to)
+        except (TypeError, ValueError):
+            start = end = None
+        if not (start and end):
+            raise UserError(
+                self.env._(
+                    "Dates must be given as YYYY-MM-DD, e.g. 2026-01-31 "
+                    "(received %(date_from)s and %(date_to)s).",
+                    date_from=date_from,
+                    date_to=date_to,
+                )
+            )
+        dialog = self.env["tracelink.crm.winloss.wizard"].new(
+            {"period": "custom", "date_from": start, "date_to": end}
+        )
+        dialog._check_dates()
+        domain = dialog._closed_domain()
+        if partner_id:
+            commercial = (
+                self.env["res.partner"].browse(partner_id).commercial_partner_id
+            )
+            domain.append(("partner_id", "=", commercial.id))
+        [(won, lost, won_value, lost_value, rate)] = Report._read_group(
+            domain,
+            aggregates=[
+                "won_count:sum",
+                "lost_count:sum",
+                "won_value:sum",
+                "lost_value:sum",
+                "win_rate:avg",
+            ],
+        )
+        return {
+            "date_from": fields.Date.to_string(start),
+            "date_to": fields.Date.to_string(end),
+            "won_count": won or 0,
+            "lost_count": lost or 0,
+            "won_value": won_value or 0.0,
+            "lost_value": lost_value or 0.0,
+            "currency": self.env.company.currency_id.name,
+            "win_rate": rate or 0.0,
+        }
+
+    # ------------------------------------------------------------
     # Business methods: history, merge, duplicates (Lost counts as lost)
     # ------------------------------------------------------------
 

@@ -1,4 +1,5 @@
 from . import (
+    test_api_example,
     test_crm_case_report,
     test_crm_lead_access,
     test_crm_lead_case_screens,
@@ -9,6 +10,7 @@ from . import (
     test_crm_lead_merge,
     test_crm_lead_overdue,
     test_crm_lead_performance,
+    test_crm_lead_statistics_api,
     test_crm_lead_status,
     test_crm_lead_tabs,
     test_crm_lead_traceability,

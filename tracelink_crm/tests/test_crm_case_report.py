@@ -7,7 +7,7 @@ from odoo.tests import Form, HttpCase, new_test_user, tagged
 from .common import TracelinkCrmCommon
 
 
-class TestCrmCaseReport(TracelinkCrmCommon):
+class CaseStatisticsCommon(TracelinkCrmCommon):
     """Statistics on a fixed data set:
 
     ===========  ============================================  ======
@@ -96,6 +96,8 @@ class TestCrmCaseReport(TracelinkCrmCommon):
             for row in rows
         }
 
+
+class TestCrmCaseReport(CaseStatisticsCommon):
     def test_counts_and_sums_per_status(self):
         groups = self._by(
             ["stage_id"],
