@@ -2,6 +2,7 @@ import math
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
+from odoo.tools import format_date
 
 
 class CrmLead(models.Model):
@@ -24,15 +25,20 @@ class CrmLead(models.Model):
     production_end_date = fields.Date(
         string="Production End",
         compute="_compute_production_end_date",
-        help="When production started at the production start ends, after the "
-        "manufacturing lead times of the products' bills of materials and the "
-        "company's manufacturing security lead time.",
+        help="End of production begun on the production start date: the longest "
+        "manufacturing lead time plus days to prepare the manufacturing order of "
+        "the products' bills of materials, plus the company's manufacturing "
+        "security lead time.",
     )
     delivery_delay_days = fields.Integer(
         string="Days Late",
         compute="_compute_production_end_date",
         help="Days between the promised delivery date and the production end, "
         "when production ends after the promised delivery.",
+    )
+    delivery_warning = fields.Char(
+        compute="_compute_production_end_date",
+        help="Shown on the delivery date when production ends after it.",
     )
     production_ids = fields.Many2many(
         "mrp.production",
@@ -53,10 +59,12 @@ class CrmLead(models.Model):
     @api.depends(
         "line_ids.product_id", "production_start_date", "delivery_date", "company_id"
     )
+    @api.depends_context("lang")
     def _compute_production_end_date(self):
         for lead in self:
             lead.production_end_date = False
             lead.delivery_delay_days = 0
+            lead.delivery_warning = False
             if not lead.production_start_date:
                 continue
             company = lead.company_id or self.env.company
@@ -66,7 +74,14 @@ class CrmLead(models.Model):
             end = lead.production_start_date + timedelta(days=math.ceil(days))
             lead.production_end_date = end
             if lead.delivery_date and end > lead.delivery_date:
-                lead.delivery_delay_days = (end - lead.delivery_date).days
+                late = (end - lead.delivery_date).days
+                lead.delivery_delay_days = late
+                lead.delivery_warning = self.env._(
+                    "Production ends %(days)s days after the promised delivery "
+                    "(%(end)s).",
+                    days=late,
+                    end=format_date(self.env, end),
+                )
 
     @api.depends("order_ids.state")
     def _compute_production_ids(self):

@@ -165,18 +165,24 @@ class TestCrmLeadProduction(TracelinkMrpCommon):
         case = self._create_case_with_lines(
             production_start_date="2026-09-01", delivery_date="2026-09-20"
         )
+        self.assertEqual(case.production_end_date, date(2026, 9, 9))
+        self.assertEqual(case.delivery_delay_days, 0)
         with Form(case.with_user(self.user_salesman)) as form:
             # 5 days to make, 2 to prepare, 1 of security: ends 9 September
-            self.assertEqual(form.production_end_date, "2026-09-09")
-            self.assertEqual(form.delivery_delay_days, 0)
+            self.assertFalse(form.delivery_warning)
             form.delivery_date = date(2026, 9, 6)
-            self.assertEqual(form.delivery_delay_days, 3)
+            self.assertEqual(
+                form.delivery_warning,
+                "Production ends 3 days after the promised delivery (09/09/2026).",
+            )
             form.production_start_date = date(2026, 8, 20)
-            self.assertEqual(form.delivery_delay_days, 0)
+            self.assertFalse(form.delivery_warning)
             form.production_start_date = date(2026, 9, 2)
-            self.assertEqual(form.delivery_delay_days, 4)
+            self.assertIn("Production ends 4 days after", form.delivery_warning)
+        self.assertEqual(case.production_end_date, date(2026, 9, 10))
+        self.assertEqual(case.delivery_delay_days, 4)
         arch = case.get_view(view_type="form")["arch"]
-        self.assertIn("days after the promised delivery", arch)
+        self.assertIn('name="delivery_warning"', arch)
         bought_only = self._create_won_case(
             line_ids=[self._line(self.bolt_kit, 5, 40)],
             production_start_date="2026-09-01",
@@ -190,3 +196,22 @@ class TestCrmLeadProduction(TracelinkMrpCommon):
             self.env.ref("sale.view_order_tree").id, "list"
         )["arch"]
         self.assertIn('name="production_state"', arch)
+
+    def test_messages_in_danish(self):
+        self.env["res.lang"]._activate_lang("da_DK")
+        self.env["ir.module.module"]._load_module_terms(
+            ["tracelink_crm_mrp"], ["da_DK"]
+        )
+        case = self._create_case_with_lines(
+            line_ids=[self._line(self.no_bom, 1, 900)],
+            production_start_date="2026-09-01",
+            delivery_date="2026-09-02",
+        )
+        action = case.with_context(lang="da_DK").action_convert_to_order()
+        self.assertIn("den har ingen stykliste", action["context"]["default_reasons"])
+        self.assertEqual(action["name"], "Produkter der ikke kan fremstilles")
+        case.line_ids = [self._line(self.bracket, 1, 1200)]
+        self.assertIn(
+            "Produktionen slutter 6 dage efter den lovede levering",
+            case.with_context(lang="da_DK").delivery_warning,
+        )
