@@ -76,12 +76,19 @@ class CrmLead(models.Model):
             if lead.delivery_date and end > lead.delivery_date:
                 late = (end - lead.delivery_date).days
                 lead.delivery_delay_days = late
-                lead.delivery_warning = self.env._(
-                    "Production ends %(days)s days after the promised delivery "
-                    "(%(end)s).",
-                    days=late,
-                    end=format_date(self.env, end),
-                )
+                end_text = format_date(self.env, end)
+                if late == 1:
+                    lead.delivery_warning = self.env._(
+                        "Production ends 1 day after the promised delivery (%s).",
+                        end_text,
+                    )
+                else:
+                    lead.delivery_warning = self.env._(
+                        "Production ends %(days)s days after the promised "
+                        "delivery (%(end)s).",
+                        days=late,
+                        end=end_text,
+                    )
 
     @api.depends("order_ids.state")
     def _compute_production_ids(self):

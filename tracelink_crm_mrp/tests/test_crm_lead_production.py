@@ -177,6 +177,12 @@ class TestCrmLeadProduction(TracelinkMrpCommon):
             )
             form.production_start_date = date(2026, 8, 20)
             self.assertFalse(form.delivery_warning)
+            form.delivery_date = date(2026, 8, 27)
+            self.assertEqual(
+                form.delivery_warning,
+                "Production ends 1 day after the promised delivery (08/28/2026).",
+            )
+            form.delivery_date = date(2026, 9, 6)
             form.production_start_date = date(2026, 9, 2)
             self.assertIn("Production ends 4 days after", form.delivery_warning)
         self.assertEqual(case.production_end_date, date(2026, 9, 10))
