@@ -22,9 +22,8 @@
         "views/crm_stage_views.xml",
         "views/crm_lead_views.xml",
         "views/sale_order_views.xml",
-        # CVR register: the wizard's action is used by the partner and case views
+        # CVR register: the wizard's action is used by the partner views
         "wizard/cvr_customer_wizard_views.xml",
-        "views/crm_lead_cvr_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/tracelink_crm_menus.xml",
@@ -35,8 +34,6 @@
         "reports/sale_order_reports.xml",
         "reports/sale_order_templates.xml",
         "data/mail_template_data.xml",
-        "views/crm_lead_order_views.xml",
-        "views/sale_order_confirmation_views.xml",
         "wizard/crm_lead_convert_order_wizard_views.xml",
         # e-conomic connector
         "data/ir_cron_data.xml",

@@ -22,6 +22,7 @@ STATUS_SENSITIVE_FIELDS = {
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
+    # Status
     stage_kind = fields.Selection(
         related="stage_id.status_kind",
         string="Status Type",
@@ -33,18 +34,6 @@ class CrmLead(models.Model):
         compute="_compute_is_closed",
         search="_search_is_closed",
         help="The case is Won or Lost.",
-    )
-    follow_up_date = fields.Date(
-        string="Follow-up",
-        tracking=True,
-        index="btree_not_null",
-        help="Date on which the case should be followed up.",
-    )
-    is_overdue = fields.Boolean(
-        string="Overdue",
-        compute="_compute_is_overdue",
-        search="_search_is_overdue",
-        help="An open case whose follow-up or expected closing date has passed.",
     )
     probability_before_close = fields.Float(
         copy=False,
@@ -64,6 +53,22 @@ class CrmLead(models.Model):
         copy=False,
         help="The probability was typed by a user: predictive scoring leaves it alone.",
     )
+
+    # Follow-up
+    follow_up_date = fields.Date(
+        string="Follow-up",
+        tracking=True,
+        index="btree_not_null",
+        help="Date on which the case should be followed up.",
+    )
+    is_overdue = fields.Boolean(
+        string="Overdue",
+        compute="_compute_is_overdue",
+        search="_search_is_overdue",
+        help="An open case whose follow-up or expected closing date has passed.",
+    )
+
+    # Same Customer and Orders tabs
     same_customer_lead_ids = fields.Many2many(
         "crm.lead",
         string="Same Customer Cases",
@@ -83,10 +88,7 @@ class CrmLead(models.Model):
         string="Orders Count",
         compute="_compute_customer_order_ids",
     )
-    # Odoo's own fields, tracked for traceability.
-    probability = fields.Float(tracking=True)
-    date_deadline = fields.Date(tracking=True)
-    prorated_revenue = fields.Monetary(string="Weighted Value")
+
     # Order conversion
     sale_order_id = fields.Many2one(
         "sale.order",
@@ -114,6 +116,11 @@ class CrmLead(models.Model):
         "date of the order.",
     )
 
+    # Odoo's own fields: tracked for traceability, or relabelled
+    probability = fields.Float(tracking=True)
+    date_deadline = fields.Date(tracking=True)
+    prorated_revenue = fields.Monetary(string="Weighted Value")
+
     # ------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------
@@ -137,14 +144,6 @@ class CrmLead(models.Model):
         today = fields.Date.context_today(self)
         for lead in self:
             lead.is_overdue = lead._is_overdue_on(today)
-
-    def _is_overdue_on(self, day):
-        self.ensure_one()
-        if self.stage_kind in CLOSED_KINDS or not self.active:
-            return False
-        return any(
-            date and date < day for date in (self.follow_up_date, self.date_deadline)
-        )
 
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!="):
@@ -381,6 +380,30 @@ class CrmLead(models.Model):
             res["is_probability_manual"] = vals["probability"] != automated
         return res
 
+    def _handle_won_lost(self, vals):
+        """Predictive scoring counts a case entering or leaving the Lost status
+        as lost, like Odoo counts an archived lead."""
+        res = super()._handle_won_lost(vals)
+        if "stage_id" in vals:
+            target = self.env["crm.stage"].browse(vals["stage_id"])
+            reach = self.filtered(
+                lambda lead: (
+                    lead.active
+                    and target.status_kind == "lost"
+                    and lead.stage_kind != "lost"
+                )
+            )
+            leave = self.filtered(
+                lambda lead: (
+                    lead.active
+                    and lead.stage_kind == "lost"
+                    and target.status_kind == "open"
+                )
+            )
+            reach._pls_increment_frequencies(to_state="lost")
+            leave._pls_increment_frequencies(from_state="lost")
+        return res
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_history(self):
         # People (the admin user included) and other systems are refused;
@@ -482,124 +505,6 @@ class CrmLead(models.Model):
         )
         return action
 
-    # ------------------------------------------------------------
-    # Odoo's lost semantics, extended to the Lost status
-    # ------------------------------------------------------------
-
-    def _get_lead_duplicates(self, partner=None, email=None, include_lost=False):
-        duplicates = super()._get_lead_duplicates(
-            partner=partner, email=email, include_lost=include_lost
-        )
-        if include_lost:
-            return duplicates
-        return duplicates.filtered(lambda lead: lead.stage_kind != "lost")
-
-    def _handle_won_lost(self, vals):
-        """Predictive scoring counts a case entering or leaving the Lost status
-        as lost, like Odoo counts an archived lead."""
-        res = super()._handle_won_lost(vals)
-        if "stage_id" in vals:
-            target = self.env["crm.stage"].browse(vals["stage_id"])
-            reach = self.filtered(
-                lambda lead: (
-                    lead.active
-                    and target.status_kind == "lost"
-                    and lead.stage_kind != "lost"
-                )
-            )
-            leave = self.filtered(
-                lambda lead: (
-                    lead.active
-                    and lead.stage_kind == "lost"
-                    and target.status_kind == "open"
-                )
-            )
-            reach._pls_increment_frequencies(to_state="lost")
-            leave._pls_increment_frequencies(from_state="lost")
-        return res
-
-    def _pls_get_lead_pls_values(self, domain=None):
-        # The full rebuild reads closed leads as "100 %, or 0 % and archived":
-        # cases in the Lost status are closed too. Scoring learns from the
-        # status a case was lost at, as for an archived lead: for a case in the
-        # Lost status, that is the status it had before.
-        domain = domain or []
-        if ("active", "=", False) in domain:
-            start = self._pls_get_safe_start_date()
-            domain = expression.OR(
-                [
-                    domain,
-                    [("create_date", ">=", start), ("stage_kind", "=", "lost")],
-                ]
-            )
-        values_by_lead = super()._pls_get_lead_pls_values(domain=domain)
-        lost_stage = self.env["crm.stage"]._get_fixed_stage("lost")
-        in_lost = [
-            lead_id
-            for lead_id, values in values_by_lead.items()
-            if ("stage_id", lost_stage.id) in values["values"]
-        ]
-        for lead in self.browse(in_lost):
-            values = values_by_lead[lead.id]["values"]
-            values.remove(("stage_id", lost_stage.id))
-            if lead.stage_before_close_id:
-                values.append(("stage_id", lead.stage_before_close_id.id))
-        return values_by_lead
-
-    def _pls_prepare_frequencies(
-        self, lead_values, leads_pls_fields, target_state=None
-    ):
-        # The Lost status is no step of the pipeline: scoring keeps no
-        # figures for it (a won lead counts as won at every stage otherwise).
-        frequencies = super()._pls_prepare_frequencies(
-            lead_values, leads_pls_fields, target_state=target_state
-        )
-        lost_stage = self.env["crm.stage"]._get_fixed_stage("lost")
-        stage_frequencies = frequencies.get("stage_id", {})
-        for key in (lost_stage.id, str(lost_stage.id)):
-            stage_frequencies.pop(key, None)
-        return frequencies
-
-    def _update_automated_probabilities(self):
-        # Odoo's scoring cron rewrites in SQL every probability that equals
-        # the automated one, and takes a 0 % case for a new one. Probabilities
-        # typed by hand, and both figures of Won/Lost cases, are put back
-        # afterwards, in SQL too: nothing changed for the user, nothing to
-        # track.
-        self.flush_model()
-        self.env.cr.execute(
-            SQL(
-                """SELECT id, probability, automated_probability,
-                          stage_kind IN %s AS closed
-                     FROM crm_lead
-                    WHERE is_probability_manual OR stage_kind IN %s""",
-                CLOSED_KINDS,
-                CLOSED_KINDS,
-            )
-        )
-        kept = self.env.cr.fetchall()
-        res = super()._update_automated_probabilities()
-        for lead_id, probability, automated, closed in kept:
-            self.env.cr.execute(
-                SQL(
-                    """UPDATE crm_lead
-                          SET probability = %(probability)s,
-                              automated_probability = CASE WHEN %(closed)s
-                                  THEN %(automated)s ELSE automated_probability END
-                        WHERE id = %(id)s""",
-                    probability=probability,
-                    automated=automated,
-                    closed=closed,
-                    id=lead_id,
-                )
-            )
-        self.invalidate_model(["probability", "automated_probability"])
-        return res
-
-    # ------------------------------------------------------------
-    # Order conversion
-    # ------------------------------------------------------------
-
     def action_convert_to_order(self, quotation_id=None):
         """Convert a won case to a confirmed order, once.
 
@@ -643,6 +548,22 @@ class CrmLead(models.Model):
             "views": [(False, "form")],
             "target": "current",
         }
+
+    # ------------------------------------------------------------
+    # Business methods: overdue cases
+    # ------------------------------------------------------------
+
+    def _is_overdue_on(self, day):
+        self.ensure_one()
+        if self.stage_kind in CLOSED_KINDS or not self.active:
+            return False
+        return any(
+            date and date < day for date in (self.follow_up_date, self.date_deadline)
+        )
+
+    # ------------------------------------------------------------
+    # Business methods: order conversion
+    # ------------------------------------------------------------
 
     def _lock_for_conversion(self):
         """Lock the case row for the rest of the transaction, then drop what
@@ -820,6 +741,18 @@ class CrmLead(models.Model):
         return datetime.combine(self.delivery_date, time(12))
 
     # ------------------------------------------------------------
+    # Business methods: duplicates (a case in the Lost status counts as lost)
+    # ------------------------------------------------------------
+
+    def _get_lead_duplicates(self, partner=None, email=None, include_lost=False):
+        duplicates = super()._get_lead_duplicates(
+            partner=partner, email=email, include_lost=include_lost
+        )
+        if include_lost:
+            return duplicates
+        return duplicates.filtered(lambda lead: lead.stage_kind != "lost")
+
+    # ------------------------------------------------------------
     # Mail
     # ------------------------------------------------------------
 
@@ -838,3 +771,85 @@ class CrmLead(models.Model):
         if "stage_id" in init_values and self.stage_kind == "lost":
             return self.env.ref("crm.mt_lead_lost")
         return super()._track_subtype(init_values)
+
+    # ------------------------------------------------------------
+    # Predictive lead scoring (the Lost status counts as lost)
+    # ------------------------------------------------------------
+
+    def _pls_get_lead_pls_values(self, domain=None):
+        # The full rebuild reads closed leads as "100 %, or 0 % and archived":
+        # cases in the Lost status are closed too. Scoring learns from the
+        # status a case was lost at, as for an archived lead: for a case in the
+        # Lost status, that is the status it had before.
+        domain = domain or []
+        if ("active", "=", False) in domain:
+            start = self._pls_get_safe_start_date()
+            domain = expression.OR(
+                [
+                    domain,
+                    [("create_date", ">=", start), ("stage_kind", "=", "lost")],
+                ]
+            )
+        values_by_lead = super()._pls_get_lead_pls_values(domain=domain)
+        lost_stage = self.env["crm.stage"]._get_fixed_stage("lost")
+        in_lost = [
+            lead_id
+            for lead_id, values in values_by_lead.items()
+            if ("stage_id", lost_stage.id) in values["values"]
+        ]
+        for lead in self.browse(in_lost):
+            values = values_by_lead[lead.id]["values"]
+            values.remove(("stage_id", lost_stage.id))
+            if lead.stage_before_close_id:
+                values.append(("stage_id", lead.stage_before_close_id.id))
+        return values_by_lead
+
+    def _pls_prepare_frequencies(
+        self, lead_values, leads_pls_fields, target_state=None
+    ):
+        # The Lost status is no step of the pipeline: scoring keeps no
+        # figures for it (a won lead counts as won at every stage otherwise).
+        frequencies = super()._pls_prepare_frequencies(
+            lead_values, leads_pls_fields, target_state=target_state
+        )
+        lost_stage = self.env["crm.stage"]._get_fixed_stage("lost")
+        stage_frequencies = frequencies.get("stage_id", {})
+        for key in (lost_stage.id, str(lost_stage.id)):
+            stage_frequencies.pop(key, None)
+        return frequencies
+
+    def _update_automated_probabilities(self):
+        # Odoo's scoring cron rewrites in SQL every probability that equals
+        # the automated one, and takes a 0 % case for a new one. Probabilities
+        # typed by hand, and both figures of Won/Lost cases, are put back
+        # afterwards, in SQL too: nothing changed for the user, nothing to
+        # track.
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """SELECT id, probability, automated_probability,
+                          stage_kind IN %s AS closed
+                     FROM crm_lead
+                    WHERE is_probability_manual OR stage_kind IN %s""",
+                CLOSED_KINDS,
+                CLOSED_KINDS,
+            )
+        )
+        kept = self.env.cr.fetchall()
+        res = super()._update_automated_probabilities()
+        for lead_id, probability, automated, closed in kept:
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE crm_lead
+                          SET probability = %(probability)s,
+                              automated_probability = CASE WHEN %(closed)s
+                                  THEN %(automated)s ELSE automated_probability END
+                        WHERE id = %(id)s""",
+                    probability=probability,
+                    automated=automated,
+                    closed=closed,
+                    id=lead_id,
+                )
+            )
+        self.invalidate_model(["probability", "automated_probability"])
+        return res

@@ -84,17 +84,16 @@ class ResConfigSettings(models.TransientModel):
     economic_import_notes = fields.Text(related="company_id.economic_import_notes")
     economic_import_error = fields.Text(related="company_id.economic_import_error")
 
-    def _economic_notification(self, message, kind):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("e-conomic"),
-                "message": message,
-                "type": kind,
-                "sticky": kind != "success",
-            },
-        }
+    # --- Order conversion -----------------------------------------------
+
+    tracelink_order_product_id = fields.Many2one(
+        related="company_id.tracelink_order_product_id", readonly=False
+    )
+    tracelink_order_auto_send = fields.Boolean(
+        related="company_id.tracelink_order_auto_send", readonly=False
+    )
+
+    # --- Actions --------------------------------------------------------
 
     def action_economic_test_connection(self):
         """Ask e-conomic who the tokens belong to; notify success or the reason."""
@@ -137,11 +136,14 @@ class ResConfigSettings(models.TransientModel):
             "warning" if result["skipped"] else "success",
         )
 
-    # --- Order conversion -----------------------------------------------
-
-    tracelink_order_product_id = fields.Many2one(
-        related="company_id.tracelink_order_product_id", readonly=False
-    )
-    tracelink_order_auto_send = fields.Boolean(
-        related="company_id.tracelink_order_auto_send", readonly=False
-    )
+    def _economic_notification(self, message, kind):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("e-conomic"),
+                "message": message,
+                "type": kind,
+                "sticky": kind != "success",
+            },
+        }

@@ -23,19 +23,8 @@ class SaleOrder(models.Model):
             order.is_closed = order.state == "cancel" or order.locked
 
     # ------------------------------------------------------------
-    # Order conversion
+    # Actions
     # ------------------------------------------------------------
-
-    def _action_confirm(self):
-        res = super()._action_confirm()
-        # A case is converted once: a quotation of the case confirmed from the
-        # order itself becomes the case's order too. Written as superuser, as
-        # the person confirming may not be allowed to edit the case.
-        for order in self.sudo():
-            case = order.opportunity_id
-            if case and not case.sale_order_id:
-                case.sale_order_id = order
-        return res
 
     def action_send_order_confirmation(self):
         """Open the mail composer with the order confirmation template (its
@@ -74,6 +63,21 @@ class SaleOrder(models.Model):
             "target": "new",
             "context": ctx,
         }
+
+    # ------------------------------------------------------------
+    # Business methods: order conversion and confirmation
+    # ------------------------------------------------------------
+
+    def _action_confirm(self):
+        res = super()._action_confirm()
+        # A case is converted once: a quotation of the case confirmed from the
+        # order itself becomes the case's order too. Written as superuser, as
+        # the person confirming may not be allowed to edit the case.
+        for order in self.sudo():
+            case = order.opportunity_id
+            if case and not case.sale_order_id:
+                case.sale_order_id = order
+        return res
 
     def _send_order_confirmation_report(self):
         """E-mail the order confirmation to the customer without a dialog.
