@@ -35,29 +35,33 @@ odoo_db_args() {
   printf '%s\n' "${args[@]}"
 }
 
-# The addons of the demo database of `make run`. Manufacturing: the glue
-# addon tracelink_crm_mrp brings mrp and sale_mrp with it, so the demo shows a
-# won case becoming a manufacturing order.
-DEMO_ADDONS="${TRACELINK_DEMO_ADDONS:-tracelink_crm,tracelink_crm_mrp}"
-
 # ensure_demo_db DB: the database of the product, with tracelink_crm and demo
 # data; created (about a minute) or brought up to date with the checkout.
 ensure_demo_db() {
   local db="$1" installed args
   mapfile -t args < <(odoo_db_args)
-  # up to date only when every addon of DEMO_ADDONS is installed
-  installed="$(psql -d "$db" -tA -v addons="$DEMO_ADDONS" 2>/dev/null <<'SQL' || true
-SELECT count(*) = cardinality(string_to_array(:'addons', ','))
-  FROM ir_module_module
- WHERE state = 'installed' AND name = ANY(string_to_array(:'addons', ','))
-SQL
-)"
-  if [ "$installed" != "t" ]; then
-    log "installing $DEMO_ADDONS with demo data in database $db (a few minutes)"
-    odoo_bin "${args[@]}" -d "$db" -i "$DEMO_ADDONS" \
+  installed="$(psql -d "$db" -tAc "select state from ir_module_module where name='tracelink_crm'" 2>/dev/null || true)"
+  if [ "$installed" != "installed" ]; then
+    log "creating database $db with tracelink_crm and demo data (about a minute)"
+    odoo_bin "${args[@]}" -d "$db" -i tracelink_crm \
       --load-language=da_DK --stop-after-init --log-level=warn
   else
-    log "updating $DEMO_ADDONS in database $db"
-    odoo_bin "${args[@]}" -d "$db" -u "$DEMO_ADDONS" --stop-after-init --log-level=warn
+    log "updating tracelink_crm in database $db"
+    odoo_bin "${args[@]}" -d "$db" -u tracelink_crm --stop-after-init --log-level=warn
+  fi
+}
+
+# --- Manufacturing ------------------------------------------------------------
+# ensure_mrp_addon DB: Manufacturing (mrp, sale_mrp) and the glue addon
+# tracelink_crm_mrp, with its demo data, in the product database, so that
+# `make run` shows a won case becoming a manufacturing order. Installed once;
+# ensure_demo_db's update of tracelink_crm updates it afterwards.
+ensure_mrp_addon() {
+  local db="$1" installed args
+  mapfile -t args < <(odoo_db_args)
+  installed="$(psql -d "$db" -tAc "select state from ir_module_module where name='tracelink_crm_mrp'" 2>/dev/null || true)"
+  if [ "$installed" != "installed" ]; then
+    log "installing Manufacturing and tracelink_crm_mrp in database $db (a few minutes)"
+    odoo_bin "${args[@]}" -d "$db" -i tracelink_crm_mrp --stop-after-init --log-level=warn
   fi
 }
