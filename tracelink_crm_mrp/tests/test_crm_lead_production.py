@@ -2,6 +2,7 @@ from datetime import date, datetime, time, timedelta
 
 from odoo import fields
 from odoo.tests import Form, tagged
+from odoo.tools import format_date
 
 from .common import TracelinkMrpCommon
 
@@ -173,14 +174,16 @@ class TestCrmLeadProduction(TracelinkMrpCommon):
             form.delivery_date = date(2026, 9, 6)
             self.assertEqual(
                 form.delivery_warning,
-                "Production ends 3 days after the promised delivery (09/09/2026).",
+                "Production ends 3 days after the promised delivery "
+                f"({format_date(self.env, date(2026, 9, 9))}).",
             )
             form.production_start_date = date(2026, 8, 20)
             self.assertFalse(form.delivery_warning)
             form.delivery_date = date(2026, 8, 27)
             self.assertEqual(
                 form.delivery_warning,
-                "Production ends 1 day after the promised delivery (08/28/2026).",
+                "Production ends 1 day after the promised delivery "
+                f"({format_date(self.env, date(2026, 8, 28))}).",
             )
             form.delivery_date = date(2026, 9, 6)
             form.production_start_date = date(2026, 9, 2)

@@ -18,6 +18,7 @@ class TestCrmLeadProductionTour(HttpCase, TracelinkMrpCommon):
         self.start_tour(
             f"/odoo/crm/{case.id}", "tracelink_crm_mrp_production_tour", login="admin"
         )
+        self.assertEqual(case.delivery_delay_days, 4)
         production = case.sale_order_id.sudo().mrp_production_ids
         self.assertEqual(case.sale_order_id.state, "sale")
         self.assertEqual(production.product_id, self.bracket)

@@ -5,7 +5,7 @@ import { registry } from "@web/core/registry";
 registry.category("web_tour.tours").add("tracelink_crm_mrp_production_tour", {
     steps: () => [
         {
-            trigger: ".o_form_view .o_tracelink_delivery_warning:contains('days after the promised delivery')",
+            trigger: ".o_form_view .o_tracelink_delivery_warning",
             content: "The delivery date comes before the end of production",
         },
         {
@@ -18,7 +18,7 @@ registry.category("web_tour.tours").add("tracelink_crm_mrp_production_tour", {
             run: "click",
         },
         {
-            trigger: ".o_form_view .o_statusbar_status .o_arrow_button_current:contains('Sales Order')",
+            trigger: ".o_form_view .o_statusbar_status .o_arrow_button_current[data-value=sale]",
             content: "The confirmed order opens",
         },
         {
@@ -40,7 +40,7 @@ registry.category("web_tour.tours").add("tracelink_crm_mrp_production_tour", {
             content: "The manufacturing order of the bracket opens",
         },
         {
-            trigger: ".o_form_view .o_statusbar_status .o_arrow_button_current:contains('Confirmed')",
+            trigger: ".o_form_view .o_statusbar_status .o_arrow_button_current[data-value=confirmed]",
             content: "confirmed, waiting to be started",
         },
     ],
