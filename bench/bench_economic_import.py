@@ -10,8 +10,8 @@ rolled back)::
 
     odoo-bin shell -d <db> --log-level=warn < bench/bench_economic_import.py
 
-Starts the local fake e-conomic (``tools/fake_economic.py``) with
-``BENCH_CUSTOMERS`` customers (default 10,000), points the company at it and
+Starts the local fake e-conomic (the addon's ``tests/stand_ins/fake_economic.py``)
+with ``BENCH_CUSTOMERS`` customers (default 10,000), points the company at it and
 times a first import through the gateway (``_import_customers``: paged HTTP
 reads, matching, mapping, batch create). Then times a plain batch
 ``res.partner`` create of the same partner values, with the same context (no
@@ -27,10 +27,10 @@ import time
 
 from odoo import fields
 
+from odoo.addons.tracelink_crm.tests.stand_ins.fake_economic import FakeEconomic
 from odoo.addons.tracelink_crm.tools.economic_mapping import (
     partner_values_from_customer,
 )
-from odoo.addons.tracelink_crm.tools.fake_economic import FakeEconomic
 
 N_CUSTOMERS = int(os.environ.get("BENCH_CUSTOMERS", "10000"))
 N_ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))

@@ -4,8 +4,8 @@
 #   2. tests without Odoo (pytest tests/)
 #   3. Odoo tests on real Odoo 18 + PostgreSQL, in a fresh database dropped
 #      afterwards: tracelink_crm's own tests (at install and post install,
-#      browser tours included), then Odoo's crm and sale_crm tests with the
-#      addon installed.
+#      browser tours included), once without and once with demo data, then
+#      Odoo's crm and sale_crm tests with the addon installed.
 # Where Odoo cannot be set up, 1 and 2 still run and the summary says what was
 # skipped and why. Exit status: 0 only when everything that ran passed.
 #   TRACELINK_TEST_TAGS   restrict the Odoo tests (odoo-bin --test-tags syntax)
@@ -91,18 +91,29 @@ elif ! psql -d postgres -tAc 'select 1' >/dev/null 2>&1; then
   failed=1
 else
   DB="tracelink_test_$$"
-  trap 'dropdb --if-exists "$DB" >/dev/null 2>&1' EXIT
+  DEMO_DB="tracelink_test_demo_$$"
+  trap 'dropdb --if-exists "$DB" >/dev/null 2>&1; dropdb --if-exists "$DEMO_DB" >/dev/null 2>&1' EXIT
   mapfile -t DB_ARGS < <(odoo_db_args)
   TAGS="${TRACELINK_TEST_TAGS:-/tracelink_crm}"
-  COMMON=("${DB_ARGS[@]}" -d "$DB" --stop-after-init --http-interface 127.0.0.1
-          --http-port "${TRACELINK_TEST_PORT:-8169}" --without-demo=all
-          --log-level=warn --log-handler=odoo.tests.stats:INFO
-          --log-handler=odoo.tests.result:INFO)
+  RUN=(--stop-after-init --http-interface 127.0.0.1
+       --http-port "${TRACELINK_TEST_PORT:-8169}"
+       --log-level=warn --log-handler=odoo.tests.stats:INFO
+       --log-handler=odoo.tests.result:INFO)
+  COMMON=("${DB_ARGS[@]}" -d "$DB" --without-demo=all "${RUN[@]}")
   log "Odoo: installing tracelink_crm in $DB and running its tests"
   odoo_bin "${COMMON[@]}" -i tracelink_crm --test-enable --test-tags "$TAGS" \
     > "$LOG_DIR/odoo-tracelink.log" 2>&1
   grep -E "ERROR|CRITICAL|FAIL|Traceback|odoo.tests.stats" "$LOG_DIR/odoo-tracelink.log" | head -200
   odoo_count "odoo tracelink_crm" "$LOG_DIR/odoo-tracelink.log"
+
+  # The same tests on a database with demo data, as Odoo's own CI and the
+  # product database of `make run` have it: no test may depend on what else
+  # is in the database.
+  log "Odoo: installing tracelink_crm with demo data in $DEMO_DB and running its tests"
+  odoo_bin "${DB_ARGS[@]}" -d "$DEMO_DB" "${RUN[@]}" -i tracelink_crm --test-enable \
+    --test-tags "$TAGS" > "$LOG_DIR/odoo-tracelink-demo.log" 2>&1
+  grep -E "ERROR|CRITICAL|FAIL|Traceback|odoo.tests.stats" "$LOG_DIR/odoo-tracelink-demo.log" | head -200
+  odoo_count "odoo tracelink_crm (demo data)" "$LOG_DIR/odoo-tracelink-demo.log"
 
   if [ "${TRACELINK_SKIP_ODOO_SUITE:-0}" = 1 ]; then
     note "Odoo's crm/sale_crm tests: NOT RUN (TRACELINK_SKIP_ODOO_SUITE=1)"

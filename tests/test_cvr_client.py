@@ -1,5 +1,6 @@
 """Both CVR providers against the local fakes (pytest-httpserver)."""
 
+import copy
 import logging
 import socket
 import traceback
@@ -9,9 +10,15 @@ from email.utils import format_datetime
 import pytest
 import requests
 
+from tracelink_crm.tests.stand_ins.fake_cvr import (
+    CVRAPI_COMPANIES,
+    VIRK_COMPANIES,
+    FakeCvrApi,
+    FakeVirk,
+    start_fake_server,
+)
 from tracelink_crm.tools.cvr_client import (
     COMPANY_KEYS,
-    DEFAULT_USER_AGENT,
     PROVIDERS,
     CvrApiDkClient,
     CvrProvider,
@@ -21,20 +28,16 @@ from tracelink_crm.tools.cvr_client import (
 from tracelink_crm.tools.exceptions import (
     AuthenticationFailed,
     Banned,
+    InsecureAddress,
     InvalidCvr,
     InvalidRequest,
+    InvalidUserAgent,
     MalformedResponse,
     NotFound,
     QuotaExceeded,
     ServiceError,
     ServiceTimeout,
     ServiceUnavailable,
-)
-from tracelink_crm.tools.fake_cvr import (
-    CVRAPI_COMPANIES,
-    FakeCvrApi,
-    FakeVirk,
-    start_fake_server,
 )
 
 TOKEN = "tok-SECRET-4711"
@@ -155,19 +158,62 @@ def test_cvrapi_invalid_number_makes_no_call(cvrapi, fake_api):
     assert fake_api.calls == []
 
 
-def test_cvrapi_without_token_or_user_agent(httpserver, fake_api):
-    client = CvrApiDkClient(base_url=httpserver.url_for("/"))
+def test_cvrapi_without_token(httpserver, fake_api):
+    client = CvrApiDkClient(base_url=httpserver.url_for("/"), user_agent=USER_AGENT)
     assert client.get("13585628")["cvr"] == "13585628"
     call = fake_api.calls[0]
     assert "token" not in call["args"]
-    assert call["headers"]["User-Agent"] == DEFAULT_USER_AGENT
-    assert "tracelink_crm" in DEFAULT_USER_AGENT
+    assert call["headers"]["User-Agent"] == USER_AGENT
+
+
+@pytest.mark.parametrize(
+    "user_agent",
+    [
+        None,
+        "tracelink_crm - CVR lookup (Odoo addon)",
+        "Tracelink CRM - customer lookup - Søster ApS",
+        "Tracelink CRM – customer lookup – it@example.dk",
+        "Tracelink CRM - customer lookup - it@exämple.dk",
+        "Tracelink CRM - - it@example.dk",
+    ],
+)
+def test_cvrapi_user_agent_without_contact_is_refused_before_any_call(
+    httpserver, fake_api, user_agent
+):
+    # The service answers QUOTA_EXCEEDED to these (spending quota); a header
+    # outside ASCII cannot even be sent.
+    client = CvrApiDkClient(base_url=httpserver.url_for("/"), user_agent=user_agent)
+    with pytest.raises(InvalidUserAgent):
+        client.get("13585628")
+    assert fake_api.calls == []
+
+
+def test_cvrapi_stand_in_refuses_a_user_agent_without_contact(httpserver, fake_api):
+    answer = requests.get(
+        httpserver.url_for("/api"),
+        params={"vat": "13585628"},
+        headers={"User-Agent": "Tracelink CRM - customer lookup"},
+    )
+    assert answer.json()["error"] == "QUOTA_EXCEEDED"
+
+
+def test_cvrapi_invalid_ua_answer(httpserver, fake_api):
+    client = CvrApiDkClient(
+        base_url=httpserver.url_for("/"), user_agent="curl/8.0 - test - it@example.dk"
+    )
+    with pytest.raises(InvalidUserAgent) as info:
+        client.get("13585628")
+    assert info.value.code == "INVALID_UA"
+    assert len(fake_api.calls) == 1
 
 
 def test_cvrapi_unknown_company(cvrapi, fake_api):
     with pytest.raises(NotFound) as info:
         cvrapi.get("29910251")
     assert info.value.code == "NOT_FOUND"
+    # The service's answer: HTTP 404 with a body without "message".
+    assert info.value.status == 404
+    assert info.value.message == "cvrapi.dk answered NOT_FOUND."
     with pytest.raises(NotFound):
         cvrapi.search("Findes Ikke ApS")
 
@@ -179,6 +225,7 @@ def test_cvrapi_unknown_company(cvrapi, fake_api):
         ("BANNED", Banned),
         ("NOT_FOUND", NotFound),
         ("INVALID_VAT", InvalidRequest),
+        ("INVALID_UA", InvalidUserAgent),
         ("INTERNAL_ERROR", ServiceUnavailable),
         ("BRAND_NEW_ERROR", ServiceError),
     ],
@@ -193,7 +240,9 @@ def test_cvrapi_error_bodies(
     exc = info.value
     assert type(exc) is exception_class
     assert exc.code == code
-    assert exc.message == f"{code} (fake)"  # the body's message is kept
+    # the body's message is kept (the fixture's; NOT_FOUND has none)
+    body = fake_api.error_body(code).get_json()
+    assert exc.message == body.get("message", f"cvrapi.dk answered {code}.")
     assert exc.status == (http_status if http_status >= 400 else None)
     # A body error is a final answer: never retried (retrying burns quota).
     assert len(fake_api.calls) == 1
@@ -208,11 +257,11 @@ def test_cvrapi_requires_user_agent_in_fake(httpserver, fake_api):
     assert answer.json()["error"] == "QUOTA_EXCEEDED"
 
 
-def test_cvrapi_http_500_is_retried_then_unavailable(cvrapi, fake_api, sleeps):
-    fake_api.set_mode("http_500")
+def test_cvrapi_http_502_is_retried_then_unavailable(cvrapi, fake_api, sleeps):
+    fake_api.set_mode("http_502")
     with pytest.raises(ServiceUnavailable) as info:
         cvrapi.get("13585628")
-    assert info.value.status == 500
+    assert info.value.status == 502
     assert info.value.code is None
     assert len(fake_api.calls) == 3  # 1 + max_retries
     assert sleeps == [0.5, 1.0]  # exponential backoff
@@ -253,14 +302,24 @@ def test_cvrapi_429_with_http_date_retry_after(cvrapi, fake_api, sleeps):
     assert 0 <= sleeps[0] <= 6
 
 
-def test_cvrapi_429_persistent_gives_quota_exceeded(cvrapi, fake_api, sleeps):
+def test_cvrapi_429_without_retry_after_is_final(cvrapi, fake_api, sleeps):
+    # The quota of cvrapi.dk is per day: asking again at once only burns it.
     fake_api.set_mode("http_429")
     with pytest.raises(QuotaExceeded) as info:
         cvrapi.get("13585628")
     assert info.value.status == 429
     assert info.value.retry_after is None
-    assert len(fake_api.calls) == 3
-    assert sleeps == [0.5, 1.0]
+    assert len(fake_api.calls) == 1
+    assert sleeps == []
+
+
+def test_cvrapi_plain_http_500_is_final(cvrapi, fake_api, sleeps):
+    fake_api.set_mode("http_500")
+    with pytest.raises(ServiceUnavailable) as info:
+        cvrapi.get("13585628")
+    assert info.value.status == 500
+    assert len(fake_api.calls) == 1
+    assert sleeps == []
 
 
 def test_cvrapi_429_with_long_retry_after_is_not_waited_for(cvrapi, fake_api, sleeps):
@@ -274,7 +333,10 @@ def test_cvrapi_429_with_long_retry_after_is_not_waited_for(cvrapi, fake_api, sl
 
 def test_cvrapi_max_retries_zero(httpserver, fake_api, sleeps):
     client = CvrApiDkClient(
-        base_url=httpserver.url_for("/"), max_retries=0, sleep=sleeps.append
+        base_url=httpserver.url_for("/"),
+        max_retries=0,
+        sleep=sleeps.append,
+        user_agent=USER_AGENT,
     )
     fake_api.set_mode("http_502")
     with pytest.raises(ServiceUnavailable):
@@ -285,7 +347,10 @@ def test_cvrapi_max_retries_zero(httpserver, fake_api, sleeps):
 
 def test_cvrapi_slow_answer_times_out(httpserver, fake_api, sleeps):
     client = CvrApiDkClient(
-        base_url=httpserver.url_for("/"), timeout=0.3, sleep=sleeps.append
+        base_url=httpserver.url_for("/"),
+        timeout=0.3,
+        sleep=sleeps.append,
+        user_agent=USER_AGENT,
     )
     fake_api.set_mode("slow", delay=1)
     with pytest.raises(ServiceTimeout) as info:
@@ -312,7 +377,11 @@ def test_cvrapi_answer_for_another_company_is_malformed(httpserver, cvrapi):
 
 def test_cvrapi_connection_refused(closed_port_url, sleeps):
     client = CvrApiDkClient(
-        base_url=closed_port_url, timeout=2, token=TOKEN, sleep=sleeps.append
+        base_url=closed_port_url,
+        timeout=2,
+        token=TOKEN,
+        sleep=sleeps.append,
+        user_agent=USER_AGENT,
     )
     with pytest.raises(ServiceUnavailable) as info:
         client.get("13585628")
@@ -322,10 +391,10 @@ def test_cvrapi_connection_refused(closed_port_url, sleeps):
 
 
 def test_cvrapi_logs_path_without_token(cvrapi, fake_api, caplog):
-    caplog.set_level(logging.DEBUG, logger="tracelink_crm.tools.cvr_client")
-    fake_api.set_mode("http_500", times=1)
+    caplog.set_level(logging.DEBUG)
+    fake_api.set_mode("http_502", times=1)
     cvrapi.get("13585628")
-    ours = [r for r in caplog.records if r.name == "tracelink_crm.tools.cvr_client"]
+    ours = [r for r in caplog.records if r.name.startswith("tracelink_crm.tools")]
     assert any("/api" in r.getMessage() for r in ours)
     assert any("retry 1/2" in r.getMessage() for r in ours)
     assert not any(TOKEN in r.getMessage() for r in ours)
@@ -348,7 +417,15 @@ def test_virk_get_by_number(virk, fake_virk):
     assert call["path"] == "/cvr-permanent/virksomhed/_search"
     assert call["headers"]["Authorization"].startswith("Basic ")
     assert call["json"]["query"] == {"term": {"Vrvirksomhed.cvrNummer": 22756214}}
-    assert call["json"]["_source"] == ["Vrvirksomhed"]
+    # only the fields the mapping reads, not the 23-110 KB documents
+    assert "Vrvirksomhed" not in call["json"]["_source"]
+    assert "Vrvirksomhed.virksomhedMetadata.nyesteNavn.navn" in call["json"]["_source"]
+    assert set(fake_virk.last_source["Vrvirksomhed"]) == {
+        "cvrNummer",
+        "reklamebeskyttet",
+        "livsforloeb",
+        "virksomhedMetadata",
+    }
 
 
 def test_virk_search_by_name_returns_several_hits(virk, fake_virk):
@@ -356,8 +433,64 @@ def test_virk_search_by_name_returns_several_hits(virk, fake_virk):
     assert [c["cvr"] for c in companies] == ["13585628", "28271026"]
     body = fake_virk.calls[0]["json"]
     assert body["size"] == 5
-    match = body["query"]["match"]["Vrvirksomhed.virksomhedMetadata.nyesteNavn.navn"]
-    assert match["query"] == "eksempel"
+    [prefix, exact] = body["query"]["bool"]["should"]
+    name = "Vrvirksomhed.virksomhedMetadata.nyesteNavn.navn"
+    assert prefix["match_phrase_prefix"][name]["query"] == "eksempel"
+    assert exact["match_phrase"][name] == {"query": "eksempel", "boost": 10}
+
+
+@pytest.mark.parametrize(
+    ("term", "found"),
+    [
+        ("Maskin", ["13585628"]),  # as typed: the start of a word
+        ("eksempel mask", ["13585628"]),
+        ("ksempel", []),  # whole words only: no substrings
+        ("Maskinfabrik Eksempel", []),  # a phrase: the words in order
+    ],
+)
+def test_virk_name_search_matches_words_as_typed(virk, fake_virk, term, found):
+    if found:
+        assert [c["cvr"] for c in virk.search(term)] == found
+    else:
+        with pytest.raises(NotFound):
+            virk.search(term)
+
+
+def test_virk_stand_in_match_is_whole_words_only(httpserver, fake_virk):
+    name = "Vrvirksomhed.virksomhedMetadata.nyesteNavn.navn"
+    answer = requests.post(
+        httpserver.url_for("/cvr-permanent/virksomhed/_search"),
+        json={"query": {"match": {name: {"query": "Maskin"}}}},
+        auth=(USERNAME, PASSWORD),
+    )
+    assert answer.json()["hits"]["total"] == 0
+
+
+def test_virk_ranks_ceased_and_troubled_companies_last(httpserver, sleeps):
+    companies = {
+        cvr: copy.deepcopy(VIRK_COMPANIES["13585628"]) for cvr in ("A", "B", "C")
+    }
+    for (cvr, document), status in zip(
+        companies.items(), ["Ophørt", "UNDER KONKURS", "NORMAL"], strict=True
+    ):
+        document["cvrNummer"] = cvr
+        document["virksomhedMetadata"]["sammensatStatus"] = status
+    FakeVirk(companies, username=USERNAME, password=PASSWORD).install(httpserver)
+    # The stand-in answers in its own order; the client ranks the living first.
+    client = VirkDistributionClient(
+        base_url=httpserver.url_for("/"), username=USERNAME, password=PASSWORD
+    )
+    states = [c["state"] for c in client.search("Eksempel")]
+    assert states == ["active", "bankruptcy", "ceased"]
+
+
+def test_virk_result_window_too_large_is_not_retried(virk, fake_virk, sleeps):
+    fake_virk.max_result_window = 5
+    with pytest.raises(ServiceUnavailable) as info:
+        virk.search("Eksempel", limit=10)
+    assert info.value.status == 500
+    assert len(fake_virk.calls) == 1
+    assert sleeps == []
 
 
 def test_virk_search_respects_limit(virk, fake_virk):
@@ -414,26 +547,23 @@ def test_virk_http_403(virk, fake_virk):
     _assert_no_secret(info.value, PASSWORD)
 
 
-def test_virk_http_500_is_retried_then_unavailable(virk, fake_virk, sleeps):
-    fake_virk.set_mode("http_500")
+@pytest.mark.parametrize("mode", ["http_500", "http_502"])
+def test_virk_search_post_is_never_retried(virk, fake_virk, sleeps, mode):
+    fake_virk.set_mode(mode, times=1)
     with pytest.raises(ServiceUnavailable) as info:
         virk.get("13585628")
-    assert info.value.status == 500
-    assert len(fake_virk.calls) == 3
-    assert sleeps == [0.5, 1.0]
+    assert info.value.status == int(mode[-3:])
+    assert len(fake_virk.calls) == 1
+    assert sleeps == []
 
 
-def test_virk_search_post_is_retried_after_502(virk, fake_virk, sleeps):
-    fake_virk.set_mode("http_502", times=2)
-    assert len(virk.search("eksempel")) == 2
-    assert len(fake_virk.calls) == 3
-    assert sleeps == [0.5, 1.0]
-
-
-def test_virk_429_with_retry_after_is_retried_then_succeeds(virk, fake_virk, sleeps):
+def test_virk_429_with_retry_after_is_not_retried(virk, fake_virk, sleeps):
     fake_virk.set_mode("http_429", times=1, retry_after=2)
-    assert virk.get("13585628")["cvr"] == "13585628"
-    assert sleeps == [2.0]
+    with pytest.raises(QuotaExceeded) as info:
+        virk.get("13585628")
+    assert info.value.retry_after == 2
+    assert len(fake_virk.calls) == 1
+    assert sleeps == []
 
 
 @pytest.mark.parametrize("mode", ["missing_hits", "invalid_json", "not_object"])
@@ -448,7 +578,7 @@ def test_virk_rejected_query_keeps_elasticsearch_reason(virk, fake_virk):
     with pytest.raises(InvalidRequest) as info:
         virk.search("Eksempel")
     assert info.value.status == 400
-    assert "unsupported query" in info.value.message
+    assert "no [query] registered" in info.value.message  # the fixture's reason
 
 
 def test_virk_slow_answer_times_out(httpserver, fake_virk, sleeps):
@@ -483,35 +613,30 @@ def test_virk_connection_refused(closed_port_url, sleeps):
 # ---------------------------------------------------------------------------
 
 
-class RecordingSession:
-    """Stands in for requests.Session: records the keyword arguments."""
-
-    def __init__(self):
-        self.requests = []
-
-    def request(self, method, url, **kwargs):
-        self.requests.append((method, url, kwargs))
-        raise requests.ConnectionError(f"refused: {url}")
-
-    def close(self):
-        pass
-
-
 @pytest.mark.parametrize("code", ["cvrapi", "virk"])
-def test_every_call_has_the_explicit_timeout(code, sleeps):
-    session = RecordingSession()
+def test_every_call_has_the_explicit_timeout(code, sleeps, monkeypatch):
+    sent = []
+
+    def send(adapter, request, **kwargs):
+        sent.append(kwargs)
+        raise requests.ConnectionError(f"refused: {request.url}")
+
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", send)
     client = make_provider(
         code,
-        base_url="http://cvr.invalid",
+        base_url="https://cvr.invalid",
         timeout=4.5,
-        session=session,
         sleep=sleeps.append,
-        **({"username": "u", "password": "p"} if code == "virk" else {}),
+        **(
+            {"username": "u", "password": "p"}
+            if code == "virk"
+            else {"user_agent": USER_AGENT}
+        ),
     )
     with pytest.raises(ServiceUnavailable):
         client.get("13585628")
-    assert len(session.requests) == 3
-    assert all(kwargs["timeout"] == 4.5 for _m, _u, kwargs in session.requests)
+    assert sent
+    assert all(kwargs["timeout"] == 4.5 for kwargs in sent)
 
 
 def test_make_provider_and_registry():
@@ -522,7 +647,7 @@ def test_make_provider_and_registry():
     client = make_provider("cvrapi", token="t")
     assert isinstance(client, CvrApiDkClient)
     assert client.base_url == "https://cvrapi.dk"
-    assert make_provider("virk").base_url == "http://distribution.virk.dk"
+    assert make_provider("virk").base_url == "https://distribution.virk.dk"
     assert isinstance(client.session, requests.Session)
     assert client.session is not make_provider("cvrapi").session
 
@@ -552,7 +677,8 @@ def test_fakes_work_without_the_fixture():
     server = start_fake_server(fake_api, fake_virk)
     try:
         base_url = server.url_for("/")
-        assert CvrApiDkClient(base_url=base_url).get("13585628")["cvr"] == "13585628"
+        cvrapi = CvrApiDkClient(base_url=base_url, user_agent=USER_AGENT)
+        assert cvrapi.get("13585628")["cvr"] == "13585628"
         virk_client = VirkDistributionClient(
             base_url=base_url, username=fake_virk.username, password=fake_virk.password
         )
@@ -561,3 +687,67 @@ def test_fakes_work_without_the_fixture():
     finally:
         server.stop()
     assert not server.is_running()
+
+
+# ---------------------------------------------------------------------------
+# Secrets in transit and in logs
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "client",
+    [
+        VirkDistributionClient(
+            base_url="http://distribution.virk.dk", username="u", password="p"
+        ),
+        CvrApiDkClient(
+            base_url="http://cvrapi.example.dk", user_agent=USER_AGENT, token=TOKEN
+        ),
+    ],
+    ids=["virk", "cvrapi-with-token"],
+)
+def test_credentials_are_never_sent_over_plain_http(client, monkeypatch):
+    sent = []
+    monkeypatch.setattr(
+        requests.adapters.HTTPAdapter, "send", lambda *a, **k: sent.append(a)
+    )
+    with pytest.raises(InsecureAddress):
+        client.get("13585628")
+    assert sent == []
+    _assert_no_secret(InsecureAddress("x"), TOKEN)
+
+
+def test_cvrapi_without_token_may_use_plain_http(monkeypatch):
+    sent = []
+
+    def send(adapter, request, **kwargs):
+        sent.append(request.url)
+        raise requests.ConnectionError("refused")
+
+    monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", send)
+    client = CvrApiDkClient(base_url="http://cvrapi.example.dk", user_agent=USER_AGENT)
+    with pytest.raises(ServiceUnavailable):
+        client.get("13585628")
+    assert sent
+
+
+def test_token_is_in_no_log_line(cvrapi, fake_api, caplog):
+    caplog.set_level(logging.DEBUG)
+    fake_api.set_mode("http_502", times=1)
+    cvrapi.get("13585628")
+    with pytest.raises(NotFound):
+        cvrapi.get("29910251")
+    # werkzeug's lines are the stand-in server's, not ours
+    ours = [r.getMessage() for r in caplog.records if r.name != "werkzeug"]
+    assert any("urllib3" in r.name for r in caplog.records)
+    assert any("token=***" in message for message in ours)
+    assert not any(TOKEN in message for message in ours)
+
+
+def test_virk_credentials_outside_latin_1(httpserver):
+    fake = FakeVirk(username="søren", password="pris€-Łódź").install(httpserver)
+    client = VirkDistributionClient(
+        base_url=httpserver.url_for("/"), username="søren", password="pris€-Łódź"
+    )
+    assert client.get("13585628")["cvr"] == "13585628"
+    assert len(fake.calls) == 1

@@ -5,6 +5,11 @@ from datetime import date, datetime
 
 import pytest
 
+from tracelink_crm.tests.stand_ins.fake_cvr import (
+    CVRAPI_COMPANIES,
+    VIRK_COMPANIES,
+    fixture,
+)
 from tracelink_crm.tools.cvr_client import (
     COMPANY_KEYS,
     company_from_cvrapi,
@@ -13,8 +18,8 @@ from tracelink_crm.tools.cvr_client import (
     is_email,
     is_phone,
     parse_date,
+    register_state,
 )
-from tracelink_crm.tools.fake_cvr import CVRAPI_COMPANIES, VIRK_COMPANIES
 
 
 def _virk(cvr):
@@ -118,6 +123,7 @@ def test_cvrapi_full_answer():
         "legal_form": "Anpartsselskab",
         "protected": False,
         "ceased": False,
+        "state": "active",
         "status": "active",
         "start_date": date(2010, 2, 1),
         "end_date": None,
@@ -169,7 +175,7 @@ def test_cvrapi_protected_and_co_line():
     assert company_from_cvrapi(CVRAPI_COMPANIES["22756214"])["protected"] is True
     company = company_from_cvrapi(CVRAPI_COMPANIES["28271026"])
     assert company["street2"] == "c/o Eksempel Holding ApS"
-    assert company["phone"] == "+45 76 00 00 00"
+    assert company["phone"] == "76000000"  # a number in the answer
     assert company["start_date"] == date(2004, 11, 1)
     # An existing "c/o" prefix is not doubled.
     raw = {"vat": 1, "name": "X", "addressco": "C/O Revisor A/S"}
@@ -223,6 +229,7 @@ def test_virk_full_answer():
         "legal_form": "Anpartsselskab",
         "protected": False,
         "ceased": False,
+        "state": "active",
         "status": "NORMAL",
         "start_date": date(2010, 2, 1),
         "end_date": None,
@@ -349,3 +356,44 @@ def test_virk_tolerates_nulls_and_odd_types():
     assert company["legal_form"] == "APS"
     assert company["email"] == "info@example.dk"
     assert company["name"] == company["street"] == ""
+
+
+@pytest.mark.parametrize(
+    ("status", "ceased", "bankrupt", "state"),
+    [
+        ("NORMAL", False, False, "active"),
+        ("Aktiv", False, False, "active"),
+        ("UNDER KONKURS", False, False, "bankruptcy"),
+        ("UNDER REKONSTRUKTION", False, False, "reconstruction"),
+        ("UNDER TVANGSOPLØSNING", False, False, "dissolution"),
+        ("UDEN RETSVIRKNING", False, False, "no_legal_effect"),
+        ("OPLØST EFTER KONKURS", False, False, "ceased"),
+        ("NORMAL", True, False, "ceased"),
+        ("", False, True, "bankruptcy"),
+    ],
+)
+def test_register_state(status, ceased, bankrupt, state):
+    assert register_state(status, ceased, bankrupt) == state
+
+
+def test_cvrapi_real_shape_answers():
+    company = company_from_cvrapi(fixture("cvrapi/company.json"))
+    assert (company["cvr"], company["zip"], company["phone"]) == (
+        "35000011",
+        "8700",
+        "75600000",
+    )
+    assert company["start_date"] == date(1997, 12, 29)
+    assert company["state"] == "active"
+    bankrupt = company_from_cvrapi(fixture("cvrapi/company_bankrupt.json"))
+    assert bankrupt["state"] == "bankruptcy"
+    assert bankrupt["ceased"] is False
+    assert bankrupt["status"] == "Under konkurs"
+
+
+def test_virk_troubled_status_is_not_active():
+    document = copy.deepcopy(VIRK_COMPANIES["13585628"])
+    document["virksomhedMetadata"]["sammensatStatus"] = "UNDER TVANGSOPLØSNING"
+    company = company_from_virk(document)
+    assert company["ceased"] is False
+    assert company["state"] == "dissolution"

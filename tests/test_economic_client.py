@@ -9,6 +9,7 @@ import pytest
 import requests
 from stdnum.dk import cvr as stdnum_cvr
 
+from tracelink_crm.tests.stand_ins.fake_economic import FakeEconomic
 from tracelink_crm.tools.economic_client import (
     CVR_FILTER_FIELD,
     EconomicClient,
@@ -29,7 +30,6 @@ from tracelink_crm.tools.exceptions import (
     ServiceTimeout,
     ServiceUnavailable,
 )
-from tracelink_crm.tools.fake_economic import FakeEconomic
 
 APP_TOKEN = "app-SECRET-4f9c2e1d"
 GRANT_TOKEN = "grant-SECRET-8a7b6c5d"

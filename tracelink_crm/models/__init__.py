@@ -1,3 +1,6 @@
+# The gateways' shared base first: the others inherit it, and some modules
+# below import the CVR gateway's constants (which defines its model).
+from . import tracelink_api  # isort: skip
 from . import (
     crm_lead,
     crm_stage,
@@ -7,5 +10,6 @@ from . import (
     sale_order,
     tracelink_cvr_api,
     tracelink_cvr_cache,
+    tracelink_cvr_lookup,
     tracelink_economic_api,
 )

@@ -89,7 +89,11 @@ class CrmLead(models.Model):
         compute="_compute_customer_order_ids",
     )
 
-    # Order conversion
+    # Order conversion. sale_crm's order_ids holds every quotation and order
+    # of the case; sale_order_id is the one of them the case was converted to,
+    # fixed at conversion: it stays when that order is later cancelled or
+    # when further orders of the case are confirmed, it is tracked in the
+    # chatter, and "converted once" (the Convert button) rests on it.
     sale_order_id = fields.Many2one(
         "sale.order",
         string="Order",
@@ -297,17 +301,18 @@ class CrmLead(models.Model):
             res = closed._write_closed(vals) and res
         return res
 
-    def _write_closed(self, vals):
+    def _write_closed(self, vals, keep_probability=True):
         """Write on Won/Lost cases: what the status forces stays as it is.
 
         Probability stays 100 %/0 %, a Lost case keeps its lost reason when it
         is restored from the archive, and archiving keeps the close date (Odoo
-        would stamp the archiving time on it).
+        would stamp the archiving time on it). Only this module's own code
+        passes ``keep_probability=False`` (a flag in the context would be one
+        any caller over RPC could set).
         """
-        forced = {"probability", "automated_probability", "is_probability_manual"}
-        if self.env.context.get("tracelink_archive_as_lost"):
-            forced = set()
-        vals = {key: value for key, value in vals.items() if key not in forced}
+        if keep_probability:
+            forced = {"probability", "automated_probability", "is_probability_manual"}
+            vals = {key: value for key, value in vals.items() if key not in forced}
         if "lost_reason_id" in vals and not vals["lost_reason_id"]:
             del vals["lost_reason_id"]
         if not vals:
@@ -410,11 +415,7 @@ class CrmLead(models.Model):
         # server code running as superuser (data clean-ups) may still purge.
         if self.env.su:
             return
-        with_history = self.with_context(active_test=False).filtered(
-            lambda lead: (
-                lead.stage_kind in CLOSED_KINDS or lead.date_closed or lead.order_ids
-            )
-        )
+        with_history = self._filter_with_history()
         if with_history:
             raise UserError(
                 self.env._(
@@ -454,11 +455,16 @@ class CrmLead(models.Model):
         the Lost status is active already, so restoring it reopens it at the
         status it was lost from."""
         lost = self.filtered(lambda lead: lead.active and lead.stage_kind == "lost")
-        others = (self - lost).with_context(tracelink_archive_as_lost=True)
+        others = self - lost
         # Odoo's own meaning of toggling a won lead off (losing it, at 0 %) is
         # kept for this low-level call; the Archive action of the web client
         # and of other systems (action_archive) keeps a Won case won.
+        won_off = others.filtered(lambda lead: lead.active and lead.stage_kind == "won")
         res = super(CrmLead, others).toggle_active() if others else True
+        if won_off:
+            won_off._write_closed(
+                {"probability": 0, "automated_probability": 0}, keep_probability=False
+            )
         for case in lost:
             stage = case.stage_before_close_id or case._stage_find(
                 domain=[("status_kind", "=", "open")]
@@ -670,13 +676,20 @@ class CrmLead(models.Model):
     def _prepare_order_vals(self):
         """Values of the order made from a case that has no quotation.
 
-        Customer, addresses, payment terms and pricelist come from the
-        customer (in the case's company); salesperson, team, customer
-        reference and dates from the case; one line carries the case's name,
-        description and value with the company's default order product.
+        The one place where an order is made from a case. It starts from what
+        sale_crm gives a new quotation of the case (customer, company,
+        salesperson, team, origin, tags, marketing source); ``sale.order``'s
+        own computes then fill in addresses, payment terms and pricelist from
+        the customer, as on a quotation typed by hand. Only what the case
+        alone knows is added: customer reference, production start, delivery
+        date, and one line with the case's name, description and value on
+        the company's default order product.
+
+        :return: values for ``sale.order.create``, with an ``order_line`` key
+        :raise UserError: the case has no customer, or the company no default
+            order product
         """
         self.ensure_one()
-        company = self.company_id or self.env.company
         if not self.partner_id:
             raise UserError(
                 self.env._(
@@ -685,7 +698,7 @@ class CrmLead(models.Model):
                     self.display_name,
                 )
             )
-        product = company.tracelink_order_product_id
+        product = (self.company_id or self.env.company).tracelink_order_product_id
         if not product:
             raise UserError(
                 self.env._(
@@ -694,43 +707,30 @@ class CrmLead(models.Model):
                     "case again."
                 )
             )
-        partner = self.partner_id.with_company(company)
-        addresses = partner.address_get(["invoice", "delivery"])
         vals = {
-            "company_id": company.id,
-            "partner_id": partner.id,
-            "partner_invoice_id": addresses["invoice"],
-            "partner_shipping_id": addresses["delivery"],
-            "opportunity_id": self.id,
-            "origin": self.name,
-            "client_order_ref": self.customer_reference or False,
-            "production_start_date": self.production_start_date,
-            "commitment_date": self._get_delivery_datetime(),
-            "campaign_id": self.campaign_id.id,
-            "medium_id": self.medium_id.id,
-            "source_id": self.source_id.id,
-            "tag_ids": [Command.set(self.tag_ids.ids)],
-            "order_line": [Command.create(self._prepare_order_line_vals(product))],
+            key.removeprefix("default_"): value
+            for key, value in self._prepare_opportunity_quotation_context().items()
+            if key.startswith("default_")
         }
-        # Left out when empty, so that the order's own defaults apply.
-        optional = {
-            "payment_term_id": partner.property_payment_term_id.id,
-            "pricelist_id": partner.property_product_pricelist.id,
-            "user_id": self.user_id.id,
-            "team_id": self.team_id.id,
-        }
-        vals.update({key: value for key, value in optional.items() if value})
-        return vals
-
-    def _prepare_order_line_vals(self, product):
-        self.ensure_one()
         description = html2plaintext(self.description or "").strip()
-        return {
-            "product_id": product.id,
-            "name": f"{self.name}\n{description}" if description else self.name,
-            "product_uom_qty": 1,
-            "price_unit": self.expected_revenue,
-        }
+        vals.update(
+            client_order_ref=self.customer_reference or False,
+            production_start_date=self.production_start_date,
+            commitment_date=self._get_delivery_datetime(),
+            order_line=[
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "name": f"{self.name}\n{description}"
+                        if description
+                        else self.name,
+                        "product_uom_qty": 1,
+                        "price_unit": self.expected_revenue,
+                    }
+                )
+            ],
+        )
+        return vals
 
     def _get_delivery_datetime(self):
         """The delivery date as the order's delivery datetime: noon UTC, the
@@ -741,8 +741,46 @@ class CrmLead(models.Model):
         return datetime.combine(self.delivery_date, time(12))
 
     # ------------------------------------------------------------
-    # Business methods: duplicates (a case in the Lost status counts as lost)
+    # Business methods: history, merge, duplicates (Lost counts as lost)
     # ------------------------------------------------------------
+
+    def _filter_with_history(self):
+        """Cases that are Won or Lost, were ever closed, or have an order:
+        they are never deleted, by hand or by a merge."""
+        return self.with_context(active_test=False).filtered(
+            lambda lead: (
+                lead.stage_kind in CLOSED_KINDS
+                or lead.date_closed
+                or lead.sale_order_id
+                or lead.order_ids
+            )
+        )
+
+    def _merge_opportunity(
+        self, user_id=False, team_id=False, auto_unlink=True, max_length=5
+    ):
+        # Odoo deletes the merged cases as superuser, past the deletion guard:
+        # a merge that would delete a case with history is refused up front.
+        if auto_unlink:
+            head = self._sort_by_confidence_level(reverse=True)[:1]
+            doomed = (self - head)._filter_with_history()
+            if doomed:
+                raise UserError(
+                    self.env._(
+                        "Merging would delete %(cases)s, which has history (won, "
+                        "lost or linked to an order), into %(head)s. Merge only "
+                        "cases without history, or archive the cases you no "
+                        "longer need.",
+                        cases=", ".join(doomed.mapped("display_name")),
+                        head=head.display_name,
+                    )
+                )
+        return super()._merge_opportunity(
+            user_id=user_id,
+            team_id=team_id,
+            auto_unlink=auto_unlink,
+            max_length=max_length,
+        )
 
     def _get_lead_duplicates(self, partner=None, email=None, include_lost=False):
         duplicates = super()._get_lead_duplicates(

@@ -1,10 +1,16 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools.cvr_client import CvrApiDkClient, VirkDistributionClient
+from ..tools.cvr_client import (
+    CvrApiDkClient,
+    VirkDistributionClient,
+    user_agent_problem,
+)
+from ..tools.http_client import is_secure_url
 from .tracelink_cvr_api import (
     CVR_PROVIDER_SELECTION,
     DEFAULT_CACHE_HOURS,
+    DEFAULT_LOOKUP_LIMIT,
     DEFAULT_TIMEOUT,
 )
 
@@ -32,8 +38,9 @@ class ResCompany(models.Model):
     cvr_cvrapi_user_agent = fields.Char(
         string="cvrapi.dk User-Agent",
         help="How this database introduces itself to cvrapi.dk: "
-        "“<product> - <purpose> - <contact>”. Empty: “Tracelink CRM - "
-        "customer lookup - ” followed by the company's e-mail.",
+        "“<product> - <purpose> - <contact>”, in plain ASCII, the contact an "
+        "e-mail address or a website. Empty: “Tracelink CRM - customer lookup "
+        "- ” followed by the company's e-mail (or website).",
     )
     cvr_cvrapi_token = fields.Char(
         string="cvrapi.dk Token",
@@ -67,26 +74,69 @@ class ResCompany(models.Model):
         "asked again (0: never reused).",
     )
 
-    @api.constrains("cvr_timeout", "cvr_cache_hours")
+    cvr_lookup_limit = fields.Integer(
+        string="CVR Look-ups per User and Hour",
+        default=DEFAULT_LOOKUP_LIMIT,
+        help="How many calls to the CVR register one user may cause in an hour "
+        "(answers from the cache do not count; 0: no limit).",
+    )
+
+    @api.constrains("cvr_timeout", "cvr_cache_hours", "cvr_lookup_limit")
     def _check_cvr_settings(self):
         for company in self:
             if company.cvr_timeout <= 0:
                 raise ValidationError(
                     self.env._("The CVR timeout must be at least one second.")
                 )
+            if company.cvr_lookup_limit < 0:
+                raise ValidationError(
+                    self.env._("The CVR look-up limit cannot be negative.")
+                )
             if company.cvr_cache_hours < 0:
                 raise ValidationError(
                     self.env._("The CVR cache time cannot be negative.")
                 )
 
+    @api.constrains("cvr_virk_url", "cvr_cvrapi_url", "cvr_cvrapi_token")
+    def _check_cvr_addresses(self):
+        """Credentials travel over HTTPS only (a local address for tests)."""
+        for company in self.sudo():
+            insecure = company.cvr_virk_url and not is_secure_url(company.cvr_virk_url)
+            if company.cvr_cvrapi_token and company.cvr_cvrapi_url:
+                insecure = insecure or not is_secure_url(company.cvr_cvrapi_url)
+            if insecure:
+                raise ValidationError(
+                    self.env._(
+                        "The CVR register receives credentials: its address must "
+                        "start with https:// (a plain http:// address is only "
+                        "accepted on this machine)."
+                    )
+                )
+
+    @api.constrains("cvr_cvrapi_user_agent")
+    def _check_cvr_user_agent(self):
+        for company in self.filtered("cvr_cvrapi_user_agent"):
+            if user_agent_problem(company.cvr_cvrapi_user_agent):
+                raise ValidationError(
+                    self.env._(
+                        "cvrapi.dk only answers a User-Agent of the form "
+                        "“application - purpose - contact”, in plain ASCII "
+                        "(no curly quotes or long dashes), ending with an e-mail "
+                        "address or a website, e.g. “Tracelink CRM - customer "
+                        "lookup - it@example.dk”. “%s” is not.",
+                        company.cvr_cvrapi_user_agent,
+                    )
+                )
+
     def _get_cvr_user_agent(self):
         """The User-Agent sent to cvrapi.dk: the setting, else one naming the
-        product and the company's e-mail (or website, or name) as contact."""
+        product and the company's e-mail (or website) as contact; False when
+        there is no contact (the look-up is then refused)."""
         self.ensure_one()
         if self.cvr_cvrapi_user_agent:
             return self.cvr_cvrapi_user_agent.strip()
-        contact = self.email or self.website or self.name
-        return f"Tracelink CRM - customer lookup - {contact}"
+        contact = self.email or self.website
+        return contact and f"Tracelink CRM - customer lookup - {contact}"
 
     # --- e-conomic ------------------------------------------------------
 

@@ -10,7 +10,12 @@ class ResConfigSettings(models.TransientModel):
     cvr_provider = fields.Selection(
         related="company_id.cvr_provider", readonly=False, required=True
     )
-    cvr_cvrapi_url = fields.Char(related="company_id.cvr_cvrapi_url", readonly=False)
+    # The service addresses steer where credentials are sent: administrators only.
+    cvr_cvrapi_url = fields.Char(
+        related="company_id.cvr_cvrapi_url",
+        readonly=False,
+        groups="base.group_system",
+    )
     cvr_cvrapi_user_agent = fields.Char(
         related="company_id.cvr_cvrapi_user_agent", readonly=False
     )
@@ -19,7 +24,11 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
         groups="base.group_system",
     )
-    cvr_virk_url = fields.Char(related="company_id.cvr_virk_url", readonly=False)
+    cvr_virk_url = fields.Char(
+        related="company_id.cvr_virk_url",
+        readonly=False,
+        groups="base.group_system",
+    )
     cvr_virk_username = fields.Char(
         related="company_id.cvr_virk_username",
         readonly=False,
@@ -34,6 +43,9 @@ class ResConfigSettings(models.TransientModel):
     cvr_cache_hours = fields.Integer(
         related="company_id.cvr_cache_hours", readonly=False
     )
+    cvr_lookup_limit = fields.Integer(
+        related="company_id.cvr_lookup_limit", readonly=False
+    )
 
     # --- e-conomic ------------------------------------------------------
 
@@ -41,7 +53,9 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.economic_enabled", readonly=False
     )
     economic_base_url = fields.Char(
-        related="company_id.economic_base_url", readonly=False
+        related="company_id.economic_base_url",
+        readonly=False,
+        groups="base.group_system",
     )
     economic_app_secret_token = fields.Char(
         related="company_id.economic_app_secret_token",
@@ -81,8 +95,16 @@ class ResConfigSettings(models.TransientModel):
     economic_import_skipped = fields.Integer(
         related="company_id.economic_import_skipped"
     )
-    economic_import_notes = fields.Text(related="company_id.economic_import_notes")
-    economic_import_error = fields.Text(related="company_id.economic_import_error")
+    # What the import found (customer names, numbers): administrators and
+    # sales managers.
+    economic_import_notes = fields.Text(
+        related="company_id.economic_import_notes",
+        groups="base.group_system,sales_team.group_sale_manager",
+    )
+    economic_import_error = fields.Text(
+        related="company_id.economic_import_error",
+        groups="base.group_system,sales_team.group_sale_manager",
+    )
 
     # --- Order conversion -----------------------------------------------
 

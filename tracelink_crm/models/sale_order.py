@@ -27,8 +27,9 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------
 
     def action_send_order_confirmation(self):
-        """Open the mail composer with the order confirmation template (its
-        PDF attached); sending it is noted on the order's case too."""
+        """Odoo's Send by Email of a confirmed order: the composer with the
+        order confirmation template (``_get_confirmation_template``, its PDF
+        attached); sending it is noted on the order's case too."""
         self.ensure_one()
         if self.state != "sale":
             raise UserError(
@@ -38,31 +39,10 @@ class SaleOrder(models.Model):
                     self.name,
                 )
             )
-        template = self.env.ref(
-            "tracelink_crm.mail_template_sale_order_confirmation",
-            raise_if_not_found=False,
-        )
-        ctx = {
-            "default_model": "sale.order",
-            "default_res_ids": self.ids,
-            "default_composition_mode": "comment",
-            "default_template_id": template.id if template else False,
-            "default_email_layout_xmlid": (
-                "mail.mail_notification_layout_with_responsible_signature"
-            ),
-            "email_notification_allow_footer": True,
-            "force_email": True,
-            "model_description": self.type_name,
-            "tracelink_order_confirmation": True,
-        }
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Send Order Confirmation"),
-            "res_model": "mail.compose.message",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": ctx,
-        }
+        action = self.with_context(proforma=False).action_quotation_send()
+        action["name"] = self.env._("Send Order Confirmation")
+        action["context"]["tracelink_order_confirmation"] = True
+        return action
 
     # ------------------------------------------------------------
     # Business methods: order conversion and confirmation
@@ -79,20 +59,35 @@ class SaleOrder(models.Model):
                 case.sale_order_id = order
         return res
 
+    def _get_confirmation_template(self):
+        # Tracelink's order confirmation (with its PDF) takes the place of
+        # Odoo's default one; a template chosen in the Sales settings wins.
+        template = super()._get_confirmation_template()
+        if template == self.env.ref(
+            "sale.mail_template_sale_confirmation", raise_if_not_found=False
+        ):
+            return (
+                self.env.ref(
+                    "tracelink_crm.mail_template_sale_order_confirmation",
+                    raise_if_not_found=False,
+                )
+                or template
+            )
+        return template
+
     def _send_order_confirmation_report(self):
-        """E-mail the order confirmation to the customer without a dialog.
+        """E-mail the order confirmation to the customer without a dialog,
+        through Odoo's own confirmation mail.
 
         The e-mail is queued (sent by the mail queue after the transaction),
         so a conversion never waits for the mail server. A customer without
         an e-mail address gets nothing; a note on the order says so.
         """
-        template = self.env.ref(
-            "tracelink_crm.mail_template_sale_order_confirmation",
-            raise_if_not_found=False,
+        orders = self.with_context(
+            tracelink_order_confirmation=True, mail_notify_force_send=False
         )
-        layout = "mail.mail_notification_layout_with_responsible_signature"
-        for order in self.with_context(tracelink_order_confirmation=True):
-            if not template or not order.partner_id.email:
+        for order in orders:
+            if not order.partner_id.email:
                 order._message_log(
                     body=self.env._(
                         "The order confirmation was not e-mailed: %s has no e-mail "
@@ -101,12 +96,7 @@ class SaleOrder(models.Model):
                     )
                 )
                 continue
-            order.message_post_with_source(
-                template,
-                email_layout_xmlid=layout,
-                subtype_xmlid="mail.mt_comment",
-                force_send=False,
-            )
+            order._send_order_confirmation_mail()
 
     def _get_order_confirmation_filename(self):
         """File name of the order confirmation, in the customer's language."""

@@ -5,19 +5,7 @@ from odoo.exceptions import UserError
 
 from ..tools.cvr import looks_like_cvr, normalize_cvr
 from ..tools.cvr_client import CvrApiDkClient, VirkDistributionClient, make_provider
-from ..tools.exceptions import (
-    AuthenticationFailed,
-    Banned,
-    InvalidCvr,
-    InvalidRequest,
-    MalformedResponse,
-    NotFound,
-    PermissionDenied,
-    QuotaExceeded,
-    ServiceError,
-    ServiceTimeout,
-    ServiceUnavailable,
-)
+from ..tools.exceptions import InvalidCvr, InvalidRequest, NotFound, ServiceError
 
 _logger = logging.getLogger(__name__)
 
@@ -26,25 +14,20 @@ CVR_PROVIDER_SELECTION = [
     (CvrApiDkClient.code, "cvrapi.dk"),
     (VirkDistributionClient.code, "CVR distribution (virk.dk)"),
 ]
-# Partner fields filled from the register, in the order changes are listed.
-CVR_PARTNER_FIELDS = (
-    "name",
-    "street",
-    "street2",
-    "zip",
-    "city",
-    "country_id",
-    "phone",
-    "email",
-    "vat",
-    "company_registry",
-    "cvr_industry_code",
-    "cvr_industry_text",
-    "cvr_legal_form",
-    "cvr_status",
-    "cvr_protected",
-)
+# Where a company stands in the register (tools.cvr_client.REGISTER_STATES).
+CVR_STATE_SELECTION = [
+    ("active", "Active"),
+    ("reconstruction", "Under Reconstruction"),
+    ("bankruptcy", "Under Bankruptcy"),
+    ("dissolution", "Under Compulsory Dissolution"),
+    ("no_legal_effect", "Without Legal Effect"),
+    ("ceased", "Ceased"),
+]
 DEFAULT_CACHE_HOURS = 24
+MAX_SEARCH_LENGTH = 100
+DEFAULT_LOOKUP_LIMIT = 30
+# A company the register does not know is not asked for again for this long.
+NOT_FOUND_CACHE_HOURS = 1
 DEFAULT_TIMEOUT = 10
 
 
@@ -58,6 +41,7 @@ class TracelinkCvrApi(models.AbstractModel):
     """
 
     _name = "tracelink.cvr.api"
+    _inherit = "tracelink.api"
     _description = "CVR Register Gateway"
 
     # -- look-ups ------------------------------------------------------------
@@ -76,6 +60,14 @@ class TracelinkCvrApi(models.AbstractModel):
         text = " ".join((term or "").split())
         if not text:
             raise UserError(self.env._("Type a company name or a CVR number."))
+        if len(text) > MAX_SEARCH_LENGTH:
+            raise UserError(
+                self.env._(
+                    "A search term may have %s characters at most: type the "
+                    "company's name or CVR number.",
+                    MAX_SEARCH_LENGTH,
+                )
+            )
         if looks_like_cvr(text):
             return [self._cvr_get(text, company=company)]
         key = f"name:{limit}:{text.casefold()}"
@@ -117,8 +109,10 @@ class TracelinkCvrApi(models.AbstractModel):
     def _prepare_partner_vals_from_cvr(self, company_dict):
         """Values of a company partner (``res.partner``) from a company dict.
 
-        Empty texts of the register become False; the VAT number is
-        ``DK<cvr>`` and the CVR number goes to ``company_registry``.
+        The one mapping from the register to the partner: Refresh from CVR
+        writes (and lists as changes) the keys in this order. Empty texts of
+        the register become False; the VAT number is ``DK<cvr>`` and the CVR
+        number goes to ``company_registry``.
         """
 
         def text(key):
@@ -140,7 +134,7 @@ class TracelinkCvrApi(models.AbstractModel):
             "cvr_industry_code": text("industry_code"),
             "cvr_industry_text": text("industry_text"),
             "cvr_legal_form": text("legal_form"),
-            "cvr_status": "ceased" if company_dict.get("ceased") else "active",
+            "cvr_status": company_dict.get("state") or "active",
             "cvr_protected": bool(company_dict.get("protected")),
             "cvr_provider": company_dict.get("provider") or False,
             "cvr_lookup_date": fields.Datetime.now(),
@@ -208,23 +202,57 @@ class TracelinkCvrApi(models.AbstractModel):
         code = settings.cvr_provider or CvrApiDkClient.code
         hours = settings.cvr_cache_hours
         Cache = self.env["tracelink.cvr.cache"].sudo()
-        if use_cache and hours > 0:
-            cached = Cache._lookup(code, key, hours)
-            if cached is not None:
-                _logger.debug("CVR look-up %s/%s served from the cache", code, key)
-                return cached
-        provider = self._cvr_make_provider(company)
-        try:
-            with provider:
+        with self._cvr_make_provider(company) as provider:
+            url = provider.base_url
+            if use_cache and hours > 0:
+                cached = Cache._lookup(code, url, key, hours)
+                if cached is not None:
+                    _logger.debug("CVR look-up %s/%s served from the cache", code, key)
+                    if not cached:
+                        raise self._cvr_user_error(NotFound(), term, code)
+                    return cached
+            self._cvr_check_lookup_limit(settings)
+            try:
                 companies = call(provider)
-        except (ServiceError, InvalidCvr) as exc:
-            _logger.warning(
-                "CVR look-up %s/%s failed: %s: %s", code, key, type(exc).__name__, exc
-            )
-            raise self._cvr_user_error(exc, term, code, provider.timeout) from exc
+            except (ServiceError, InvalidCvr) as exc:
+                _logger.warning(
+                    "CVR look-up %s/%s failed: %s: %s",
+                    code,
+                    key,
+                    type(exc).__name__,
+                    exc,
+                )
+                if isinstance(exc, NotFound) and hours > 0:
+                    self._cvr_remember_not_found(code, url, key)
+                raise self._cvr_user_error(exc, term, code, provider.timeout) from exc
+        self.env["tracelink.cvr.lookup"].sudo().create({"user_id": self.env.uid})
         if hours > 0:
-            Cache._store(code, key, companies)
+            Cache._store(code, url, key, companies)
         return companies
+
+    @api.model
+    def _cvr_check_lookup_limit(self, settings):
+        """Refuse a call to the register beyond the user's hourly limit."""
+        limit = settings.cvr_lookup_limit
+        Lookup = self.env["tracelink.cvr.lookup"].sudo()
+        if limit and Lookup._count_last_hour(self.env.user) >= limit:
+            raise UserError(
+                self.env._(
+                    "You have made %s look-ups in the CVR register in the last "
+                    "hour, the most allowed. Try again later, or ask your "
+                    "administrator to raise the limit in Settings > CRM > CVR "
+                    "Register.",
+                    limit,
+                )
+            )
+
+    @api.model
+    def _cvr_remember_not_found(self, code, url, key):
+        """Cache "unknown company" for a while (a failed look-up spends quota
+        too), in a transaction of its own: the UserError that follows rolls
+        the request's transaction back."""
+        with self.env.registry.cursor() as cr:
+            self.env(cr=cr)["tracelink.cvr.cache"].sudo()._store(code, url, key, [])
 
     # -- errors --------------------------------------------------------------
 
@@ -234,67 +262,12 @@ class TracelinkCvrApi(models.AbstractModel):
         provider = self._cvr_provider_label(
             code or self.env.company.sudo().cvr_provider or CvrApiDkClient.code
         )
-        if isinstance(exc, InvalidCvr) or (
-            isinstance(exc, InvalidRequest) and exc.code == "INVALID_VAT"
-        ):
-            message = self.env._(
-                "“%s” is not a valid CVR number. A CVR number has 8 digits, does "
-                "not start with 0 and has a valid check digit; it may be written "
-                "with DK, spaces or dashes. Check the number and try again.",
-                term,
-            )
-        elif isinstance(exc, NotFound):
-            message = self.env._(
-                "No company in the CVR register matches “%(term)s” (%(provider)s). "
-                "Check the spelling, or search by CVR number.",
-                term=term,
-                provider=provider,
-            )
-        elif isinstance(exc, QuotaExceeded):
-            message = self.env._(
-                "%s refuses more look-ups for now: the quota is used up. Try "
-                "again later, or ask your administrator to set a token or choose "
-                "another provider in Settings > CRM > CVR Register.",
-                provider,
-            )
-        elif isinstance(exc, Banned):
-            message = self.env._(
-                "%s has blocked look-ups from this server. Ask your administrator "
-                "to check the User-Agent or choose another provider in "
-                "Settings > CRM > CVR Register.",
-                provider,
-            )
-        elif isinstance(exc, ServiceTimeout):
-            message = self.env._(
-                "%(provider)s did not answer within %(seconds)s seconds. Try again "
-                "in a moment.",
-                provider=provider,
-                seconds=int(timeout or DEFAULT_TIMEOUT),
-            )
-        elif isinstance(exc, ServiceUnavailable):
-            message = self.env._(
-                "%s cannot be reached right now. Try again later; if it lasts, "
-                "ask your administrator to check the address in "
-                "Settings > CRM > CVR Register.",
-                provider,
-            )
-        elif isinstance(exc, MalformedResponse):
-            message = self.env._(
-                "%s sent an answer that could not be understood. Try again "
-                "later; if it lasts, tell your administrator.",
-                provider,
-            )
-        elif isinstance(exc, AuthenticationFailed | PermissionDenied):
-            message = self.env._(
-                "%s refused the user name, password or token set for it. Ask "
-                "your administrator to check them in Settings > CRM > CVR Register.",
-                provider,
-            )
-        else:
-            message = self.env._(
-                "The look-up in %(provider)s failed (%(detail)s). Try again later; "
-                "if it lasts, tell your administrator.",
-                provider=provider,
-                detail=str(exc),
-            )
-        return UserError(message)
+        if isinstance(exc, InvalidRequest) and exc.code == "INVALID_VAT":
+            exc = InvalidCvr(exc.message)
+        return self._service_user_error(
+            exc,
+            provider,
+            self.env._("Settings > CRM > CVR Register"),
+            detail=term if isinstance(exc, InvalidCvr | NotFound) else None,
+            timeout=timeout or DEFAULT_TIMEOUT,
+        )

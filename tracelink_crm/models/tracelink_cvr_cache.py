@@ -1,12 +1,14 @@
 import logging
-from datetime import date, timedelta
+from datetime import timedelta
+
+import psycopg2
 
 from odoo import api, fields, models
 
-_logger = logging.getLogger(__name__)
+from ..tools.cvr_client import company_from_json, company_to_json
+from .tracelink_cvr_api import NOT_FOUND_CACHE_HOURS
 
-# Keys of a company dict holding dates (kept as ISO strings in the cache).
-_DATE_KEYS = ("start_date", "end_date")
+_logger = logging.getLogger(__name__)
 
 
 class TracelinkCvrCache(models.Model):
@@ -15,7 +17,9 @@ class TracelinkCvrCache(models.Model):
 
     One row per provider and question (``cvr:<number>`` or
     ``name:<limit>:<term>``); the answer is the list of company dicts the
-    provider returned. Only the gateway (``tracelink.cvr.api``) reads and
+    provider returned, empty when the register knows no such company (kept
+    for ``NOT_FOUND_CACHE_HOURS`` only). Only the gateway
+    (``tracelink.cvr.api``) reads and
     writes it, as superuser; how long an answer stays fresh is a company
     setting (``res.company.cvr_cache_hours``).
     """
@@ -26,17 +30,31 @@ class TracelinkCvrCache(models.Model):
     _log_access = False
 
     provider = fields.Char(required=True)
+    service_url = fields.Char(
+        string="Service Address", help="The address the answer came from."
+    )
     query_key = fields.Char(required=True, index=True)
-    answer = fields.Json(required=True)
+    answer = fields.Json(help="Company dicts; empty: the register knows none.")
     fetched_at = fields.Datetime(required=True, default=fields.Datetime.now)
 
+    _sql_constraints = [
+        (
+            "question_uniq",
+            "unique(provider, service_url, query_key)",
+            "One cached answer per provider, address and question.",
+        ),
+    ]
+
     @api.model
-    def _lookup(self, provider, query_key, max_age_hours):
-        """The cached company dicts for a question, or None when not fresh."""
-        limit = fields.Datetime.now() - timedelta(hours=max_age_hours)
+    def _lookup(self, provider, service_url, query_key, max_age_hours):
+        """The cached company dicts for a question (an empty list: not found),
+        or None when not fresh."""
+        now = fields.Datetime.now()
+        limit = now - timedelta(hours=max_age_hours)
         entry = self.search(
             [
                 ("provider", "=", provider),
+                ("service_url", "=", service_url),
                 ("query_key", "=", query_key),
                 ("fetched_at", ">", limit),
             ],
@@ -44,23 +62,36 @@ class TracelinkCvrCache(models.Model):
         )
         if not entry:
             return None
-        return [self._decode(company) for company in entry.answer]
+        if not entry.answer:
+            fresh = entry.fetched_at > now - timedelta(
+                hours=min(max_age_hours, NOT_FOUND_CACHE_HOURS)
+            )
+            return [] if fresh else None
+        return [company_from_json(company) for company in entry.answer]
 
     @api.model
-    def _store(self, provider, query_key, companies):
+    def _store(self, provider, service_url, query_key, companies):
         """Keep the answer to a question, replacing an older one."""
+        question = {
+            "provider": provider,
+            "service_url": service_url,
+            "query_key": query_key,
+        }
         values = {
-            "answer": [self._encode(company) for company in companies],
+            "answer": [company_to_json(company) for company in companies],
             "fetched_at": fields.Datetime.now(),
         }
-        entries = self.search(
-            [("provider", "=", provider), ("query_key", "=", query_key)]
-        )
-        if entries:
-            entries[0].write(values)
-            entries[1:].unlink()
-        else:
-            self.create(dict(values, provider=provider, query_key=query_key))
+        domain = [(name, "=", value) for name, value in question.items()]
+        entry = self.search(domain, limit=1)
+        if not entry:
+            try:
+                with self.env.cr.savepoint():
+                    self.create(dict(values, **question))
+                return
+            except psycopg2.IntegrityError:
+                # Stored meanwhile by a concurrent look-up: replace it.
+                entry = self.search(domain, limit=1)
+        entry.write(values)
 
     @api.autovacuum
     def _gc_expired(self):
@@ -72,24 +103,3 @@ class TracelinkCvrCache(models.Model):
         expired = self.search([("fetched_at", "<", limit)])
         _logger.info("Removing %d expired CVR register answers", len(expired))
         expired.unlink()
-
-    @staticmethod
-    def _encode(company):
-        return {
-            key: value.isoformat()
-            if key in _DATE_KEYS and isinstance(value, date)
-            else value
-            for key, value in company.items()
-        }
-
-    @staticmethod
-    def _decode(company):
-        decoded = dict(company)
-        for key in _DATE_KEYS:
-            value = decoded.get(key)
-            if isinstance(value, str):
-                try:
-                    decoded[key] = date.fromisoformat(value)
-                except ValueError:
-                    decoded[key] = None
-        return decoded

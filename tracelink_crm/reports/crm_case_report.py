@@ -4,15 +4,17 @@ from odoo.tools import SQL
 from ..models.crm_stage import STATUS_KINDS
 from ..tools.statistics import win_rate
 
+WIN_RATE_AGGREGATE = "win_rate:avg"
+
 
 class CrmCaseReport(models.Model):
     """One row per case, for the CRM reports.
 
     A database view over the opportunities: it follows every status change at
     once (a case moved out of Won no longer counts as won) and keeps archived
-    cases that were won or lost, so history stays complete. The ``win_rate``
-    column is 100 for a won case, 0 for a lost one and empty for an open one:
-    its average over any group is won / (won + lost).
+    cases that were won or lost, so history stays complete. The win rate of
+    any group is computed from its won and lost counts by
+    ``tools.statistics.win_rate``, as everywhere else.
     """
 
     _name = "tracelink.crm.case.report"
@@ -71,8 +73,8 @@ class CrmCaseReport(models.Model):
     lost_value = fields.Monetary(currency_field="company_currency", readonly=True)
     win_rate = fields.Float(
         string="Win Rate (%)",
+        compute="_compute_win_rate",
         aggregator="avg",
-        readonly=True,
         help="Won cases out of the won and lost ones.",
     )
     days_to_close = fields.Float(
@@ -111,8 +113,6 @@ class CrmCaseReport(models.Model):
                     THEN lead.expected_revenue ELSE 0 END AS won_value,
                 CASE WHEN lead.stage_kind = 'lost'
                     THEN lead.expected_revenue ELSE 0 END AS lost_value,
-                CASE WHEN lead.stage_kind = 'won' THEN 100.0
-                     WHEN lead.stage_kind = 'lost' THEN 0.0 END AS win_rate,
                 CASE WHEN lead.stage_kind IN ('won', 'lost')
                           AND lead.date_closed IS NOT NULL
                     THEN EXTRACT(EPOCH FROM lead.date_closed - lead.create_date)
@@ -125,14 +125,55 @@ class CrmCaseReport(models.Model):
             """
         )
 
+    @api.depends("won_count", "lost_count")
+    def _compute_win_rate(self):
+        for row in self:
+            row.win_rate = win_rate(row.won_count, row.lost_count) or 0.0
+
+    @api.model
+    def _read_group_select(self, aggregate_spec, query):
+        # The win rate has no column: this placeholder only lets Odoo offer it
+        # as a measure; _read_group fills it in from the won and lost sums.
+        if aggregate_spec == WIN_RATE_AGGREGATE:
+            return SQL("NULL")
+        return super()._read_group_select(aggregate_spec, query)
+
+    @api.model
+    def _read_group(
+        self,
+        domain,
+        groupby=(),
+        aggregates=(),
+        having=(),
+        offset=0,
+        limit=None,
+        order=None,
+    ):
+        """The win rate of each group (pivot, graph, dashboards) is the one
+        of its won and lost counts, not an average of per-case figures."""
+        if WIN_RATE_AGGREGATE not in aggregates:
+            return super()._read_group(
+                domain, groupby, aggregates, having, offset, limit, order
+            )
+        rows = super()._read_group(
+            domain,
+            groupby,
+            [*aggregates, "won_count:sum", "lost_count:sum"],
+            having,
+            offset,
+            limit,
+            order,
+        )
+        size = len(groupby)
+        result = []
+        for row in rows:
+            *values, won, lost = row
+            for index, spec in enumerate(aggregates, start=size):
+                if spec == WIN_RATE_AGGREGATE:
+                    values[index] = win_rate(won, lost)
+            result.append(tuple(values))
+        return result
+
     def action_open_case(self):
         self.ensure_one()
         return self.lead_id.with_context(active_test=False).get_formview_action()
-
-    @api.model
-    def _win_rate(self, domain):
-        """Won / (won + lost) in percent over ``domain``; None without closed cases."""
-        [(won, lost)] = self._read_group(
-            domain, aggregates=["won_count:sum", "lost_count:sum"]
-        )
-        return win_rate(won, lost)

@@ -1,5 +1,7 @@
-from ..tools.fake_cvr import FakeCvrApi, FakeVirk, start_fake_server
+from odoo.tests import HttpCase
+
 from .common import TracelinkCrmCommon
+from .stand_ins.fake_cvr import FakeCvrApi, FakeVirk, start_fake_server
 
 
 class TracelinkCvrCommon(TracelinkCrmCommon):
@@ -7,12 +9,18 @@ class TracelinkCvrCommon(TracelinkCrmCommon):
     CVR distribution, which the company's CVR settings point at.
 
     ``fake_api`` / ``fake_virk`` record the requests they receive and can be
-    told to answer errors (see ``tools/fake_cvr.py``).
+    told to answer errors (see ``stand_ins/fake_cvr.py``).
     """
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        if not issubclass(cls, HttpCase):  # HttpCase does it itself
+            # The gateway remembers an unknown company in a cursor of its own
+            # (it must outlive the UserError's rollback); in tests that
+            # cursor works inside the test's transaction.
+            cls.registry.enter_test_mode(cls.cr)
+            cls.addClassCleanup(cls.registry.leave_test_mode)
         cls.fake_api = FakeCvrApi()
         cls.fake_virk = FakeVirk()
         cls.cvr_server = start_fake_server(cls.fake_api, cls.fake_virk)

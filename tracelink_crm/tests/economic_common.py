@@ -4,7 +4,10 @@ from unittest.mock import patch
 
 from odoo.tests import TransactionCase, new_test_user
 
-from odoo.addons.tracelink_crm.tools.fake_economic import FakeEconomic, make_cvr
+from odoo.addons.tracelink_crm.tests.stand_ins.fake_economic import (
+    FakeEconomic,
+    make_cvr,
+)
 
 # Long enough to be recognisable in any text they could leak into.
 APP_TOKEN = "app-secret-7d2e9a41c0f3"

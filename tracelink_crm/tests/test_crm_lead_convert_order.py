@@ -217,6 +217,22 @@ class TestCrmLeadConvertOrder(TracelinkOrderCommon):
         self.assertEqual(len(note), 1)
         self.assertIn(order.name, note.body)
 
+    def test_confirmation_mail_is_odoos_with_the_order_confirmation(self):
+        case = self._create_won_case()
+        case.action_convert_to_order()
+        order = case.sale_order_id
+        ours = self.env.ref("tracelink_crm.mail_template_sale_order_confirmation")
+        self.assertEqual(order._get_confirmation_template(), ours)
+        # Odoo's own Send by Email of the confirmed order offers it too
+        action = order.with_user(self.user_salesman).action_quotation_send()
+        self.assertEqual(action["context"]["default_template_id"], ours.id)
+        # a template chosen in the Sales settings wins
+        chosen = ours.copy({"name": "Egen ordrebekræftelse"})
+        self.env["ir.config_parameter"].sudo().set_param(
+            "sale.default_confirmation_template", chosen.id
+        )
+        self.assertEqual(order._get_confirmation_template(), chosen)
+
     def test_no_auto_send_when_setting_is_off(self):
         case = self._create_won_case()
         case.action_convert_to_order()

@@ -130,21 +130,55 @@ class TestCrmLeadStatus(TracelinkCrmCommon):
         self.stage_new.copy().unlink()  # user statuses can
 
     def test_fixed_status_meaning_cannot_change(self):
+        # through a sales manager (who may edit statuses), also with the
+        # context key Odoo's module loading sets, as any RPC caller can
+        Stage = (
+            self.env["crm.stage"]
+            .with_user(self.user_manager)
+            .with_context(install_mode=True)
+        )
+        won, lost = Stage.browse(self.stage_won.id), Stage.browse(self.stage_lost.id)
         with self.assertRaises(UserError):
-            self.stage_won.is_won = False
+            won.is_won = False
         with self.assertRaises(UserError):
-            self.stage_lost.write({"is_lost": False})
+            lost.write({"is_lost": False})
         with self.assertRaises(UserError):
-            self.stage_won.write({"is_fixed": False})
+            won.write({"is_fixed": False})
         with self.assertRaises(ValidationError):
-            self.stage_new.write({"is_lost": True})
+            Stage.browse(self.stage_new.id).write({"is_lost": True})
         with self.assertRaises(ValidationError):
-            self.env["crm.stage"].create(
-                {"name": "Tabt 2", "is_lost": True, "is_fixed": True}
-            )
+            Stage.create({"name": "Tabt 2", "is_lost": True, "is_fixed": True})
         # renaming stays possible
-        self.stage_lost.name = "Tabt"
-        self.assertEqual(self.stage_lost.status_kind, "lost")
+        lost.name = "Tabt"
+        self.assertEqual(lost.status_kind, "lost")
+        self.assertTrue(self.stage_won.is_won)
+
+    def test_closed_probability_cannot_be_rewritten_over_rpc(self):
+        won = self._create_case()
+        won.stage_id = self.stage_won
+        lost = self._create_case()
+        lost.action_set_lost()
+        # as a sales manager calling write over RPC, with the context key the
+        # module once used for its own archiving
+        for case in (won, lost):
+            case.with_user(self.user_manager).with_context(
+                tracelink_archive_as_lost=True
+            ).write({"probability": 40, "automated_probability": 40})
+        self.assertRecordValues(
+            won | lost,
+            [
+                {"probability": 100, "automated_probability": 100},
+                {"probability": 0, "automated_probability": 0},
+            ],
+        )
+
+    def test_toggling_won_case_off_loses_it(self):
+        # Odoo's meaning of the low-level toggle: an archived lead is lost
+        case = self._create_case()
+        case.stage_id = self.stage_won
+        case.toggle_active()
+        self.assertFalse(case.active)
+        self.assertEqual(case.probability, 0)
 
     def test_archived_won_case_keeps_close_date(self):
         case = self._create_case()

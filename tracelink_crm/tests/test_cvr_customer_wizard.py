@@ -1,11 +1,13 @@
 from datetime import date, timedelta
 from unittest.mock import patch
 
+import psycopg2
 import requests
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged, users
+from odoo.tools import mute_logger
 
 from .cvr_common import TracelinkCvrCommon
 
@@ -59,7 +61,13 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
         [line] = wizard.line_ids
         self.assertEqual(wizard.selected_line_id, line)
         self.assertEqual(
-            (line.cvr, line.name, line.street, line.zip, line.city),
+            (
+                line.cvr,
+                line.name,
+                line.company_data["street"],
+                line.company_data["zip"],
+                line.company_data["city"],
+            ),
             ("13585628", "Eksempel Maskinfabrik ApS", "Industrivej 4", "7100", "Vejle"),
         )
         self.assertEqual(line.status, "active")
@@ -126,7 +134,7 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
         wizard = self._look_up("eksempel", default_lead_id=self.case.id)
         [call] = self.fake_virk.calls
         self.assertTrue(call["headers"]["Authorization"].startswith("Basic "))
-        self.assertIn("match", call["json"]["query"])
+        self.assertIn("match_phrase_prefix", str(call["json"]["query"]))
         self.assertEqual(
             wizard.line_ids.mapped("name"),
             ["Eksempel Maskinfabrik ApS", "Eksempel Transport A/S"],
@@ -170,7 +178,7 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
         self.assertEqual(self.fake_api.calls[0]["args"]["search"], "Fjordlys")
         self.assertFalse(wizard.lead_id)
         [line] = wizard.line_ids
-        self.assertTrue(line.protected)
+        self.assertIs(line.company_data["protected"], True)
         action = wizard.action_confirm()
         partner = wizard.partner_id
         self.assertEqual(partner.name, "Fjordlys Rådgivning A/S")
@@ -283,7 +291,7 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
 
         wizard.action_confirm()
         self.assertEqual(wizard.state, "confirm_ceased")
-        self.assertEqual(wizard.selected_name, "Nordvind Bageri I/S")
+        self.assertEqual(wizard.selected_line_id.name, "Nordvind Bageri I/S")
         self.assertEqual(
             wizard.ceased_message,
             "Nordvind Bageri I/S has ceased according to the CVR register "
@@ -336,6 +344,25 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
         self._look_up("13585628")
         self.assertEqual(len(self.fake_api.calls), 6)
 
+    def test_cache_is_per_service_address(self):
+        """An answer of one address is not served for another (e.g. after the
+        administrator moved the service), and a question has one row."""
+        self._look_up("13585628")
+        self.company.cvr_cvrapi_url = self.company.cvr_cvrapi_url.replace(
+            "127.0.0.1", "localhost"
+        )
+        self._look_up("13585628")
+        self.assertEqual(len(self.fake_api.calls), 2)
+        Cache = self.env["tracelink.cvr.cache"].sudo()
+        entries = Cache.search([("query_key", "=", "cvr:13585628")])
+        self.assertEqual(len(entries), 2)
+        self.assertEqual(len(set(entries.mapped("service_url"))), 2)
+        with self.assertRaises(psycopg2.IntegrityError), mute_logger("odoo.sql_db"):
+            entries[0].copy()
+
+    def test_overlong_search_term_is_refused_before_any_call(self):
+        self._assert_lookup_fails("Eksempel " * 12, "100 characters at most", calls=0)
+
     def test_cache_is_per_provider(self):
         self._look_up("13585628")
         self._use_virk()
@@ -355,8 +382,10 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
 
     # -- failures --------------------------------------------------------------
 
-    def _assert_lookup_fails(self, term, message, calls=None):
-        """The look-up raises a UserError with ``message`` and changes nothing."""
+    def _assert_lookup_fails(self, term, message, calls=None, not_found=False):
+        """The look-up raises a UserError with ``message`` and changes nothing
+        but, with ``not_found``, the memory that the register knows no such
+        company (removed again here)."""
         count = self._partner_count()
         form = Form(
             self.env["tracelink.cvr.customer.wizard"].with_context(
@@ -375,7 +404,13 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
             self.assertEqual(
                 len(self.fake_api.calls) + len(self.fake_virk.calls), calls
             )
-        self.assertFalse(self.env["tracelink.cvr.cache"].sudo().search([]))
+        cached = self.env["tracelink.cvr.cache"].sudo().search([])
+        if not_found:
+            self.assertEqual(len(cached), 1)
+            self.assertFalse(cached.answer)
+            cached.unlink()
+        else:
+            self.assertFalse(cached)
 
     def test_invalid_cvr_number_is_refused_before_any_call(self):
         for term in ("13585627", "DK 1234 5678", "02756214", "1358562"):
@@ -384,12 +419,13 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
 
     def test_register_failures_create_nothing(self):
         cases = [
-            ("NOT_FOUND", "13585628", "No company in the CVR register matches", 1),
+            ("NOT_FOUND", "13585628", "has nothing matching “13585628”", 1),
+            ("INVALID_UA", "13585628", "does not accept the User-Agent", 1),
             ("QUOTA_EXCEEDED", "13585628", "the quota is used up", 1),
             ("BANNED", "13585628", "has blocked look-ups", 1),
             ("INTERNAL_ERROR", "13585628", "cannot be reached right now", 1),
             ("INVALID_VAT", "13585628", "is not a valid CVR number", 1),
-            ("http_500", "13585628", "cannot be reached right now", 3),
+            ("http_502", "13585628", "cannot be reached right now", 3),
             ("invalid_json", "13585628", "could not be understood", 1),
             ("not_object", "Eksempel", "could not be understood", 1),
             ("missing_fields", "13585628", "could not be understood", 1),
@@ -398,10 +434,49 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
             with self.subTest(mode=mode):
                 self.fake_api.reset()
                 self.fake_api.set_mode(mode)
-                self._assert_lookup_fails(term, message, calls=calls)
+                self._assert_lookup_fails(
+                    term, message, calls=calls, not_found=mode == "NOT_FOUND"
+                )
 
     def test_unknown_name_creates_nothing(self):
-        self._assert_lookup_fails("Findes Ikke Smedie", "Findes Ikke Smedie", calls=1)
+        self._assert_lookup_fails(
+            "Findes Ikke Smedie", "Findes Ikke Smedie", calls=1, not_found=True
+        )
+
+    def test_unknown_company_is_remembered_for_an_hour(self):
+        """A failed look-up spends quota too: a retry within the hour makes no
+        call, even with a longer cache setting."""
+        Api = self.env["tracelink.cvr.api"]
+
+        def look_up():
+            # Not in assertRaises: its savepoint would also undo what the
+            # gateway kept in its own transaction.
+            error = self._raises(UserError, Api._cvr_get, "29910251")
+            self.assertIn("has nothing matching “29910251”", str(error))
+
+        look_up()
+        look_up()
+        self.assertEqual(len(self.fake_api.calls), 1)
+        entry = self.env["tracelink.cvr.cache"].sudo().search([])
+        self.assertEqual(entry.query_key, "cvr:29910251")
+        self.assertFalse(entry.answer)
+        entry.fetched_at = fields.Datetime.now() - timedelta(minutes=61)
+        look_up()
+        self.assertEqual(len(self.fake_api.calls), 2)
+
+    def test_company_under_bankruptcy_needs_explicit_confirmation(self):
+        wizard = self._look_up("41000015", default_lead_id=self.case.id)
+        self.assertEqual(wizard.line_ids.status, "bankruptcy")
+        wizard.action_confirm()
+        self.assertEqual(wizard.state, "confirm_ceased")
+        self.assertEqual(
+            wizard.ceased_message,
+            "Eksempel Byg Konkursbo ApS is “Under Bankruptcy” according to the "
+            "CVR register. Use it as a customer anyway?",
+        )
+        self.assertFalse(self._partners_with_cvr("41000015"))
+        wizard.action_confirm_ceased()
+        self.assertEqual(self.case.partner_id.cvr_status, "bankruptcy")
 
     def test_timeout_creates_nothing(self):
         with patch.object(

@@ -1,5 +1,5 @@
-from odoo.exceptions import UserError
-from odoo.tests import tagged, users
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import new_test_user, tagged, users
 
 from .cvr_common import TracelinkCvrCommon
 
@@ -156,3 +156,41 @@ class TestCvrPartnerRefresh(TracelinkCvrCommon):
         partner = self.maskinfabrik.with_env(self.env)
         partner.action_refresh_from_cvr()
         self.assertEqual(partner.street, "Industrivej 4")
+
+    def test_only_salespeople_with_write_access_reach_the_register(self):
+        """Rights are checked before any call: a portal user cannot spend the
+        register's quota, not even on their own contact."""
+        portal = new_test_user(self.env, login="tl_portal", groups="base.group_portal")
+        internal = new_test_user(
+            self.env, login="tl_internal", groups="base.group_user"
+        )
+        for user, partner in (
+            (portal, portal.partner_id),
+            (portal, self.maskinfabrik),
+            (internal, self.maskinfabrik),
+        ):
+            with self.subTest(user=user.login, partner=partner.name):
+                partner.sudo().write(
+                    {"is_company": True, "company_registry": "13585628"}
+                )
+                with self.assertRaises(AccessError):
+                    partner.with_user(user).action_refresh_from_cvr()
+        self.assertFalse(self.fake_api.calls)
+
+    def test_hourly_look_up_limit_per_user(self):
+        self.company.cvr_lookup_limit = 2
+        partner = self.maskinfabrik.with_user(self.user_salesman)
+        partner.action_refresh_from_cvr()
+        partner.action_refresh_from_cvr()
+        with self.assertRaisesRegex(UserError, "2 look-ups in the CVR register"):
+            partner.action_refresh_from_cvr()
+        self.assertEqual(len(self.fake_api.calls), 2)
+        # another user has a limit of their own; cached answers do not count
+        self.maskinfabrik.with_user(self.user_manager).action_refresh_from_cvr()
+        self.assertEqual(len(self.fake_api.calls), 3)
+        Api = self.env["tracelink.cvr.api"].with_user(self.user_salesman)
+        self.assertEqual(Api._cvr_get("13585628")["cvr"], "13585628")
+        self.assertEqual(len(self.fake_api.calls), 3)
+        self.company.cvr_lookup_limit = 0
+        partner.action_refresh_from_cvr()
+        self.assertEqual(len(self.fake_api.calls), 4)

@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged, users
 
 from .cvr_common import TracelinkCvrCommon
@@ -61,15 +61,58 @@ class TestCvrSettings(TracelinkCvrCommon):
                 {
                     "cvr_provider": "cvrapi",
                     "cvr_cvrapi_url": "https://cvrapi.dk",
-                    "cvr_virk_url": "http://distribution.virk.dk",
+                    "cvr_virk_url": "https://distribution.virk.dk",
                     "cvr_timeout": 10,
                     "cvr_cache_hours": 24,
                 }
             ],
         )
+        # No e-mail or website: no contact, so no User-Agent cvrapi.dk accepts.
+        self.assertFalse(sister._get_cvr_user_agent())
+        sister.website = "https://soester.example.dk"
         self.assertEqual(
-            sister._get_cvr_user_agent(), "Tracelink CRM - customer lookup - Søster ApS"
+            sister._get_cvr_user_agent(),
+            "Tracelink CRM - customer lookup - https://soester.example.dk",
         )
+
+    def test_credentials_only_to_https_addresses(self):
+        self.company.cvr_cvrapi_url = "http://cvrapi.example.dk"  # no token: fine
+        with self.assertRaisesRegex(ValidationError, "https://"):
+            self.company.write({"cvr_cvrapi_token": "abc123"})
+        self.company.write(
+            {"cvr_cvrapi_url": "https://cvrapi.dk", "cvr_cvrapi_token": "abc123"}
+        )
+        self.company.cvr_virk_url = "https://distribution.virk.dk"
+        self.company.cvr_virk_url = "http://localhost:8099"
+        with self.assertRaisesRegex(ValidationError, "https://"):
+            self.company.write({"cvr_virk_url": "http://distribution.virk.dk"})
+
+    def test_user_agent_is_checked_when_saved(self):
+        admin = self.env.ref("base.user_admin")
+        for user_agent in (
+            "Tracelink CRM – customer lookup – it@example.dk",  # en dashes
+            "Tracelink CRM - customer lookup - “it@example.dk”",
+            "Tracelink CRM - customer lookup - Tracelink ApS",  # no contact
+            "Tracelink CRM",
+        ):
+            with self.subTest(user_agent=user_agent):
+                form = Form(self.env["res.config.settings"].with_user(admin))
+                form.cvr_cvrapi_user_agent = user_agent
+                with self.assertRaises(ValidationError):
+                    form.save().execute()
+        form = Form(self.env["res.config.settings"].with_user(admin))
+        form.cvr_cvrapi_user_agent = "Tracelink CRM - customer lookup - it@example.dk"
+        form.save().execute()
+        self.assertEqual(
+            self.company.cvr_cvrapi_user_agent,
+            "Tracelink CRM - customer lookup - it@example.dk",
+        )
+
+    def test_look_up_without_contact_is_refused_before_any_call(self):
+        self.company.write({"email": False, "website": False})
+        with self.assertRaisesRegex(UserError, "does not accept the User-Agent"):
+            self.env["tracelink.cvr.api"]._cvr_get("13585628")
+        self.assertFalse(self.fake_api.calls)
 
     def test_invalid_limits(self):
         with self.assertRaises(ValidationError):

@@ -66,3 +66,32 @@ def looks_like_cvr(term):
         return True
     text = str(term).strip()
     return bool(_CVR_LIKE.fullmatch(text)) and any(c.isdigit() for c in text)
+
+
+def cvr_from_text(value):
+    """The 8 digits of a valid CVR number found in stored text, or "".
+
+    For numbers kept by Odoo or e-conomic (Company ID, VAT number, free
+    text): ``"DK 12 34 56 78"``, ``"DK-12345678"`` and ``12345678`` all give
+    ``"12345678"``; anything that is not a valid Danish CVR number gives "".
+    """
+    if value is None or isinstance(value, bool):
+        return ""
+    text = str(value).strip()
+    if not text or not stdnum_cvr.is_valid(text):
+        return ""
+    return stdnum_cvr.compact(text)
+
+
+def cvr_variants(cvr):
+    """The ways a stored Company ID or VAT number may write ``cvr`` (8 digits).
+
+    For searching the database before :func:`cvr_from_text` checks each hit.
+    """
+    pairs = " ".join(cvr[i : i + 2] for i in range(0, 8, 2))
+    forms = (cvr, f"{cvr[:4]} {cvr[4:]}", pairs)
+    return [
+        variant
+        for form in forms
+        for variant in (form, f"DK{form}", f"DK {form}", f"DK-{form}")
+    ]

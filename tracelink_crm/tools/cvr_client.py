@@ -16,29 +16,24 @@ Adding a provider means subclassing :class:`CvrProvider` (``_get``,
 it in :data:`PROVIDERS`.
 """
 
-import logging
 import re
-import time
 import unicodedata
-from datetime import date, datetime, timezone
-from email.utils import parsedate_to_datetime
-
-import requests
+from datetime import date, datetime
+from functools import partial
 
 from .cvr import looks_like_cvr, normalize_cvr
 from .exceptions import (
     AuthenticationFailed,
     Banned,
     InvalidRequest,
+    InvalidUserAgent,
     MalformedResponse,
     NotFound,
     QuotaExceeded,
     ServiceError,
-    ServiceTimeout,
     ServiceUnavailable,
 )
-
-_logger = logging.getLogger(__name__)
+from .http_client import HttpClient
 
 # The keys of every company dict returned by a provider.
 COMPANY_KEYS = (
@@ -55,22 +50,34 @@ COMPANY_KEYS = (
     "legal_form",
     "protected",
     "ceased",
+    "state",
     "status",
     "start_date",
     "end_date",
     "provider",
 )
 
-DEFAULT_USER_AGENT = "tracelink_crm - CVR lookup (Odoo addon)"
+_USER_AGENT_CONTACT = re.compile(r"[^@\s]+@[^@\s]+\.\w+|\w[\w.-]*\.[a-z]{2,}", re.I)
+
+# Where a company stands, provider-neutral (``state`` of a company dict), in
+# the order name searches rank them: the living first, the ceased last. Only
+# "active" is used without a confirmation.
+REGISTER_STATES = (
+    "active",
+    "reconstruction",
+    "bankruptcy",
+    "dissolution",
+    "no_legal_effect",
+    "ceased",
+)
 
 
 # ---------------------------------------------------------------------------
 # Small pure helpers
 # ---------------------------------------------------------------------------
 
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?")
-# Danish day-first dates: "01/02 - 2010", "01-02-2010", "01.02.2010".
-_DANISH_DATE = re.compile(r"(\d{1,2})\s*[./-]\s*(\d{1,2})\s*(?:[./-]|\s)[\s-]*(\d{4})")
+# Day-first dates as the registers write them: cvrapi.dk "29/12 - 1997".
+_DANISH_DATE_FORMATS = ("%d/%m - %Y", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 _PHONE = re.compile(r"\+?[\d ]+")
 # Words of a virk status (lower case, ASCII transliterated) telling that the
 # company no longer exists: "Ophørt", "OPLØST EFTER KONKURS", "Tvangsopløst",
@@ -83,8 +90,8 @@ _CEASED_WORDS = frozenset(
 def parse_date(value):
     """Return a :class:`datetime.date` from what a register sends, or None.
 
-    Understands ISO dates (with or without a time part) and Danish day-first
-    dates such as ``"01/02 - 2010"``; anything else gives None.
+    Understands ISO dates (with or without a time part) and the day-first
+    dates of cvrapi.dk such as ``"29/12 - 1997"``; anything else gives None.
     """
     if isinstance(value, datetime):
         return value.date()
@@ -93,18 +100,18 @@ def parse_date(value):
     if not isinstance(value, str):
         return None
     text = value.strip()
-    match = _ISO_DATE.fullmatch(text)
-    if match:
-        year, month, day = match.groups()
-    else:
-        match = _DANISH_DATE.fullmatch(text)
-        if not match:
-            return None
-        day, month, year = match.groups()
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        return None
+    parsers = [datetime.fromisoformat]
+    parsers += [partial(_strptime, date_format=f) for f in _DANISH_DATE_FORMATS]
+    for parse in parsers:
+        try:
+            return parse(text).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _strptime(text, date_format):
+    return datetime.strptime(text, date_format)
 
 
 def _text(value):
@@ -143,11 +150,67 @@ def is_email(value):
     return "@" in _text(value)
 
 
-def is_ceased_status(status):
-    """True when a register status text means the company has ceased."""
+def user_agent_problem(user_agent):
+    """Why cvrapi.dk would refuse ``user_agent``, in English, or None.
+
+    The service wants "<application> - <purpose> - <contact>" (an e-mail
+    address or a website as contact) and answers QUOTA_EXCEEDED otherwise;
+    an HTTP header holds ASCII only.
+    """
+    text = _text(user_agent)
+    if not text:
+        return "No User-Agent is set."
+    if not text.isascii() or not text.isprintable():
+        return "The User-Agent may hold plain ASCII characters only."
+    parts = [part.strip() for part in text.split(" - ")]
+    if len(parts) < 3 or not all(parts):
+        return "The User-Agent must read “application - purpose - contact”."
+    if not _USER_AGENT_CONTACT.search(parts[-1]):
+        return "The User-Agent must end with an e-mail address or a website."
+    return None
+
+
+def _status_words(status):
     text = unicodedata.normalize("NFC", _text(status)).lower()
     text = text.replace("ø", "oe").replace("æ", "ae").replace("å", "aa")
-    return any(word in _CEASED_WORDS for word in re.split(r"[^a-z]+", text))
+    return [word for word in re.split(r"[^a-z]+", text) if word]
+
+
+def is_ceased_status(status):
+    """True when a register status text means the company has ceased."""
+    return any(word in _CEASED_WORDS for word in _status_words(status))
+
+
+# Words of a status text (as _status_words gives them) and the state each
+# one means for a company that has not ceased.
+_STATE_WORDS = {
+    "konkurs": "bankruptcy",
+    "rekonstruktion": "reconstruction",
+    "tvangsoploesning": "dissolution",
+    "retsvirkning": "no_legal_effect",
+}
+
+
+def register_state(status, ceased=False, bankrupt=False):
+    """The :data:`REGISTER_STATES` value of a company.
+
+    :param status: the register's status text ("NORMAL", "UNDER KONKURS",
+        "UNDER TVANGSOPLØSNING", "UDEN RETSVIRKNING", "Ophørt"...).
+    :param ceased: the company has ended (end date, ceased status).
+    :param bankrupt: the register flags a bankruptcy (cvrapi.dk
+        ``creditbankrupt``).
+    """
+    if ceased or is_ceased_status(status):
+        return "ceased"
+    for word in _status_words(status):
+        if word in _STATE_WORDS:
+            return _STATE_WORDS[word]
+    return "bankruptcy" if bankrupt else "active"
+
+
+def rank_companies(companies):
+    """Companies in the order of their state: the living first (stable)."""
+    return sorted(companies, key=lambda c: REGISTER_STATES.index(c["state"]))
 
 
 def _empty_company(provider):
@@ -155,10 +218,32 @@ def _empty_company(provider):
     company.update(
         protected=False,
         ceased=False,
+        state="active",
         start_date=None,
         end_date=None,
         provider=provider,
     )
+    return company
+
+
+# Keys of a company dict holding dates.
+_DATE_KEYS = ("start_date", "end_date")
+
+
+def company_to_json(company):
+    """A company dict with its dates as ISO strings (for JSON fields)."""
+    return {
+        key: value.isoformat() if isinstance(value, date) else value
+        for key, value in company.items()
+    }
+
+
+def company_from_json(data):
+    """The company dict of :func:`company_to_json`'s output (dates back)."""
+    company = _empty_company(None)
+    company.update(data or {})
+    for key in _DATE_KEYS:
+        company[key] = parse_date(company[key])
     return company
 
 
@@ -186,7 +271,10 @@ def company_from_cvrapi(data):
         legal_form=_text(data.get("companydesc")),
         protected=_as_bool(data.get("protected")),
         ceased=ceased,
-        status="ceased" if ceased else "active",
+        state=register_state(
+            data.get("creditstatus"), ceased, _as_bool(data.get("creditbankrupt"))
+        ),
+        status=_text(data.get("creditstatus")) or ("ceased" if ceased else "active"),
         start_date=parse_date(data.get("startdate")),
         end_date=parse_date(data.get("enddate")),
     )
@@ -242,6 +330,7 @@ def company_from_virk(vrvirksomhed):
     )
     end_date = lifecycles[-1][1] if lifecycles else None
     status = _text(meta.get("sammensatStatus"))
+    ceased = is_ceased_status(status) or end_date is not None
 
     company = _empty_company(VirkDistributionClient.code)
     company.update(
@@ -258,7 +347,8 @@ def company_from_virk(vrvirksomhed):
         legal_form=_text(legal_form.get("langBeskrivelse"))
         or _text(legal_form.get("kortBeskrivelse")),
         protected=_as_bool(vrvirksomhed.get("reklamebeskyttet")),
-        ceased=is_ceased_status(status) or end_date is not None,
+        ceased=ceased,
+        state=register_state(status, ceased),
         status=status,
         start_date=start_date,
         end_date=end_date,
@@ -271,80 +361,45 @@ def company_from_virk(vrvirksomhed):
 # ---------------------------------------------------------------------------
 
 
-def _json_or_none(response):
-    """The JSON body of a response, or None when it is not JSON."""
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
-def _retry_after(response):
-    """Seconds to wait from a Retry-After header (seconds or HTTP date)."""
-    value = (response.headers.get("Retry-After") or "").strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
-
-
-class CvrProvider:
-    """One source of CVR data.
+class CvrProvider(HttpClient):
+    """One source of CVR data, on the shared :class:`HttpClient`.
 
     :param base_url: root URL of the service (the provider's default when
-        empty); tests point it at a local fake.
+        empty); tests point it at a local stand-in.
     :param timeout: seconds for connecting and for each read, on every call.
     :param session: a ``requests.Session`` to use (one is created otherwise;
         only that one is closed by :meth:`close`).
-    :param options: provider options (see ``option_names``) plus the common
-        ones: ``max_retries`` (2), ``backoff`` (0.5 s, doubled per retry),
-        ``max_retry_after`` (30 s: a longer Retry-After is not waited for) and
-        ``sleep`` (``time.sleep``; tests pass a recorder).
+    :param options: provider options (see ``option_names``) plus those of
+        :class:`HttpClient`: ``max_retries`` (2), ``backoff`` (0.5 s),
+        ``max_retry_after`` (30 s) and ``sleep``.
     """
 
     code = None
-    label = None
     default_base_url = None
     option_names = frozenset()
     common_option_names = frozenset(
         {"max_retries", "backoff", "max_retry_after", "sleep"}
     )
+    # The registers refuse credentials with 401 or 403 alike; a 404 of the
+    # service itself (not of a company) is no "unknown company".
+    status_errors = {
+        401: AuthenticationFailed,
+        403: AuthenticationFailed,
+        429: QuotaExceeded,
+    }
 
     def __init__(self, base_url=None, timeout=10.0, session=None, **options):
         unknown = set(options) - self.option_names - self.common_option_names
         if unknown:
             names = ", ".join(sorted(unknown))
             raise TypeError(f"{type(self).__name__} got unknown options: {names}")
-        self.base_url = (base_url or self.default_base_url).rstrip("/")
-        self.timeout = timeout
-        self._own_session = session is None
-        self.session = requests.Session() if session is None else session
-        self.max_retries = max(0, int(options.pop("max_retries", 2)))
-        self.backoff = float(options.pop("backoff", 0.5))
-        self.max_retry_after = float(options.pop("max_retry_after", 30.0))
-        self.sleep = options.pop("sleep", time.sleep)
+        common = {
+            name: options.pop(name)
+            for name in self.common_option_names
+            if name in options
+        }
+        super().__init__(base_url, timeout, session, **common)
         self.options = options
-
-    def __repr__(self):
-        return f"<{type(self).__name__} {self.base_url}>"
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.close()
-
-    def close(self):
-        """Close the session, unless it was given by the caller."""
-        if self._own_session:
-            self.session.close()
 
     # -- public API ---------------------------------------------------------
 
@@ -362,7 +417,7 @@ class CvrProvider:
             raise InvalidRequest("Empty search term.")
         if looks_like_cvr(text):
             return [self.get(text)]
-        companies = self._search_name(text, limit)[:limit]
+        companies = rank_companies(self._search_name(text, limit))[:limit]
         if not companies:
             raise NotFound(f"No company matches {text!r} in {self.label}.")
         return companies
@@ -396,103 +451,17 @@ class CvrProvider:
         """Headers, auth... added to every request."""
         return {}
 
-    # -- HTTP -------------------------------------------------------------
-
     def _call(self, method, path, **kwargs):
-        """Send one read request, retrying transient failures; return _parse()."""
-        url = f"{self.base_url}{path}"
+        """Send one request (retried by the session's rule); return _parse()."""
         request_kwargs = self._request_kwargs()
         request_kwargs.update(kwargs)
-        attempt = 0
-        while True:
-            try:
-                return self._send(method, url, path, request_kwargs)
-            except ServiceError as exc:
-                delay = self._retry_delay(exc, attempt)
-                if delay is None:
-                    raise
-                attempt += 1
-                _logger.info(
-                    "%s: %s %s failed (%s), retry %d/%d in %.1f s",
-                    self.code,
-                    method,
-                    path,
-                    type(exc).__name__,
-                    attempt,
-                    self.max_retries,
-                    delay,
-                )
-                self.sleep(delay)
-
-    def _send(self, method, url, path, request_kwargs):
-        _logger.debug("%s: %s %s", self.code, method, path)
-        # The messages of requests' own exceptions contain the full URL (with
-        # any token in the query string): they are neither reused nor chained.
-        try:
-            response = self.session.request(
-                method, url, timeout=self.timeout, **request_kwargs
-            )
-        except requests.Timeout:
-            raise ServiceTimeout(
-                f"{self.label} did not answer within {self.timeout} s."
-            ) from None
-        except requests.ConnectionError:
-            raise ServiceUnavailable(f"Cannot connect to {self.label}.") from None
-        except requests.RequestException as exc:
-            raise ServiceError(
-                f"Request to {self.label} failed ({type(exc).__name__})."
-            ) from None
-        _logger.debug(
-            "%s: %s %s -> HTTP %s", self.code, method, path, response.status_code
-        )
-        return self._parse(response)
-
-    def _retry_delay(self, exc, attempt):
-        """Seconds to wait before retrying after ``exc``, or None not to retry.
-
-        Retried: connection failures, HTTP 5xx and HTTP 429, i.e. failures
-        without an error code of the service's own (such a code, like
-        cvrapi.dk's QUOTA_EXCEEDED, is a final answer). Not retried: timeouts
-        (the user already waited) and everything else.
-        """
-        if attempt >= self.max_retries or exc.code is not None:
-            return None
-        if isinstance(exc, QuotaExceeded):
-            if exc.retry_after is None:
-                return self.backoff * 2**attempt
-            if exc.retry_after > self.max_retry_after:
-                return None
-            return exc.retry_after
-        if isinstance(exc, ServiceUnavailable) and not isinstance(exc, ServiceTimeout):
-            return self.backoff * 2**attempt
-        return None
+        return self._parse(self._send(method, path, **request_kwargs))
 
     def _raise_for_status(self, response, message=None):
         """Raise the typed exception for an HTTP error status."""
-        status = response.status_code
-        if status < 400:
-            return
-        if status in (401, 403):
-            raise AuthenticationFailed(
-                f"{self.label} refused the credentials.", status=status
-            )
-        if status == 429:
-            raise QuotaExceeded(
-                message or f"Too many requests to {self.label}.",
-                status=status,
-                retry_after=_retry_after(response),
-            )
-        if status >= 500:
-            raise ServiceUnavailable(
-                message or f"{self.label} is unavailable.", status=status
-            )
-        if status in (400, 422):
-            raise InvalidRequest(
-                message or f"{self.label} rejected the request.", status=status
-            )
-        raise ServiceError(
-            message or f"Unexpected answer from {self.label}.", status=status
-        )
+        error = self._error_for_status(response, message)
+        if error is not None:
+            raise error
 
 
 class CvrApiDkClient(CvrProvider):
@@ -507,6 +476,10 @@ class CvrApiDkClient(CvrProvider):
     label = "cvrapi.dk"
     default_base_url = "https://cvrapi.dk"
     option_names = frozenset({"user_agent", "token"})
+    # cvrapi.dk answers its own errors (QUOTA_EXCEEDED, INTERNAL_ERROR...) in
+    # the body, also with 429 or 500: final answers, since asking again burns
+    # quota. Only gateway failures are retried (and a 429 with Retry-After).
+    retry_statuses = frozenset({502, 503, 504})
 
     # Error codes of the answer body and the exception each one raises.
     ERRORS = {
@@ -514,18 +487,30 @@ class CvrApiDkClient(CvrProvider):
         "BANNED": Banned,
         "NOT_FOUND": NotFound,
         "INVALID_VAT": InvalidRequest,
+        "INVALID_UA": InvalidUserAgent,
         "INTERNAL_ERROR": ServiceUnavailable,
     }
 
     def __init__(self, base_url=None, timeout=10.0, session=None, **options):
         super().__init__(base_url, timeout, session, **options)
-        self.user_agent = _text(self.options.get("user_agent")) or DEFAULT_USER_AGENT
+        self.user_agent = _text(self.options.get("user_agent"))
         self.token = _text(self.options.get("token"))
+
+    def _call(self, method, path, **kwargs):
+        # Refused before any call: the service would answer QUOTA_EXCEEDED
+        # (spending quota), and a non-ASCII header cannot even be sent.
+        problem = user_agent_problem(self.user_agent)
+        if problem:
+            raise InvalidUserAgent(problem)
+        return super()._call(method, path, **kwargs)
 
     def _request_kwargs(self):
         return {
             "headers": {"User-Agent": self.user_agent, "Accept": "application/json"}
         }
+
+    def _sends_credentials(self):
+        return bool(self.token)
 
     def _params(self, **query):
         params = {"country": "dk", "format": "json", "version": "6", **query}
@@ -542,7 +527,7 @@ class CvrApiDkClient(CvrProvider):
         return [company_from_cvrapi(data)]
 
     def _parse(self, response):
-        payload = _json_or_none(response)
+        payload = self._json_or_none(response)
         # Errors come in the body, whatever the HTTP status: check them first.
         if isinstance(payload, dict) and payload.get("error"):
             code = _text(payload.get("error")) or "ERROR"
@@ -569,31 +554,48 @@ class VirkDistributionClient(CvrProvider):
 
     An ElasticSearch endpoint behind HTTP Basic auth (options ``username``
     and ``password``); a name search gives several candidates. Searches are
-    POST requests that only read, so they are retried like GETs.
+    POST requests: like every POST, never sent twice.
     """
 
     code = "virk"
     label = "CVR distribution (virk.dk)"
-    default_base_url = "http://distribution.virk.dk"
+    default_base_url = "https://distribution.virk.dk"
     option_names = frozenset({"username", "password"})
     search_path = "/cvr-permanent/virksomhed/_search"
     name_field = "Vrvirksomhed.virksomhedMetadata.nyesteNavn.navn"
+    # Only what company_from_virk reads: a whole Vrvirksomhed is 23-110 KB.
+    source_fields = (
+        "Vrvirksomhed.cvrNummer",
+        "Vrvirksomhed.reklamebeskyttet",
+        "Vrvirksomhed.livsforloeb.periode",
+        "Vrvirksomhed.virksomhedMetadata.nyesteNavn.navn",
+        "Vrvirksomhed.virksomhedMetadata.nyesteBeliggenhedsadresse",
+        "Vrvirksomhed.virksomhedMetadata.nyesteHovedbranche",
+        "Vrvirksomhed.virksomhedMetadata.nyesteVirksomhedsform",
+        "Vrvirksomhed.virksomhedMetadata.nyesteKontaktoplysninger",
+        "Vrvirksomhed.virksomhedMetadata.sammensatStatus",
+        "Vrvirksomhed.virksomhedMetadata.stiftelsesDato",
+    )
 
     def __init__(self, base_url=None, timeout=10.0, session=None, **options):
         super().__init__(base_url, timeout, session, **options)
         self.username = _text(self.options.get("username"))
         self.password = self.options.get("password") or ""
 
+    def _sends_credentials(self):
+        return True
+
     def _request_kwargs(self):
+        # UTF-8, not requests' Latin-1: a password with "€" must not crash.
         return {
-            "auth": (self.username, self.password),
+            "auth": (self.username.encode(), self.password.encode()),
             "headers": {"Accept": "application/json"},
         }
 
     def _search(self, query, size):
         if not (self.username and self.password):
             raise AuthenticationFailed(f"No credentials set for {self.label}.")
-        body = {"_source": ["Vrvirksomhed"], "size": size, "query": query}
+        body = {"_source": list(self.source_fields), "size": size, "query": query}
         payload = self._call("POST", self.search_path, json=body)
         companies = []
         for hit in payload["hits"]["hits"]:
@@ -612,11 +614,22 @@ class VirkDistributionClient(CvrProvider):
         return companies[0]
 
     def _search_name(self, term, limit):
-        query = {"match": {self.name_field: {"query": term, "operator": "and"}}}
+        """Names as a user types them: the analysed name matches whole words
+        only, so the last word is taken as a prefix (``match_phrase_prefix``);
+        the exact name is boosted to the top."""
+        query = {
+            "bool": {
+                "should": [
+                    {"match_phrase_prefix": {self.name_field: {"query": term}}},
+                    {"match_phrase": {self.name_field: {"query": term, "boost": 10}}},
+                ],
+                "minimum_should_match": 1,
+            }
+        }
         return self._search(query, limit)
 
     def _parse(self, response):
-        payload = _json_or_none(response)
+        payload = self._json_or_none(response)
         message = None
         if response.status_code in (400, 422) and isinstance(payload, dict):
             # ElasticSearch explains a rejected query in error.reason.

@@ -67,8 +67,16 @@ class InvalidRequest(ServiceError):
     """The service rejected what we sent (HTTP 400, field errors in ``details``)."""
 
 
+class InvalidUserAgent(InvalidRequest):
+    """The service does not accept our User-Agent (cvrapi.dk INVALID_UA)."""
+
+
 class MalformedResponse(ServiceError):
     """The answer could not be understood (not JSON, missing fields)."""
+
+
+class InsecureAddress(ServiceError):
+    """Credentials would travel in clear: the address is not HTTPS (nor local)."""
 
 
 class InvalidCvr(ValueError):

@@ -2,9 +2,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
-from ..models.tracelink_cvr_api import CVR_PROVIDER_SELECTION
-
-CVR_STATUS_SELECTION = [("active", "Active"), ("ceased", "Ceased")]
+from ..models.tracelink_cvr_api import CVR_STATE_SELECTION
+from ..tools.cvr_client import company_from_json, company_to_json
 
 
 class CvrCustomerWizard(models.TransientModel):
@@ -12,8 +11,9 @@ class CvrCustomerWizard(models.TransientModel):
     customer.
 
     Steps (``state``): *search* (type a name or a CVR number) → *pick* (see
-    the matches, select one) → *confirm_ceased* (only for a company that has
-    ceased) → *done*. Confirming reuses the company partner that already has
+    the matches, select one) → *confirm_ceased* (for a company that is not
+    plainly active: ceased, under bankruptcy, ...) → *done*. Confirming
+    reuses the company partner that already has
     the CVR number, or creates it from the register data (after
     ``res.partner._prepare_customer_from_cvr``, which may refuse). With a case
     (``default_lead_id``, or the case as ``active_id``) the partner becomes the
@@ -29,7 +29,7 @@ class CvrCustomerWizard(models.TransientModel):
         [
             ("search", "Search"),
             ("pick", "Pick"),
-            ("confirm_ceased", "Confirm Ceased Company"),
+            ("confirm_ceased", "Confirm Company Not Active"),
             ("done", "Done"),
         ],
         default="search",
@@ -57,7 +57,6 @@ class CvrCustomerWizard(models.TransientModel):
     selected_line_id = fields.Many2one(
         "tracelink.cvr.customer.wizard.line", string="Selected Company"
     )
-    selected_name = fields.Char(related="selected_line_id.name")
     selected_existing_partner_id = fields.Many2one(
         related="selected_line_id.existing_partner_id"
     )
@@ -102,6 +101,15 @@ class CvrCustomerWizard(models.TransientModel):
                     "customer anyway?",
                     line.name,
                 )
+            elif line.status and line.status != "active":
+                ceased_message = self.env._(
+                    "%(name)s is “%(state)s” according to the CVR register. Use "
+                    "it as a customer anyway?",
+                    name=line.name,
+                    state=dict(line._fields["status"]._description_selection(self.env))[
+                        line.status
+                    ],
+                )
             if line.existing_partner_id:
                 reuse_message = self.env._(
                     "%s already has this CVR number in Odoo: it will be used, no "
@@ -142,59 +150,35 @@ class CvrCustomerWizard(models.TransientModel):
         return self._action_reopen()
 
     def action_confirm(self):
-        """Use the selected company; a ceased one asks for a confirmation first."""
+        """Use the selected company; one that is not plainly active (ceased,
+        under bankruptcy, ...) asks for a confirmation first."""
         self.ensure_one()
         line = self.selected_line_id
         if self.state != "pick" or not line:
             raise UserError(self.env._("Look a company up and select it first."))
-        if line.status == "ceased":
+        if line.status != "active":
             self.state = "confirm_ceased"
             return self._action_reopen()
         return self._set_customer(line)
 
     def action_confirm_ceased(self):
-        """Use the selected company although it has ceased."""
+        """Use the selected company although it is not active."""
         self.ensure_one()
         if self.state != "confirm_ceased" or not self.selected_line_id:
             raise UserError(self.env._("Look a company up and select it first."))
         return self._set_customer(self.selected_line_id)
 
     def _prepare_line_vals(self, company, sequence):
-        return {
-            "sequence": sequence,
-            "cvr": company.get("cvr") or False,
-            "name": company.get("name") or False,
-            "street": company.get("street") or False,
-            "street2": company.get("street2") or False,
-            "zip": company.get("zip") or False,
-            "city": company.get("city") or False,
-            "phone": company.get("phone") or False,
-            "email": company.get("email") or False,
-            "industry_code": company.get("industry_code") or False,
-            "industry_text": company.get("industry_text") or False,
-            "legal_form": company.get("legal_form") or False,
-            "register_status": company.get("status") or False,
-            "status": "ceased" if company.get("ceased") else "active",
-            "protected": bool(company.get("protected")),
-            "start_date": company.get("start_date") or False,
-            "end_date": company.get("end_date") or False,
-            "provider": company.get("provider") or False,
-        }
+        return {"sequence": sequence, "company_data": company_to_json(company)}
 
     def _set_customer(self, line):
         """Reuse or create the partner of ``line``, set it on the case."""
         self.ensure_one()
-        Partner = self.env["res.partner"]
         if self.lead_id:
             self.lead_id.check_access("write")
-        partner = Partner._find_cvr_partner(line.cvr, self.company_id)
-        is_reused = bool(partner)
-        if not partner:
-            vals = self.env["tracelink.cvr.api"]._prepare_partner_vals_from_cvr(
-                line._get_company_dict()
-            )
-            vals = Partner._prepare_customer_from_cvr(vals)
-            partner = Partner.create(vals)
+        partner, is_reused = self.env["res.partner"]._cvr_find_or_create(
+            line._get_company_dict(), self.company_id
+        )
         if self.lead_id:
             self.lead_id.partner_id = partner
         self.write({"state": "done", "partner_id": partner.id, "is_reused": is_reused})
@@ -270,23 +254,16 @@ class CvrCustomerWizardLine(models.TransientModel):
         "tracelink.cvr.customer.wizard", required=True, ondelete="cascade"
     )
     sequence = fields.Integer()
-    cvr = fields.Char(string="CVR Number")
-    name = fields.Char()
-    street = fields.Char(string="Address")
-    street2 = fields.Char(string="Address 2")
-    zip = fields.Char()
-    city = fields.Char()
-    phone = fields.Char()
-    email = fields.Char(string="E-mail")
-    industry_code = fields.Char()
-    industry_text = fields.Char(string="Industry")
-    legal_form = fields.Char()
-    register_status = fields.Char(help="The status text of the register.")
-    status = fields.Selection(CVR_STATUS_SELECTION)
-    protected = fields.Boolean(string="Marketing Protection")
-    start_date = fields.Date(string="Started")
-    end_date = fields.Date(string="Ceased On")
-    provider = fields.Selection(CVR_PROVIDER_SELECTION)
+    company_data = fields.Json(
+        string="Register Answer",
+        readonly=True,
+        help="The company as the register described it (a company dict of "
+        "tools/cvr_client.py, dates as ISO strings).",
+    )
+    cvr = fields.Char(string="CVR Number", compute="_compute_company_fields")
+    name = fields.Char(compute="_compute_company_fields")
+    status = fields.Selection(CVR_STATE_SELECTION, compute="_compute_company_fields")
+    end_date = fields.Date(string="Ceased On", compute="_compute_company_fields")
     existing_partner_id = fields.Many2one(
         "res.partner",
         string="Already in Odoo",
@@ -294,7 +271,16 @@ class CvrCustomerWizardLine(models.TransientModel):
     )
     is_selected = fields.Boolean(compute="_compute_is_selected")
 
-    @api.depends("cvr", "wizard_id.company_id")
+    @api.depends("company_data")
+    def _compute_company_fields(self):
+        for line in self:
+            company = line._get_company_dict()
+            line.cvr = company["cvr"] or False
+            line.name = company["name"] or False
+            line.status = company["state"]
+            line.end_date = company["end_date"] or False
+
+    @api.depends("company_data", "wizard_id.company_id")
     def _compute_existing_partner_id(self):
         Partner = self.env["res.partner"]
         for line in self:
@@ -319,22 +305,4 @@ class CvrCustomerWizardLine(models.TransientModel):
     def _get_company_dict(self):
         """The company dict (``tools.cvr_client.COMPANY_KEYS``) of this line."""
         self.ensure_one()
-        return {
-            "cvr": self.cvr or "",
-            "name": self.name or "",
-            "street": self.street or "",
-            "street2": self.street2 or "",
-            "zip": self.zip or "",
-            "city": self.city or "",
-            "phone": self.phone or "",
-            "email": self.email or "",
-            "industry_code": self.industry_code or "",
-            "industry_text": self.industry_text or "",
-            "legal_form": self.legal_form or "",
-            "protected": self.protected,
-            "ceased": self.status == "ceased",
-            "status": self.register_status or "",
-            "start_date": self.start_date or None,
-            "end_date": self.end_date or None,
-            "provider": self.provider or "",
-        }
+        return company_from_json(self.company_data)

@@ -40,7 +40,7 @@ from urllib.parse import quote
 
 from werkzeug.wrappers import Response
 
-from .economic_mapping import parse_economic_datetime
+from ...tools.economic_mapping import parse_economic_datetime
 
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 20

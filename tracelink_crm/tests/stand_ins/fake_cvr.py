@@ -26,10 +26,21 @@ limits that to the next N calls):
   an HTML body, and a Retry-After header when ``retry_after`` is set;
 * FakeCvrApi: ``"missing_fields"`` (a JSON object without ``vat``/``name``)
   and any other upper-case word, e.g. ``"QUOTA_EXCEEDED"``, ``"BANNED"``,
-  ``"INTERNAL_ERROR"``, ``"NOT_FOUND"``, ``"INVALID_VAT"``: the JSON error body
-  ``{"error": ..., "message": ...}`` with HTTP ``error_status`` (200 unless
-  set: the service's statuses for its errors are not documented);
+  ``"INTERNAL_ERROR"``, ``"NOT_FOUND"``, ``"INVALID_VAT"``, ``"INVALID_UA"``:
+  the service's JSON error body (``fixtures/cvrapi/error_*.json`` where there
+  is one) with HTTP ``error_status`` (unset: 404 for NOT_FOUND, else 200: the
+  service's statuses for its other errors are not documented);
 * FakeVirk: ``"missing_hits"`` (a JSON object without ``hits``).
+
+Real behaviours reproduced by default: cvrapi.dk answers with numbers as
+numbers and dates as ``"29/12 - 1997"``, NOT_FOUND as HTTP 404 without
+``message``, QUOTA_EXCEEDED to a User-Agent that is not "application -
+purpose - contact" and INVALID_UA to a generic one (curl, Wget, Mozilla),
+and matches names by whole words. The CVR distribution answers ``match`` with
+whole words only, ``match_phrase``/``match_phrase_prefix`` (also in
+``bool.should``) as Elasticsearch does, honours ``_source`` includes, and
+answers a window beyond ``max_result_window`` with HTTP 500 "Result window
+is too large".
 
 The sample companies are invented; their CVR numbers have a valid check digit.
 Only ``start_fake_server`` and running this file need pytest-httpserver.
@@ -37,9 +48,19 @@ Only ``start_fake_server`` and running this file need pytest-httpserver.
 
 import copy
 import json
+import re
 import time
+from pathlib import Path
 
 from werkzeug.wrappers import Response
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def fixture(name):
+    """The parsed JSON of ``fixtures/<name>`` (e.g. ``"cvrapi/company.json"``)."""
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
 
 # ---------------------------------------------------------------------------
 # Sample companies, in the format of each service
@@ -50,11 +71,11 @@ CVRAPI_COMPANIES = {
         "vat": 13585628,
         "name": "Eksempel Maskinfabrik ApS",
         "address": "Industrivej 4",
-        "zipcode": "7100",
+        "zipcode": 7100,
         "city": "Vejle",
         "cityname": None,
         "protected": False,
-        "phone": "75000000",
+        "phone": 75000000,
         "email": "info@maskinfabrik.example.dk",
         "fax": None,
         "startdate": "01/02 - 2010",
@@ -75,10 +96,10 @@ CVRAPI_COMPANIES = {
                 "main": True,
                 "name": "Eksempel Maskinfabrik ApS",
                 "address": "Industrivej 4",
-                "zipcode": "7100",
+                "zipcode": 7100,
                 "city": "Vejle",
                 "protected": False,
-                "phone": "75000000",
+                "phone": 75000000,
                 "email": "info@maskinfabrik.example.dk",
                 "startdate": "01/02 - 2010",
                 "enddate": None,
@@ -93,11 +114,11 @@ CVRAPI_COMPANIES = {
         "vat": 22756214,
         "name": "Fjordlys Rådgivning A/S",
         "address": "Havnegade 12, 2. tv",
-        "zipcode": "5000",
+        "zipcode": 5000,
         "city": "Odense C",
         "cityname": None,
         "protected": True,
-        "phone": "66000000",
+        "phone": 66000000,
         "email": "kontakt@fjordlys.example.dk",
         "fax": None,
         "startdate": "17/05 - 1999",
@@ -120,7 +141,7 @@ CVRAPI_COMPANIES = {
         "vat": 10150817,
         "name": "Nordvind Bageri I/S",
         "address": "Bygaden 7B",
-        "zipcode": "8830",
+        "zipcode": 8830,
         "city": "Tjele",
         "cityname": None,
         "protected": False,
@@ -147,14 +168,14 @@ CVRAPI_COMPANIES = {
         "vat": 28271026,
         "name": "Eksempel Transport A/S",
         "address": "Transportvej 18-20",
-        "zipcode": "6000",
+        "zipcode": 6000,
         "city": "Kolding",
         "cityname": None,
         "protected": False,
-        "phone": "+45 76 00 00 00",
+        "phone": 76000000,
         "email": "ordre@transport.example.dk",
         "fax": None,
-        "startdate": "2004-11-01",
+        "startdate": "01/11 - 2004",
         "enddate": None,
         "employees": "50-99",
         "addressco": "Eksempel Holding ApS",
@@ -170,6 +191,8 @@ CVRAPI_COMPANIES = {
         "t": 100,
         "version": 6,
     },
+    "35000011": fixture("cvrapi/company.json"),
+    "41000015": fixture("cvrapi/company_bankrupt.json"),
 }
 
 
@@ -316,16 +339,72 @@ VIRK_COMPANIES = {
 }
 
 
+def _words(text):
+    return re.findall(r"\w+", (text or "").lower())
+
+
 def _name_matches(name, term):
-    """Case-insensitive: every word of the term is part of the name."""
-    name = (name or "").lower()
-    words = term.lower().split()
-    return bool(words) and all(word in name for word in words)
+    """Like an analysed ``match`` with operator "and": every word of the term
+    is a whole word of the name (no substrings), case-insensitive."""
+    words = _words(term)
+    return bool(words) and set(words) <= set(_words(name))
+
+
+def _phrase_matches(name, term):
+    """Like ``match_phrase``: the words of the term follow each other in the
+    name, each a whole word."""
+    return f" {' '.join(_words(term))} " in f" {' '.join(_words(name))} "
+
+
+def _phrase_prefix_matches(name, term):
+    """Like ``match_phrase_prefix``: the words of the term follow each other
+    in the name, the last one as the start of a word."""
+    words, name_words = _words(term), _words(name)
+    if not words:
+        return False
+    *whole, last = words
+    for start in range(len(name_words) - len(words) + 1):
+        window = name_words[start : start + len(words)]
+        if window[:-1] == whole and window[-1].startswith(last):
+            return True
+    return False
 
 
 def _name_rank(name, term):
     """Sort key putting names that start with the term first."""
     return (not name.lower().startswith(term.lower()), name.lower())
+
+
+def _source_filter(document, includes):
+    """``document`` with only the ``_source`` paths asked for (all for True)."""
+    if includes is True:
+        return document
+    if isinstance(includes, str):
+        includes = [includes]
+    kept = {}
+    for path in includes:
+        _merge(kept, _pick(document, path.split(".")))
+    return kept
+
+
+def _pick(value, keys):
+    """The part of ``value`` at the path ``keys`` (lists item by item), or None."""
+    if not keys:
+        return value
+    if isinstance(value, list):
+        return [_pick(item, keys) for item in value]
+    if not isinstance(value, dict) or keys[0] not in value:
+        return None
+    inner = _pick(value[keys[0]], keys[1:])
+    return None if inner is None else {keys[0]: inner}
+
+
+def _merge(target, part):
+    for key, value in (part or {}).items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        else:
+            target[key] = value
 
 
 def _json_response(data, status=200, headers=None):
@@ -443,14 +522,23 @@ class FakeCvrApi(_FakeService):
 
     def __init__(self, companies=None, **kwargs):
         super().__init__(CVRAPI_COMPANIES if companies is None else companies, **kwargs)
-        self.error_status = 200  # HTTP status of the JSON error answers
+        # HTTP status of the JSON error answers (None: the service's own)
+        self.error_status = None
         self.strict_user_agent = True
 
-    def error_body(self, code, message=None):
-        return _json_response(
-            {"error": code, "message": message or f"{code} (fake)", "version": 6},
-            status=self.error_status,
-        )
+    def error_body(self, code, message=None, status=None):
+        """The service's error answer: the fixture body of ``code`` when there
+        is one (NOT_FOUND: HTTP 404, no message), else a made-up one."""
+        path = FIXTURES / "cvrapi" / f"error_{code.lower()}.json"
+        if path.exists():
+            body = json.loads(path.read_text(encoding="utf-8"))
+        else:
+            body = {"error": code, "message": f"{code} (fake)", "version": 6}
+        if message:
+            body["message"] = message
+        if status is None:
+            status = self.error_status or (404 if code == "NOT_FOUND" else 200)
+        return _json_response(body, status=status)
 
     def error_response(self, mode):
         if mode == "missing_fields":
@@ -461,12 +549,14 @@ class FakeCvrApi(_FakeService):
 
     def answer(self, request):
         user_agent = request.headers.get("User-Agent", "")
-        if self.strict_user_agent and (
-            not user_agent or user_agent.startswith("python-requests")
-        ):
-            return self.error_body(
-                "QUOTA_EXCEEDED", "Describe yourself in the User-Agent header."
-            )
+        if self.strict_user_agent:
+            if user_agent.split("/")[0].lower() in ("curl", "wget", "mozilla"):
+                return self.error_body("INVALID_UA")
+            parts = [part.strip() for part in user_agent.split(" - ")]
+            if len(parts) < 3 or not all(parts) or not re.search(r"[@.]", parts[-1]):
+                return self.error_body(
+                    "QUOTA_EXCEEDED", "Describe yourself in the User-Agent header."
+                )
         args = request.args
         if args.get("country", "dk").lower() != "dk":
             return self.error_body("INVALID_COUNTRY")
@@ -491,7 +581,7 @@ class FakeCvrApi(_FakeService):
                 )
                 company = names[0] if names else None
         if company is None:
-            return self.error_body("NOT_FOUND", "Not found")
+            return self.error_body("NOT_FOUND")
         return _json_response(company)
 
 
@@ -514,6 +604,8 @@ class FakeVirk(_FakeService):
         super().__init__(VIRK_COMPANIES if companies is None else companies, **kw)
         self.username = username
         self.password = password
+        self.max_result_window = 3000
+        self.last_source = None  # the _source of the last hit sent
 
     @staticmethod
     def es_error(status, error_type, reason, headers=None):
@@ -551,36 +643,25 @@ class FakeVirk(_FakeService):
             return self.es_error(400, "parse_exception", "request body is required")
         query = body.get("query") or {}
         size = body.get("size", 10)
-        if "term" in query and self.number_field in query["term"]:
-            value = query["term"][self.number_field]
-            if isinstance(value, dict):
-                value = value.get("value")
-            documents = [
-                c for c in self.companies.values() if str(c["cvrNummer"]) == str(value)
-            ]
-        elif "match" in query and self.name_field in query["match"]:
-            value = query["match"][self.name_field]
-            term = value.get("query", "") if isinstance(value, dict) else str(value)
-            documents = sorted(
-                (
-                    c
-                    for c in self.companies.values()
-                    if _name_matches(self._name(c), term)
-                ),
-                key=lambda c: _name_rank(self._name(c), term),
-            )
-        else:
-            return self.es_error(400, "parsing_exception", "unsupported query (fake)")
+        if body.get("from", 0) + size > self.max_result_window:
+            return _json_response(fixture("virk/error_result_window.json"), 500)
+        documents = self._documents(query)
+        if documents is None:
+            return _json_response(fixture("virk/error_parsing.json"), 400)
         hits = [
             {
                 "_index": "cvr-permanent-prod-20240101",
                 "_type": "_doc",
                 "_id": str(document["cvrNummer"]),
                 "_score": round(10.0 / (rank + 1), 3),
-                "_source": {"Vrvirksomhed": document},
+                "_source": _source_filter(
+                    {"Vrvirksomhed": document}, body.get("_source", True)
+                ),
             }
             for rank, document in enumerate(documents[:size])
         ]
+        if hits:
+            self.last_source = hits[-1]["_source"]
         return _json_response(
             {
                 "took": 2,
@@ -591,6 +672,49 @@ class FakeVirk(_FakeService):
                     "hits": hits,
                 },
             }
+        )
+
+    def _documents(self, query):
+        """The documents a query finds, best first; None when not understood.
+
+        ``term`` on the number; on the latest name ``match`` (whole words),
+        ``match_phrase`` (boosted exact phrase) and ``match_phrase_prefix``
+        (as typed), also as ``bool.should`` clauses; the living companies
+        rank before the others, like the score of the real index does not.
+        """
+        if "term" in query and self.number_field in query["term"]:
+            value = query["term"][self.number_field]
+            if isinstance(value, dict):
+                value = value.get("value")
+            return [
+                c for c in self.companies.values() if str(c["cvrNummer"]) == str(value)
+            ]
+        clauses = query.get("bool", {}).get("should") or [query]
+        matchers = {
+            "match": _name_matches,
+            "match_phrase": _phrase_matches,
+            "match_phrase_prefix": _phrase_prefix_matches,
+        }
+        found, exact = [], set()
+        for clause in clauses:
+            [(kind, spec)] = clause.items() if len(clause) == 1 else [(None, None)]
+            if kind not in matchers or self.name_field not in spec:
+                return None
+            value = spec[self.name_field]
+            term = value.get("query", "") if isinstance(value, dict) else str(value)
+            for document in self.companies.values():
+                if matchers[kind](self._name(document), term):
+                    found.append(document)
+                    if kind == "match_phrase":
+                        exact.add(document["cvrNummer"])
+        unique = {document["cvrNummer"]: document for document in found}
+        return sorted(
+            unique.values(),
+            key=lambda c: (
+                c["cvrNummer"] not in exact,
+                c["virksomhedMetadata"]["sammensatStatus"] not in ("NORMAL", "Aktiv"),
+                self._name(c).lower(),
+            ),
         )
 
     @staticmethod
