@@ -90,3 +90,18 @@ serve_odoo() {
   log "Odoo did not answer within a minute: see $logfile"
   return 1
 }
+
+# --- Manufacturing ------------------------------------------------------------
+# ensure_mrp_addon DB: Manufacturing (mrp, sale_mrp) and the glue addon
+# tracelink_crm_mrp, with its demo data, in the product database, so that
+# `make run` shows a won case becoming a manufacturing order. Installed once;
+# ensure_demo_db's update of tracelink_crm updates it afterwards.
+ensure_mrp_addon() {
+  local db="$1" installed args
+  mapfile -t args < <(odoo_db_args)
+  installed="$(psql -d "$db" -tAc "select state from ir_module_module where name='tracelink_crm_mrp'" 2>/dev/null || true)"
+  if [ "$installed" != "installed" ]; then
+    log "installing Manufacturing and tracelink_crm_mrp in database $db (a few minutes)"
+    odoo_bin "${args[@]}" -d "$db" -i tracelink_crm_mrp --stop-after-init --log-level=warn
+  fi
+}

@@ -47,7 +47,7 @@ else
   note "ruff: NOT RUN (not installed)"; failed=1
 fi
 if "$PY" -c "import pylint_odoo" 2>/dev/null; then
-  if (cd "$REPO_ROOT" && "$PY" -m pylint --rcfile=.pylintrc tracelink_crm); then
+  if (cd "$REPO_ROOT" && "$PY" -m pylint --rcfile=.pylintrc tracelink_crm tracelink_crm_mrp); then
     note "pylint-odoo: clean"
   else
     note "pylint-odoo: problems found (see above)"; failed=1
@@ -135,6 +135,63 @@ else
       count "odoo crm+sale_crm at_install (runner broke, see $LOG_DIR/odoo-crm-at.log)" 0 1
     fi
   fi
+
+  # --- tracelink_crm_mrp (manufacturing) -------------------------------------
+  # In its own fresh database with Manufacturing and demo data (the database
+  # above keeps testing tracelink_crm without mrp): the glue addon's tests, then Odoo's
+  # own sale_mrp tests (and mrp's with TRACELINK_MRP_FULL_SUITE=1) with both
+  # addons installed.
+  #   TRACELINK_MRP_TAGS   restrict its tests (default /tracelink_crm_mrp); a
+  #                        targeted run (TRACELINK_TEST_TAGS set) skips this
+  #                        part unless TRACELINK_MRP_TAGS is set too
+  #   TRACELINK_MRP_FULL_SUITE=1   also run Odoo's mrp tests (long)
+  if [ -n "${TRACELINK_TEST_TAGS:-}" ] && [ -z "${TRACELINK_MRP_TAGS:-}" ]; then
+    note "tracelink_crm_mrp: NOT RUN (targeted run: TRACELINK_TEST_TAGS set)"
+  else
+    MRP_DB="tracelink_test_mrp_$$"
+    # dropped on exit too, after what the exit trap already drops
+    mrp_trap=$(trap -p EXIT | sed "s/^trap -- '//; s/' EXIT\$//")
+    trap "${mrp_trap:+$mrp_trap; }dropdb --if-exists \"\$MRP_DB\" >/dev/null 2>&1" EXIT
+    # with demo data, as Odoo's own CI runs its mrp and sale_mrp tests (some of
+    # them count on it); tracelink_crm_mrp's tests pass with or without it
+    MRP_COMMON=("${COMMON[@]}" -d "$MRP_DB" --without-demo=)
+    log "Odoo: installing tracelink_crm_mrp (with Manufacturing) in $MRP_DB and running its tests"
+    odoo_bin "${MRP_COMMON[@]}" -i tracelink_crm_mrp --test-enable \
+      --test-tags "${TRACELINK_MRP_TAGS:-/tracelink_crm_mrp}" \
+      > "$LOG_DIR/odoo-tracelink-mrp.log" 2>&1
+    grep -E "ERROR|CRITICAL|FAIL|Traceback|odoo.tests.stats" "$LOG_DIR/odoo-tracelink-mrp.log" | head -200
+    odoo_count "odoo tracelink_crm_mrp" "$LOG_DIR/odoo-tracelink-mrp.log"
+
+    mrp_suite=sale_mrp
+    if [ "${TRACELINK_MRP_FULL_SUITE:-0}" = 1 ]; then mrp_suite=mrp,sale_mrp; fi
+    if [ "${TRACELINK_SKIP_ODOO_SUITE:-0}" = 1 ]; then
+      note "Odoo's $mrp_suite tests: NOT RUN (TRACELINK_SKIP_ODOO_SUITE=1)"
+    else
+      log "Odoo: running Odoo's own $mrp_suite tests with tracelink_crm_mrp installed"
+      # post_install tests only: this pass loads the modules one by one, and
+      # at_install tests would run before the modules installed after theirs
+      # (sale_stock's required fields missing); the shell runner below runs
+      # them on the complete registry.
+      odoo_bin "${MRP_COMMON[@]}" --test-enable \
+        --test-tags "post_install/${mrp_suite//,/,post_install/}" \
+        > "$LOG_DIR/odoo-mrp-post.log" 2>&1
+      grep -E "ERROR|CRITICAL|FAIL|Traceback" "$LOG_DIR/odoo-mrp-post.log" | head -100
+      odoo_count "odoo $mrp_suite post_install" "$LOG_DIR/odoo-mrp-post.log"
+      TRACELINK_SUITE_MODULES=$mrp_suite odoo_bin shell "${DB_ARGS[@]}" -d "$MRP_DB" \
+        --log-level=warn --log-handler=odoo.tests.result:INFO \
+        < "$REPO_ROOT/scripts/odoo_suite.py" > "$LOG_DIR/odoo-mrp-at.log" 2>&1
+      grep -E "ERROR|CRITICAL|FAIL|Traceback" "$LOG_DIR/odoo-mrp-at.log" | head -100
+      line=$(grep -E '^odoo-at_install: ' "$LOG_DIR/odoo-mrp-at.log" | tail -1)
+      if [ -n "$line" ]; then
+        read -r _ p _ f _ s _ <<<"$line"
+        count "odoo $mrp_suite at_install" "$p" "$f" "$s"
+      else
+        count "odoo $mrp_suite at_install (runner broke, see $LOG_DIR/odoo-mrp-at.log)" 0 1
+      fi
+    fi
+    dropdb --if-exists "$MRP_DB" >/dev/null 2>&1
+  fi
+  # --- end tracelink_crm_mrp ---------------------------------------------------
 fi
 
 echo

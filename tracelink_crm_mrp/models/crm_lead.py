@@ -1,0 +1,173 @@
+import math
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+from odoo.tools import format_date
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    line_ids = fields.One2many(
+        "crm.lead.line",
+        "lead_id",
+        string="Products",
+        copy=True,
+        help="What the customer wants made or delivered. When the case has "
+        "lines, its expected revenue is their total and its order is made of "
+        "exactly these lines.",
+    )
+    expected_revenue = fields.Monetary(
+        compute="_compute_expected_revenue",
+        store=True,
+        readonly=False,
+    )
+    production_end_date = fields.Date(
+        string="Production End",
+        compute="_compute_production_end_date",
+        help="End of production begun on the production start date: the longest "
+        "manufacturing lead time plus days to prepare the manufacturing order of "
+        "the products' bills of materials, plus the company's manufacturing "
+        "security lead time.",
+    )
+    delivery_delay_days = fields.Integer(
+        string="Days Late",
+        compute="_compute_production_end_date",
+        help="Days between the promised delivery date and the production end, "
+        "when production ends after the promised delivery.",
+    )
+    delivery_warning = fields.Char(
+        compute="_compute_production_end_date",
+        help="Shown on the delivery date when production ends after it.",
+    )
+    production_ids = fields.Many2many(
+        "mrp.production",
+        string="Manufacturing Orders",
+        compute="_compute_production_ids",
+    )
+    production_count = fields.Integer(
+        string="Production",
+        compute="_compute_production_ids",
+    )
+
+    @api.depends("line_ids.price_subtotal")
+    def _compute_expected_revenue(self):
+        # Cases without lines keep the value typed on them.
+        for lead in self.filtered("line_ids"):
+            lead.expected_revenue = sum(lead.line_ids.mapped("price_subtotal"))
+
+    @api.depends(
+        "line_ids.product_id", "production_start_date", "delivery_date", "company_id"
+    )
+    @api.depends_context("lang")
+    def _compute_production_end_date(self):
+        for lead in self:
+            lead.production_end_date = False
+            lead.delivery_delay_days = 0
+            lead.delivery_warning = False
+            if not lead.production_start_date:
+                continue
+            company = lead.company_id or self.env.company
+            days = lead.line_ids.product_id._get_production_days(company)
+            if days is None:
+                continue
+            end = lead.production_start_date + timedelta(days=math.ceil(days))
+            lead.production_end_date = end
+            if lead.delivery_date and end > lead.delivery_date:
+                late = (end - lead.delivery_date).days
+                lead.delivery_delay_days = late
+                end_text = format_date(self.env, end)
+                if late == 1:
+                    lead.delivery_warning = self.env._(
+                        "Production ends 1 day after the promised delivery (%s).",
+                        end_text,
+                    )
+                else:
+                    lead.delivery_warning = self.env._(
+                        "Production ends %(days)s days after the promised "
+                        "delivery (%(end)s).",
+                        days=late,
+                        end=end_text,
+                    )
+
+    @api.depends("order_ids.state")
+    def _compute_production_ids(self):
+        for lead in self:
+            orders = lead.sudo().order_ids.filtered(lambda o: o.state == "sale")
+            productions = orders.mrp_production_ids
+            lead.production_ids = productions
+            lead.production_count = len(productions)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        # With lines, their total is the value of the case, whatever value
+        # (or default) came with them.
+        leads.filtered("line_ids")._compute_expected_revenue()
+        return leads
+
+    def action_convert_to_order(self, quotation_id=None):
+        """Name the products that cannot be made before anything is created,
+        and let the user convert anyway as a plain order (those products are
+        then delivered from stock instead of being made)."""
+        self.ensure_one()
+        if not self.env.context.get("tracelink_plain_order"):
+            self._check_convertible()
+            quotations = self._get_convertible_quotations()
+            if quotation_id:
+                quotations = quotations.filtered(lambda o: o.id == quotation_id)
+            # With several quotations the user picks one first: checked then;
+            # an unknown quotation is refused by the conversion itself.
+            if len(quotations) <= 1 and not (quotation_id and not quotations):
+                products = (quotations.order_line or self.line_ids).product_id
+                company = self.company_id or self.env.company
+                issues = products._get_production_issues(company)
+                if issues:
+                    return self._action_confirm_plain_order(issues, quotations)
+        return super().action_convert_to_order(quotation_id=quotation_id)
+
+    def action_open_productions(self):
+        self.ensure_one()
+        productions = self.production_ids
+        action = {
+            "type": "ir.actions.act_window",
+            "res_model": "mrp.production",
+            "name": self.env._("Production of %s", self.name),
+            "context": {"create": False},
+        }
+        if len(productions) == 1:
+            action.update(res_id=productions.id, views=[(False, "form")])
+        else:
+            action.update(
+                domain=[("id", "in", productions.ids)],
+                views=[(False, "list"), (False, "form")],
+            )
+        return action
+
+    def _action_confirm_plain_order(self, issues, quotation):
+        self.ensure_one()
+        reasons = "\n".join(
+            f"- {product.display_name}: {reason}" for product, reason in issues.items()
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Products That Cannot Be Made"),
+            "res_model": "tracelink.crm.plain.order.wizard",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_lead_id": self.id,
+                "default_quotation_id": quotation.id,
+                "default_reasons": reasons,
+                "default_product_ids": [Command.set([p.id for p in issues])],
+            },
+        }
+
+    def _prepare_order_vals(self):
+        vals = super()._prepare_order_vals()
+        if self.line_ids:
+            vals["order_line"] = [
+                Command.create(line._prepare_order_line_vals())
+                for line in self.line_ids
+            ]
+        return vals

@@ -1,0 +1,67 @@
+from datetime import datetime, time
+
+from odoo import api, fields, models
+
+# Planned start of production on the production start date: 06:00 UTC, the
+# start of the working day in Denmark (07:00 or 08:00 local time).
+PRODUCTION_START_TIME = time(6)
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    production_state = fields.Selection(
+        [
+            ("waiting", "Waiting"),
+            ("progress", "In Progress"),
+            ("done", "Done"),
+            ("late", "Late"),
+        ],
+        compute="_compute_production_state",
+        help="State of the manufacturing orders of the order: Late when one of "
+        "them is past its deadline and not done yet.",
+    )
+
+    @api.depends_context("uid")
+    def _compute_production_state(self):
+        now = fields.Datetime.now()
+        for order in self:
+            productions = order.sudo().mrp_production_ids.filtered(
+                lambda mo: mo.state != "cancel"
+            )
+            order.production_state = self._get_production_state(productions, now)
+
+    @api.model
+    def _get_production_state(self, productions, now):
+        if not productions:
+            return False
+        running = productions.filtered(lambda mo: mo.state != "done")
+        if not running:
+            return "done"
+        if any(mo.date_deadline and mo.date_deadline < now for mo in running):
+            return "late"
+        if any(mo.state in ("progress", "to_close") for mo in running):
+            return "progress"
+        return "waiting"
+
+    def _action_confirm(self):
+        res = super()._action_confirm()
+        self._plan_productions()
+        return res
+
+    def _plan_productions(self):
+        """Plan the manufacturing orders the confirmation made: they start on
+        the order's production start date and are due on its delivery date."""
+        for order in self.sudo():
+            vals = {}
+            if order.production_start_date:
+                vals["date_start"] = datetime.combine(
+                    order.production_start_date, PRODUCTION_START_TIME
+                )
+            if order.commitment_date:
+                vals["date_deadline"] = order.commitment_date
+            productions = order.mrp_production_ids.filtered(
+                lambda mo: mo.state in ("draft", "confirmed")
+            )
+            if vals and productions:
+                productions.write(vals)
