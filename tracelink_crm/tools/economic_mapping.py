@@ -29,16 +29,8 @@ _TEXT_FIELDS = {
 # property each one is sent as.
 _BODY_TEXT_FIELDS = {
     "name": "name",
-    "street": "address",
-    "zip": "zip",
-    "city": "city",
-    "country_name": "country",
-    "email": "email",
-    "phone": "telephoneAndFaxNumber",
-    "mobile": "mobilePhone",
-    "website": "website",
+    **_TEXT_FIELDS,
     "cvr": "corporateIdentificationNumber",
-    "ean": "ean",
 }
 
 # Longest text e-conomic accepts in a customer property (its published
