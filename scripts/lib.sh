@@ -103,5 +103,8 @@ ensure_mrp_addon() {
   if [ "$installed" != "installed" ]; then
     log "installing Manufacturing and tracelink_crm_mrp in database $db (a few minutes)"
     odoo_bin "${args[@]}" -d "$db" -i tracelink_crm_mrp --stop-after-init --log-level=warn
+    # the Danish company again (other apps' demo renames it), their products
+    # with 25 % moms, make to order turned on
+    product_company_step "$db" demo
   fi
 }

@@ -52,6 +52,8 @@ def set_up_company():
 
 def set_up_demo():
     company = env.ref("base.main_company")
+    # other apps' demo data (stock's) renames the main company: ours again
+    company.write({"name": COMPANY["name"]})
     partner = company.partner_id
     if not partner.bank_ids:
         bank = env["res.bank"].search([("bic", "=", BANK["bic"])], limit=1)
@@ -78,10 +80,19 @@ def set_up_demo():
     lines._compute_tax_id()
 
     ours = env["ir.model.data"].search(
-        [("module", "=", "tracelink_crm"), ("model", "=", "crm.lead")]
+        [
+            ("module", "in", ("tracelink_crm", "tracelink_crm_mrp")),
+            ("model", "=", "crm.lead"),
+        ]
     )
     others = env["crm.lead"].search([("id", "not in", ours.mapped("res_id"))])
     others.action_archive()
+
+    # make to order, which Odoo keeps archived until a company uses it, so
+    # that the manufacturing demo's won case can be converted into production
+    mto = env.ref("stock.route_warehouse0_mto", raise_if_not_found=False)
+    if mto:
+        mto.active = True
     print(
         f"product-demo: chart {company.chart_template}, "
         f"{len(ours)} Tracelink cases, {len(others)} other demo leads archived"
