@@ -80,6 +80,23 @@ odoo_count() {  # odoo_count <label> <log>: counts from Odoo's closing test repo
   count "$1" "$((run - fails - errors - skips))" "$((fails + errors))" "$skips"
 }
 
+# odoo_at_install <label> <modules> <db> <log>: the at_install tests of some
+# modules on the complete registry of <db> (scripts/odoo_suite.py), counted.
+odoo_at_install() {
+  local line p f s
+  TRACELINK_SUITE_MODULES="$2" odoo_bin shell "${DB_ARGS[@]}" -d "$3" \
+    --log-level=warn --log-handler=odoo.tests.result:INFO \
+    < "$REPO_ROOT/scripts/odoo_suite.py" > "$4" 2>&1
+  grep -E "ERROR|CRITICAL|FAIL|Traceback" "$4" | head -100
+  line=$(grep -E '^odoo-at_install: ' "$4" | tail -1)
+  if [ -n "$line" ]; then
+    read -r _ p _ f _ s _ <<<"$line"
+    count "$1" "$p" "$f" "$s"
+  else
+    count "$1 (runner broke, see $4)" 0 1
+  fi
+}
+
 if [ "$boot" -ne 0 ]; then
   n_odoo=$(grep -rhE '^\s+def test_' "$REPO_ROOT/tracelink_crm/tests" | wc -l)
   why=$(grep -h '^\[tracelink\]' "$LOG_DIR/bootstrap.log" | tail -2 | sed 's/^\[tracelink\] //' | paste -sd ';' -)
@@ -123,17 +140,8 @@ else
       > "$LOG_DIR/odoo-crm-post.log" 2>&1
     grep -E "ERROR|CRITICAL|FAIL|Traceback" "$LOG_DIR/odoo-crm-post.log" | head -100
     odoo_count "odoo crm+sale_crm post_install" "$LOG_DIR/odoo-crm-post.log"
-    TRACELINK_SUITE_MODULES=crm,sale_crm odoo_bin shell "${DB_ARGS[@]}" -d "$DB" \
-      --log-level=warn --log-handler=odoo.tests.result:INFO \
-      < "$REPO_ROOT/scripts/odoo_suite.py" > "$LOG_DIR/odoo-crm-at.log" 2>&1
-    grep -E "ERROR|CRITICAL|FAIL|Traceback" "$LOG_DIR/odoo-crm-at.log" | head -100
-    line=$(grep -E '^odoo-at_install: ' "$LOG_DIR/odoo-crm-at.log" | tail -1)
-    if [ -n "$line" ]; then
-      read -r _ p _ f _ s _ <<<"$line"
-      count "odoo crm+sale_crm at_install" "$p" "$f" "$s"
-    else
-      count "odoo crm+sale_crm at_install (runner broke, see $LOG_DIR/odoo-crm-at.log)" 0 1
-    fi
+    odoo_at_install "odoo crm+sale_crm at_install" crm,sale_crm "$DB" \
+      "$LOG_DIR/odoo-crm-at.log"
   fi
 
   # --- tracelink_crm_mrp (manufacturing) -------------------------------------
@@ -177,17 +185,8 @@ else
         > "$LOG_DIR/odoo-mrp-post.log" 2>&1
       grep -E "ERROR|CRITICAL|FAIL|Traceback" "$LOG_DIR/odoo-mrp-post.log" | head -100
       odoo_count "odoo $mrp_suite post_install" "$LOG_DIR/odoo-mrp-post.log"
-      TRACELINK_SUITE_MODULES=$mrp_suite odoo_bin shell "${DB_ARGS[@]}" -d "$MRP_DB" \
-        --log-level=warn --log-handler=odoo.tests.result:INFO \
-        < "$REPO_ROOT/scripts/odoo_suite.py" > "$LOG_DIR/odoo-mrp-at.log" 2>&1
-      grep -E "ERROR|CRITICAL|FAIL|Traceback" "$LOG_DIR/odoo-mrp-at.log" | head -100
-      line=$(grep -E '^odoo-at_install: ' "$LOG_DIR/odoo-mrp-at.log" | tail -1)
-      if [ -n "$line" ]; then
-        read -r _ p _ f _ s _ <<<"$line"
-        count "odoo $mrp_suite at_install" "$p" "$f" "$s"
-      else
-        count "odoo $mrp_suite at_install (runner broke, see $LOG_DIR/odoo-mrp-at.log)" 0 1
-      fi
+      odoo_at_install "odoo $mrp_suite at_install" "$mrp_suite" "$MRP_DB" \
+        "$LOG_DIR/odoo-mrp-at.log"
     fi
     dropdb --if-exists "$MRP_DB" >/dev/null 2>&1
   fi
