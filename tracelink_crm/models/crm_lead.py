@@ -709,8 +709,7 @@ class CrmLead(models.Model):
         own computes then fill in addresses, payment terms and pricelist from
         the customer, as on a quotation typed by hand. Only what the case
         alone knows is added: customer reference, production start, delivery
-        date, and one line with the case's name, description and value on
-        the company's default order product.
+        date, and the lines of :meth:`_prepare_order_lines`.
 
         :return: values for ``sale.order.create``, with an ``order_line`` key
         :raise UserError: the case has no customer, or the company no default
@@ -725,6 +724,27 @@ class CrmLead(models.Model):
                     self.display_name,
                 )
             )
+        vals = {
+            key.removeprefix("default_"): value
+            for key, value in self._prepare_opportunity_quotation_context().items()
+            if key.startswith("default_")
+        }
+        vals.update(
+            client_order_ref=self.customer_reference or False,
+            production_start_date=self.production_start_date,
+            commitment_date=self._get_delivery_datetime(),
+            order_line=self._prepare_order_lines(),
+        )
+        return vals
+
+    def _prepare_order_lines(self):
+        """Lines of the order made from the case: one line with the case's
+        name, description and value on the company's default order product.
+
+        :return: ``order_line`` commands for ``sale.order.create``
+        :raise UserError: the company has no default order product
+        """
+        self.ensure_one()
         product = (self.company_id or self.env.company).tracelink_order_product_id
         if not product:
             raise UserError(
@@ -734,30 +754,17 @@ class CrmLead(models.Model):
                     "case again."
                 )
             )
-        vals = {
-            key.removeprefix("default_"): value
-            for key, value in self._prepare_opportunity_quotation_context().items()
-            if key.startswith("default_")
-        }
         description = html2plaintext(self.description or "").strip()
-        vals.update(
-            client_order_ref=self.customer_reference or False,
-            production_start_date=self.production_start_date,
-            commitment_date=self._get_delivery_datetime(),
-            order_line=[
-                Command.create(
-                    {
-                        "product_id": product.id,
-                        "name": f"{self.name}\n{description}"
-                        if description
-                        else self.name,
-                        "product_uom_qty": 1,
-                        "price_unit": self.expected_revenue,
-                    }
-                )
-            ],
-        )
-        return vals
+        return [
+            Command.create(
+                {
+                    "product_id": product.id,
+                    "name": f"{self.name}\n{description}" if description else self.name,
+                    "product_uom_qty": 1,
+                    "price_unit": self.expected_revenue,
+                }
+            )
+        ]
 
     def _get_delivery_datetime(self):
         """The delivery date as the order's delivery datetime: noon UTC, the

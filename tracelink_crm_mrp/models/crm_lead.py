@@ -163,11 +163,11 @@ class CrmLead(models.Model):
             },
         }
 
-    def _prepare_order_vals(self):
-        vals = super()._prepare_order_vals()
+    def _prepare_order_lines(self):
+        """The case's product lines; the default order product only without."""
         if self.line_ids:
-            vals["order_line"] = [
+            return [
                 Command.create(line._prepare_order_line_vals())
                 for line in self.line_ids
             ]
-        return vals
+        return super()._prepare_order_lines()

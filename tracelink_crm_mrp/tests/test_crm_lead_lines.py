@@ -50,6 +50,14 @@ class TestCrmLeadLines(TracelinkMrpCommon):
         self.assertEqual(order.amount_untaxed, 3800)
         self.assertNotIn(self.order_product, order.order_line.product_id)
 
+    def test_case_with_lines_needs_no_default_order_product(self):
+        self.env.company.tracelink_order_product_id = False
+        case = self._create_case_with_lines()
+        case.with_user(self.user_salesman).action_convert_to_order()
+        self.assertEqual(
+            case.sale_order_id.order_line.product_id, self.bracket | self.bolt_kit
+        )
+
     def test_convert_without_lines_uses_default_product(self):
         case = self._create_won_case(expected_revenue=12000)
         case.with_user(self.user_salesman).action_convert_to_order()
