@@ -40,8 +40,6 @@ from urllib.parse import quote
 
 from werkzeug.wrappers import Response
 
-from ...tools.economic_mapping import parse_economic_datetime
-
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 20
 IDEMPOTENCY_WINDOW = timedelta(hours=1)
@@ -144,6 +142,17 @@ _NAME_SUFFIX = ("ApS", "ApS", "A/S", "I/S", "K/S")
 
 def _utc_stamp(moment):
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_economic_datetime(value):
+    """An aware datetime for an e-conomic timestamp (no zone: UTC), or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _slug(text):
