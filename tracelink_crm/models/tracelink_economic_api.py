@@ -133,14 +133,11 @@ class TracelinkEconomicApi(models.AbstractModel):
     # Tries of one page that meets a serialization failure or lock timeout.
     _import_page_attempts = 3
 
-    # ------------------------------------------------------------
-    # Client and errors
-    # ------------------------------------------------------------
+    # --- Client and errors ---
 
     @api.model
     def _get_economic_client(self, company):
-        """An ``EconomicClient`` built from ``company``'s settings (closed
-        when used as a context manager)."""
+        """A client on ``company``'s settings (closed by ``with``)."""
         settings = company.sudo()
         return EconomicClient(
             base_url=(settings.economic_base_url or "").strip(),
@@ -163,12 +160,8 @@ class TracelinkEconomicApi(models.AbstractModel):
 
     @api.model
     def _economic_error_message(self, error, company=None):
-        """Return a translated message for people: what happened, what to do.
-
-        The message comes from the shared table (``tracelink.api``); what
-        only e-conomic tells is added: each refused field, how long to wait,
-        the log id for support.
-        """
+        """The shared table's message (``tracelink.api``) plus what only
+        e-conomic tells: each refused field, how long to wait, the log id."""
         if isinstance(error, AuthenticationFailed) and error.status is None:
             message = self.env._(
                 "The e-conomic tokens are not set. Enter the App Secret Token "
@@ -208,10 +201,7 @@ class TracelinkEconomicApi(models.AbstractModel):
 
     @api.model
     def _test_connection(self, company):
-        """Ask e-conomic's ``/self``; return ``(agreement number, company name)``.
-
-        Raises ``UserError`` with the reason when the call fails.
-        """
+        """Ask e-conomic's ``/self``; return ``(agreement number, company name)``."""
         with self._user_errors(company), self._get_economic_client(company) as client:
             answer = client.get_self()
         company_info = answer.get("company")
@@ -224,9 +214,7 @@ class TracelinkEconomicApi(models.AbstractModel):
             )
         return answer.get("agreementNumber"), name
 
-    # ------------------------------------------------------------
-    # Mapping between e-conomic customers and partners
-    # ------------------------------------------------------------
+    # --- Mapping between e-conomic customers and partners ---
 
     @api.model
     def _economic_country_lookup(self):
@@ -249,12 +237,11 @@ class TracelinkEconomicApi(models.AbstractModel):
 
     @api.model
     def _prepare_partner_vals_from_economic(self, values, countries):
-        """Turn ``partner_values_from_customer`` values into partner values.
+        """Partner values of ``partner_values_from_customer`` values.
 
-        Empty e-conomic values are left out, so an import never clears what
-        is filled in Odoo. A valid Danish CVR number gives ``company_registry``
-        and the VAT number ``DK<cvr>``; any other identification is kept as
-        the VAT number as given.
+        Empty values are left out, so an import never clears what is filled
+        in Odoo. A CVR number gives ``company_registry`` and the VAT number
+        ``DK<cvr>``; any other identification is kept as the VAT number.
         """
         vals = {key: values[key] for key in _TEXT_KEYS if values.get(key)}
         if values.get("cvr"):
@@ -269,12 +256,9 @@ class TracelinkEconomicApi(models.AbstractModel):
 
     @api.model
     def _prepare_economic_customer_vals(self, partner_or_vals, company):
-        """Return the plain customer data of a partner (record or values).
-
-        The keys are those of ``economic_mapping.CUSTOMER_PROPERTIES`` (``cvr``:
-        the CVR number when the partner has a valid Danish one, else its VAT
-        number as typed), plus ``country_id`` and ``is_cvr``.
-        """
+        """The plain customer data (keys of ``CUSTOMER_PROPERTIES``, plus
+        ``country_id`` and ``is_cvr``) of a partner or of partner values;
+        ``cvr`` is the CVR number, else the VAT number as typed."""
         source = partner_or_vals
         if isinstance(partner_or_vals, models.BaseModel):
             source = partner_or_vals.read(
@@ -302,15 +286,12 @@ class TracelinkEconomicApi(models.AbstractModel):
         return data
 
     @api.model
-    def _economic_customer_defaults(self, company, data=None):
-        """Return the connector's defaults for a new customer of ``company``.
-
-        The VAT zone follows the customer's country (``data["country_id"]``):
-        the company's own country or none is domestic, another country of
-        Europe (``base.europe``) EU, any other abroad.
-        """
+    def _economic_customer_defaults(self, company, data):
+        """The connector's defaults for a new customer of ``company``. The VAT
+        zone follows the customer's country: the company's own or none is
+        domestic, another of Europe (``base.europe``) EU, any other abroad."""
         currency = company.economic_currency_id or company.currency_id
-        country = self.env["res.country"].browse((data or {}).get("country_id"))
+        country = self.env["res.country"].browse(data["country_id"])
         home = company.country_id
         if not country or not home or country == home:
             vat_zone = company.economic_vat_zone
@@ -325,20 +306,14 @@ class TracelinkEconomicApi(models.AbstractModel):
             "vat_zone": vat_zone,
         }
 
-    # ------------------------------------------------------------
-    # Find or create one customer
-    # ------------------------------------------------------------
+    # --- Find or create one customer ---
 
     @api.model
     def _ensure_customer(self, partner_or_vals, company=None):
-        """Find the partner's e-conomic customer by CVR, or create it.
-
-        ``partner_or_vals`` is a partner or the values of a partner about to
-        be created. Returns ``(customer, created)``: e-conomic's customer dict
-        (with ``customerNumber``) and whether it was created now. Raises
-        ``UserError`` when e-conomic refuses, when the found customer is
-        already linked to another partner, or when a default is missing.
-        """
+        """Find the e-conomic customer of a partner (or of the values of one
+        about to be created) by CVR, or create it; return ``(customer,
+        created)``. Raises ``UserError`` when e-conomic refuses, a default is
+        missing or the customer found is linked to another partner."""
         company = company or self.env.company
         self._check_economic_enabled(company)
         partner = partner_or_vals
@@ -352,7 +327,24 @@ class TracelinkEconomicApi(models.AbstractModel):
         with self._user_errors(company), self._get_economic_client(company) as client:
             found = self._find_economic_customer(client, data)
             if found:
-                self._check_customer_unlinked(found, company, partner)
+                other = self._import_partner_model(company).search(
+                    [
+                        ("economic_customer_number", "=", found["customerNumber"]),
+                        ("id", "not in", partner.ids),
+                    ],
+                    limit=1,
+                )
+                if other:
+                    raise UserError(
+                        self.env._(
+                            "e-conomic already has this customer as number "
+                            "%(number)s (%(name)s), and it is linked to the contact "
+                            "%(partner)s in Odoo. Use that contact instead.",
+                            number=found["customerNumber"],
+                            name=found.get("name") or "",
+                            partner=other.display_name,
+                        )
+                    )
                 return found, False
             try:
                 body = customer_body_from_partner(
@@ -386,14 +378,10 @@ class TracelinkEconomicApi(models.AbstractModel):
     def _create_economic_customer(self, client, company, partner, data, body):
         """``POST /customers``; after no answer, look up before trying again.
 
-        The second create is sent only when the lookup finds nothing, with
-        the same ``Idempotency-Key``: should the first have landed after all,
-        e-conomic answers it instead of creating a second customer. The key
-        is derived, not stored: an unanswered create is rolled back with the
-        user's transaction, and the retry must still send the same key. It
-        names the database, the company, the partner (or the CVR number or
-        name of a partner still to be made) and the body, so a changed
-        customer or setting makes a new one.
+        The second create goes with the same ``Idempotency-Key``: should the
+        first have landed after all, e-conomic answers it. The key is derived,
+        not stored, as an unanswered create is rolled back with the user's
+        transaction; a changed customer or setting makes a new one.
         """
         subject = (
             f"partner:{partner.id}" if partner else f"new:{data['cvr'] or data['name']}"
@@ -430,12 +418,10 @@ class TracelinkEconomicApi(models.AbstractModel):
 
     @api.model
     def _find_economic_customer(self, client, data, created_since=None):
-        """Return the e-conomic customer matching ``data``, or None.
+        """The e-conomic customer with ``data``'s CVR (or VAT) number, or None.
 
-        Customers are matched on the CVR (or VAT) number, in the forms
-        ``12345678`` and ``DK12345678``. Without one, and only after an
-        unanswered create (``created_since``), on the exact name among the
-        customers changed since shortly before that create.
+        Without a number, and only after an unanswered create
+        (``created_since``), the one with the exact name changed since then.
         """
         if data["cvr"]:
             forms = (
@@ -466,26 +452,6 @@ class TracelinkEconomicApi(models.AbstractModel):
         return customers[0] if customers else None
 
     @api.model
-    def _check_customer_unlinked(self, customer, company, partner):
-        """Refuse an e-conomic customer ``company`` linked to another partner."""
-        number = customer["customerNumber"]
-        other = self._import_partner_model(company).search(
-            [("economic_customer_number", "=", number), ("id", "not in", partner.ids)],
-            limit=1,
-        )
-        if other:
-            raise UserError(
-                self.env._(
-                    "e-conomic already has this customer as number %(number)s "
-                    "(%(name)s), and it is linked to the contact %(partner)s in "
-                    "Odoo. Use that contact instead.",
-                    number=number,
-                    name=customer.get("name") or "",
-                    partner=other.display_name,
-                )
-            )
-
-    @api.model
     def _check_customer_create_access(self, partners):
         """Let only users who may edit ``partners`` and keep the books create
         customers in e-conomic; checked before any call."""
@@ -500,12 +466,8 @@ class TracelinkEconomicApi(models.AbstractModel):
 
     @api.model
     def _check_unique_customer_numbers(self, partners):
-        """Refuse an e-conomic number used twice in one company.
-
-        ``economic_customer_number`` is company dependent: the numbers checked
-        are those of ``partners.env.company``, the company they were written
-        for. Other companies keep their own numbers, even the same ones.
-        """
+        """Refuse an e-conomic number used twice in ``partners.env.company``
+        (the company the numbers were written for; each has its own)."""
         linked = partners.filtered("economic_customer_number")
         if not linked:
             return
@@ -534,9 +496,7 @@ class TracelinkEconomicApi(models.AbstractModel):
                     )
                 )
 
-    # ------------------------------------------------------------
-    # Customer import
-    # ------------------------------------------------------------
+    # --- Customer import ---
 
     @api.model
     def _import_customers(
@@ -544,22 +504,16 @@ class TracelinkEconomicApi(models.AbstractModel):
     ):
         """Import e-conomic's customers into partners of ``company``.
 
-        The first run reads every customer; later runs only those changed
-        since the start of the last completed run. Pages are read in
-        customer-number order; each page lands on its own and leaves a
-        checkpoint on the company (pages landed, last customer number), so
-        an interrupted run resumes after the last page that landed. The
-        watermark (``economic_last_import``) moves only when every page has
-        landed. With ``commit`` (the cron) each page is committed and the run
-        stops after ``_import_time_budget`` seconds, to go on at the next call.
-        Two imports of one company never run at once: the second raises
-        ``UserError`` ("already running").
+        The first run reads every customer, later runs those changed since
+        the last completed one began. Each page lands on its own and moves a
+        checkpoint on the company, so an interrupted run resumes after it;
+        ``economic_last_import`` moves when every page has landed. With
+        ``commit`` (the cron) pages are committed and the run stops after
+        ``_import_time_budget`` seconds, to go on at the next call.
 
-        Returns the run's counts (``_IMPORT_COUNTS``) and ``"error"`` (a
-        message or None); a ``progress`` dict gets the number of customers
-        left for a next call added to ``"remaining"``. When e-conomic fails,
-        raises ``UserError`` if ``raise_errors``, else notes the message on
-        the company and returns it as ``error``; the pages that landed stay.
+        Returns the counts of the run and its ``error`` (None, or the message
+        also noted on the company unless ``raise_errors`` raises it); a
+        ``progress`` dict gets the customers left added to ``"remaining"``.
         """
         company.ensure_one()
         self._check_economic_enabled(company)
@@ -584,12 +538,8 @@ class TracelinkEconomicApi(models.AbstractModel):
 
     @api.model
     def _lock_import(self, company):
-        """Take the company's import lock for this transaction, or refuse.
-
-        A transaction-level advisory lock: released by commit or rollback, so
-        nothing can leave it behind; a cron that commits per page takes it
-        again after each commit.
-        """
+        """Take the company's import lock for this transaction, or refuse
+        (released by commit or rollback: nothing can leave it behind)."""
         self.env.cr.execute(
             SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", _IMPORT_LOCK, company.id)
         )
@@ -669,20 +619,15 @@ class TracelinkEconomicApi(models.AbstractModel):
 
     @api.model
     def _commit_page(self, company):
-        """Commit a landed page (cron only) and take the import lock again."""
-        if modules.module.current_test:
-            return
+        """Commit a landed page (cron) and take the import lock again."""
         self.env.cr.commit()  # pylint: disable=invalid-commit
         self._lock_import(company)
 
     @api.model
     def _land_customer_page(self, company, customers, countries, started, commit):
         """Import one page in a savepoint and move the checkpoint past it.
-
-        A serialization failure, deadlock or lock timeout is not a fault of
-        the customers: the page is tried again (``_import_page_attempts``
-        times), never counted as skipped.
-        """
+        A concurrency failure is no fault of the customers: the page is
+        tried again, never counted as skipped."""
         for attempt in range(1, self._import_page_attempts + 1):
             stats = dict.fromkeys(_IMPORT_COUNTS, 0)
             notes = []
@@ -706,7 +651,7 @@ class TracelinkEconomicApi(models.AbstractModel):
                     type(error).__name__,
                     attempt,
                 )
-                if commit and not modules.module.current_test:
+                if commit:
                     # a new snapshot: the savepoint alone would meet the
                     # same conflict again
                     self.env.cr.rollback()
@@ -752,10 +697,9 @@ class TracelinkEconomicApi(models.AbstractModel):
         """Match, update and create the partners of one page of customers.
 
         Matching, in this order: the partner ``company`` linked to the
-        number; an unlinked company partner with the CVR number; without a
-        CVR number, the one unlinked company partner with the same name and
-        zip. A partner another company has linked too only gets its empty
-        fields filled.
+        number; an unlinked company partner with the CVR number; without one,
+        the one unlinked company partner with the same name and zip. A
+        partner another company has linked only gets its empty fields filled.
         """
         incoming = {}
         for customer in customers:
@@ -810,15 +754,11 @@ class TracelinkEconomicApi(models.AbstractModel):
                 )
                 to_create.append((number, vals))
                 continue
+            if not partner.economic_customer_number:
+                vals = {"economic_customer_number": number, **vals}
             changes, lines = self._partner_changes(
                 partner, vals, fill_only=partner.id in shared
             )
-            if not partner.economic_customer_number:
-                changes["economic_customer_number"] = number
-                lines.insert(
-                    0,
-                    self._change_line(partner, "economic_customer_number", 0, number),
-                )
             if changes:
                 changes["economic_last_sync"] = now
                 to_update.append((number, (partner, changes)))
@@ -840,13 +780,8 @@ class TracelinkEconomicApi(models.AbstractModel):
 
     @api.model
     def _match_partner(self, values, by_number, by_cvr, by_name):
-        """Return the partner for one customer (maybe none: create one).
-
-        Raises ``ValueError`` with the reason when the customer must be
-        skipped: its number is linked to a partner with another CVR number
-        (a number reused after a delete in e-conomic), or several partners
-        have its name and zip.
-        """
+        """The partner of one customer (none: create one), or ``ValueError``
+        with the reason to skip it."""
         partner = by_number.get(values["economic_number"])
         if partner:
             cvr = partner._get_cvr_number()
@@ -879,9 +814,8 @@ class TracelinkEconomicApi(models.AbstractModel):
 
     @api.model
     def _partners_by_name_zip(self, company, values_list):
-        """Return ``{(name, zip): partners}`` among the company partners (no
-        parent, of ``company`` or shared) without a CVR number that
-        ``company`` has not linked, for customers without one."""
+        """``{(name, zip): partners}`` among the company partners without CVR
+        number, of ``company`` or shared, that ``company`` has not linked."""
         if not values_list:
             return {}
         keys = {_name_zip_key(v["name"], v["zip"]) for v in values_list}
@@ -929,14 +863,10 @@ class TracelinkEconomicApi(models.AbstractModel):
 
     @api.model
     def _partner_changes(self, partner, vals, fill_only=False):
-        """Return ``(changes, lines)``: the part of ``vals`` to write on
-        ``partner`` and one readable line per change for the chatter.
-
-        Identifying numbers (VAT, Company ID) are only filled when empty; a
-        different one in e-conomic is kept out and named in a line. With
-        ``fill_only`` (a shared partner another company has linked too) no
-        filled field is replaced.
-        """
+        """``(changes, lines)``: what of ``vals`` to write on ``partner``, and
+        a line per change for the chatter. Identifying numbers, and with
+        ``fill_only`` every field, are only filled when empty; a different
+        identifying number is named in a line."""
         changes, lines = {}, []
         for field, value in vals.items():
             current = partner[field]
@@ -997,13 +927,9 @@ class TracelinkEconomicApi(models.AbstractModel):
 
     @api.model
     def _apply_in_batch(self, items, apply, key, stats, notes):
-        """Run ``apply`` on all payloads at once; record by record on failure.
-
-        ``items`` are ``(customer number, payload)`` pairs and ``apply`` takes
-        a list of payloads. A record that fails on its own is skipped; a
-        concurrency failure (serialization, deadlock, lock timeout) is not the
-        record's fault and goes up to be retried.
-        """
+        """Run ``apply`` on the payloads of ``(customer number, payload)``
+        pairs at once; one by one on failure, skipping those that fail alone.
+        A concurrency failure goes up to be retried."""
         if not items:
             return
         try:
@@ -1043,13 +969,9 @@ class TracelinkEconomicApi(models.AbstractModel):
 
     @api.model
     def _cron_import_customers(self):
-        """Import the customers of every company with e-conomic enabled.
-
-        Each company's pages are committed as they land; a company whose
-        import fails gets the reason noted and the others are imported all
-        the same. A company whose import is already running is left to it.
-        The cron's progress says whether customers are left for a next call.
-        """
+        """Import the customers of every company with e-conomic enabled; a
+        failing company does not stop the others, a running import is left
+        to itself."""
         commit = not modules.module.current_test
         companies = (
             self.env["res.company"].sudo().search([("economic_enabled", "=", True)])

@@ -95,13 +95,9 @@ def _error_details(errors, path=()):
 
 
 class EconomicClient(HttpClient):
-    """Talks to e-conomic's REST API with one agreement's tokens.
-
-    :param app_secret_token: the app's ``X-AppSecretToken``.
-    :param agreement_grant_token: the agreement's ``X-AgreementGrantToken``.
-
-    The other parameters are those of :class:`~.http_client.HttpClient`.
-    """
+    """Talks to e-conomic's REST API with one agreement's tokens (the app's
+    ``X-AppSecretToken``, the agreement's ``X-AgreementGrantToken``); the
+    other parameters are those of :class:`~.http_client.HttpClient`."""
 
     label = "e-conomic"
     default_base_url = DEFAULT_BASE_URL
@@ -112,27 +108,17 @@ class EconomicClient(HttpClient):
 
     def __init__(
         self,
-        base_url=DEFAULT_BASE_URL,
+        base_url=None,
         app_secret_token="",
         agreement_grant_token="",
         timeout=30.0,
-        session=None,
-        max_retries=3,
-        backoff=1.0,
-        sleep=time.sleep,
+        **options,
     ):
-        super().__init__(
-            base_url,
-            timeout,
-            session,
-            max_retries=max_retries,
-            backoff=backoff,
-            max_retry_after=MAX_RETRY_WAIT,
-            sleep=sleep,
-        )
+        options = {"max_retries": 3, "backoff": 1.0, "sleep": time.sleep, **options}
+        super().__init__(base_url, timeout, max_retry_after=MAX_RETRY_WAIT, **options)
         self._app_secret_token = app_secret_token or ""
         self._agreement_grant_token = agreement_grant_token or ""
-        self._sleep = sleep
+        self._sleep = options["sleep"]
         self._pause = 0.0  # seconds to wait before the next call (pacing)
         self.request_count = 0
         self.cvr_filter_field = CVR_FILTER_FIELD
@@ -149,13 +135,10 @@ class EconomicClient(HttpClient):
     ):
         """Yield ``(customers, pagination)`` for each page of ``GET /customers``.
 
-        Pages are read in customer-number order, each asking for the
-        customers after the highest number of the page before
-        (``customerNumber$gt:``), so a customer added or deleted meanwhile
-        shifts nothing, a run can resume after any page with ``after_number``
-        and requests only ever go to ``base_url``. With ``updated_since`` (a
-        datetime) only customers changed after that moment are asked for;
-        ``where`` adds filter conditions. Stops when ``nextPage`` is absent.
+        Each page asks for the customers after the highest number of the one
+        before (``customerNumber$gt:``), so a customer added or deleted
+        meanwhile shifts nothing and a run can resume ``after_number``.
+        ``updated_since`` (a datetime) and ``where`` filter the customers.
         """
         conditions = list(where)
         if updated_since is not None:
@@ -193,12 +176,10 @@ class EconomicClient(HttpClient):
             yield from customers
 
     def find_customers_by_cvr(self, cvr):
-        """Return the customers whose CVR field equals ``cvr`` (a list, maybe empty).
+        """Return the customers whose CVR field is ``cvr`` as given (free text).
 
-        The value is compared as given (e-conomic stores free text). When
-        e-conomic refuses the filter field and lists ``ciNumber`` as
-        filterable instead, the lookup is repeated once with that name, which
-        the client then keeps using.
+        When e-conomic refuses the filter field and lists ``ciNumber`` as
+        filterable instead, the client switches to that name.
         """
         cvr = str(cvr or "").strip()
         if not cvr:
@@ -227,12 +208,8 @@ class EconomicClient(HttpClient):
         return list(self.iter_customers(where=where))
 
     def create_customer(self, body, idempotency_key=None):
-        """``POST /customers``; return the created customer (with ``customerNumber``).
-
-        Never retried here. On ``ServiceTimeout`` or ``ServiceUnavailable``
-        the customer may or may not exist: look it up, then send the create
-        again with the same ``idempotency_key``.
-        """
+        """``POST /customers``; return the created customer (never retried:
+        after a timeout look it up, then send it again with the same key)."""
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
         created = self._request("POST", "/customers", body=body, headers=headers)
         if not isinstance(created.get("customerNumber"), int):
@@ -241,8 +218,6 @@ class EconomicClient(HttpClient):
                 status=201,
             )
         return created
-
-    # Plumbing -------------------------------------------------------------
 
     def _scrub(self, text):
         """Remove the tokens from a text that will end up in a message."""
@@ -308,13 +283,9 @@ class EconomicClient(HttpClient):
         return payload
 
     def _pace(self, response):
-        """Plan the wait before the next call from e-conomic's token bucket;
-        return how long a 429 without Retry-After waits.
-
-        When fewer tokens are left than the call cost, the next call waits
-        until the bucket has refilled that many. A 429 without Retry-After is
-        waited out by a whole window of the bucket.
-        """
+        """Plan the wait before the next call from e-conomic's token bucket
+        (until it holds the last call's cost); return the wait after a 429
+        without Retry-After: a whole window of the bucket."""
         bucket = _RATE_LIMITING.search(response.headers.get("X-RateLimiting") or "")
         try:
             cost = max(1, int(response.headers.get("X-CallCost") or 1))
