@@ -683,13 +683,7 @@ class TracelinkEconomicApi(models.AbstractModel):
             self.env["res.partner"]
             .sudo()
             .with_company(company)
-            .with_context(
-                active_test=False,
-                tracking_disable=True,
-                mail_create_nolog=True,
-                mail_create_nosubscribe=True,
-                mail_notrack=True,
-            )
+            .with_context(active_test=False, tracking_disable=True)
         )
 
     @api.model
