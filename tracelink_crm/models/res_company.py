@@ -1,20 +1,65 @@
+from functools import partial
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import is_html_empty
+from odoo.tools.translate import LazyTranslate
 
 from ..tools.cvr_client import (
     CvrApiDkClient,
     VirkDistributionClient,
     user_agent_problem,
 )
+from ..tools.economic_client import DEFAULT_BASE_URL
 from ..tools.http_client import is_secure_url
 from .tracelink_cvr_api import (
     CVR_PROVIDER_SELECTION,
     DEFAULT_CACHE_HOURS,
     DEFAULT_LOOKUP_LIMIT,
     DEFAULT_TIMEOUT,
+)
+
+_lt = LazyTranslate(__name__)
+
+# The service addresses and credentials steer where credentials are sent:
+# administrators only.
+_AdminChar = partial(fields.Char, groups="base.group_system")
+_SecretChar = partial(_AdminChar, copy=False)
+# What the import found (customer names, numbers): administrators and sales
+# managers.
+_ImportText = partial(
+    fields.Text,
+    groups="base.group_system,sales_team.group_sale_manager",
+    readonly=True,
+    copy=False,
+)
+_ImportCount = partial(fields.Integer, readonly=True, copy=False)
+# (fields, smallest value allowed, message)
+_NUMBER_RULES = (
+    (("cvr_timeout",), 1, _lt("The CVR timeout must be at least one second.")),
+    (("cvr_lookup_limit",), 0, _lt("The CVR look-up limit cannot be negative.")),
+    (("cvr_cache_hours",), 0, _lt("The CVR cache time cannot be negative.")),
+    (
+        ("economic_timeout",),
+        1,
+        _lt("The e-conomic timeout must be at least one second."),
+    ),
+    (
+        (
+            "economic_customer_group",
+            "economic_payment_terms",
+            "economic_vat_zone",
+            "economic_vat_zone_eu",
+            "economic_vat_zone_abroad",
+        ),
+        0,
+        _lt(
+            "e-conomic customer group, payment terms and VAT zone "
+            "numbers cannot be negative."
+        ),
+    ),
 )
 
 
@@ -34,11 +79,8 @@ class ResCompany(models.Model):
         "the CVR distribution of the Danish Business Authority (user and "
         "password on request; several candidates for a name).",
     )
-    # The service addresses steer where credentials are sent: administrators only.
-    cvr_cvrapi_url = fields.Char(
-        string="cvrapi.dk Address",
-        groups="base.group_system",
-        default=CvrApiDkClient.default_base_url,
+    cvr_cvrapi_url = _AdminChar(
+        string="cvrapi.dk Address", default=CvrApiDkClient.default_base_url
     )
     cvr_cvrapi_user_agent = fields.Char(
         string="cvrapi.dk User-Agent",
@@ -47,27 +89,16 @@ class ResCompany(models.Model):
         "e-mail address or a website. Empty: “Tracelink CRM - customer lookup "
         "- ” followed by the company's e-mail (or website).",
     )
-    cvr_cvrapi_token = fields.Char(
+    cvr_cvrapi_token = _SecretChar(
         string="cvrapi.dk Token",
-        groups="base.group_system",
-        copy=False,
         help="Token of a paid cvrapi.dk subscription (optional).",
     )
-    cvr_virk_url = fields.Char(
+    cvr_virk_url = _AdminChar(
         string="CVR Distribution Address",
-        groups="base.group_system",
         default=VirkDistributionClient.default_base_url,
     )
-    cvr_virk_username = fields.Char(
-        string="CVR Distribution User",
-        groups="base.group_system",
-        copy=False,
-    )
-    cvr_virk_password = fields.Char(
-        string="CVR Distribution Password",
-        groups="base.group_system",
-        copy=False,
-    )
+    cvr_virk_username = _SecretChar(string="CVR Distribution User")
+    cvr_virk_password = _SecretChar(string="CVR Distribution Password")
     cvr_timeout = fields.Integer(
         string="CVR Timeout (seconds)",
         default=DEFAULT_TIMEOUT,
@@ -79,7 +110,6 @@ class ResCompany(models.Model):
         help="How long an answer of the CVR register is reused before it is "
         "asked again (0: never reused).",
     )
-
     cvr_lookup_limit = fields.Integer(
         string="CVR Look-ups per User and Hour",
         default=DEFAULT_LOOKUP_LIMIT,
@@ -87,21 +117,12 @@ class ResCompany(models.Model):
         "(answers from the cache do not count; 0: no limit).",
     )
 
-    @api.constrains("cvr_timeout", "cvr_cache_hours", "cvr_lookup_limit")
-    def _check_cvr_settings(self):
+    @api.constrains(*(name for names, _min, _msg in _NUMBER_RULES for name in names))
+    def _check_setting_numbers(self):
         for company in self:
-            if company.cvr_timeout <= 0:
-                raise ValidationError(
-                    self.env._("The CVR timeout must be at least one second.")
-                )
-            if company.cvr_lookup_limit < 0:
-                raise ValidationError(
-                    self.env._("The CVR look-up limit cannot be negative.")
-                )
-            if company.cvr_cache_hours < 0:
-                raise ValidationError(
-                    self.env._("The CVR cache time cannot be negative.")
-                )
+            for names, minimum, message in _NUMBER_RULES:
+                if any(company[name] < minimum for name in names):
+                    raise ValidationError(str(message))
 
     @api.constrains("cvr_virk_url", "cvr_cvrapi_url", "cvr_cvrapi_token")
     def _check_cvr_addresses(self):
@@ -151,20 +172,12 @@ class ResCompany(models.Model):
         help="New customers are created in e-conomic first, and e-conomic's "
         "customers are imported every hour.",
     )
-    economic_base_url = fields.Char(
-        string="e-conomic Base URL",
-        groups="base.group_system",
-        default="https://restapi.e-conomic.com",
+    economic_base_url = _AdminChar(
+        string="e-conomic Base URL", default=DEFAULT_BASE_URL
     )
-    economic_app_secret_token = fields.Char(
-        string="e-conomic App Secret Token",
-        groups="base.group_system",
-        copy=False,
-    )
-    economic_agreement_grant_token = fields.Char(
-        string="e-conomic Agreement Grant Token",
-        groups="base.group_system",
-        copy=False,
+    economic_app_secret_token = _SecretChar(string="e-conomic App Secret Token")
+    economic_agreement_grant_token = _SecretChar(
+        string="e-conomic Agreement Grant Token"
     )
     economic_timeout = fields.Integer(
         string="e-conomic Timeout (seconds)",
@@ -212,32 +225,16 @@ class ResCompany(models.Model):
         help="Start of the last completed customer import; the next one asks "
         "e-conomic only for customers changed since then.",
     )
-    economic_import_created = fields.Integer(
-        string="Customers Created", readonly=True, copy=False
-    )
-    economic_import_updated = fields.Integer(
-        string="Customers Updated", readonly=True, copy=False
-    )
-    economic_import_unchanged = fields.Integer(
-        string="Customers Unchanged", readonly=True, copy=False
-    )
-    economic_import_skipped = fields.Integer(
-        string="Customers Skipped", readonly=True, copy=False
-    )
-    # What the import found (customer names, numbers): administrators and
-    # sales managers.
-    economic_import_notes = fields.Text(
+    economic_import_created = _ImportCount(string="Customers Created")
+    economic_import_updated = _ImportCount(string="Customers Updated")
+    economic_import_unchanged = _ImportCount(string="Customers Unchanged")
+    economic_import_skipped = _ImportCount(string="Customers Skipped")
+    economic_import_notes = _ImportText(
         string="e-conomic Import Notes",
-        groups="base.group_system,sales_team.group_sale_manager",
-        readonly=True,
-        copy=False,
         help="The customers the last successful import skipped, and why.",
     )
-    economic_import_error = fields.Text(
+    economic_import_error = _ImportText(
         string="e-conomic Import Error",
-        groups="base.group_system,sales_team.group_sale_manager",
-        readonly=True,
-        copy=False,
         help="Why the last scheduled or manual import failed; empty after a "
         "successful one.",
     )
@@ -261,35 +258,6 @@ class ResCompany(models.Model):
         help="Highest customer number of the pages landed by the import under "
         "way; it goes on after this number.",
     )
-
-    @api.constrains(
-        "economic_timeout",
-        "economic_customer_group",
-        "economic_payment_terms",
-        "economic_vat_zone",
-        "economic_vat_zone_eu",
-        "economic_vat_zone_abroad",
-    )
-    def _check_economic_settings(self):
-        for company in self:
-            if company.economic_timeout <= 0:
-                raise ValidationError(
-                    self.env._("The e-conomic timeout must be at least one second.")
-                )
-            numbers = (
-                company.economic_customer_group,
-                company.economic_payment_terms,
-                company.economic_vat_zone,
-                company.economic_vat_zone_eu,
-                company.economic_vat_zone_abroad,
-            )
-            if any(number < 0 for number in numbers):
-                raise ValidationError(
-                    self.env._(
-                        "e-conomic customer group, payment terms and VAT zone "
-                        "numbers cannot be negative."
-                    )
-                )
 
     # --- Order conversion -----------------------------------------------
 

@@ -1,124 +1,58 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+# The company settings shown in Settings, by field type: editable, then shown
+# only. Each is the company's field of the same name; label, help and access
+# groups come from there.
+_EDITABLE = {
+    fields.Boolean: ("economic_enabled", "tracelink_order_auto_send"),
+    fields.Char: (
+        "cvr_cvrapi_url",
+        "cvr_cvrapi_user_agent",
+        "cvr_cvrapi_token",
+        "cvr_virk_url",
+        "cvr_virk_username",
+        "cvr_virk_password",
+        "economic_base_url",
+        "economic_app_secret_token",
+        "economic_agreement_grant_token",
+    ),
+    fields.Integer: (
+        "cvr_timeout",
+        "cvr_cache_hours",
+        "cvr_lookup_limit",
+        "economic_timeout",
+        "economic_customer_group",
+        "economic_payment_terms",
+        "economic_vat_zone",
+        "economic_vat_zone_eu",
+        "economic_vat_zone_abroad",
+    ),
+    fields.Many2one: ("economic_currency_id", "tracelink_order_product_id"),
+}
+_SHOWN = {
+    fields.Datetime: ("economic_last_import",),
+    fields.Integer: (
+        "economic_import_created",
+        "economic_import_updated",
+        "economic_import_unchanged",
+        "economic_import_skipped",
+    ),
+    fields.Text: ("economic_import_notes", "economic_import_error"),
+}
+
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    # --- CVR register ---------------------------------------------------
+    for _readonly, _table in ((False, _EDITABLE), (True, _SHOWN)):
+        for _type, _names in _table.items():
+            for _name in _names:
+                vars()[_name] = _type(related=f"company_id.{_name}", readonly=_readonly)
+    del _readonly, _table, _type, _names, _name
 
     cvr_provider = fields.Selection(
         related="company_id.cvr_provider", readonly=False, required=True
-    )
-    # The service addresses steer where credentials are sent: administrators only.
-    cvr_cvrapi_url = fields.Char(
-        related="company_id.cvr_cvrapi_url",
-        readonly=False,
-        groups="base.group_system",
-    )
-    cvr_cvrapi_user_agent = fields.Char(
-        related="company_id.cvr_cvrapi_user_agent", readonly=False
-    )
-    cvr_cvrapi_token = fields.Char(
-        related="company_id.cvr_cvrapi_token",
-        readonly=False,
-        groups="base.group_system",
-    )
-    cvr_virk_url = fields.Char(
-        related="company_id.cvr_virk_url",
-        readonly=False,
-        groups="base.group_system",
-    )
-    cvr_virk_username = fields.Char(
-        related="company_id.cvr_virk_username",
-        readonly=False,
-        groups="base.group_system",
-    )
-    cvr_virk_password = fields.Char(
-        related="company_id.cvr_virk_password",
-        readonly=False,
-        groups="base.group_system",
-    )
-    cvr_timeout = fields.Integer(related="company_id.cvr_timeout", readonly=False)
-    cvr_cache_hours = fields.Integer(
-        related="company_id.cvr_cache_hours", readonly=False
-    )
-    cvr_lookup_limit = fields.Integer(
-        related="company_id.cvr_lookup_limit", readonly=False
-    )
-
-    # --- e-conomic ------------------------------------------------------
-
-    economic_enabled = fields.Boolean(
-        related="company_id.economic_enabled", readonly=False
-    )
-    economic_base_url = fields.Char(
-        related="company_id.economic_base_url",
-        readonly=False,
-        groups="base.group_system",
-    )
-    economic_app_secret_token = fields.Char(
-        related="company_id.economic_app_secret_token",
-        readonly=False,
-        groups="base.group_system",
-    )
-    economic_agreement_grant_token = fields.Char(
-        related="company_id.economic_agreement_grant_token",
-        readonly=False,
-        groups="base.group_system",
-    )
-    economic_timeout = fields.Integer(
-        related="company_id.economic_timeout", readonly=False
-    )
-    economic_customer_group = fields.Integer(
-        related="company_id.economic_customer_group", readonly=False
-    )
-    economic_payment_terms = fields.Integer(
-        related="company_id.economic_payment_terms", readonly=False
-    )
-    economic_vat_zone = fields.Integer(
-        related="company_id.economic_vat_zone", readonly=False
-    )
-    economic_vat_zone_eu = fields.Integer(
-        related="company_id.economic_vat_zone_eu", readonly=False
-    )
-    economic_vat_zone_abroad = fields.Integer(
-        related="company_id.economic_vat_zone_abroad", readonly=False
-    )
-    economic_currency_id = fields.Many2one(
-        related="company_id.economic_currency_id", readonly=False
-    )
-    economic_last_import = fields.Datetime(related="company_id.economic_last_import")
-    economic_import_created = fields.Integer(
-        related="company_id.economic_import_created"
-    )
-    economic_import_updated = fields.Integer(
-        related="company_id.economic_import_updated"
-    )
-    economic_import_unchanged = fields.Integer(
-        related="company_id.economic_import_unchanged"
-    )
-    economic_import_skipped = fields.Integer(
-        related="company_id.economic_import_skipped"
-    )
-    # What the import found (customer names, numbers): administrators and
-    # sales managers.
-    economic_import_notes = fields.Text(
-        related="company_id.economic_import_notes",
-        groups="base.group_system,sales_team.group_sale_manager",
-    )
-    economic_import_error = fields.Text(
-        related="company_id.economic_import_error",
-        groups="base.group_system,sales_team.group_sale_manager",
-    )
-
-    # --- Order conversion -----------------------------------------------
-
-    tracelink_order_product_id = fields.Many2one(
-        related="company_id.tracelink_order_product_id", readonly=False
-    )
-    tracelink_order_auto_send = fields.Boolean(
-        related="company_id.tracelink_order_auto_send", readonly=False
     )
 
     # --- Actions --------------------------------------------------------

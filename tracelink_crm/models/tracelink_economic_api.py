@@ -22,12 +22,13 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
 
-from ..tools.economic_client import DEFAULT_BASE_URL, EconomicClient
+from ..tools.cvr import cvr_from_text
+from ..tools.economic_client import EconomicClient
 from ..tools.economic_mapping import (
+    CUSTOMER_PROPERTIES,
     FieldTooLong,
     customer_body_from_partner,
     customer_numbers,
-    cvr_from_identification,
     partner_values_from_customer,
 )
 from ..tools.exceptions import (
@@ -55,17 +56,10 @@ MAX_IMPORT_NOTES = 50
 
 # Failures of one record while importing: logged, the record is skipped.
 _RECORD_ERRORS = (psycopg2.Error, UserError, ValueError)
-# Partner field behind each key of the plain customer data.
-_PARTNER_FIELD_OF = {
-    "name": "name",
-    "zip": "zip",
-    "city": "city",
-    "country_name": "country_id",
-    "email": "email",
-    "mobile": "mobile",
-    "website": "website",
-    "cvr": "vat",
-}
+# Partner field of each key of the plain customer data, where not the same.
+_PARTNER_FIELD_OF = {"country_name": "country_id", "cvr": "vat"}
+# Keys of the plain customer data copied as they are to the partner field.
+_TEXT_KEYS = [key for key in CUSTOMER_PROPERTIES if key not in _PARTNER_FIELD_OF]
 # Partner fields identifying the company: filled by the import when empty,
 # never replaced (a different value in e-conomic is named in the chatter).
 _IDENTIFYING_FIELDS = ("vat", "company_registry")
@@ -78,37 +72,7 @@ _CREATE_GROUPS = (
 # First key of the advisory lock held while a company's customers are
 # imported (the second is the company id): "TLEI" in ASCII.
 _IMPORT_LOCK = 0x544C4549
-
-
-def _name_zip_key(name, zip_code):
-    """Exact name and zip, compared without case and extra spaces."""
-    return (
-        " ".join((name or "").split()).lower(),
-        re.sub(r"\s+", "", zip_code or "").lower(),
-    )
-
-
-def _raise_if_concurrency(error):
-    """Re-raise a serialization failure, deadlock or lock timeout."""
-    if (
-        isinstance(error, psycopg2.Error)
-        and error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY
-    ):
-        raise error
-
-
-# Partner field filled from each text value of
-# ``economic_mapping.partner_values_from_customer``.
-_PARTNER_TEXT_FIELDS = {
-    "name": "name",
-    "street": "street",
-    "zip": "zip",
-    "city": "city",
-    "email": "email",
-    "phone": "phone",
-    "mobile": "mobile",
-    "website": "website",
-}
+_IMPORT_COUNTS = ("created", "updated", "unchanged", "skipped")
 
 # e-conomic's ``country`` is free text, usually in Danish. Names found in the
 # installed languages are recognised; these cover the common Danish names in
@@ -137,6 +101,23 @@ _DANISH_COUNTRY_NAMES = {
 }
 
 
+def _name_zip_key(name, zip_code):
+    """Exact name and zip, compared without case and extra spaces."""
+    return (
+        " ".join((name or "").split()).lower(),
+        re.sub(r"\s+", "", zip_code or "").lower(),
+    )
+
+
+def _raise_if_concurrency(error):
+    """Re-raise a serialization failure, deadlock or lock timeout."""
+    if (
+        isinstance(error, psycopg2.Error)
+        and error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY
+    ):
+        raise error
+
+
 class TracelinkEconomicApi(models.AbstractModel):
     _name = "tracelink.economic.api"
     _inherit = "tracelink.api"
@@ -152,16 +133,14 @@ class TracelinkEconomicApi(models.AbstractModel):
     # Tries of one page that meets a serialization failure or lock timeout.
     _import_page_attempts = 3
 
-    # ------------------------------------------------------------
-    # Client and errors
-    # ------------------------------------------------------------
+    # --- Client and errors ---
 
     @api.model
     def _get_economic_client(self, company):
-        """Return an ``EconomicClient`` built from ``company``'s settings."""
+        """A client on ``company``'s settings (closed by ``with``)."""
         settings = company.sudo()
         return EconomicClient(
-            base_url=(settings.economic_base_url or "").strip() or DEFAULT_BASE_URL,
+            base_url=(settings.economic_base_url or "").strip(),
             app_secret_token=(settings.economic_app_secret_token or "").strip(),
             agreement_grant_token=(
                 settings.economic_agreement_grant_token or ""
@@ -170,15 +149,6 @@ class TracelinkEconomicApi(models.AbstractModel):
             max_retries=self._economic_max_retries,
             backoff=self._economic_backoff,
         )
-
-    @contextmanager
-    def _economic_session(self, company):
-        """Yield a client for ``company`` and close it afterwards."""
-        client = self._get_economic_client(company)
-        try:
-            yield client
-        finally:
-            client.close()
 
     @contextmanager
     def _user_errors(self, company=None):
@@ -190,12 +160,8 @@ class TracelinkEconomicApi(models.AbstractModel):
 
     @api.model
     def _economic_error_message(self, error, company=None):
-        """Return a translated message for people: what happened, what to do.
-
-        The message comes from the shared table (``tracelink.api``); what
-        only e-conomic tells is added: each refused field, how long to wait,
-        the log id for support.
-        """
+        """The shared table's message (``tracelink.api``) plus what only
+        e-conomic tells: each refused field, how long to wait, the log id."""
         if isinstance(error, AuthenticationFailed) and error.status is None:
             message = self.env._(
                 "The e-conomic tokens are not set. Enter the App Secret Token "
@@ -233,19 +199,11 @@ class TracelinkEconomicApi(models.AbstractModel):
                 )
             )
 
-    # ------------------------------------------------------------
-    # Connection test
-    # ------------------------------------------------------------
-
     @api.model
     def _test_connection(self, company):
-        """Ask e-conomic's ``/self``; return ``(agreement number, company name)``.
-
-        Raises ``UserError`` with the reason when the call fails.
-        """
-        with self._user_errors(company), self._economic_session(company) as client:
+        """Ask e-conomic's ``/self``; return ``(agreement number, company name)``."""
+        with self._user_errors(company), self._get_economic_client(company) as client:
             answer = client.get_self()
-        agreement = answer.get("agreementNumber")
         company_info = answer.get("company")
         name = company_info.get("name") if isinstance(company_info, dict) else None
         if not name:
@@ -254,11 +212,9 @@ class TracelinkEconomicApi(models.AbstractModel):
                     MalformedResponse("the answer of /self names no company")
                 )
             )
-        return agreement, name
+        return answer.get("agreementNumber"), name
 
-    # ------------------------------------------------------------
-    # Mapping between e-conomic customers and partners
-    # ------------------------------------------------------------
+    # --- Mapping between e-conomic customers and partners ---
 
     @api.model
     def _economic_country_lookup(self):
@@ -281,93 +237,61 @@ class TracelinkEconomicApi(models.AbstractModel):
 
     @api.model
     def _prepare_partner_vals_from_economic(self, values, countries):
-        """Turn ``partner_values_from_customer`` values into partner values.
+        """Partner values of ``partner_values_from_customer`` values.
 
-        Empty e-conomic values are left out, so an import never clears what
-        is filled in Odoo. A valid Danish CVR number gives ``company_registry``
-        and the VAT number ``DK<cvr>``; any other identification is kept as
-        the VAT number as given.
+        Empty values are left out, so an import never clears what is filled
+        in Odoo. A CVR number gives ``company_registry`` and the VAT number
+        ``DK<cvr>``; any other identification is kept as the VAT number.
         """
-        vals = {
-            field: values[key]
-            for key, field in _PARTNER_TEXT_FIELDS.items()
-            if values.get(key)
-        }
+        vals = {key: values[key] for key in _TEXT_KEYS if values.get(key)}
         if values.get("cvr"):
             vals["company_registry"] = values["cvr"]
             vals["vat"] = f"DK{values['cvr']}"
         elif values.get("vat"):
             vals["vat"] = values["vat"]
-        country_name = values.get("country_name")
-        if country_name and countries.get(country_name.casefold()):
-            vals["country_id"] = countries[country_name.casefold()]
+        country_id = countries.get((values.get("country_name") or "").casefold())
+        if country_id:
+            vals["country_id"] = country_id
         return vals
 
     @api.model
     def _prepare_economic_customer_vals(self, partner_or_vals, company):
-        """Return the plain customer data of a partner (record or values).
-
-        The keys are those of ``economic_mapping.customer_body_from_partner``
-        plus ``identification``: the CVR number (8 digits) when the partner
-        has a valid Danish one, else its VAT number as typed.
-        """
+        """The plain customer data (keys of ``CUSTOMER_PROPERTIES``, plus
+        ``country_id`` and ``is_cvr``) of a partner or of partner values;
+        ``cvr`` is the CVR number, else the VAT number as typed."""
+        source = partner_or_vals
         if isinstance(partner_or_vals, models.BaseModel):
-            partner = partner_or_vals
-            source = {
-                field: partner[field]
-                for field in (
-                    "name",
-                    "street",
-                    "street2",
-                    "zip",
-                    "city",
-                    "email",
-                    "phone",
-                    "mobile",
-                    "website",
-                    "vat",
-                    "company_registry",
-                )
-            }
-            source["country_id"] = partner.country_id.id
-        else:
-            source = partner_or_vals
-        cvr = cvr_from_identification(
-            source.get("company_registry") or ""
-        ) or cvr_from_identification(source.get("vat") or "")
+            source = partner_or_vals.read(
+                [*_TEXT_KEYS, "street2", "vat", "company_registry", "country_id"],
+                load=None,
+            )[0]
+        cvr = cvr_from_text(source.get("company_registry")) or cvr_from_text(
+            source.get("vat")
+        )
         country = self.env["res.country"].browse(source.get("country_id") or [])
         lang = company.partner_id.lang or self.env.lang
-        street = "\n".join(
-            line.strip()
-            for line in (source.get("street"), source.get("street2"))
-            if line and line.strip()
+        data = {key: source.get(key) for key in _TEXT_KEYS}
+        data.update(
+            name=(source.get("name") or "").strip(),
+            street="\n".join(
+                line.strip()
+                for line in (source.get("street"), source.get("street2"))
+                if line and line.strip()
+            ),
+            country_name=country.with_context(lang=lang).name if country else "",
+            country_id=country.id,
+            cvr=cvr or (source.get("vat") or "").strip(),
+            is_cvr=bool(cvr),
         )
-        identification = cvr or (source.get("vat") or "").strip()
-        data = {
-            "name": (source.get("name") or "").strip(),
-            "street": street,
-            "zip": source.get("zip"),
-            "city": source.get("city"),
-            "country_name": country.with_context(lang=lang).name if country else "",
-            "email": source.get("email"),
-            "phone": source.get("phone"),
-            "mobile": source.get("mobile"),
-            "website": source.get("website"),
-            "cvr": identification,
-            "country_id": country.id,
-        }
-        return {**data, "identification": identification, "is_cvr": bool(cvr)}
+        return data
 
     @api.model
-    def _economic_customer_defaults(self, company, data=None):
-        """Return the connector's defaults for a new customer of ``company``.
-
-        The VAT zone follows the customer's country (``data["country_id"]``):
-        the company's own country or none is domestic, another country of
-        Europe (``base.europe``) EU, any other abroad.
-        """
+    def _economic_customer_defaults(self, company, data):
+        """The connector's defaults for a new customer of ``company``. The VAT
+        zone follows the customer's country: the company's own or none is
+        domestic, another of Europe (``base.europe``) EU, any other abroad."""
         currency = company.economic_currency_id or company.currency_id
-        country = self.env["res.country"].browse((data or {}).get("country_id"))
+        country = self.env["res.country"].browse(data["country_id"])
         home = company.country_id
         if not country or not home or country == home:
             vat_zone = company.economic_vat_zone
@@ -382,47 +306,54 @@ class TracelinkEconomicApi(models.AbstractModel):
             "vat_zone": vat_zone,
         }
 
-    # ------------------------------------------------------------
-    # Find or create one customer
-    # ------------------------------------------------------------
+    # --- Find or create one customer ---
 
     @api.model
     def _ensure_customer(self, partner_or_vals, company=None):
-        """Find the partner's e-conomic customer by CVR, or create it.
-
-        ``partner_or_vals`` is a partner or the values of a partner about to
-        be created. Returns ``(customer, created)``: e-conomic's customer dict
-        (with ``customerNumber``) and whether it was created now.
-
-        A create is never repeated blindly: when it gets no answer (timeout,
-        5xx), the customer is looked up first and only created again when it
-        is not there. Raises ``UserError`` when e-conomic refuses, when the
-        found customer is already linked to another partner, or when a
-        default for new customers is missing.
-        """
+        """Find the e-conomic customer of a partner (or of the values of one
+        about to be created) by CVR, or create it; return ``(customer,
+        created)``. Raises ``UserError`` when e-conomic refuses, a default is
+        missing or the customer found is linked to another partner."""
         company = company or self.env.company
         self._check_economic_enabled(company)
-        partner = (
-            partner_or_vals
-            if isinstance(partner_or_vals, models.BaseModel)
-            else self.env["res.partner"]
-        )
+        partner = partner_or_vals
+        if not isinstance(partner_or_vals, models.BaseModel):
+            partner = self.env["res.partner"]
         data = self._prepare_economic_customer_vals(partner_or_vals, company)
         if not data["name"]:
             raise UserError(
                 self.env._("A customer needs a name before it can go to e-conomic.")
             )
-        with self._user_errors(company), self._economic_session(company) as client:
+        with self._user_errors(company), self._get_economic_client(company) as client:
             found = self._find_economic_customer(client, data)
             if found:
-                self._check_customer_unlinked(found, company, partner)
+                other = self._import_partner_model(company).search(
+                    [
+                        ("economic_customer_number", "=", found["customerNumber"]),
+                        ("id", "not in", partner.ids),
+                    ],
+                    limit=1,
+                )
+                if other:
+                    raise UserError(
+                        self.env._(
+                            "e-conomic already has this customer as number "
+                            "%(number)s (%(name)s), and it is linked to the contact "
+                            "%(partner)s in Odoo. Use that contact instead.",
+                            number=found["customerNumber"],
+                            name=found.get("name") or "",
+                            partner=other.display_name,
+                        )
+                    )
                 return found, False
             try:
                 body = customer_body_from_partner(
                     data, self._economic_customer_defaults(company, data)
                 )
             except FieldTooLong as error:
-                field = self.env["res.partner"]._fields[_PARTNER_FIELD_OF[error.key]]
+                field = self.env["res.partner"]._fields[
+                    _PARTNER_FIELD_OF.get(error.key, error.key)
+                ]
                 raise UserError(
                     self.env._(
                         "%(field)s of %(partner)s is longer than e-conomic accepts "
@@ -441,24 +372,19 @@ class TracelinkEconomicApi(models.AbstractModel):
                         error=error,
                     )
                 ) from error
-            key = self._idempotency_key(company, partner, data, body)
-            return self._create_economic_customer(client, body, data, key), True
+            return self._create_economic_customer(client, company, partner, data, body)
 
     @api.model
-    def _idempotency_key(self, company, partner, data, body):
-        """The ``Idempotency-Key`` of creating this customer.
+    def _create_economic_customer(self, client, company, partner, data, body):
+        """``POST /customers``; after no answer, look up before trying again.
 
-        Derived, not stored: a create that got no answer is rolled back with
-        the user's transaction, and the retry must still send the same key.
-        It names the database, the company, the partner (or the CVR number or
-        name of a partner still to be made) and the body, so a retry of the
-        same create replays e-conomic's stored answer (kept an hour) while a
-        changed customer or setting makes a new one.
+        The second create goes with the same ``Idempotency-Key``: should the
+        first have landed after all, e-conomic answers it. The key is derived,
+        not stored, as an unanswered create is rolled back with the user's
+        transaction; a changed customer or setting makes a new one.
         """
         subject = (
-            f"partner:{partner.id}"
-            if partner
-            else f"new:{data['identification'] or data['name']}"
+            f"partner:{partner.id}" if partner else f"new:{data['cvr'] or data['name']}"
         )
         seed = json.dumps(
             [
@@ -469,21 +395,10 @@ class TracelinkEconomicApi(models.AbstractModel):
             ],
             sort_keys=True,
         )
-        return "tracelink-" + hashlib.sha256(seed.encode()).hexdigest()[:40]
-
-    @api.model
-    def _create_economic_customer(self, client, body, data, key):
-        """``POST /customers``; after no answer, look up before trying again.
-
-        Returns the new customer: the answer of the create, or the customer
-        the lookup finds when the unanswered create had made it after all.
-        The create is sent a second time only when the lookup finds nothing,
-        and with the same ``Idempotency-Key``: should the first have landed
-        after all, e-conomic answers it instead of creating a second one.
-        """
+        key = "tracelink-" + hashlib.sha256(seed.encode()).hexdigest()[:40]
         started = datetime.now(timezone.utc)
         try:
-            return client.create_customer(body, idempotency_key=key)
+            return client.create_customer(body, idempotency_key=key), True
         except (ServiceTimeout, ServiceUnavailable) as error:
             _logger.warning(
                 "e-conomic: creating customer %r got no answer (%s); looking it up "
@@ -498,23 +413,20 @@ class TracelinkEconomicApi(models.AbstractModel):
                     data["name"],
                     found["customerNumber"],
                 )
-                return found
-        return client.create_customer(body, idempotency_key=key)
+                return found, True
+        return client.create_customer(body, idempotency_key=key), True
 
     @api.model
     def _find_economic_customer(self, client, data, created_since=None):
-        """Return the e-conomic customer matching ``data``, or None.
+        """The e-conomic customer with ``data``'s CVR (or VAT) number, or None.
 
-        Customers are matched on the CVR (or VAT) number, in the forms
-        ``12345678`` and ``DK12345678``. Without one, and only after an
-        unanswered create (``created_since``), on the exact name among the
-        customers changed since shortly before that create.
+        Without a number, and only after an unanswered create
+        (``created_since``), the one with the exact name changed since then.
         """
-        identification = data.get("identification")
-        if identification:
-            forms = [identification]
-            if data.get("is_cvr"):
-                forms.append(f"DK{identification}")
+        if data["cvr"]:
+            forms = (
+                [data["cvr"], f"DK{data['cvr']}"] if data["is_cvr"] else [data["cvr"]]
+            )
             for value in forms:
                 found = self._pick_customer(client.find_customers_by_cvr(value))
                 if found:
@@ -523,48 +435,21 @@ class TracelinkEconomicApi(models.AbstractModel):
         if created_since is None:
             return None
         name = data["name"].casefold()
-        candidates = [
+        return self._pick_customer(
             customer
             for customer in client.iter_customers(
                 updated_since=created_since - CREATE_LOOKUP_MARGIN
             )
             if isinstance(customer, dict)
             and str(customer.get("name") or "").strip().casefold() == name
-        ]
-        return self._pick_customer(candidates)
+        )
 
     @api.model
     def _pick_customer(self, customers):
         """Return the first usable customer: not barred, lowest number."""
-        usable = [
-            customer
-            for customer in customers
-            if isinstance(customer, dict)
-            and isinstance(customer.get("customerNumber"), int)
-            and not isinstance(customer.get("customerNumber"), bool)
-        ]
-        usable.sort(key=lambda c: (bool(c.get("barred")), c["customerNumber"]))
-        return usable[0] if usable else None
-
-    @api.model
-    def _check_customer_unlinked(self, customer, company, partner):
-        """Refuse an e-conomic customer ``company`` linked to another partner."""
-        number = customer["customerNumber"]
-        other = self._import_partner_model(company).search(
-            [("economic_customer_number", "=", number), ("id", "not in", partner.ids)],
-            limit=1,
-        )
-        if other:
-            raise UserError(
-                self.env._(
-                    "e-conomic already has this customer as number %(number)s "
-                    "(%(name)s), and it is linked to the contact %(partner)s in "
-                    "Odoo. Use that contact instead.",
-                    number=number,
-                    name=customer.get("name") or "",
-                    partner=other.display_name,
-                )
-            )
+        customers = [c for c in customers if customer_numbers([c])]
+        customers.sort(key=lambda c: (bool(c.get("barred")), c["customerNumber"]))
+        return customers[0] if customers else None
 
     @api.model
     def _check_customer_create_access(self, partners):
@@ -579,18 +464,10 @@ class TracelinkEconomicApi(models.AbstractModel):
                 )
             )
 
-    # ------------------------------------------------------------
-    # Customer numbers: one link per company
-    # ------------------------------------------------------------
-
     @api.model
     def _check_unique_customer_numbers(self, partners):
-        """Refuse an e-conomic number used twice in one company.
-
-        ``economic_customer_number`` is company dependent: the numbers checked
-        are those of ``partners.env.company``, the company they were written
-        for. Other companies keep their own numbers, even the same ones.
-        """
+        """Refuse an e-conomic number used twice in ``partners.env.company``
+        (the company the numbers were written for; each has its own)."""
         linked = partners.filtered("economic_customer_number")
         if not linked:
             return
@@ -619,25 +496,7 @@ class TracelinkEconomicApi(models.AbstractModel):
                     )
                 )
 
-    @api.model
-    def _linked_elsewhere(self, partners, company):
-        """Return the ids of ``partners`` that another company has linked."""
-        if not partners:
-            return set()
-        self.env["res.partner"].flush_model(["economic_customer_number"])
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM res_partner WHERE id IN %s "
-                "AND economic_customer_number - %s <> '{}'::jsonb",
-                tuple(partners.ids),
-                str(company.id),
-            )
-        )
-        return {row[0] for row in self.env.cr.fetchall()}
-
-    # ------------------------------------------------------------
-    # Customer import
-    # ------------------------------------------------------------
+    # --- Customer import ---
 
     @api.model
     def _import_customers(
@@ -645,31 +504,23 @@ class TracelinkEconomicApi(models.AbstractModel):
     ):
         """Import e-conomic's customers into partners of ``company``.
 
-        The first run reads every customer; later runs only those changed
-        since the start of the last completed run. Pages are read in
-        customer-number order; each page lands on its own and leaves a
-        checkpoint on the company (pages landed, last customer number), so
-        an interrupted run resumes after the last page that landed. The
-        watermark (``economic_last_import``) moves only when every page has
-        landed. With ``commit`` (the cron) each page is committed and the run
-        stops after ``_import_time_budget`` seconds, to go on at the next call.
+        The first run reads every customer, later runs those changed since
+        the last completed one began. Each page lands on its own and moves a
+        checkpoint on the company, so an interrupted run resumes after it;
+        ``economic_last_import`` moves when every page has landed. With
+        ``commit`` (the cron) pages are committed and the run stops after
+        ``_import_time_budget`` seconds, to go on at the next call.
 
-        Two imports of one company never run at once: the second raises
-        ``UserError`` ("already running").
-
-        Returns the run's ``{"created", "updated", "unchanged", "skipped":
-        int, "error": message or None}``; a ``progress`` dict gets the
-        number of customers left for a next call as ``"remaining"``.
-        When e-conomic fails, raises ``UserError`` if ``raise_errors``, else
-        notes the message on the company and returns it as ``error``; the
-        pages that landed stay.
+        Returns the counts of the run and its ``error`` (None, or the message
+        also noted on the company unless ``raise_errors`` raises it); a
+        ``progress`` dict gets the customers left added to ``"remaining"``.
         """
         company.ensure_one()
         self._check_economic_enabled(company)
         company = company.sudo()
         self._lock_import(company)
         try:
-            totals, remaining = self._run_customer_import(company, commit=commit)
+            remaining = self._run_customer_import(company, commit=commit)
         except ServiceError as error:
             message = self._economic_error_message(error, company)
             _logger.warning(
@@ -683,16 +534,12 @@ class TracelinkEconomicApi(models.AbstractModel):
             return {**self._import_totals(company), "error": message}
         if progress is not None:
             progress["remaining"] = progress.get("remaining", 0) + remaining
-        return {**totals, "error": None}
+        return {**self._import_totals(company), "error": None}
 
     @api.model
     def _lock_import(self, company):
-        """Take the company's import lock for this transaction, or refuse.
-
-        A transaction-level advisory lock: released by commit or rollback, so
-        nothing can leave it behind; a cron that commits per page takes it
-        again after each commit (``_relock_import``).
-        """
+        """Take the company's import lock for this transaction, or refuse
+        (released by commit or rollback: nothing can leave it behind)."""
         self.env.cr.execute(
             SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", _IMPORT_LOCK, company.id)
         )
@@ -707,26 +554,20 @@ class TracelinkEconomicApi(models.AbstractModel):
 
     @api.model
     def _import_totals(self, company):
-        return {
-            "created": company.economic_import_created,
-            "updated": company.economic_import_updated,
-            "unchanged": company.economic_import_unchanged,
-            "skipped": company.economic_import_skipped,
-        }
+        return {key: company[f"economic_import_{key}"] for key in _IMPORT_COUNTS}
 
     @api.model
     def _run_customer_import(self, company, commit=False):
+        """Import the pages still to land; return the customers left for a
+        next call."""
         if not company.economic_import_started:
             company.write(
                 {
                     "economic_import_started": fields.Datetime.now(),
                     "economic_import_page": 0,
                     "economic_import_last_number": 0,
-                    "economic_import_created": 0,
-                    "economic_import_updated": 0,
-                    "economic_import_unchanged": 0,
-                    "economic_import_skipped": 0,
                     "economic_import_notes": False,
+                    **{f"economic_import_{key}": 0 for key in _IMPORT_COUNTS},
                 }
             )
             if commit:
@@ -735,83 +576,67 @@ class TracelinkEconomicApi(models.AbstractModel):
         last = company.economic_last_import
         since = last - INCREMENTAL_OVERLAP if last else None
         countries = self._economic_country_lookup()
-        deadline = time.monotonic() + self._import_time_budget if commit else None
+        deadline = time.monotonic() + self._import_time_budget
         remaining = 0
-        finished = True
-        with self._economic_session(company) as client:
+        with self._get_economic_client(company) as client:
             pages = client.iter_customer_pages(
-                updated_since=since,
-                after_number=company.economic_import_last_number,
+                updated_since=since, after_number=company.economic_import_last_number
             )
             for customers, pagination in pages:
-                self._land_customer_page(
-                    company, customers, countries, started, commit=commit
-                )
+                self._land_customer_page(company, customers, countries, started, commit)
                 total = pagination.get("results")
-                remaining = (
-                    max(0, total - len(customers))
-                    if isinstance(total, int) and not isinstance(total, bool)
-                    else 0
-                )
+                remaining = 0
+                if isinstance(total, int) and not isinstance(total, bool):
+                    remaining = max(0, total - len(customers))
                 done = sum(self._import_totals(company).values())
                 self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
                 if commit:
                     self._commit_page(company)
                     if remaining and time.monotonic() > deadline:
-                        finished = False
                         break
-            calls = client.request_count
+            else:
+                remaining = 0
+                company.write(
+                    {
+                        "economic_last_import": started,
+                        "economic_import_started": False,
+                        "economic_import_page": 0,
+                        "economic_import_last_number": 0,
+                        "economic_import_error": False,
+                    }
+                )
         totals = self._import_totals(company)
-        if finished:
-            company.write(
-                {
-                    "economic_last_import": started,
-                    "economic_import_started": False,
-                    "economic_import_page": 0,
-                    "economic_import_last_number": 0,
-                    "economic_import_error": False,
-                }
-            )
-            remaining = 0
         _logger.info(
             "e-conomic customer import for company %s (%s): %s created, %s "
             "updated, %s unchanged, %s skipped, %s calls%s",
             company.id,
             f"changes since {since}" if since else "all customers",
-            totals["created"],
-            totals["updated"],
-            totals["unchanged"],
-            totals["skipped"],
-            calls,
-            "" if finished else f"; {remaining} left for the next call",
+            *totals.values(),
+            client.request_count,
+            f"; {remaining} left for the next call" if remaining else "",
         )
-        return totals, remaining
+        return remaining
 
     @api.model
     def _commit_page(self, company):
-        """Commit a landed page (cron only) and take the import lock again."""
-        if modules.module.current_test:
-            return
+        """Commit a landed page (cron) and take the import lock again."""
         self.env.cr.commit()  # pylint: disable=invalid-commit
         self._lock_import(company)
 
     @api.model
     def _land_customer_page(self, company, customers, countries, started, commit):
         """Import one page in a savepoint and move the checkpoint past it.
-
-        A serialization failure, deadlock or lock timeout is not a fault of
-        the customers: the page is tried again (``_import_page_attempts``
-        times), never counted as skipped.
-        """
-        numbers = customer_numbers(customers)
+        A concurrency failure is no fault of the customers: the page is
+        tried again, never counted as skipped."""
         for attempt in range(1, self._import_page_attempts + 1):
-            stats = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0}
+            stats = dict.fromkeys(_IMPORT_COUNTS, 0)
             notes = []
             try:
                 with self.env.cr.savepoint():
                     self._import_customer_page(
                         company, customers, countries, started, stats, notes
                     )
+                break
             except psycopg2.Error as error:
                 if (
                     error.pgcode not in PG_CONCURRENCY_ERRORS_TO_RETRY
@@ -826,20 +651,18 @@ class TracelinkEconomicApi(models.AbstractModel):
                     type(error).__name__,
                     attempt,
                 )
-                if commit and not modules.module.current_test:
+                if commit:
                     # a new snapshot: the savepoint alone would meet the
                     # same conflict again
                     self.env.cr.rollback()
                     self._lock_import(company)
                 self.env.invalidate_all()
-                continue
-            break
         old_notes = (company.economic_import_notes or "").splitlines()
         company.write(
             {
                 "economic_import_page": company.economic_import_page + 1,
                 "economic_import_last_number": max(
-                    [company.economic_import_last_number, *numbers]
+                    [company.economic_import_last_number, *customer_numbers(customers)]
                 ),
                 **{
                     f"economic_import_{key}": company[f"economic_import_{key}"] + count
@@ -860,13 +683,7 @@ class TracelinkEconomicApi(models.AbstractModel):
             self.env["res.partner"]
             .sudo()
             .with_company(company)
-            .with_context(
-                active_test=False,
-                tracking_disable=True,
-                mail_create_nolog=True,
-                mail_create_nosubscribe=True,
-                mail_notrack=True,
-            )
+            .with_context(active_test=False, tracking_disable=True)
         )
 
     @api.model
@@ -874,10 +691,9 @@ class TracelinkEconomicApi(models.AbstractModel):
         """Match, update and create the partners of one page of customers.
 
         Matching, in this order: the partner ``company`` linked to the
-        number; an unlinked company partner with the CVR number; without a
-        CVR number, the one unlinked company partner with the same name and
-        zip. A number whose partner has another CVR number than the customer
-        (a number reused after a delete in e-conomic) is skipped and noted.
+        number; an unlinked company partner with the CVR number; without one,
+        the one unlinked company partner with the same name and zip. A
+        partner another company has linked only gets its empty fields filled.
         """
         incoming = {}
         for customer in customers:
@@ -894,18 +710,24 @@ class TracelinkEconomicApi(models.AbstractModel):
             incoming[values["economic_number"]] = values
         if not incoming:
             return
-        by_number = self._partners_by_economic_number(company, incoming)
-        unlinked = {n: v for n, v in incoming.items() if n not in by_number}
-        by_cvr = self._partners_by_cvr(
-            company, {values["cvr"] for values in unlinked.values() if values["cvr"]}
+        Partner = self._import_partner_model(company)
+        by_number = {
+            partner.economic_customer_number: partner
+            for partner in Partner.search(
+                [("economic_customer_number", "in", list(incoming))]
+            )
+        }
+        unlinked = [v for n, v in incoming.items() if n not in by_number]
+        by_cvr = Partner._find_partners_by_cvr(
+            {values["cvr"] for values in unlinked},
+            company,
+            domain=[("economic_customer_number", "=", False)],
         )
         by_name = self._partners_by_name_zip(
-            company, [values for values in unlinked.values() if not values["cvr"]]
+            company, [values for values in unlinked if not values["cvr"]]
         )
         shared = self._linked_elsewhere(
-            self.env["res.partner"].union(
-                *by_number.values(), *by_cvr.values(), *by_name.values()
-            ),
+            Partner.union(*by_number.values(), *by_cvr.values(), *by_name.values()),
             company,
         )
         to_create, to_update, unchanged_ids, summaries = [], [], [], {}
@@ -926,15 +748,11 @@ class TracelinkEconomicApi(models.AbstractModel):
                 )
                 to_create.append((number, vals))
                 continue
+            if not partner.economic_customer_number:
+                vals = {"economic_customer_number": number, **vals}
             changes, lines = self._partner_changes(
                 partner, vals, fill_only=partner.id in shared
             )
-            if not partner.economic_customer_number:
-                changes["economic_customer_number"] = number
-                lines.insert(
-                    0,
-                    self._change_line(partner, "economic_customer_number", 0, number),
-                )
             if changes:
                 changes["economic_last_sync"] = now
                 to_update.append((number, (partner, changes)))
@@ -942,7 +760,6 @@ class TracelinkEconomicApi(models.AbstractModel):
             else:
                 unchanged_ids.append(partner.id)
 
-        Partner = self._import_partner_model(company)
         if unchanged_ids:
             Partner.browse(unchanged_ids).write({"economic_last_sync": now})
             stats["unchanged"] += len(unchanged_ids)
@@ -957,15 +774,9 @@ class TracelinkEconomicApi(models.AbstractModel):
 
     @api.model
     def _match_partner(self, values, by_number, by_cvr, by_name):
-        """Return the partner for one customer (maybe none: create one).
-
-        Raises ``ValueError`` with the reason when the customer must be
-        skipped: its number is linked to a partner with another CVR number
-        (a number reused after a delete in e-conomic), or several partners
-        have its name and zip.
-        """
-        number = values["economic_number"]
-        partner = by_number.get(number)
+        """The partner of one customer (none: create one), or ``ValueError``
+        with the reason to skip it."""
+        partner = by_number.get(values["economic_number"])
         if partner:
             cvr = partner._get_cvr_number()
             if values["cvr"] and cvr and cvr != values["cvr"]:
@@ -996,71 +807,30 @@ class TracelinkEconomicApi(models.AbstractModel):
         return candidates
 
     @api.model
-    def _partners_by_economic_number(self, company, numbers):
-        """Return ``{number: partner}`` for the numbers ``company`` linked."""
-        partners = self._import_partner_model(company).search(
-            [("economic_customer_number", "in", list(numbers))]
-        )
-        return {partner.economic_customer_number: partner for partner in partners}
-
-    @api.model
-    def _unlinked_company_partners_domain(self, company):
-        return [
-            ("parent_id", "=", False),
-            ("economic_customer_number", "=", False),
-            ("company_id", "in", [company.id, False]),
-        ]
-
-    @api.model
-    def _candidate_partners(self, company, condition):
-        """Company partners (no parent, of ``company`` or shared) that
-        ``company`` has not linked and that meet the SQL ``condition``."""
+    def _partners_by_name_zip(self, company, values_list):
+        """``{(name, zip): partners}`` among the company partners without CVR
+        number, of ``company`` or shared, that ``company`` has not linked."""
+        if not values_list:
+            return {}
+        keys = {_name_zip_key(v["name"], v["zip"]) for v in values_list}
         self.env["res.partner"].flush_model(
-            ["parent_id", "company_id", "name", "zip", "vat", "company_registry"]
+            ["parent_id", "company_id", "is_company", "name"]
         )
         self.env.cr.execute(
             SQL(
                 "SELECT id FROM res_partner WHERE parent_id IS NULL "
-                "AND (company_id IS NULL OR company_id = %s) AND %s",
+                "AND (company_id IS NULL OR company_id = %s) AND is_company "
+                "AND lower(regexp_replace(btrim(name), '\\s+', ' ', 'g')) IN %s",
                 company.id,
-                condition,
+                tuple({name for name, _zip in keys}),
             )
         )
-        ids = [row[0] for row in self.env.cr.fetchall()]
-        if not ids:
-            return self.env["res.partner"]
-        return self._import_partner_model(company).search(
+        partners = self._import_partner_model(company).search(
             [
-                ("id", "in", ids),
+                ("id", "in", [row[0] for row in self.env.cr.fetchall()]),
                 ("economic_customer_number", "=", False),
             ],
             order="active desc, company_id, id",
-        )
-
-    @api.model
-    def _partners_by_cvr(self, company, cvrs):
-        """Return ``{cvr: partner}`` for the company partners with the CVR
-        number that ``company`` has not linked (the one finder by CVR,
-        ``res.partner._find_partners_by_cvr``)."""
-        return self._import_partner_model(company)._find_partners_by_cvr(
-            cvrs, company, domain=[("economic_customer_number", "=", False)]
-        )
-
-    @api.model
-    def _partners_by_name_zip(self, company, values_list):
-        """Return ``{(name, zip): partners}`` among the unlinked company
-        partners without a CVR number, for customers without one."""
-        if not values_list:
-            return {}
-        keys = {_name_zip_key(v["name"], v["zip"]) for v in values_list}
-        names = tuple({name for name, _zip in keys})
-        partners = self._candidate_partners(
-            company,
-            SQL(
-                "is_company AND lower(regexp_replace(btrim(name), '\\s+', ' ', 'g')) "
-                "IN %s",
-                names,
-            ),
         )
         found = {}
         for partner in partners:
@@ -1070,15 +840,27 @@ class TracelinkEconomicApi(models.AbstractModel):
         return found
 
     @api.model
-    def _partner_changes(self, partner, vals, fill_only=False):
-        """Return ``(changes, lines)``: the part of ``vals`` to write on
-        ``partner`` and one readable line per change for the chatter.
+    def _linked_elsewhere(self, partners, company):
+        """Return the ids of ``partners`` that another company has linked."""
+        if not partners:
+            return set()
+        self.env["res.partner"].flush_model(["economic_customer_number"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM res_partner WHERE id IN %s "
+                "AND economic_customer_number - %s <> '{}'::jsonb",
+                tuple(partners.ids),
+                str(company.id),
+            )
+        )
+        return {row[0] for row in self.env.cr.fetchall()}
 
-        Identifying numbers (VAT, Company ID) are only filled when empty; a
-        different one in e-conomic is kept out and named in a line. With
-        ``fill_only`` (a shared partner another company has linked too) no
-        filled field is replaced.
-        """
+    @api.model
+    def _partner_changes(self, partner, vals, fill_only=False):
+        """``(changes, lines)``: what of ``vals`` to write on ``partner``, and
+        a line per change for the chatter. Identifying numbers, and with
+        ``fill_only`` every field, are only filled when empty; a different
+        identifying number is named in a line."""
         changes, lines = {}, []
         for field, value in vals.items():
             current = partner[field]
@@ -1089,9 +871,9 @@ class TracelinkEconomicApi(models.AbstractModel):
             if (current or False) == (value or False):
                 continue
             if current and (fill_only or field in _IDENTIFYING_FIELDS):
-                same_cvr = cvr_from_identification(str(current))
+                same_cvr = cvr_from_text(current)
                 if field in _IDENTIFYING_FIELDS and not (
-                    same_cvr and same_cvr == cvr_from_identification(str(value))
+                    same_cvr and same_cvr == cvr_from_text(value)
                 ):
                     lines.append(
                         self.env._(
@@ -1122,35 +904,33 @@ class TracelinkEconomicApi(models.AbstractModel):
     def _log_import_changes(self, company, Partner, summaries):
         """One chatter note per partner the import changed, naming every
         change and every identifying number it kept."""
-        if not summaries:
-            return
-        bodies = {}
-        for partner_id, (number, lines) in summaries.items():
-            items = Markup().join(Markup("<li>%s</li>") % line for line in lines)
-            bodies[partner_id] = Markup("<p>%s</p><ul>%s</ul>") % (
+        bodies = {
+            partner_id: Markup("<p>%s</p><ul>%s</ul>")
+            % (
                 self.env._(
                     "Imported from e-conomic (%(company)s, customer %(number)s):",
                     company=company.name,
                     number=number,
                 ),
-                items,
+                Markup().join(Markup("<li>%s</li>") % line for line in lines),
             )
-        Partner.browse(list(bodies))._message_log_batch(bodies)
+            for partner_id, (number, lines) in summaries.items()
+        }
+        if bodies:
+            Partner.browse(list(bodies))._message_log_batch(bodies)
 
     @api.model
     def _apply_in_batch(self, items, apply, key, stats, notes):
-        """Run ``apply`` on all payloads at once; record by record on failure.
-
-        ``items`` are ``(customer number, payload)`` pairs and ``apply`` takes
-        a list of payloads. A record that fails on its own is skipped; a
-        concurrency failure (serialization, deadlock, lock timeout) is not the
-        record's fault and goes up to be retried.
-        """
+        """Run ``apply`` on the payloads of ``(customer number, payload)``
+        pairs at once; one by one on failure, skipping those that fail alone.
+        A concurrency failure goes up to be retried."""
         if not items:
             return
         try:
             with self.env.cr.savepoint():
                 apply([payload for _number, payload in items])
+            stats[key] += len(items)
+            return
         except _RECORD_ERRORS as error:
             _raise_if_concurrency(error)
             _logger.info(
@@ -1158,23 +938,19 @@ class TracelinkEconomicApi(models.AbstractModel):
                 len(items),
                 type(error).__name__,
             )
-        else:
-            stats[key] += len(items)
-            return
         for number, payload in items:
             try:
                 with self.env.cr.savepoint():
                     apply([payload])
+                stats[key] += 1
             except _RECORD_ERRORS as error:
                 _raise_if_concurrency(error)
                 self._skip_customer(number, error, stats, notes)
-            else:
-                stats[key] += 1
 
     @api.model
     def _skip_customer(self, number, error, stats, notes):
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else ""
-        reason = reason or type(error).__name__
+        lines = str(error).strip().splitlines()
+        reason = (lines and lines[0]) or type(error).__name__
         _logger.warning("e-conomic customer %s skipped: %s", number, reason)
         stats["skipped"] += 1
         notes.append(
@@ -1187,13 +963,9 @@ class TracelinkEconomicApi(models.AbstractModel):
 
     @api.model
     def _cron_import_customers(self):
-        """Import the customers of every company with e-conomic enabled.
-
-        Each company's pages are committed as they land; a company whose
-        import fails gets the reason noted and the others are imported all
-        the same. A company whose import is already running is left to it.
-        The cron's progress says whether customers are left for a next call.
-        """
+        """Import the customers of every company with e-conomic enabled; a
+        failing company does not stop the others, a running import is left
+        to itself."""
         commit = not modules.module.current_test
         companies = (
             self.env["res.company"].sudo().search([("economic_enabled", "=", True)])

@@ -179,7 +179,7 @@ class TestEconomicSettings(TracelinkEconomicCommon):
 
         output = "\n".join(logs.output)
         # the capture saw the client's own lines, down to DEBUG
-        self.assertIn("e-conomic GET /customers -> 200", output)
+        self.assertIn("e-conomic: GET /customers -> HTTP 200", output)
         self.assertIn("e-conomic POST /customers -> HTTP 400", output)
         self.assertIn("e-conomic customer 1201 skipped", output)
         self.assertIn("odoo.sql_db", output)

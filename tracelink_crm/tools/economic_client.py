@@ -1,37 +1,13 @@
 """HTTP client for e-conomic's REST API (``https://restapi.e-conomic.com``).
 
-Plain Python on ``requests``: no Odoo import. Every method returns plain
-dicts and lists; every failure becomes one of the typed exceptions of
-:mod:`.exceptions`:
+Plain Python on :class:`~.http_client.HttpClient`, which retries reads and
+maps HTTP failures to the typed exceptions of :mod:`.exceptions`; a 400 also
+lists "property: message" per refused field (``details``). ``POST`` is never
+retried, because a repeated create makes a duplicate customer: a create
+carries an ``Idempotency-Key`` the caller keeps, and e-conomic answers a
+create sent again with the same key within an hour with the stored result.
 
-=====================================  ========================================
-e-conomic answer / transport failure   exception
-=====================================  ========================================
-400                                    ``InvalidRequest`` (``details`` lists
-                                       "property: message" per failing field)
-401                                    ``AuthenticationFailed``
-403                                    ``PermissionDenied``
-404                                    ``NotFound``
-429                                    ``QuotaExceeded`` (``retry_after``)
-5xx, connection error                  ``ServiceUnavailable``
-no answer within ``timeout``           ``ServiceTimeout``
-other 4xx                              ``InvalidRequest``
-success body that is not JSON, 3xx     ``MalformedResponse``
-=====================================  ========================================
-
-A 400 caused by a filter field e-conomic does not allow also carries the
-answer's ``allowedFilteringFields`` as ``error.allowed_filtering_fields``.
-
-Built on :class:`~.http_client.HttpClient`: reads are retried on 429, 5xx
-and timeouts (urllib3's Retry, honouring ``Retry-After``); ``POST`` is never
-retried, because a repeated create makes a duplicate customer. A create
-carries an ``Idempotency-Key`` the caller keeps: sent again with the same key
-within an hour, e-conomic answers the stored result (``X-ResultFromCache``)
-instead of creating the customer twice. After a failed create the caller
-still looks the customer up before sending it again.
-
-The tokens travel in headers only (redirects are not followed, so they never
-go to another address). They never appear in exception messages,
+The tokens travel in headers only; they never appear in exception messages,
 in ``repr()`` or in log lines, which carry method, path, status and
 e-conomic's ``logId``.
 """
@@ -39,14 +15,10 @@ e-conomic's ``logId``.
 import logging
 import re
 import time
-from datetime import datetime, timezone
+from datetime import timezone
 
 from .economic_mapping import customer_numbers
-from .exceptions import (
-    AuthenticationFailed,
-    InvalidRequest,
-    MalformedResponse,
-)
+from .exceptions import AuthenticationFailed, InvalidRequest, MalformedResponse
 from .http_client import RETRY_STATUSES, HttpClient
 
 _logger = logging.getLogger(__name__)
@@ -55,7 +27,6 @@ DEFAULT_BASE_URL = "https://restapi.e-conomic.com"
 MAX_PAGE_SIZE = 1000
 # Longest wait honoured from a Retry-After header (and from the backoff).
 MAX_RETRY_WAIT = 60.0
-IDEMPOTENCY_HEADER = "Idempotency-Key"
 # e-conomic's token bucket, told with every answer:
 # "X-RateLimiting: token-limit-10000-per-60-seconds: 9985/10000" and
 # "X-CallCost: 1". Read here as the tokens left (unconfirmed: the public
@@ -66,16 +37,6 @@ _RATE_LIMITING = re.compile(
 # Window waited after a 429 that names neither Retry-After nor a window.
 DEFAULT_RATE_WINDOW = 60.0
 
-
-def parse_rate_limiting(value):
-    """Return ``(tokens left, limit, window in seconds)`` from X-RateLimiting,
-    or None when the header is absent or not understood."""
-    match = _RATE_LIMITING.search(value or "")
-    if not match:
-        return None
-    return int(match["left"]), int(match["limit"]), float(match["window"])
-
-
 # The name under which customers can be filtered on their CVR number.
 # Unconfirmed: agreements seen so far list it in ``allowedFilteringFields``;
 # very old documentation uses ``ciNumber`` (the fallback below), which the
@@ -83,10 +44,6 @@ def parse_rate_limiting(value):
 CVR_FILTER_FIELD = "corporateIdentificationNumber"
 CVR_FILTER_FIELD_FALLBACK = "ciNumber"
 
-# Characters that must be escaped with a "$" inside a filter value.
-# e-conomic unescapes "$" followed by one of these, nothing else: a comma or
-# a bracket stands for itself ("$[" and "$]" would match nothing).
-_FILTER_SPECIALS = frozenset("$()*")
 # Token values shorter than this (e.g. the public "demo") are not scrubbed
 # from messages: they are not secret and would garble ordinary words.
 _MIN_SCRUB_LENGTH = 8
@@ -95,22 +52,14 @@ _MIN_SCRUB_LENGTH = 8
 def escape_filter_value(value):
     """Escape a value for e-conomic's ``filter`` parameter.
 
-    ``$ ( ) *`` get a ``$`` prefix, exactly what e-conomic unescapes; commas
-    and brackets stay as they are. The whole filter is URL-encoded later by
-    ``requests``.
+    e-conomic unescapes "$" followed by one of ``$ ( ) *``, nothing else: a
+    comma or a bracket stands for itself.
     """
-    return "".join(
-        "$" + char if char in _FILTER_SPECIALS else char for char in str(value)
-    )
+    return re.sub(r"([$()*])", r"$\1", str(value))
 
 
 def format_filter_datetime(moment):
-    """Format a datetime as e-conomic filters expect it: ``2026-11-01T00:00:00Z``.
-
-    A naive datetime is taken as UTC; an aware one is converted to UTC.
-    """
-    if not isinstance(moment, datetime):
-        raise TypeError(f"expected a datetime, got {type(moment).__name__}")
+    """Format a datetime as e-conomic filters expect it (naive means UTC)."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -145,40 +94,10 @@ def _error_details(errors, path=()):
     return found
 
 
-def _allowed_filtering_fields(payload):
-    """Return the field names of a 400 answer's ``allowedFilteringFields``."""
-    if isinstance(payload, dict):
-        for key, value in payload.items():
-            if key == "allowedFilteringFields":
-                if isinstance(value, str):
-                    return [name.strip() for name in value.split(",") if name.strip()]
-                if isinstance(value, list):
-                    return [str(name) for name in value]
-            elif isinstance(value, dict | list):
-                found = _allowed_filtering_fields(value)
-                if found:
-                    return found
-    elif isinstance(payload, list):
-        for item in payload:
-            found = _allowed_filtering_fields(item)
-            if found:
-                return found
-    return []
-
-
 class EconomicClient(HttpClient):
-    """Talks to e-conomic's REST API with one agreement's tokens.
-
-    :param base_url: API root, ``https://restapi.e-conomic.com`` by default
-        (a setting, so tests point it at a local server).
-    :param app_secret_token: the app's ``X-AppSecretToken``.
-    :param agreement_grant_token: the agreement's ``X-AgreementGrantToken``.
-    :param timeout: seconds per HTTP request (connect and read).
-    :param session: a ``requests.Session`` to use; one is created otherwise.
-    :param max_retries: extra attempts for reads after a transient failure.
-    :param backoff: first wait in seconds; doubled after each retry.
-    :param sleep: the function that waits (injected by tests).
-    """
+    """Talks to e-conomic's REST API with one agreement's tokens (the app's
+    ``X-AppSecretToken``, the agreement's ``X-AgreementGrantToken``); the
+    other parameters are those of :class:`~.http_client.HttpClient`."""
 
     label = "e-conomic"
     default_base_url = DEFAULT_BASE_URL
@@ -189,27 +108,17 @@ class EconomicClient(HttpClient):
 
     def __init__(
         self,
-        base_url=DEFAULT_BASE_URL,
+        base_url=None,
         app_secret_token="",
         agreement_grant_token="",
         timeout=30.0,
-        session=None,
-        max_retries=3,
-        backoff=1.0,
-        sleep=time.sleep,
+        **options,
     ):
-        super().__init__(
-            base_url or DEFAULT_BASE_URL,
-            timeout,
-            session,
-            max_retries=max_retries,
-            backoff=backoff,
-            max_retry_after=MAX_RETRY_WAIT,
-            sleep=sleep,
-        )
+        options = {"max_retries": 3, "backoff": 1.0, "sleep": time.sleep, **options}
+        super().__init__(base_url, timeout, max_retry_after=MAX_RETRY_WAIT, **options)
         self._app_secret_token = app_secret_token or ""
         self._agreement_grant_token = agreement_grant_token or ""
-        self._sleep = sleep
+        self._sleep = options["sleep"]
         self._pause = 0.0  # seconds to wait before the next call (pacing)
         self.request_count = 0
         self.cvr_filter_field = CVR_FILTER_FIELD
@@ -217,39 +126,33 @@ class EconomicClient(HttpClient):
     def __repr__(self):
         return f"<EconomicClient {self.base_url} tokens=***>"
 
-    # Public API -----------------------------------------------------------
-
     def get_self(self):
         """Return ``GET /self``: agreement, company, user and app of the tokens."""
-        return self._request_dict("GET", "/self")
+        return self._request("GET", "/self")
 
     def iter_customer_pages(
-        self, updated_since=None, after_number=0, page_size=MAX_PAGE_SIZE
+        self, updated_since=None, after_number=0, page_size=MAX_PAGE_SIZE, where=()
     ):
         """Yield ``(customers, pagination)`` for each page of ``GET /customers``.
 
-        Pages are read in customer-number order, each asking for the
-        customers after the highest number of the page before
-        (``customerNumber$gt:``), so a customer added or deleted meanwhile
-        shifts nothing and a run can resume after any page with
-        ``after_number``. With ``updated_since`` (a datetime; naive means
-        UTC) only customers changed after that moment are asked for
-        (``lastUpdated$gt:``). Stops when ``pagination.nextPage`` is absent.
+        Each page asks for the customers after the highest number of the one
+        before (``customerNumber$gt:``), so a customer added or deleted
+        meanwhile shifts nothing and a run can resume ``after_number``.
+        ``updated_since`` (a datetime) and ``where`` filter the customers.
         """
-        params = {"pagesize": self._page_size(page_size), "sort": "customerNumber"}
-        conditions = []
+        conditions = list(where)
         if updated_since is not None:
             stamp = format_filter_datetime(updated_since)
             conditions.append(f"lastUpdated$gt:{escape_filter_value(stamp)}")
         after = int(after_number or 0)
         while True:
-            page_conditions = list(conditions)
+            query = {"pagesize": page_size, "sort": "customerNumber"}
+            page_conditions = conditions
             if after:
-                page_conditions.append(f"customerNumber$gt:{after}")
-            query = dict(params)
+                page_conditions = [*conditions, f"customerNumber$gt:{after}"]
             if page_conditions:
                 query["filter"] = "$and:".join(page_conditions)
-            payload = self._request_dict("GET", "/customers", params=query)
+            payload = self._request("GET", "/customers", params=query)
             collection = payload.get("collection")
             if not isinstance(collection, list):
                 raise MalformedResponse(
@@ -265,20 +168,18 @@ class EconomicClient(HttpClient):
                 return
             after = max(after, *numbers)
 
-    def iter_customers(self, updated_since=None, page_size=MAX_PAGE_SIZE):
+    def iter_customers(self, updated_since=None, page_size=MAX_PAGE_SIZE, where=()):
         """Yield every customer of :meth:`iter_customer_pages`, one by one."""
         for customers, _pagination in self.iter_customer_pages(
-            updated_since=updated_since, page_size=page_size
+            updated_since=updated_since, page_size=page_size, where=where
         ):
             yield from customers
 
     def find_customers_by_cvr(self, cvr):
-        """Return the customers whose CVR field equals ``cvr`` (a list, maybe empty).
+        """Return the customers whose CVR field is ``cvr`` as given (free text).
 
-        The value is compared as given (e-conomic stores free text). When
-        e-conomic refuses the filter field and lists ``ciNumber`` as
-        filterable instead, the lookup is repeated once with that name, which
-        the client then keeps using.
+        When e-conomic refuses the filter field and lists ``ciNumber`` as
+        filterable instead, the client switches to that name.
         """
         cvr = str(cvr or "").strip()
         if not cvr:
@@ -287,7 +188,7 @@ class EconomicClient(HttpClient):
         try:
             return self._customers_where(field, cvr)
         except InvalidRequest as error:
-            allowed = getattr(error, "allowed_filtering_fields", None) or []
+            allowed = error.allowed_filtering_fields
             if (
                 field == CVR_FILTER_FIELD_FALLBACK
                 or field in allowed
@@ -303,76 +204,20 @@ class EconomicClient(HttpClient):
         return self._customers_where(CVR_FILTER_FIELD_FALLBACK, cvr)
 
     def _customers_where(self, field, value):
-        """Return every customer whose ``field`` equals ``value``."""
-        params = {
-            "pagesize": MAX_PAGE_SIZE,
-            "sort": "customerNumber",
-            "filter": f"{field}$eq:{escape_filter_value(value)}",
-        }
-        return [
-            customer
-            for customers, _pagination in self._iter_pages("/customers", params)
-            for customer in customers
-        ]
+        where = [f"{field}$eq:{escape_filter_value(value)}"]
+        return list(self.iter_customers(where=where))
 
     def create_customer(self, body, idempotency_key=None):
-        """``POST /customers``; return the created customer (with ``customerNumber``).
-
-        Never retried here. On ``ServiceTimeout`` or ``ServiceUnavailable``
-        the customer may or may not exist: look it up, then send the create
-        again with the same ``idempotency_key``.
-        """
-        headers = {IDEMPOTENCY_HEADER: idempotency_key} if idempotency_key else None
-        created = self._request_dict("POST", "/customers", body=body, headers=headers)
+        """``POST /customers``; return the created customer (never retried:
+        after a timeout look it up, then send it again with the same key)."""
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        created = self._request("POST", "/customers", body=body, headers=headers)
         if not isinstance(created.get("customerNumber"), int):
             raise MalformedResponse(
                 "e-conomic created a customer but sent no customerNumber",
                 status=201,
             )
         return created
-
-    # Plumbing -------------------------------------------------------------
-
-    @staticmethod
-    def _page_size(page_size):
-        if isinstance(page_size, bool) or not isinstance(page_size, int):
-            raise ValueError(f"page_size should be an integer, got {page_size!r}")
-        if not 1 <= page_size <= MAX_PAGE_SIZE:
-            raise ValueError(f"page_size should be 1..{MAX_PAGE_SIZE}, got {page_size}")
-        return page_size
-
-    def _iter_pages(self, path, params):
-        """Yield ``(collection, pagination)`` pages of a collection endpoint.
-
-        The next page is asked for with ``skippages`` + 1 and the same
-        parameters (not by following the ``nextPage`` URL), so requests only
-        ever go to ``base_url``; ``nextPage`` only says whether to go on.
-        """
-        skip = 0
-        while True:
-            payload = self._request_dict(
-                "GET", path, params={**params, "skippages": skip}
-            )
-            collection = payload.get("collection")
-            if not isinstance(collection, list):
-                raise MalformedResponse(
-                    f"e-conomic answered GET {path} without a collection", status=200
-                )
-            pagination = payload.get("pagination")
-            if not isinstance(pagination, dict):
-                pagination = {}
-            yield collection, pagination
-            if not pagination.get("nextPage") or not collection:
-                return
-            skip += 1
-
-    def _headers(self):
-        return {
-            "X-AppSecretToken": self._app_secret_token,
-            "X-AgreementGrantToken": self._agreement_grant_token,
-            "Content-Type": "application/json",
-            "Accept": "application/json",
-        }
 
     def _scrub(self, text):
         """Remove the tokens from a text that will end up in a message."""
@@ -382,30 +227,24 @@ class EconomicClient(HttpClient):
                 text = text.replace(token, "***")
         return text
 
-    def _request_dict(self, method, path, *, params=None, body=None, headers=None):
-        payload = self._request(method, path, params=params, body=body, headers=headers)
-        if not isinstance(payload, dict):
-            raise MalformedResponse(
-                f"e-conomic answered {method} {path} with {type(payload).__name__}, "
-                "not an object"
-            )
-        return payload
-
     def _request(self, method, path, *, params=None, body=None, headers=None):
-        """Send one call (reads retried by the base); return the decoded JSON."""
+        """Send one call (reads retried by the base); return the JSON object."""
         if not self._app_secret_token or not self._agreement_grant_token:
             raise AuthenticationFailed("e-conomic tokens are not configured")
         self.request_count += 1
+        headers = {
+            "X-AppSecretToken": self._app_secret_token,
+            "X-AgreementGrantToken": self._agreement_grant_token,
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            **(headers or {}),
+        }
         for attempt in range(self.max_retries + 1):
             if self._pause:
                 self._sleep(self._pause)
                 self._pause = 0.0
             response = self._send(
-                method,
-                path,
-                params=params,
-                json=body,
-                headers={**self._headers(), **(headers or {})},
+                method, path, params=params, json=body, headers=headers
             )
             wait = self._pace(response)
             if (
@@ -427,48 +266,36 @@ class EconomicClient(HttpClient):
             self._pause = 0.0  # a whole window refilled the bucket
         if response.status_code >= 300:
             raise self._error_from_response(method, path, response)
-        _logger.debug("e-conomic %s %s -> %s", method, path, response.status_code)
-        return self._decode(method, path, response)
-
-    @staticmethod
-    def _decode(method, path, response):
+        what = f"e-conomic answered {method} {path} with"
         if not response.content:
-            if response.status_code == 204 and method != "GET":
-                return None
             raise MalformedResponse(
-                f"e-conomic answered {method} {path} with an empty body",
-                status=response.status_code,
+                f"{what} an empty body", status=response.status_code
             )
-        try:
-            return response.json()
-        except ValueError:
+        payload = self._json_or_none(response)
+        if payload is None:
             content_type = response.headers.get("Content-Type") or "no content type"
             raise MalformedResponse(
-                f"e-conomic answered {method} {path} with a body that is not JSON "
-                f"({content_type})",
+                f"{what} a body that is not JSON ({content_type})",
                 status=response.status_code,
-            ) from None
+            )
+        if not isinstance(payload, dict):
+            raise MalformedResponse(f"{what} {type(payload).__name__}, not an object")
+        return payload
 
     def _pace(self, response):
-        """Plan the wait before the next call from e-conomic's token bucket;
-        return how long a 429 without Retry-After waits.
-
-        When fewer tokens are left than the call cost, the next call waits
-        until the bucket has refilled that many. A 429 without Retry-After is
-        waited out by a whole window of the bucket.
-        """
-        bucket = parse_rate_limiting(response.headers.get("X-RateLimiting"))
+        """Plan the wait before the next call from e-conomic's token bucket
+        (until it holds the last call's cost); return the wait after a 429
+        without Retry-After: a whole window of the bucket."""
+        bucket = _RATE_LIMITING.search(response.headers.get("X-RateLimiting") or "")
         try:
             cost = max(1, int(response.headers.get("X-CallCost") or 1))
         except ValueError:
             cost = 1
-        if bucket:
-            left, limit, window = bucket
-            if left < cost and limit:
-                self._pause = min((cost - left) * window / limit, MAX_RETRY_WAIT)
-        if response.status_code != 429:
-            return 0.0
-        return bucket[2] if bucket else DEFAULT_RATE_WINDOW
+        window = float(bucket["window"]) if bucket else DEFAULT_RATE_WINDOW
+        if bucket and int(bucket["left"]) < cost and int(bucket["limit"]):
+            missing = cost - int(bucket["left"])
+            self._pause = min(missing * window / int(bucket["limit"]), MAX_RETRY_WAIT)
+        return window if response.status_code == 429 else 0.0
 
     def _error_from_response(self, method, path, response):
         status = response.status_code
@@ -489,7 +316,8 @@ class EconomicClient(HttpClient):
                 self._scrub(line) for line in _error_details(payload.get("errors"))
             ],
         )
-        allowed = _allowed_filtering_fields(payload)
-        if allowed and isinstance(error, InvalidRequest):
-            error.allowed_filtering_fields = allowed
+        allowed = payload.get("allowedFilteringFields") or []
+        if isinstance(allowed, str):
+            allowed = [name.strip() for name in allowed.split(",")]
+        error.allowed_filtering_fields = allowed
         return error

@@ -6,44 +6,28 @@ the body of ``POST /customers``. The Odoo side turns the neutral keys into
 ``res.partner`` values.
 """
 
-import re
-from datetime import datetime, timedelta, timezone
+from .cvr import cvr_from_text
 
-from stdnum.dk import cvr as stdnum_cvr
-
-# Keys of ``partner_values_from_customer`` that hold text, with the e-conomic
-# property each one comes from.
-_TEXT_FIELDS = {
-    "street": "address",
-    "zip": "zip",
-    "city": "city",
-    "country_name": "country",
-    "email": "email",
-    "phone": "telephoneAndFaxNumber",
-    "mobile": "mobilePhone",
-    "website": "website",
-    "ean": "ean",
-}
-
-# Partner data accepted by ``customer_body_from_partner`` and the customer
-# property each one is sent as.
-_BODY_TEXT_FIELDS = {
-    "name": "name",
-    **_TEXT_FIELDS,
-    "cvr": "corporateIdentificationNumber",
-}
-
-# Longest text e-conomic accepts in a customer property (its published
-# customer schema): partner data key -> (property, characters).
-FIELD_LENGTHS = {
+# Partner data key -> (customer property, longest text e-conomic accepts in
+# it by its published customer schema, or None).
+CUSTOMER_PROPERTIES = {
     "name": ("name", 255),
+    "street": ("address", None),
     "zip": ("zip", 30),
     "city": ("city", 50),
     "country_name": ("country", 50),
     "email": ("email", 255),
+    "phone": ("telephoneAndFaxNumber", None),
     "mobile": ("mobilePhone", 50),
     "website": ("website", 255),
     "cvr": ("corporateIdentificationNumber", 40),
+}
+
+# Defaults every new customer needs: key in ``defaults`` -> (object, number).
+_BODY_REFERENCES = {
+    "customer_group": ("customerGroup", "customerGroupNumber"),
+    "payment_terms": ("paymentTerms", "paymentTermsNumber"),
+    "vat_zone": ("vatZone", "vatZoneNumber"),
 }
 
 
@@ -53,83 +37,7 @@ class FieldTooLong(ValueError):
     def __init__(self, key, prop, limit):
         super().__init__(f"{prop} is longer than {limit} characters")
         self.key = key
-        self.prop = prop
         self.limit = limit
-
-
-# Defaults every new customer needs: key in ``defaults`` -> (object, number).
-_BODY_REFERENCES = {
-    "customer_group": ("customerGroup", "customerGroupNumber"),
-    "payment_terms": ("paymentTerms", "paymentTermsNumber"),
-    "vat_zone": ("vatZone", "vatZoneNumber"),
-}
-
-_TIMESTAMP = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?"
-    r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?$",
-    re.IGNORECASE,
-)
-
-
-def parse_economic_datetime(value):
-    """Return an aware UTC datetime for an e-conomic timestamp, or None.
-
-    Accepts ``2026-11-01T10:20:30Z``, fractions of any length
-    (``...30.123Z``), explicit offsets (``+01:00``) and no zone at all (read
-    as UTC). Anything else, including non-strings, gives None: a timestamp is
-    never a reason to reject a customer.
-    """
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
-    if not isinstance(value, str):
-        return None
-    match = _TIMESTAMP.match(value.strip())
-    if not match:
-        return None
-    year, month, day, hour, minute, second, fraction, zone = match.groups()
-    microsecond = int((fraction or "0")[:6].ljust(6, "0"))
-    try:
-        moment = datetime(
-            int(year),
-            int(month),
-            int(day),
-            int(hour),
-            int(minute),
-            int(second or 0),
-            microsecond,
-            tzinfo=_zone(zone),
-        )
-    except ValueError:
-        return None
-    return moment.astimezone(timezone.utc)
-
-
-def _zone(text):
-    if not text or text.upper() == "Z":
-        return timezone.utc
-    sign = -1 if text[0] == "-" else 1
-    digits = text[1:].replace(":", "")
-    hours = int(digits[:2])
-    minutes = int(digits[2:4] or 0)
-    return timezone(sign * timedelta(hours=hours, minutes=minutes))
-
-
-def cvr_from_identification(value):
-    """Return the 8 digits of a Danish CVR number, or "" when it is not one.
-
-    ``corporateIdentificationNumber`` is free text in e-conomic: a Danish CVR
-    number (with or without ``DK`` and spaces), a foreign VAT number or
-    anything a bookkeeper typed. Only a number passing the CVR check digit
-    counts.
-    """
-    if not isinstance(value, str | int) or isinstance(value, bool):
-        return ""
-    text = str(value).strip()
-    if not text or not stdnum_cvr.is_valid(text):
-        return ""
-    return stdnum_cvr.compact(text)
 
 
 def customer_numbers(customers):
@@ -146,8 +54,8 @@ def customer_numbers(customers):
 def _text(customer, key):
     """Return a customer's text property stripped, "" when absent.
 
-    Numbers are accepted as text (a zip or EAN typed as a number); any other
-    type means the customer is malformed.
+    Numbers are accepted as text (a zip typed as a number); any other type
+    means the customer is malformed.
     """
     value = customer.get(key)
     if value is None:
@@ -165,16 +73,13 @@ def _text(customer, key):
 def partner_values_from_customer(customer):
     """Turn an e-conomic customer dict into provider-neutral partner values.
 
-    Returns a dict with ``economic_number`` (int), ``name``, ``street``,
-    ``zip``, ``city``, ``country_name``, ``email``, ``phone``, ``mobile``,
-    ``website``, ``cvr`` (8 digits when ``corporateIdentificationNumber`` is a
-    valid Danish CVR number, else ""), ``vat`` (``corporateIdentificationNumber``
-    as given, stripped), ``ean``, ``last_updated`` (aware UTC datetime or
-    None) and ``barred`` (bool; e-conomic leaves false booleans out).
+    Returns ``economic_number`` (int), the text keys of
+    ``CUSTOMER_PROPERTIES`` ("" when absent), ``cvr`` (8 digits when
+    ``corporateIdentificationNumber`` is a valid Danish CVR number, else "")
+    and ``vat`` (``corporateIdentificationNumber`` as given, stripped).
 
-    Raises ``ValueError`` naming the problem when the customer is malformed
-    (not a dict, no integer ``customerNumber``, no name, a property of the
-    wrong type), so an importer can log it and go on with the next one.
+    Raises ``ValueError`` naming the problem when the customer is malformed,
+    so an importer can log it and go on with the next one.
     """
     if not isinstance(customer, dict):
         raise ValueError(
@@ -199,53 +104,23 @@ def partner_values_from_customer(customer):
         )
     if not name.strip():
         raise ValueError(f"e-conomic customer {number} has an empty name")
-    barred = customer.get("barred", False)
-    if not isinstance(barred, bool):
-        raise ValueError(
-            f"e-conomic customer {number}: barred should be a boolean, "
-            f"got {type(barred).__name__}"
-        )
-
-    values = {"economic_number": number, "name": name.strip()}
-    for key, prop in _TEXT_FIELDS.items():
-        values[key] = _text(customer, prop)
-    identification = _text(customer, "corporateIdentificationNumber")
-    values["cvr"] = cvr_from_identification(identification)
-    values["vat"] = identification
-    values["last_updated"] = parse_economic_datetime(customer.get("lastUpdated"))
-    values["barred"] = barred
+    values = {
+        key: _text(customer, prop)
+        for key, (prop, _limit) in CUSTOMER_PROPERTIES.items()
+    }
+    values.update(
+        economic_number=number,
+        name=name.strip(),
+        cvr=cvr_from_text(values["cvr"]),
+        vat=values["cvr"],
+    )
     return values
 
 
-def _is_empty(value):
-    if value is None or value is False:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    return False
-
-
-def _reference_number(defaults, key):
-    value = defaults.get(key)
-    if _is_empty(value) or isinstance(value, bool):
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"e-conomic default {key} should be a number, got {value!r}"
-        ) from None
-    if number <= 0:
-        raise ValueError(f"e-conomic default {key} should be positive, got {number}")
-    return number
-
-
 def customer_body_from_partner(values, defaults):
-    """Build the body of ``POST /customers`` (or a ``PUT``) from partner data.
+    """Build the body of ``POST /customers`` from plain partner data.
 
-    ``values`` holds plain partner data: ``name`` (required), ``street``,
-    ``zip``, ``city``, ``country_name``, ``email``, ``phone``, ``website``,
-    ``cvr`` and optionally ``mobile`` and ``ean``. ``defaults`` holds the
+    ``values`` holds the keys of ``CUSTOMER_PROPERTIES``; ``defaults`` the
     connector settings every new customer needs: ``currency`` (ISO code),
     ``customer_group``, ``payment_terms`` and ``vat_zone`` (numbers).
 
@@ -253,32 +128,27 @@ def customer_body_from_partner(values, defaults):
     null. Raises ``FieldTooLong`` for a value longer than e-conomic's schema
     allows, ``ValueError`` when the name or a default is missing.
     """
-    name = values.get("name")
-    if _is_empty(name):
-        raise ValueError("An e-conomic customer needs a name")
     body = {}
-    for key, prop in _BODY_TEXT_FIELDS.items():
-        value = values.get(key)
-        if _is_empty(value):
-            continue
-        body[prop] = value.strip() if isinstance(value, str) else str(value)
-
-    for key, (prop, limit) in FIELD_LENGTHS.items():
-        if len(body.get(prop, "")) > limit:
+    for key, (prop, limit) in CUSTOMER_PROPERTIES.items():
+        text = str(values.get(key) or "").strip()
+        if limit and len(text) > limit:
             raise FieldTooLong(key, prop, limit)
-
+        if text:
+            body[prop] = text
+    if "name" not in body:
+        raise ValueError("An e-conomic customer needs a name")
     missing = []
-    currency = defaults.get("currency")
-    if _is_empty(currency):
-        missing.append("currency")
+    currency = str(defaults.get("currency") or "").strip()
+    if currency:
+        body["currency"] = currency.upper()
     else:
-        body["currency"] = str(currency).strip().upper()
+        missing.append("currency")
     for key, (prop, number_prop) in _BODY_REFERENCES.items():
-        number = _reference_number(defaults, key)
-        if number is None:
-            missing.append(key)
-        else:
+        number = defaults.get(key)
+        if isinstance(number, int) and not isinstance(number, bool) and number > 0:
             body[prop] = {number_prop: number}
+        else:
+            missing.append(key)
     if missing:
         raise ValueError(
             "e-conomic customer defaults are missing: " + ", ".join(missing)

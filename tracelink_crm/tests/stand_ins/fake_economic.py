@@ -40,8 +40,6 @@ from urllib.parse import quote
 
 from werkzeug.wrappers import Response
 
-from ...tools.economic_mapping import parse_economic_datetime
-
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 20
 IDEMPOTENCY_WINDOW = timedelta(hours=1)
@@ -144,6 +142,17 @@ _NAME_SUFFIX = ("ApS", "ApS", "A/S", "I/S", "K/S")
 
 def _utc_stamp(moment):
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse_stamp(value):
+    """An aware datetime for an e-conomic timestamp (no zone: UTC), or None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _slug(text):
@@ -1037,7 +1046,7 @@ def _typed(prop, raw):
             raise ValueError(raw)
         return int(raw)
     if kind is datetime:
-        return parse_economic_datetime(raw)
+        return _parse_stamp(raw)
     return raw if isinstance(raw, str) else None
 
 
@@ -1050,7 +1059,7 @@ def _compare(actual, operator, expected):
         if isinstance(expected, int):
             actual = _typed("customerNumber", actual)
         elif isinstance(expected, datetime):
-            actual = parse_economic_datetime(actual)
+            actual = _parse_stamp(actual)
         elif not isinstance(actual, str):
             actual = str(actual)
     except (TypeError, ValueError):
@@ -1078,6 +1087,6 @@ def _sort_key(row, prop):
     if prop == "customerNumber":
         return (0, number)
     if prop == "lastUpdated":
-        moment = parse_economic_datetime(value)
+        moment = _parse_stamp(value)
         return (moment is None, moment.timestamp() if moment else 0.0, number)
     return (value is None, str(value or "").casefold(), number)
