@@ -9,6 +9,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from typing import NamedTuple
 
 from .cvr import looks_like_cvr, normalize_cvr
@@ -165,14 +166,10 @@ def _virk_street(address):
     return f"{street}, {unit}" if street and unit else street
 
 
-def _first(kind):
+def _first(kind, contacts):
     """The first contact (nyesteKontaktoplysninger) that ``kind`` accepts."""
-
-    def first(contacts):
-        contacts = contacts if isinstance(contacts, list) else [contacts]
-        return next((c for c in contacts if kind(c)), "")
-
-    return first
+    contacts = contacts if isinstance(contacts, list) else [contacts]
+    return next((c for c in contacts if kind(c)), "")
 
 
 def _virk_periods(livsforloeb):
@@ -262,8 +259,8 @@ FIELDS = (
     Field("street2", "addressco", _ADDRESS + ".conavn", "street2", _co_line),
     Field("zip", "zipcode", _ADDRESS + ".postnummer", "zip"),
     Field("city", "city", _ADDRESS + ".postdistrikt", "city"),
-    Field("phone", "phone", (_CONTACTS, _first(is_phone)), "phone"),
-    Field("email", "email", (_CONTACTS, _first(is_email)), "email"),
+    Field("phone", "phone", (_CONTACTS, partial(_first, is_phone)), "phone"),
+    Field("email", "email", (_CONTACTS, partial(_first, is_email)), "email"),
     Field("cvr", "vat", "cvrNummer", {"vat": _vat, "company_registry": _or_false}),
     Field(
         "industry_code", "industrycode", _INDUSTRY + ".branchekode", "cvr_industry_code"
