@@ -304,12 +304,14 @@ def _at(answer, path):
     return answer
 
 
+def _paths(source):
+    """The paths a :class:`Field` source reads."""
+    return [source] if isinstance(source, str) else source[:-1]
+
+
 def _read(answer, source):
-    """The value at ``source``: a :class:`Field`'s path, or paths and function."""
-    if isinstance(source, str):
-        return _at(answer, source)
-    *paths, convert = source
-    return convert(*(_at(answer, path) for path in paths))
+    values = [_at(answer, path) for path in _paths(source)]
+    return values[0] if isinstance(source, str) else source[-1](*values)
 
 
 def _company(answer, source, provider):
@@ -485,13 +487,7 @@ class VirkDistributionClient(CvrProvider):
     name_field = "Vrvirksomhed.virksomhedMetadata.nyesteNavn.navn"
     # Only what FIELDS reads: a whole Vrvirksomhed is 23-110 KB.
     source_fields = sorted(
-        {
-            f"Vrvirksomhed.{path}"
-            for field in FIELDS
-            for path in (
-                field.virk[:-1] if isinstance(field.virk, tuple) else [field.virk]
-            )
-        }
+        {f"Vrvirksomhed.{p}" for f in FIELDS for p in _paths(f.virk)}
     )
 
     def __init__(self, base_url=None, timeout=10.0, session=None, **options):
