@@ -23,7 +23,6 @@ from tracelink_crm.tools.cvr_client import (
     CvrApiDkClient,
     CvrProvider,
     VirkDistributionClient,
-    make_provider,
 )
 from tracelink_crm.tools.exceptions import (
     AuthenticationFailed,
@@ -622,8 +621,7 @@ def test_every_call_has_the_explicit_timeout(code, sleeps, monkeypatch):
         raise requests.ConnectionError(f"refused: {request.url}")
 
     monkeypatch.setattr(requests.adapters.HTTPAdapter, "send", send)
-    client = make_provider(
-        code,
+    client = PROVIDERS[code](
         base_url="https://cvr.invalid",
         timeout=4.5,
         sleep=sleeps.append,
@@ -639,29 +637,23 @@ def test_every_call_has_the_explicit_timeout(code, sleeps, monkeypatch):
     assert all(kwargs["timeout"] == 4.5 for kwargs in sent)
 
 
-def test_make_provider_and_registry():
+def test_providers_and_their_defaults():
     assert set(PROVIDERS) == {"cvrapi", "virk"}
     for code, provider_class in PROVIDERS.items():
         assert provider_class.code == code
         assert issubclass(provider_class, CvrProvider)
-    client = make_provider("cvrapi", token="t")
-    assert isinstance(client, CvrApiDkClient)
+    client = CvrApiDkClient(token="t")
     assert client.base_url == "https://cvrapi.dk"
-    assert make_provider("virk").base_url == "https://distribution.virk.dk"
+    assert VirkDistributionClient().base_url == "https://distribution.virk.dk"
     assert isinstance(client.session, requests.Session)
-    assert client.session is not make_provider("cvrapi").session
-
-
-def test_make_provider_unknown_code():
-    with pytest.raises(ValueError, match="cvr.dev"):
-        make_provider("cvr.dev")
+    assert client.session is not CvrApiDkClient().session
 
 
 def test_unknown_option_is_rejected():
     with pytest.raises(TypeError, match="pasword"):
-        make_provider("virk", username="u", pasword="p")
+        VirkDistributionClient(username="u", pasword="p")
     with pytest.raises(TypeError, match="username"):
-        make_provider("cvrapi", username="u")
+        CvrApiDkClient(username="u")
 
 
 def test_search_arguments_are_checked(cvrapi, fake_api):

@@ -18,6 +18,7 @@ from tracelink_crm.tools.cvr_client import (
     is_email,
     is_phone,
     parse_date,
+    partner_values,
     register_state,
 )
 
@@ -397,3 +398,25 @@ def test_virk_troubled_status_is_not_active():
     company = company_from_virk(document)
     assert company["ceased"] is False
     assert company["state"] == "dissolution"
+
+
+def test_partner_values_follow_the_field_table():
+    company = company_from_virk(_virk("22756214"))
+    assert partner_values(company) == {
+        "name": "Fjordlys Rådgivning A/S",
+        "street": "Havnegade 12, 2. tv",
+        "street2": False,
+        "zip": "5000",
+        "city": "Odense C",
+        "phone": "66 00 00 00",
+        "email": "kontakt@fjordlys.example.dk",
+        "vat": "DK22756214",
+        "company_registry": "22756214",
+        "cvr_industry_code": company["industry_code"],
+        "cvr_industry_text": company["industry_text"],
+        "cvr_legal_form": "Aktieselskab",
+        "cvr_status": "active",
+        "cvr_protected": True,
+    }
+    empty = partner_values(company_from_cvrapi({}))
+    assert empty["vat"] is empty["company_registry"] is empty["name"] is False

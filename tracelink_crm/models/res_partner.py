@@ -7,30 +7,22 @@ from ..tools.cvr import cvr_from_text, cvr_variants
 from ..tools.statistics import win_rate
 from .tracelink_cvr_api import CVR_PROVIDER_SELECTION, CVR_STATE_SELECTION
 
+_CASE_STATISTIC = {
+    "compute": "_compute_case_statistics",
+    "groups": "sales_team.group_sale_salesman",
+}
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    case_won_count = fields.Integer(
-        string="Won Cases",
-        compute="_compute_case_statistics",
-        groups="sales_team.group_sale_salesman",
-    )
-    case_lost_count = fields.Integer(
-        string="Lost Cases",
-        compute="_compute_case_statistics",
-        groups="sales_team.group_sale_salesman",
-    )
-    case_open_count = fields.Integer(
-        string="Open Cases",
-        compute="_compute_case_statistics",
-        groups="sales_team.group_sale_salesman",
-    )
+    case_won_count = fields.Integer(string="Won Cases", **_CASE_STATISTIC)
+    case_lost_count = fields.Integer(string="Lost Cases", **_CASE_STATISTIC)
+    case_open_count = fields.Integer(string="Open Cases", **_CASE_STATISTIC)
     case_win_rate = fields.Float(
         string="Win Rate (%)",
-        compute="_compute_case_statistics",
-        groups="sales_team.group_sale_salesman",
         help="Won cases out of the won and lost ones.",
+        **_CASE_STATISTIC,
     )
 
     cvr_industry_code = fields.Char(
@@ -140,14 +132,10 @@ class ResPartner(models.Model):
         return action
 
     def action_refresh_from_cvr(self):
-        """Re-read the register data of this company and tell what changed.
-
-        The changes are written, posted in the chatter and shown in a
-        notification; fields the register leaves empty are kept.
-        """
+        """Re-read the register data of this company; write, post in the
+        chatter and show what changed."""
         self.ensure_one()
-        # Rights first: nothing is asked of the register for someone who may
-        # not change this contact.
+        # Nothing is asked of the register for someone who may not change it.
         self._check_cvr_user()
         self.check_access("write")
         cvr = self._get_cvr_number()
@@ -165,9 +153,7 @@ class ResPartner(models.Model):
         changes = self._apply_cvr_values(Api._prepare_partner_vals_from_cvr(company))
         provider = Api._cvr_provider_label(company.get("provider"))
         if changes:
-            items = Markup().join(
-                Markup("<li>%s: %s → %s</li>") % change for change in changes
-            )
+            items = Markup().join(Markup("<li>%s: %s → %s</li>") % c for c in changes)
             body = Markup("<p>%s</p><ul>%s</ul>") % (
                 self.env._("Refreshed from the CVR register (%s):", provider),
                 items,
@@ -194,12 +180,8 @@ class ResPartner(models.Model):
         }
 
     def action_create_in_economic(self):
-        """Find this company in e-conomic, or create it there; link it.
-
-        The link belongs to the partner's company (the current one for a
-        shared partner). Only users who may edit the partner and create
-        accounting customers get as far as calling e-conomic.
-        """
+        """Find this company in e-conomic, or create it there, and link it in
+        the partner's company (the current one for a shared partner)."""
         self.ensure_one()
         Api = self.env["tracelink.economic.api"]
         Api._check_customer_create_access(self)
@@ -252,22 +234,9 @@ class ResPartner(models.Model):
 
     @api.model
     def tracelink_find_or_create_from_cvr(self, cvr, confirm_ceased=False):
-        """The customer company with this CVR number; public API (XML-RPC).
-
-        The rules of the New CVR customer wizard: the company partner that
-        already has the number is reused (no look-up); otherwise the company
-        is looked up in the CVR register and created (in e-conomic first when
-        it is connected).
-
-        :param cvr: a CVR number, with or without DK, spaces or dashes.
-        :param confirm_ceased: also use a company the register does not show
-            as active (ceased, under bankruptcy, ...); refused otherwise.
-        :return: the ``res.partner`` id.
-        :raise AccessError: the user is no salesperson or may not create
-            contacts.
-        :raise UserError: invalid number, unknown company, company not active
-            without ``confirm_ceased``, or the register failed.
-        """
+        """The id of the customer company with this CVR number (XML-RPC), by
+        the rules of the New CVR customer wizard; a company the register does
+        not show as active only with ``confirm_ceased``."""
         self._check_cvr_user()
         Api = self.env["tracelink.cvr.api"]
         number = Api._cvr_normalize(cvr)
@@ -290,7 +259,6 @@ class ResPartner(models.Model):
 
     @api.model
     def _check_cvr_user(self):
-        """Look-ups in the CVR register are for salespeople only."""
         if not self.env.user.has_group("sales_team.group_sale_salesman"):
             raise AccessError(
                 self.env._(
@@ -300,9 +268,8 @@ class ResPartner(models.Model):
 
     @api.model
     def _cvr_find_or_create(self, company_dict, company=None):
-        """The partner of a register company: reused when one has its CVR
-        number, else created from the register data (after
-        :meth:`_prepare_customer_from_cvr`). Returns ``(partner, reused)``."""
+        """``(partner, reused)`` of a register company: the partner with its
+        CVR number, else one created from the register data."""
         partner = self._find_cvr_partner(company_dict["cvr"], company)
         if partner:
             return partner, True
@@ -319,28 +286,23 @@ class ResPartner(models.Model):
 
     @api.model
     def _find_partners_by_cvr(self, cvrs, company=None, domain=None):
-        """The company partners carrying these CVR numbers, as ``{cvr: partner}``.
-
-        The one search of a customer by CVR number, used by the New CVR
-        customer wizard, Refresh from CVR, the e-conomic import and the API: a
-        partner without parent that belongs to ``company`` or to no company,
-        whose Company ID or VAT number is the number (with or without DK,
-        spaces or dashes); active ones first, then the company's own, then the
-        oldest. ``domain`` narrows the candidates further.
-
-        :param cvrs: 8-digit CVR numbers (normalize typed ones first).
-        """
+        """``{cvr: partner}`` for 8-digit CVR numbers: the one search of a
+        customer by CVR number. A partner without parent of ``company`` or of
+        no company whose Company ID or VAT number is the number; active ones
+        first, then the company's own, then the oldest. ``domain`` narrows
+        the candidates."""
         company = company or self.env.company
         cvrs = {cvr for cvr in cvrs if cvr}
         if not cvrs:
             return {}
+        variants = [variant for cvr in cvrs for variant in cvr_variants(cvr)]
         partners = self.search(
             [
                 ("parent_id", "=", False),
                 ("company_id", "in", [False, company.id]),
                 "|",
-                ("company_registry", "in", [v for c in cvrs for v in cvr_variants(c)]),
-                ("vat", "in", [v for c in cvrs for v in cvr_variants(c)]),
+                ("company_registry", "in", variants),
+                ("vat", "in", variants),
                 *(domain or []),
             ],
             order="active desc, company_id, id",
@@ -354,41 +316,31 @@ class ResPartner(models.Model):
 
     @api.model
     def _find_cvr_partner(self, cvr, company=None):
-        """The company partner with this CVR number (see
-        :meth:`_find_partners_by_cvr`), or an empty recordset."""
         return self._find_partners_by_cvr([cvr], company).get(cvr, self.browse())
 
     def _apply_cvr_values(self, vals):
         """Write the register values that differ; return the changes as
-        (field label, old value, new value) texts.
-
-        A text the register leaves empty does not erase what is stored, and
-        the numbers identifying the company (VAT, Company ID) are only filled
-        when missing.
-        """
+        (field label, old value, new value) texts. An empty text does not
+        erase what is stored; VAT and Company ID are only filled when empty."""
         self.ensure_one()
-        updates = {
-            "cvr_lookup_date": vals.get("cvr_lookup_date") or fields.Datetime.now(),
-            "cvr_provider": vals.get("cvr_provider") or False,
-        }
+        updates = {key: vals[key] for key in ("cvr_lookup_date", "cvr_provider")}
         changes = []
         for name, new in vals.items():
-            if name in updates or name == "is_company":
-                continue
             field = self._fields[name]
-            old = self[name]
-            old_value = old.id if field.type == "many2one" else old
-            if field.type in ("char", "many2one") and not new:
-                continue
-            if name in ("vat", "company_registry") and old_value:
-                continue
-            if (old_value or False) == (new or False):
+            old = self[name].id if field.type == "many2one" else self[name]
+            if (
+                name in updates
+                or name == "is_company"
+                or (field.type in ("char", "many2one") and not new)
+                or (name in ("vat", "company_registry") and old)
+                or (old or False) == (new or False)
+            ):
                 continue
             updates[name] = new
             changes.append(
                 (
                     field._description_string(self.env),
-                    self._cvr_display_value(name, old_value),
+                    self._cvr_display_value(name, old),
                     self._cvr_display_value(name, new),
                 )
             )
@@ -409,14 +361,9 @@ class ResPartner(models.Model):
 
     @api.model
     def _prepare_customer_from_cvr(self, vals):
-        """Extension point of the New CVR customer wizard.
-
-        Called with the values of the company partner about to be created,
-        before anything is created. When e-conomic is connected for the
-        company, the customer is first found (by CVR) or created there and its
-        customer number is added to the values. Raising (``UserError``) stops
-        the creation: nothing is created in Odoo.
-        """
+        """The values of a company partner about to be created from the
+        register: found or created in e-conomic first when it is connected for
+        the company (raising stops the creation)."""
         company = self.env["res.company"].browse(vals.get("company_id"))
         company = company or self.env.company
         if not company.economic_enabled:

@@ -4,25 +4,19 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools.cvr import looks_like_cvr, normalize_cvr
-from ..tools.cvr_client import CvrApiDkClient, VirkDistributionClient, make_provider
+from ..tools.cvr_client import (
+    PROVIDERS,
+    REGISTER_STATES,
+    CvrApiDkClient,
+    VirkDistributionClient,
+    partner_values,
+)
 from ..tools.exceptions import InvalidCvr, InvalidRequest, NotFound, ServiceError
 
 _logger = logging.getLogger(__name__)
 
-# The CVR providers a company can choose (codes of tools.cvr_client.PROVIDERS).
-CVR_PROVIDER_SELECTION = [
-    (CvrApiDkClient.code, "cvrapi.dk"),
-    (VirkDistributionClient.code, "CVR distribution (virk.dk)"),
-]
-# Where a company stands in the register (tools.cvr_client.REGISTER_STATES).
-CVR_STATE_SELECTION = [
-    ("active", "Active"),
-    ("reconstruction", "Under Reconstruction"),
-    ("bankruptcy", "Under Bankruptcy"),
-    ("dissolution", "Under Compulsory Dissolution"),
-    ("no_legal_effect", "Without Legal Effect"),
-    ("ceased", "Ceased"),
-]
+CVR_PROVIDER_SELECTION = [(code, kind.label) for code, kind in PROVIDERS.items()]
+CVR_STATE_SELECTION = REGISTER_STATES
 DEFAULT_CACHE_HOURS = 24
 MAX_SEARCH_LENGTH = 100
 DEFAULT_LOOKUP_LIMIT = 30
@@ -32,30 +26,18 @@ DEFAULT_TIMEOUT = 10
 
 
 class TracelinkCvrApi(models.AbstractModel):
-    """Gateway between Odoo and the CVR register clients of ``tools/``.
-
-    Reads the company's settings, builds the configured provider, serves
-    answers from the cache (``tracelink.cvr.cache``) while they are fresh and
-    turns every failure of the register into a ``UserError`` with one clear,
-    translated message per kind. Nothing here writes a partner.
-    """
+    """Gateway to the CVR register: the company's settings and provider, the
+    cache, the per-user limit, and a ``UserError`` for every failure. Nothing
+    here writes a partner."""
 
     _name = "tracelink.cvr.api"
     _inherit = "tracelink.api"
     _description = "CVR Register Gateway"
 
-    # -- look-ups ------------------------------------------------------------
-
     @api.model
     def _cvr_search(self, term, limit=10, company=None):
-        """Companies of the register matching a name or a CVR number.
-
-        :param term: a company name, or a CVR number typed by a user (with or
-            without ``DK``, spaces or dashes: checked before any call).
-        :return: a non-empty list of company dicts (``tools.cvr_client``
-            ``COMPANY_KEYS``), best match first.
-        :raise UserError: invalid number, nothing found, or the register failed.
-        """
+        """Company dicts (``tools.cvr_client``) matching a name or a CVR number
+        (checked before any call), best first; never empty (UserError)."""
         company = company or self.env.company
         text = " ".join((term or "").split())
         if not text:
@@ -77,17 +59,12 @@ class TracelinkCvrApi(models.AbstractModel):
 
     @api.model
     def _cvr_get(self, cvr, company=None, use_cache=True):
-        """One company by its CVR number (validated first).
-
-        :param use_cache: False reads the register even when a fresh answer is
-            cached (the new answer replaces it).
-        :return: a company dict.
-        :raise UserError: invalid number, unknown company, or the register failed.
-        """
-        company = company or self.env.company
+        """One company dict by its CVR number (validated first); with
+        ``use_cache=False`` the register is read even when a fresh answer is
+        cached."""
         number = self._cvr_normalize(cvr)
         [result] = self._cvr_call(
-            company,
+            company or self.env.company,
             f"cvr:{number}",
             lambda provider: [provider.get(number)],
             number,
@@ -103,59 +80,27 @@ class TracelinkCvrApi(models.AbstractModel):
         except InvalidCvr as exc:
             raise self._cvr_user_error(exc, cvr) from exc
 
-    # -- mapping -------------------------------------------------------------
-
     @api.model
     def _prepare_partner_vals_from_cvr(self, company_dict):
-        """Values of a company partner (``res.partner``) from a company dict.
-
-        The one mapping from the register to the partner: Refresh from CVR
-        writes (and lists as changes) the keys in this order. Empty texts of
-        the register become False; the VAT number is ``DK<cvr>`` and the CVR
-        number goes to ``company_registry``.
-        """
-
-        def text(key):
-            return (company_dict.get(key) or "").strip() or False
-
-        cvr = text("cvr")
+        """Values of a company partner from a company dict: the register
+        fields of ``tools.cvr_client.FIELDS``, in its order."""
         return {
-            "name": text("name"),
             "is_company": True,
-            "street": text("street"),
-            "street2": text("street2"),
-            "zip": text("zip"),
-            "city": text("city"),
             "country_id": self.env.ref("base.dk").id,
-            "phone": text("phone"),
-            "email": text("email"),
-            "vat": f"DK{cvr}" if cvr else False,
-            "company_registry": cvr,
-            "cvr_industry_code": text("industry_code"),
-            "cvr_industry_text": text("industry_text"),
-            "cvr_legal_form": text("legal_form"),
-            "cvr_status": company_dict.get("state") or "active",
-            "cvr_protected": bool(company_dict.get("protected")),
+            **partner_values(company_dict),
             "cvr_provider": company_dict.get("provider") or False,
             "cvr_lookup_date": fields.Datetime.now(),
         }
 
-    # -- provider and cache ------------------------------------------------
-
     @api.model
     def _cvr_provider_label(self, code):
-        selection = dict(
-            self.env["res.company"]
-            ._fields["cvr_provider"]
-            ._description_selection(self.env)
-        )
-        return selection.get(code, code)
+        field = self.env["res.company"]._fields["cvr_provider"]
+        return dict(field._description_selection(self.env)).get(code, code)
 
     @api.model
     def _cvr_make_provider(self, company):
-        """The configured provider of ``company``, ready to use (close it).
-
-        Its credentials serve only the users of that company."""
+        """The configured provider of ``company`` (close it after use); its
+        credentials serve only the users of that company."""
         if not self.env.su and company not in self.env.user.company_ids:
             raise AccessError(
                 self.env._(
@@ -165,32 +110,14 @@ class TracelinkCvrApi(models.AbstractModel):
                 )
             )
         settings = company.sudo()
-        code = settings.cvr_provider or CvrApiDkClient.code
-        options_method = getattr(self, f"_cvr_provider_options_{code}", None)
-        if options_method is None:
-            raise UserError(
-                self.env._(
-                    "The CVR provider “%s” is not supported. Choose another one "
-                    "in Settings > CRM > CVR Register.",
-                    code,
-                )
+        timeout = settings.cvr_timeout or DEFAULT_TIMEOUT
+        if settings.cvr_provider != VirkDistributionClient.code:
+            return CvrApiDkClient(
+                settings.cvr_cvrapi_url,
+                timeout,
+                user_agent=settings._get_cvr_user_agent(),
+                token=settings.cvr_cvrapi_token,
             )
-        return make_provider(
-            code,
-            timeout=settings.cvr_timeout or DEFAULT_TIMEOUT,
-            **options_method(settings),
-        )
-
-    @api.model
-    def _cvr_provider_options_cvrapi(self, settings):
-        return {
-            "base_url": settings.cvr_cvrapi_url or None,
-            "user_agent": settings._get_cvr_user_agent(),
-            "token": settings.cvr_cvrapi_token or None,
-        }
-
-    @api.model
-    def _cvr_provider_options_virk(self, settings):
         if not (settings.cvr_virk_username and settings.cvr_virk_password):
             raise UserError(
                 self.env._(
@@ -199,11 +126,12 @@ class TracelinkCvrApi(models.AbstractModel):
                     "Settings > CRM > CVR Register."
                 )
             )
-        return {
-            "base_url": settings.cvr_virk_url or None,
-            "username": settings.cvr_virk_username,
-            "password": settings.cvr_virk_password,
-        }
+        return VirkDistributionClient(
+            settings.cvr_virk_url,
+            timeout,
+            username=settings.cvr_virk_username,
+            password=settings.cvr_virk_password,
+        )
 
     @api.model
     def _cvr_call(self, company, key, call, term, use_cache=True):
@@ -212,72 +140,57 @@ class TracelinkCvrApi(models.AbstractModel):
         code = settings.cvr_provider or CvrApiDkClient.code
         hours = settings.cvr_cache_hours
         Cache = self.env["tracelink.cvr.cache"].sudo()
+        Lookup = self.env["tracelink.cvr.lookup"].sudo()
         with self._cvr_make_provider(company) as provider:
             url = provider.base_url
-            if use_cache and hours > 0:
-                cached = Cache._lookup(code, url, key, hours)
-                if cached is not None:
-                    _logger.debug("CVR look-up %s/%s served from the cache", code, key)
-                    if not cached:
-                        raise self._cvr_user_error(NotFound(), term, code)
-                    return cached
-            self._cvr_check_lookup_limit(settings)
+            use_cache = use_cache and hours > 0
+            cached = Cache._lookup(code, url, key, hours) if use_cache else None
+            if cached is not None:
+                if not cached:
+                    raise self._cvr_user_error(NotFound(), term, code)
+                return cached
+            limit = settings.cvr_lookup_limit
+            if limit and Lookup._count_last_hour(self.env.user) >= limit:
+                raise UserError(
+                    self.env._(
+                        "You have made %s look-ups in the CVR register in the last "
+                        "hour, the most allowed. Try again later, or ask your "
+                        "administrator to raise the limit in Settings > CRM > CVR "
+                        "Register.",
+                        limit,
+                    )
+                )
             try:
                 companies = call(provider)
             except (ServiceError, InvalidCvr) as exc:
+                name = type(exc).__name__
                 _logger.warning(
-                    "CVR look-up %s/%s failed: %s: %s",
-                    code,
-                    key,
-                    type(exc).__name__,
-                    exc,
+                    "CVR look-up %s/%s failed: %s: %s", code, key, name, exc
                 )
                 if isinstance(exc, NotFound) and hours > 0:
-                    self._cvr_remember_not_found(code, url, key)
+                    # A failed look-up spends quota too. Kept in a transaction
+                    # of its own: the UserError rolls the request's back.
+                    with self.env.registry.cursor() as cr:
+                        own = self.env(cr=cr, su=True)["tracelink.cvr.cache"]
+                        own._store(code, url, key, [])
                 raise self._cvr_user_error(exc, term, code, provider.timeout) from exc
-        self.env["tracelink.cvr.lookup"].sudo().create({"user_id": self.env.uid})
+        Lookup.create({"user_id": self.env.uid})
         if hours > 0:
             Cache._store(code, url, key, companies)
         return companies
 
     @api.model
-    def _cvr_check_lookup_limit(self, settings):
-        """Refuse a call to the register beyond the user's hourly limit."""
-        limit = settings.cvr_lookup_limit
-        Lookup = self.env["tracelink.cvr.lookup"].sudo()
-        if limit and Lookup._count_last_hour(self.env.user) >= limit:
-            raise UserError(
-                self.env._(
-                    "You have made %s look-ups in the CVR register in the last "
-                    "hour, the most allowed. Try again later, or ask your "
-                    "administrator to raise the limit in Settings > CRM > CVR "
-                    "Register.",
-                    limit,
-                )
-            )
-
-    @api.model
-    def _cvr_remember_not_found(self, code, url, key):
-        """Cache "unknown company" for a while (a failed look-up spends quota
-        too), in a transaction of its own: the UserError that follows rolls
-        the request's transaction back."""
-        with self.env.registry.cursor() as cr:
-            self.env(cr=cr)["tracelink.cvr.cache"].sudo()._store(code, url, key, [])
-
-    # -- errors --------------------------------------------------------------
-
-    @api.model
     def _cvr_user_error(self, exc, term, code=None, timeout=None):
         """The UserError telling a person what went wrong and what to do."""
-        provider = self._cvr_provider_label(
-            code or self.env.company.sudo().cvr_provider or CvrApiDkClient.code
-        )
+        code = code or self.env.company.sudo().cvr_provider or CvrApiDkClient.code
         if isinstance(exc, InvalidRequest) and exc.code == "INVALID_VAT":
             exc = InvalidCvr(exc.message)
-        return self._service_user_error(
-            exc,
-            provider,
-            self.env._("Settings > CRM > CVR Register"),
-            detail=term if isinstance(exc, InvalidCvr | NotFound) else None,
-            timeout=timeout or DEFAULT_TIMEOUT,
+        return UserError(
+            self._service_error_message(
+                exc,
+                self._cvr_provider_label(code),
+                self.env._("Settings > CRM > CVR Register"),
+                detail=term if isinstance(exc, InvalidCvr | NotFound) else None,
+                timeout=timeout or DEFAULT_TIMEOUT,
+            )
         )

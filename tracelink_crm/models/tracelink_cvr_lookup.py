@@ -5,8 +5,7 @@ from odoo import api, fields, models
 
 class TracelinkCvrLookup(models.Model):
     """One call to the CVR register made for a user: what the per-user hourly
-    limit (``res.company.cvr_lookup_limit``) counts. Written and read by the
-    gateway only, as superuser."""
+    limit (``res.company.cvr_lookup_limit``) counts; the gateway's only."""
 
     _name = "tracelink.cvr.lookup"
     _description = "CVR Register Look-up"
@@ -17,12 +16,10 @@ class TracelinkCvrLookup(models.Model):
     @api.model
     def _count_last_hour(self, user):
         since = fields.Datetime.now() - timedelta(hours=1)
-        return self.search_count(
-            [("user_id", "=", user.id), ("create_date", ">", since)]
-        )
+        domain = [("user_id", "=", user.id), ("create_date", ">", since)]
+        return self.search_count(domain)
 
     @api.autovacuum
     def _gc_old(self):
-        self.search(
-            [("create_date", "<", fields.Datetime.now() - timedelta(days=1))]
-        ).unlink()
+        since = fields.Datetime.now() - timedelta(days=1)
+        self.search([("create_date", "<", since)]).unlink()

@@ -235,7 +235,7 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
         count = self._partner_count()
         wizard = self._look_up("13585628", default_lead_id=self.case.id)
         self.assertEqual(wizard.line_ids.existing_partner_id, existing)
-        self.assertEqual(wizard.selected_existing_partner_id, existing)
+        self.assertEqual(wizard.selected_line_id.existing_partner_id, existing)
         self.assertIn("Maskinfabrikken i Vejle already has", wizard.reuse_message)
         # reusing a partner is not a creation: the e-conomic step is not asked
         with patch.object(

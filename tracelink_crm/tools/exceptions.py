@@ -1,9 +1,7 @@
 """Typed failures of the outside services (CVR register, e-conomic).
 
-The HTTP clients turn every failure into one of these; the Odoo gateway models
-turn them into translated messages for people (``UserError``) or into log
-lines for crons. Messages here are technical English details for logs and for
-the end of a user message; they never contain credentials.
+The clients raise them; ``models/tracelink_api.py`` turns them into messages
+for people. Their own messages are technical English without credentials.
 """
 
 
@@ -16,10 +14,8 @@ class ServiceError(Exception):
         super().__init__(message)
         self.message = message
         self.status = status  # HTTP status, when there was an answer
-        self.code = (
-            code  # the service's own error code, e.g. "QUOTA_EXCEEDED", "E04300"
-        )
-        self.details = list(details or [])  # per-field messages (e-conomic validation)
+        self.code = code  # the service's own, e.g. "QUOTA_EXCEEDED", "E04300"
+        self.details = list(details or [])  # per-field messages (e-conomic)
         self.log_id = log_id  # the service's log id, for support
 
     def __str__(self):

@@ -1,26 +1,13 @@
-"""One HTTP foundation for the clients of the outside services.
+"""The HTTP base of the clients of the outside services.
 
-:class:`HttpClient` holds one ``requests.Session``, the base URL and the
-timeout; every call goes through :meth:`HttpClient._send`, which
-
-* passes the explicit timeout and never follows redirects (credentials stay
-  with the configured address);
-* lets urllib3's :class:`~urllib3.util.retry.Retry` (mounted on the session)
-  repeat idempotent methods only (``GET``, ``HEAD``, ``PUT``, ``DELETE``) on
-  429 and 5xx, honouring ``Retry-After`` up to ``max_retry_after`` seconds and
-  backing off exponentially otherwise. ``POST`` is never repeated once sent;
-  only a connection that was never opened is tried again;
-* turns every failure of ``requests``/urllib3 into a typed exception of
-  :mod:`.exceptions` (:meth:`HttpClient._error_for_status` for HTTP errors).
-
-``Retry-After`` is read in one place, :func:`parse_retry_after`. The messages
-of ``requests``' own exceptions hold the full URL (and any token in its query
-string): they are never reused nor chained, and log lines show the path only;
-urllib3's own debug lines get such query values (``token``...) masked.
-
-A client that sends credentials (:meth:`HttpClient._sends_credentials`)
-refuses an address that is not HTTPS, unless its host is this machine
-(tests): :class:`~.exceptions.InsecureAddress`.
+Every call goes through :meth:`HttpClient._send`: explicit timeout, no
+redirects (credentials stay with the configured address), no credentials to
+an address that is neither HTTPS nor this machine; urllib3's retry repeats
+idempotent methods only, on 429 and 5xx, honouring ``Retry-After`` (read by
+:func:`parse_retry_after` only). Every failure becomes a typed exception of
+:mod:`.exceptions`. The messages of ``requests``' exceptions hold the full URL
+(and any token in it): they are never reused nor chained, and urllib3's log
+lines get such query values masked.
 """
 
 import logging
@@ -37,18 +24,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError, ReadTimeoutError, ResponseError
 from urllib3.util.retry import Retry
 
-from .exceptions import (
-    AuthenticationFailed,
-    InsecureAddress,
-    InvalidRequest,
-    MalformedResponse,
-    NotFound,
-    PermissionDenied,
-    QuotaExceeded,
-    ServiceError,
-    ServiceTimeout,
-    ServiceUnavailable,
-)
+from . import exceptions as errors
 
 _logger = logging.getLogger(__name__)
 
@@ -81,10 +57,8 @@ def is_secure_url(url):
 
 
 def parse_retry_after(value):
-    """Seconds to wait from a ``Retry-After`` value (seconds or HTTP date).
-
-    None when the value is missing or not understood; never negative.
-    """
+    """Seconds (never negative) to wait from a ``Retry-After`` value in seconds
+    or as an HTTP date; None when missing or not understood."""
     value = (value or "").strip()
     if not value:
         return None
@@ -98,51 +72,35 @@ def parse_retry_after(value):
         if when.tzinfo is None:
             when = when.replace(tzinfo=timezone.utc)
         seconds = (when - datetime.now(timezone.utc)).total_seconds()
-    if math.isnan(seconds) or math.isinf(seconds):
-        return None
-    return max(0.0, seconds)
+    return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
 class _Retry(Retry):
-    """urllib3's Retry with the client's backoff, Retry-After parser and sleep.
-
-    A ``Retry-After`` longer than ``max_retry_after`` ends the retries at
-    once: the answer goes back to the caller, who tells the user.
-    """
+    """urllib3's Retry with the client's backoff, Retry-After parser and
+    sleep; a ``Retry-After`` beyond ``max_retry_after`` ends the retries."""
 
     sleep_function = staticmethod(time.sleep)
     max_retry_after = 30.0
-    max_attempts = 0
 
     def new(self, **kw):
         retry = super().new(**kw)
         retry.sleep_function = self.sleep_function
         retry.max_retry_after = self.max_retry_after
-        retry.max_attempts = self.max_attempts
         return retry
 
     def parse_retry_after(self, retry_after):
         return parse_retry_after(retry_after)
 
     def get_backoff_time(self):
-        errors = len(
-            list(
-                takewhile(lambda h: h.redirect_location is None, reversed(self.history))
-            )
-        )
-        if errors < 1:
+        history = reversed(self.history)
+        failures = sum(1 for _ in takewhile(lambda h: not h.redirect_location, history))
+        if not failures:
             return 0
-        return min(self.backoff_factor * 2 ** (errors - 1), self.max_retry_after)
+        return min(self.backoff_factor * 2 ** (failures - 1), self.max_retry_after)
 
-    def sleep_for_retry(self, response=None):
-        wait = self.get_retry_after(response)
-        if wait is None:
-            return False
-        self.sleep_function(wait)
-        return True
-
-    def _sleep_backoff(self):
-        wait = self.get_backoff_time()
+    def sleep(self, response=None):
+        wait = None if response is None else self.get_retry_after(response)
+        wait = self.get_backoff_time() if wait is None else wait
         if wait > 0:
             self.sleep_function(wait)
 
@@ -160,26 +118,19 @@ class _Retry(Retry):
             urlsplit(url or "").path,
             response.status if response is not None else type(error).__name__,
             len(retry.history),
-            self.max_attempts,
+            len(retry.history) + retry.total,
         )
         return retry
 
 
 class HttpClient:
-    """Base of the clients of ``tools/``: one session, one timeout, one retry rule.
+    """One session, base URL, timeout and retry rule for a client.
 
-    :param base_url: root URL of the service (``default_base_url`` when empty).
-    :param timeout: seconds for connecting and for each read, on every call.
-    :param session: a ``requests.Session`` to use (one is created otherwise;
-        only that one is closed by :meth:`close`). The retry adapter is
-        mounted on it for the base URL.
-    :param max_retries: extra attempts after a transient failure.
-    :param backoff: first wait in seconds, doubled after each retry.
-    :param max_retry_after: longest wait honoured (Retry-After or backoff).
-    :param sleep: the function that waits (tests pass a recorder).
-
-    Subclasses set ``label`` (for messages), ``default_base_url`` and may
-    narrow ``retry_statuses`` or set ``retry_read_timeouts``; they call
+    ``max_retries``: extra attempts after a transient failure; ``backoff``:
+    first wait in seconds, doubled after each retry; ``max_retry_after``:
+    longest wait honoured; ``sleep``: the function that waits (tests). The
+    caller's ``session`` is not closed by :meth:`close`. Subclasses set
+    ``label``, ``default_base_url``, may narrow ``retry_statuses``, call
     :meth:`_send` and map answers with :meth:`_error_for_status`.
     """
 
@@ -190,10 +141,10 @@ class HttpClient:
     retry_read_timeouts = False
     # HTTP status -> exception; other 4xx: InvalidRequest, 5xx: ServiceUnavailable.
     status_errors = {
-        401: AuthenticationFailed,
-        403: PermissionDenied,
-        404: NotFound,
-        429: QuotaExceeded,
+        401: errors.AuthenticationFailed,
+        403: errors.PermissionDenied,
+        404: errors.NotFound,
+        429: errors.QuotaExceeded,
     }
 
     def __init__(
@@ -224,11 +175,7 @@ class HttpClient:
         )
         retry.sleep_function = sleep
         retry.max_retry_after = float(max_retry_after)
-        retry.max_attempts = self.max_retries
         self.session.mount(self.base_url or "http://", HTTPAdapter(max_retries=retry))
-
-    def __repr__(self):
-        return f"<{type(self).__name__} {self.base_url}>"
 
     def __enter__(self):
         return self
@@ -237,21 +184,16 @@ class HttpClient:
         self.close()
 
     def close(self):
-        """Close the session, unless it was given by the caller."""
         if self._own_session:
             self.session.close()
 
     def _send(self, method, path, **kwargs):
-        """Send one request to ``base_url + path``; return the response.
-
-        Retries happen inside (see the module docstring). HTTP errors are
-        returned as responses: map them with :meth:`_error_for_status`.
-        """
+        """Send one request to ``base_url + path``; return the response, also
+        for an HTTP error (see :meth:`_error_for_status`)."""
         if self._sends_credentials() and not is_secure_url(self.base_url):
-            raise InsecureAddress(
+            raise errors.InsecureAddress(
                 f"{self.label}: credentials are only sent to an https:// address."
             )
-        _logger.debug("%s: %s %s", self.label, method, path)
         try:
             response = self.session.request(
                 method,
@@ -260,17 +202,21 @@ class HttpClient:
                 allow_redirects=False,
                 **kwargs,
             )
-        except requests.Timeout:
-            raise self._timeout_error() from None
-        except requests.ConnectionError as exc:
-            reason = getattr(exc.args[0] if exc.args else None, "reason", None)
-            if isinstance(reason, ReadTimeoutError):
-                raise self._timeout_error() from None
-            raise ServiceUnavailable(f"Cannot connect to {self.label}.") from None
         except requests.RequestException as exc:
-            raise ServiceError(
-                f"Request to {self.label} failed ({type(exc).__name__})."
-            ) from None
+            reason = getattr(exc.args[0] if exc.args else None, "reason", None)
+            if isinstance(exc, requests.Timeout) or isinstance(
+                reason, ReadTimeoutError
+            ):
+                error = errors.ServiceTimeout(
+                    f"{self.label} did not answer within {self.timeout} s."
+                )
+            elif isinstance(exc, requests.ConnectionError):
+                error = errors.ServiceUnavailable(f"Cannot connect to {self.label}.")
+            else:
+                error = errors.ServiceError(
+                    f"Request to {self.label} failed ({type(exc).__name__})."
+                )
+            raise error from None
         _logger.debug(
             "%s: %s %s -> HTTP %s", self.label, method, path, response.status_code
         )
@@ -280,23 +226,20 @@ class HttpClient:
         """True when the requests carry credentials (tokens, passwords)."""
         return False
 
-    def _timeout_error(self):
-        return ServiceTimeout(f"{self.label} did not answer within {self.timeout} s.")
-
     def _error_for_status(self, response, message=None, **kwargs):
         """The typed exception for an HTTP error or redirect status (or None)."""
         status = response.status_code
         if status < 300:
             return None
         if status < 400:
-            return MalformedResponse(
+            return errors.MalformedResponse(
                 f"{self.label} answered with a redirect, not followed.", status=status
             )
         exception_class = self.status_errors.get(status) or (
-            ServiceUnavailable if status >= 500 else InvalidRequest
+            errors.ServiceUnavailable if status >= 500 else errors.InvalidRequest
         )
         message = message or f"{self.label} answered HTTP {status}."
-        if issubclass(exception_class, QuotaExceeded):
+        if issubclass(exception_class, errors.QuotaExceeded):
             kwargs["retry_after"] = parse_retry_after(
                 response.headers.get("Retry-After")
             )

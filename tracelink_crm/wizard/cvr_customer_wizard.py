@@ -7,20 +7,12 @@ from ..tools.cvr_client import company_from_json, company_to_json
 
 
 class CvrCustomerWizard(models.TransientModel):
-    """New CVR customer: look a company up in the CVR register and make it a
-    customer.
-
-    Steps (``state``): *search* (type a name or a CVR number) → *pick* (see
-    the matches, select one) → *confirm_ceased* (for a company that is not
-    plainly active: ceased, under bankruptcy, ...) → *done*. Confirming
-    reuses the company partner that already has
-    the CVR number, or creates it from the register data (after
-    ``res.partner._prepare_customer_from_cvr``, which may refuse). With a case
-    (``default_lead_id``, or the case as ``active_id``) the partner becomes the
-    case's customer; with the context key ``tracelink_cvr_return_partner`` the
-    dialog closes handing the partner to the caller; otherwise the partner is
-    opened.
-    """
+    """New CVR customer: *search* (a name or a CVR number) → *pick* a match →
+    *confirm_ceased* (a company not plainly active) → *done*: the partner with
+    that CVR number, or a new one from the register data. It becomes the
+    customer of the case (``default_lead_id`` or the case as ``active_id``),
+    is handed to the caller (context ``tracelink_cvr_return_partner``) or is
+    opened."""
 
     _name = "tracelink.cvr.customer.wizard"
     _description = "New CVR Customer"
@@ -57,9 +49,6 @@ class CvrCustomerWizard(models.TransientModel):
     selected_line_id = fields.Many2one(
         "tracelink.cvr.customer.wizard.line", string="Selected Company"
     )
-    selected_existing_partner_id = fields.Many2one(
-        related="selected_line_id.existing_partner_id"
-    )
     ceased_message = fields.Char(compute="_compute_messages")
     reuse_message = fields.Char(compute="_compute_messages")
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
@@ -69,9 +58,7 @@ class CvrCustomerWizard(models.TransientModel):
 
     def _default_lead_id(self):
         context = self.env.context
-        if context.get("active_model") == "crm.lead" and context.get("active_id"):
-            return context["active_id"]
-        return False
+        return context.get("active_model") == "crm.lead" and context.get("active_id")
 
     @api.depends("line_ids")
     def _compute_line_count(self):
@@ -87,7 +74,6 @@ class CvrCustomerWizard(models.TransientModel):
     def _compute_messages(self):
         for wizard in self:
             line = wizard.selected_line_id
-            ceased_message = reuse_message = False
             if line.status == "ceased" and line.end_date:
                 ceased_message = self.env._(
                     "%(name)s has ceased according to the CVR register (on "
@@ -102,22 +88,23 @@ class CvrCustomerWizard(models.TransientModel):
                     line.name,
                 )
             elif line.status and line.status != "active":
+                states = dict(line._fields["status"]._description_selection(self.env))
                 ceased_message = self.env._(
                     "%(name)s is “%(state)s” according to the CVR register. Use "
                     "it as a customer anyway?",
                     name=line.name,
-                    state=dict(line._fields["status"]._description_selection(self.env))[
-                        line.status
-                    ],
+                    state=states[line.status],
                 )
+            else:
+                ceased_message = False
+            wizard.ceased_message = ceased_message
+            wizard.reuse_message = False
             if line.existing_partner_id:
-                reuse_message = self.env._(
+                wizard.reuse_message = self.env._(
                     "%s already has this CVR number in Odoo: it will be used, no "
                     "new contact is created.",
                     line.existing_partner_id.display_name,
                 )
-            wizard.ceased_message = ceased_message
-            wizard.reuse_message = reuse_message
 
     def action_search(self):
         """Look the term up in the register and list the matches."""
@@ -126,15 +113,11 @@ class CvrCustomerWizard(models.TransientModel):
             self.search_term, company=self.company_id
         )
         self.line_ids.unlink()
-        self.write(
-            {
-                "state": "pick",
-                "line_ids": [
-                    Command.create(self._prepare_line_vals(company, sequence))
-                    for sequence, company in enumerate(companies)
-                ],
-            }
-        )
+        lines = [
+            Command.create({"sequence": sequence, "company_data": company_to_json(c)})
+            for sequence, c in enumerate(companies)
+        ]
+        self.write({"state": "pick", "line_ids": lines})
         self.selected_line_id = self.line_ids if len(self.line_ids) == 1 else False
         return self._action_reopen()
 
@@ -153,27 +136,24 @@ class CvrCustomerWizard(models.TransientModel):
         """Use the selected company; one that is not plainly active (ceased,
         under bankruptcy, ...) asks for a confirmation first."""
         self.ensure_one()
-        line = self.selected_line_id
-        if self.state != "pick" or not line:
-            raise UserError(self.env._("Look a company up and select it first."))
-        if line.status != "active":
+        self._check_selected("pick")
+        if self.selected_line_id.status != "active":
             self.state = "confirm_ceased"
             return self._action_reopen()
-        return self._set_customer(line)
-
-    def action_confirm_ceased(self):
-        """Use the selected company although it is not active."""
-        self.ensure_one()
-        if self.state != "confirm_ceased" or not self.selected_line_id:
-            raise UserError(self.env._("Look a company up and select it first."))
         return self._set_customer(self.selected_line_id)
 
-    def _prepare_line_vals(self, company, sequence):
-        return {"sequence": sequence, "company_data": company_to_json(company)}
+    def action_confirm_ceased(self):
+        self.ensure_one()
+        self._check_selected("confirm_ceased")
+        return self._set_customer(self.selected_line_id)
+
+    def _check_selected(self, state):
+        if self.state != state or not self.selected_line_id:
+            raise UserError(self.env._("Look a company up and select it first."))
 
     def _set_customer(self, line):
-        """Reuse or create the partner of ``line``, set it on the case."""
-        self.ensure_one()
+        """Reuse or create the partner of ``line``, set it on the case, tell
+        what happened and go back where the wizard came from."""
         if self.lead_id:
             self.lead_id.check_access("write")
         partner, is_reused = self.env["res.partner"]._cvr_find_or_create(
@@ -182,24 +162,15 @@ class CvrCustomerWizard(models.TransientModel):
         if self.lead_id:
             self.lead_id.partner_id = partner
         self.write({"state": "done", "partner_id": partner.id, "is_reused": is_reused})
-        return self._action_done()
-
-    def _action_done(self):
-        """Tell the user what happened, then go back where the wizard came from."""
-        partner = self.partner_id
+        next_action = {"type": "ir.actions.act_window_close"}
         if self.return_partner:
-            next_action = {
-                "type": "ir.actions.act_window_close",
-                "infos": {
-                    "tracelink_cvr_partner": {
-                        "id": partner.id,
-                        "display_name": partner.display_name,
-                    }
-                },
+            next_action["infos"] = {
+                "tracelink_cvr_partner": {
+                    "id": partner.id,
+                    "display_name": partner.display_name,
+                }
             }
-        elif self.lead_id:
-            next_action = {"type": "ir.actions.act_window_close"}
-        else:
+        elif not self.lead_id:
             next_action = {
                 "type": "ir.actions.act_window",
                 "res_model": "res.partner",
@@ -294,7 +265,6 @@ class CvrCustomerWizardLine(models.TransientModel):
             line.is_selected = line.wizard_id.selected_line_id == line
 
     def action_select(self):
-        """Select this company in its wizard."""
         self.ensure_one()
         wizard = self.wizard_id
         if wizard.state != "pick":
@@ -303,6 +273,5 @@ class CvrCustomerWizardLine(models.TransientModel):
         return wizard._action_reopen()
 
     def _get_company_dict(self):
-        """The company dict (``tools.cvr_client.COMPANY_KEYS``) of this line."""
         self.ensure_one()
         return company_from_json(self.company_data)
