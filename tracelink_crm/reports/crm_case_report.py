@@ -11,19 +11,13 @@ WEEK_LABEL = re.compile(r"W(\d{1,2}) (\d{4})")
 
 
 class CrmCaseReport(models.Model):
-    """One row per case, for the CRM reports.
-
-    A database view over the opportunities: it follows every status change at
-    once (a case moved out of Won no longer counts as won) and keeps archived
-    cases that were won or lost, so history stays complete. The win rate of
-    any group is computed from its won and lost counts by
-    ``tools.statistics.win_rate``, as everywhere else.
-    """
+    """One row per case, for the CRM reports: a database view over the
+    opportunities that follows every status change at once and keeps archived
+    won and lost cases, so history stays complete."""
 
     _name = "tracelink.crm.case.report"
     _description = "CRM Case Statistics"
     _auto = False
-    _rec_name = "name"
     _order = "date_closed desc, id desc"
     _depends = {
         "crm.lead": [
@@ -167,15 +161,17 @@ class CrmCaseReport(models.Model):
             limit,
             order,
         )
-        size = len(groupby)
+        positions = [
+            index
+            for index, spec in enumerate(aggregates, start=len(groupby))
+            if spec == WIN_RATE_AGGREGATE
+        ]
         result = []
-        for row in rows:
-            *values, won, lost = row
-            for index, spec in enumerate(aggregates, start=size):
-                if spec == WIN_RATE_AGGREGATE:
-                    # 0 without closed cases, as the dialog shows it: the pivot
-                    # and graph views cannot draw an empty measure
-                    values[index] = win_rate(won, lost) or 0.0
+        for *values, won, lost in rows:
+            for index in positions:
+                # 0 without closed cases, as the dialog shows it: the pivot
+                # and graph views cannot draw an empty measure
+                values[index] = win_rate(won, lost) or 0.0
             result.append(tuple(values))
         return result
 
