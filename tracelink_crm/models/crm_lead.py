@@ -512,9 +512,7 @@ class CrmLead(models.Model):
                 "context": {"default_lead_id": case.id},
             }
         if order:
-            vals = case._prepare_order_vals(order)
-            if vals:
-                order.write(vals)
+            order.write(case._prepare_order_vals(order))
         else:
             order = case.env["sale.order"].create(case._prepare_order_vals())
             order.message_post_with_source(
@@ -540,7 +538,7 @@ class CrmLead(models.Model):
         }
 
     # ------------------------------------------------------------
-    # Business methods: order conversion
+    # Business methods
     # ------------------------------------------------------------
 
     def _lock_for_conversion(self):
@@ -551,9 +549,8 @@ class CrmLead(models.Model):
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
                     SQL(
-                        "SELECT id FROM %s WHERE id IN %s FOR UPDATE NOWAIT",
-                        SQL.identifier(self._table),
-                        tuple(self.ids),
+                        "SELECT id FROM crm_lead WHERE id = %s FOR UPDATE NOWAIT",
+                        self.id,
                     )
                 )
         except psycopg2.errors.LockNotAvailable:
@@ -660,10 +657,6 @@ class CrmLead(models.Model):
             )
         ]
 
-    # ------------------------------------------------------------
-    # Business methods: statistics for other systems
-    # ------------------------------------------------------------
-
     @api.model
     def tracelink_statistics(self, date_from, date_to, partner_id=None):
         """Public API (XML-RPC): the figures of the Won/Lost dialog (counts,
@@ -698,10 +691,6 @@ class CrmLead(models.Model):
             **Dialog._read_figures(domain),
             "currency": self.env.company.currency_id.name,
         }
-
-    # ------------------------------------------------------------
-    # Business methods: history, merge, duplicates (Lost counts as lost)
-    # ------------------------------------------------------------
 
     def _filter_with_history(self):
         """Cases that are Won or Lost, were ever closed, or have an order:
@@ -803,10 +792,8 @@ class CrmLead(models.Model):
         frequencies = super()._pls_prepare_frequencies(
             lead_values, leads_pls_fields, target_state=target_state
         )
-        lost_stage = self.env["crm.stage"]._get_fixed_stage("lost")
-        stage_frequencies = frequencies.get("stage_id", {})
-        for key in (lost_stage.id, str(lost_stage.id)):
-            stage_frequencies.pop(key, None)
+        lost_id = self.env["crm.stage"]._get_fixed_stage("lost").id
+        frequencies.get("stage_id", {}).pop(str(lost_id), None)
         return frequencies
 
     def _update_automated_probabilities(self):
