@@ -1,11 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-STATUS_KINDS = [
-    ("open", "Open"),
-    ("won", "Won"),
-    ("lost", "Lost"),
-]
+STATUS_KINDS = [("open", "Open"), ("won", "Won"), ("lost", "Lost")]
 
 
 class CrmStage(models.Model):

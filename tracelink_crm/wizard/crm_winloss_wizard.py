@@ -94,15 +94,8 @@ class CrmWinlossWizard(models.TransientModel):
 
     @api.constrains("date_from", "date_to")
     def _check_dates(self):
-        for wizard in self:
-            if (
-                wizard.date_from
-                and wizard.date_to
-                and wizard.date_from > wizard.date_to
-            ):
-                raise ValidationError(
-                    self.env._("The interval must start before it ends.")
-                )
+        if any(wizard.date_from > wizard.date_to for wizard in self):
+            raise ValidationError(self.env._("The interval must start before it ends."))
 
     def _closed_domain(self):
         self.ensure_one()
