@@ -90,11 +90,8 @@ class CrmLead(models.Model):
         compute="_compute_customer_order_ids",
     )
 
-    # Order conversion. sale_crm's order_ids holds every quotation and order
-    # of the case; sale_order_id is the one of them the case was converted to,
-    # fixed at conversion: it stays when that order is later cancelled or
-    # when further orders of the case are confirmed, it is tracked in the
-    # chatter, and "converted once" (the Convert button) rests on it.
+    # Order conversion: of sale_crm's order_ids, the one the case was converted
+    # to; it stays when that order is cancelled or others are confirmed.
     sale_order_id = fields.Many2one(
         "sale.order",
         string="Order",
@@ -139,45 +136,37 @@ class CrmLead(models.Model):
         if operator not in ("=", "!="):
             raise UserError(self.env._("Unsupported search on Closed."))
         closed = (operator == "=") == bool(value)
-        if closed:
-            return [("stage_kind", "in", CLOSED_KINDS)]
-        return ["|", ("stage_kind", "=", False), ("stage_kind", "not in", CLOSED_KINDS)]
+        # "not in" matches cases without a status too
+        return [("stage_kind", "in" if closed else "not in", CLOSED_KINDS)]
 
     @api.depends("stage_kind", "follow_up_date", "date_deadline", "type")
     @api.depends_context("tz")
     def _compute_is_overdue(self):
         today = fields.Date.context_today(self)
         for lead in self:
-            lead.is_overdue = lead._is_overdue_on(today)
+            lead.is_overdue = (
+                lead.active
+                and lead.stage_kind not in CLOSED_KINDS
+                and any(
+                    day and day < today
+                    for day in (lead.follow_up_date, lead.date_deadline)
+                )
+            )
 
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!="):
             raise UserError(self.env._("Unsupported search on Overdue."))
         today = fields.Date.context_today(self)
-        open_case = [
+        overdue = [
+            ("is_closed", "=", False),
             "|",
-            ("stage_kind", "=", False),
-            ("stage_kind", "not in", CLOSED_KINDS),
+            ("follow_up_date", "<", today),
+            ("date_deadline", "<", today),
         ]
         if (operator == "=") == bool(value):
-            return [
-                *open_case,
-                "|",
-                ("follow_up_date", "<", today),
-                ("date_deadline", "<", today),
-            ]
-        # Spelled out rather than negated: empty dates are never overdue.
-        return [
-            "|",
-            ("stage_kind", "in", CLOSED_KINDS),
-            "&",
-            "|",
-            ("follow_up_date", "=", False),
-            ("follow_up_date", ">=", today),
-            "|",
-            ("date_deadline", "=", False),
-            ("date_deadline", ">=", today),
-        ]
+            return overdue
+        # not a negated domain: empty dates are never overdue
+        return [("id", "not in", self.with_context(active_test=False)._search(overdue))]
 
     @api.depends("partner_id.commercial_partner_id")
     def _compute_same_customer_lead_ids(self):
@@ -202,30 +191,21 @@ class CrmLead(models.Model):
             lead.customer_order_count = len(mine)
 
     def _get_by_customer(self, model, domain, order):
-        """Records of ``model`` matching ``domain`` whose customer is one of the
-        cases' customers (the company or any of its contacts), in ``order``,
-        by commercial entity id; an empty recordset for any other id.
-
-        One query whatever the number of records: the tabs of a customer with
-        thousands of cases and orders open as fast as those of a new one.
-        """
+        """Records of ``model`` matching ``domain`` whose customer belongs to
+        one of the cases' customers, by commercial entity id. One query
+        whatever their number: a customer with thousands of cases and orders
+        opens as fast as a new one."""
         entities = self.partner_id.commercial_partner_id
         by_entity = defaultdict(model.browse)
-        if not entities:
-            return by_entity
-        found = model.search_fetch(
-            [*domain, ("partner_id.commercial_partner_id", "in", entities.ids)],
-            ["partner_id"],
-            order=order,
-        )
-        if len(entities) == 1:
-            by_entity[entities.id] = found
-            return by_entity
-        ids_by_entity = defaultdict(list)
-        for record in found:
-            ids_by_entity[record.partner_id.commercial_partner_id.id].append(record.id)
-        for entity_id, ids in ids_by_entity.items():
-            by_entity[entity_id] = model.browse(ids)
+        if entities:
+            found = model.search_fetch(
+                [*domain, ("partner_id.commercial_partner_id", "in", entities.ids)],
+                ["partner_id"],
+                order=order,
+            )
+            by_entity.update(
+                found.grouped(lambda record: record.partner_id.commercial_partner_id.id)
+            )
         return by_entity
 
     def _compute_probabilities(self):
@@ -278,12 +258,10 @@ class CrmLead(models.Model):
             moving = self.filtered(lambda lead: lead.stage_id != stage)
             if moving:
                 res = moving._write_stage(vals, stage)
+                # the others are written as usual, so that Odoo's computes
+                # that depend on the stage run as they always do
                 staying = self - moving
-                if staying:
-                    # Same status: written as usual, so that Odoo's computes
-                    # that depend on the stage run as they always do.
-                    res = staying.write(vals) and res
-                return res
+                return (staying.write(vals) if staying else True) and res
         if not STATUS_SENSITIVE_FIELDS & set(vals):
             return super().write(vals)
         closed = self.filtered(lambda lead: lead.stage_kind in CLOSED_KINDS)
@@ -311,14 +289,9 @@ class CrmLead(models.Model):
         return res
 
     def _write_closed(self, vals, keep_probability=True):
-        """Write on Won/Lost cases: what the status forces stays as it is.
-
-        Probability stays 100 %/0 %, a Lost case keeps its lost reason when it
-        is restored from the archive, and archiving keeps the close date (Odoo
-        would stamp the archiving time on it). Only this module's own code
-        passes ``keep_probability=False`` (a flag in the context would be one
-        any caller over RPC could set).
-        """
+        """Write on Won/Lost cases, keeping the probability, the lost reason
+        and the close date the status forces (``keep_probability`` is no
+        context key, which any caller over RPC could set)."""
         if keep_probability:
             forced = {"probability", "automated_probability", "is_probability_manual"}
             vals = {key: value for key, value in vals.items() if key not in forced}
@@ -336,28 +309,8 @@ class CrmLead(models.Model):
 
     def _write_stage(self, vals, stage):
         """Move ``self`` (cases not in ``stage`` yet) to ``stage``."""
-        self._check_leaving_won_with_order()
-        res = True
-        # Leads needing the same status values are written together.
-        batches = {}
-        for lead in self:
-            key = tuple(sorted(lead._prepare_status_vals(stage, vals).items()))
-            batches.setdefault(key, self.browse())
-            batches[key] |= lead
-        for key, leads in batches.items():
-            res = super(CrmLead, leads).write({**vals, **dict(key)}) and res
-        if stage.status_kind not in CLOSED_KINDS:
-            # Odoo stamps a close date on any 100 % probability; an open
-            # status has none.
-            stamped = self.filtered("date_closed")
-            if stamped:
-                super(CrmLead, stamped).write({"date_closed": False})
-        return res
-
-    def _check_leaving_won_with_order(self):
-        """A case converted to an order stays Won while the order stands:
-        reopening or losing it would count the sale again in the pipeline
-        beside an order the customer already has."""
+        # A case converted to an order stays Won while the order stands:
+        # reopening or losing it would count the sale twice in the pipeline.
         for lead in self.filtered(lambda lead: lead.stage_kind == "won"):
             order = lead.sudo().sale_order_id
             if order and order.state != "cancel":
@@ -370,18 +323,24 @@ class CrmLead(models.Model):
                         order=order.name,
                     )
                 )
+        res = True
+        # Leads needing the same status values are written together.
+        batches = self.grouped(
+            lambda lead: tuple(sorted(lead._prepare_status_vals(stage, vals).items()))
+        )
+        for key, leads in batches.items():
+            res = super(CrmLead, leads).write({**vals, **dict(key)}) and res
+        if stage.status_kind not in CLOSED_KINDS:
+            # Odoo stamps a close date on any 100 % probability; an open
+            # status has none.
+            stamped = self.filtered("date_closed")
+            if stamped:
+                super(CrmLead, stamped).write({"date_closed": False})
+        return res
 
     def _prepare_status_vals(self, stage, vals):
         """Values that follow from entering ``stage``: the one place where the
-        status decides probability, close date and lost reason.
-
-        Won forces 100 %, Lost forces 0 %; both set the close date and keep the
-        probability the case had, for when it is reopened. An open status
-        clears the close date and the lost reason; its default probability
-        applies when it has one, else a reopened case gets its earlier
-        probability back, else a probability given with the move is kept (as
-        typed by hand when it differs from the automated one).
-        """
+        status decides probability, close date and lost reason."""
         kind = stage.status_kind
         if kind in CLOSED_KINDS:
             res = {
@@ -417,23 +376,16 @@ class CrmLead(models.Model):
         as lost, like Odoo counts an archived lead."""
         res = super()._handle_won_lost(vals)
         if "stage_id" in vals:
-            target = self.env["crm.stage"].browse(vals["stage_id"])
-            reach = self.filtered(
-                lambda lead: (
-                    lead.active
-                    and target.status_kind == "lost"
-                    and lead.stage_kind != "lost"
-                )
-            )
-            leave = self.filtered(
-                lambda lead: (
-                    lead.active
-                    and lead.stage_kind == "lost"
-                    and target.status_kind == "open"
-                )
-            )
-            reach._pls_increment_frequencies(to_state="lost")
-            leave._pls_increment_frequencies(from_state="lost")
+            kind = self.env["crm.stage"].browse(vals["stage_id"]).status_kind
+            active = self.filtered("active")
+            if kind == "lost":
+                active.filtered(
+                    lambda lead: lead.stage_kind != "lost"
+                )._pls_increment_frequencies(to_state="lost")
+            elif kind == "open":
+                active.filtered(
+                    lambda lead: lead.stage_kind == "lost"
+                )._pls_increment_frequencies(from_state="lost")
         return res
 
     @api.ondelete(at_uninstall=False)
@@ -460,20 +412,14 @@ class CrmLead(models.Model):
     def action_set_lost(self, **additional_values):
         """Lost opportunities move to the fixed Lost status and stay visible;
         leads keep Odoo's behaviour (archived)."""
-        lost_stage = self.env["crm.stage"]._get_fixed_stage("lost")
-        cases = (
-            self.filtered(lambda lead: lead.type == "opportunity")
-            if lost_stage
-            else self.browse()
-        )
+        cases = self.filtered(lambda lead: lead.type == "opportunity")
         others = self - cases
         res = True
         if others:
             res = super(CrmLead, others).action_set_lost(**additional_values)
         if cases:
-            inactive = cases.filtered(lambda lead: not lead.active)
-            if inactive:
-                inactive.action_unarchive()
+            cases.filtered(lambda lead: not lead.active).action_unarchive()
+            lost_stage = self.env["crm.stage"]._get_fixed_stage("lost")
             cases.write({"stage_id": lost_stage.id, **additional_values})
         return res
 
@@ -483,9 +429,8 @@ class CrmLead(models.Model):
         status it was lost from."""
         lost = self.filtered(lambda lead: lead.active and lead.stage_kind == "lost")
         others = self - lost
-        # Odoo's own meaning of toggling a won lead off (losing it, at 0 %) is
-        # kept for this low-level call; the Archive action of the web client
-        # and of other systems (action_archive) keeps a Won case won.
+        # Toggling a won lead off keeps Odoo's meaning (lost, at 0 %); the
+        # Archive action (action_archive) keeps a Won case won.
         won_off = others.filtered(lambda lead: lead.active and lead.stage_kind == "won")
         res = super(CrmLead, others).toggle_active() if others else True
         if won_off:
@@ -539,28 +484,17 @@ class CrmLead(models.Model):
         return action
 
     def action_convert_to_order(self, quotation_id=None):
-        """Convert a won case to a confirmed order, once.
-
-        The case's quotation is confirmed when it has exactly one (draft or
-        sent) or when ``quotation_id`` names one of them; with several and
-        none named, a dialog asks which one. Without a quotation a new order
-        is made from the case and its customer (``_prepare_order_vals``).
-        The case row is locked first, and its state read from the database,
-        so that two simultaneous calls cannot make two orders.
-
-        :param int quotation_id: id of one of the case's quotations
-        :return: an action opening the order, or the quotation dialog
-        :raise UserError: the case is not won, already has its order, or is
-            being converted by someone else; nothing is created then
-        """
+        """Convert a won case, once, to a confirmed order: its quotation (the
+        one named, its only one, or one chosen in a dialog), else a new order.
+        The case row is locked first: two simultaneous calls make one order."""
         self.ensure_one()
         case = self.with_context(clean_context(self.env.context))
         case._lock_for_conversion()
         case._check_convertible()
-        quotations = case._get_convertible_quotations()
+        order = case._get_convertible_quotations()
         if quotation_id:
-            quotation = quotations.filtered(lambda order: order.id == quotation_id)
-            if not quotation:
+            order = order.filtered(lambda quotation: quotation.id == quotation_id)
+            if not order:
                 raise UserError(
                     self.env._(
                         "The order to confirm must be a quotation (draft or sent) "
@@ -568,11 +502,32 @@ class CrmLead(models.Model):
                         case.display_name,
                     )
                 )
-        elif len(quotations) > 1:
-            return case._action_choose_quotation()
+        elif len(order) > 1:
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Convert to Order"),
+                "res_model": "tracelink.crm.convert.order.wizard",
+                "views": [(False, "form")],
+                "target": "new",
+                "context": {"default_lead_id": case.id},
+            }
+        if order:
+            order.write(case._prepare_order_vals(order))
         else:
-            quotation = quotations
-        order = case._convert_to_order(quotation)
+            order = case.env["sale.order"].create(case._prepare_order_vals())
+            order.message_post_with_source(
+                "mail.message_origin_link",
+                render_values={"self": order, "origin": case},
+                subtype_xmlid="mail.mt_note",
+            )
+        order.action_confirm()
+        case.sale_order_id = order
+        case.message_post(
+            body=self.env._("Converted to the order %s.", order._get_html_link()),
+            subtype_xmlid="mail.mt_note",
+        )
+        if (case.company_id or self.env.company).tracelink_order_auto_send:
+            order._send_order_confirmation_report()
         return {
             "type": "ir.actions.act_window",
             "name": order.display_name,
@@ -583,19 +538,7 @@ class CrmLead(models.Model):
         }
 
     # ------------------------------------------------------------
-    # Business methods: overdue cases
-    # ------------------------------------------------------------
-
-    def _is_overdue_on(self, day):
-        self.ensure_one()
-        if self.stage_kind in CLOSED_KINDS or not self.active:
-            return False
-        return any(
-            date and date < day for date in (self.follow_up_date, self.date_deadline)
-        )
-
-    # ------------------------------------------------------------
-    # Business methods: order conversion
+    # Business methods
     # ------------------------------------------------------------
 
     def _lock_for_conversion(self):
@@ -606,9 +549,8 @@ class CrmLead(models.Model):
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
                     SQL(
-                        "SELECT id FROM %s WHERE id IN %s FOR UPDATE NOWAIT",
-                        SQL.identifier(self._table),
-                        tuple(self.ids),
+                        "SELECT id FROM crm_lead WHERE id = %s FOR UPDATE NOWAIT",
+                        self.id,
                     )
                 )
         except psycopg2.errors.LockNotAvailable:
@@ -649,73 +591,27 @@ class CrmLead(models.Model):
         self.ensure_one()
         return self.order_ids.filtered(lambda order: order.state in ("draft", "sent"))
 
-    def _action_choose_quotation(self):
+    def _prepare_order_vals(self, quotation=None):
+        """The one place where an order is made from a case: sale_crm's
+        values of a new quotation of the case (``sale.order`` fills in the
+        rest from the customer) plus what only the case knows and the lines of
+        :meth:`_prepare_order_lines`; for a ``quotation`` of the case, what
+        the case knows and the quotation lacks."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Convert to Order"),
-            "res_model": "tracelink.crm.convert.order.wizard",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {"default_lead_id": self.id},
+        quotation = quotation or self.env["sale.order"]
+        vals = {
+            "client_order_ref": self.customer_reference,
+            "production_start_date": self.production_start_date,
+            # noon UTC: the same calendar day in every European time zone
+            "commitment_date": self.delivery_date
+            and datetime.combine(self.delivery_date, time(12)),
+            "origin": self.name,
         }
-
-    def _convert_to_order(self, quotation):
-        """Confirm ``quotation`` (or a new order made from the case), link it
-        to the case and, if the company wants it, e-mail the confirmation."""
-        self.ensure_one()
+        vals = {
+            key: value for key, value in vals.items() if value and not quotation[key]
+        }
         if quotation:
-            order = quotation
-            vals = self._prepare_quotation_completion_vals(order)
-            if vals:
-                order.write(vals)
-        else:
-            order = self.env["sale.order"].create(self._prepare_order_vals())
-            order.message_post_with_source(
-                "mail.message_origin_link",
-                render_values={"self": order, "origin": self},
-                subtype_xmlid="mail.mt_note",
-            )
-        order.action_confirm()
-        self.sale_order_id = order
-        self.message_post(
-            body=self.env._("Converted to the order %s.", order._get_html_link()),
-            subtype_xmlid="mail.mt_note",
-        )
-        if (self.company_id or self.env.company).tracelink_order_auto_send:
-            order._send_order_confirmation_report()
-        return order
-
-    def _prepare_quotation_completion_vals(self, quotation):
-        """What the case knows and the chosen quotation lacks."""
-        self.ensure_one()
-        vals = {}
-        if not quotation.client_order_ref and self.customer_reference:
-            vals["client_order_ref"] = self.customer_reference
-        if not quotation.production_start_date and self.production_start_date:
-            vals["production_start_date"] = self.production_start_date
-        if not quotation.commitment_date and self.delivery_date:
-            vals["commitment_date"] = self._get_delivery_datetime()
-        if not quotation.origin:
-            vals["origin"] = self.name
-        return vals
-
-    def _prepare_order_vals(self):
-        """Values of the order made from a case that has no quotation.
-
-        The one place where an order is made from a case. It starts from what
-        sale_crm gives a new quotation of the case (customer, company,
-        salesperson, team, origin, tags, marketing source); ``sale.order``'s
-        own computes then fill in addresses, payment terms and pricelist from
-        the customer, as on a quotation typed by hand. Only what the case
-        alone knows is added: customer reference, production start, delivery
-        date, and the lines of :meth:`_prepare_order_lines`.
-
-        :return: values for ``sale.order.create``, with an ``order_line`` key
-        :raise UserError: the case has no customer, or the company no default
-            order product
-        """
-        self.ensure_one()
+            return vals
         if not self.partner_id:
             raise UserError(
                 self.env._(
@@ -724,26 +620,21 @@ class CrmLead(models.Model):
                     self.display_name,
                 )
             )
-        vals = {
-            key.removeprefix("default_"): value
-            for key, value in self._prepare_opportunity_quotation_context().items()
-            if key.startswith("default_")
+        context = self._prepare_opportunity_quotation_context()
+        return {
+            **{
+                key.removeprefix("default_"): value
+                for key, value in context.items()
+                if key.startswith("default_")
+            },
+            **vals,
+            "order_line": self._prepare_order_lines(),
         }
-        vals.update(
-            client_order_ref=self.customer_reference or False,
-            production_start_date=self.production_start_date,
-            commitment_date=self._get_delivery_datetime(),
-            order_line=self._prepare_order_lines(),
-        )
-        return vals
 
     def _prepare_order_lines(self):
-        """Lines of the order made from the case: one line with the case's
-        name, description and value on the company's default order product.
-
-        :return: ``order_line`` commands for ``sale.order.create``
-        :raise UserError: the company has no default order product
-        """
+        """``order_line`` commands of the order made from the case: one line
+        with the case's name, description and value on the company's default
+        order product."""
         self.ensure_one()
         product = (self.company_id or self.env.company).tracelink_order_product_id
         if not product:
@@ -766,40 +657,13 @@ class CrmLead(models.Model):
             )
         ]
 
-    def _get_delivery_datetime(self):
-        """The delivery date as the order's delivery datetime: noon UTC, the
-        same calendar day in every European time zone."""
-        self.ensure_one()
-        if not self.delivery_date:
-            return False
-        return datetime.combine(self.delivery_date, time(12))
-
-    # ------------------------------------------------------------
-    # Business methods: statistics for other systems
-    # ------------------------------------------------------------
-
     @api.model
     def tracelink_statistics(self, date_from, date_to, partner_id=None):
-        """Won and lost cases closed from ``date_from`` to ``date_to``
-        (both included); public API (XML-RPC).
-
-        The figures of the Won/Lost dialog, from the same case statistics
-        and its record rules: a salesperson counts the cases they may see.
-
-        :param date_from: first day, a date or "YYYY-MM-DD".
-        :param date_to: last day, a date or "YYYY-MM-DD".
-        :param partner_id: only the cases of this customer's company and its
-            contacts.
-        :return: dict with ``won_count``, ``lost_count``, ``won_value``,
-            ``lost_value`` (company currency, named by ``currency``) and
-            ``win_rate`` (percent; 0.0 without closed cases), plus the
-            interval as ``date_from`` / ``date_to`` strings.
-        :raise AccessError: the user may not read the case statistics.
-        :raise UserError: a date is not a date or the interval ends before
-            it starts.
-        """
-        Report = self.env["tracelink.crm.case.report"]
-        Report.check_access("read")
+        """Public API (XML-RPC): the figures of the Won/Lost dialog (counts,
+        values in the ``currency`` of the company, win rate in percent) of the
+        cases closed from ``date_from`` to ``date_to`` ("YYYY-MM-DD", both
+        included) that the caller may see, only ``partner_id``'s if given."""
+        self.env["tracelink.crm.case.report"].check_access("read")
         try:
             start = fields.Date.to_date(date_from)
             end = fields.Date.to_date(date_to)
@@ -814,40 +678,19 @@ class CrmLead(models.Model):
                     date_to=date_to,
                 )
             )
-        dialog = self.env["tracelink.crm.winloss.wizard"].new(
-            {"period": "custom", "date_from": start, "date_to": end}
-        )
+        Dialog = self.env["tracelink.crm.winloss.wizard"]
+        dialog = Dialog.new({"period": "custom", "date_from": start, "date_to": end})
         dialog._check_dates()
         domain = dialog._closed_domain()
         if partner_id:
-            commercial = (
-                self.env["res.partner"].browse(partner_id).commercial_partner_id
-            )
-            domain.append(("partner_id", "=", commercial.id))
-        [(won, lost, won_value, lost_value, rate)] = Report._read_group(
-            domain,
-            aggregates=[
-                "won_count:sum",
-                "lost_count:sum",
-                "won_value:sum",
-                "lost_value:sum",
-                "win_rate:avg",
-            ],
-        )
+            partner = self.env["res.partner"].browse(partner_id)
+            domain.append(("partner_id", "=", partner.commercial_partner_id.id))
         return {
             "date_from": fields.Date.to_string(start),
             "date_to": fields.Date.to_string(end),
-            "won_count": won or 0,
-            "lost_count": lost or 0,
-            "won_value": won_value or 0.0,
-            "lost_value": lost_value or 0.0,
+            **Dialog._read_figures(domain),
             "currency": self.env.company.currency_id.name,
-            "win_rate": rate or 0.0,
         }
-
-    # ------------------------------------------------------------
-    # Business methods: history, merge, duplicates (Lost counts as lost)
-    # ------------------------------------------------------------
 
     def _filter_with_history(self):
         """Cases that are Won or Lost, were ever closed, or have an order:
@@ -880,12 +723,7 @@ class CrmLead(models.Model):
                         head=head.display_name,
                     )
                 )
-        return super()._merge_opportunity(
-            user_id=user_id,
-            team_id=team_id,
-            auto_unlink=auto_unlink,
-            max_length=max_length,
-        )
+        return super()._merge_opportunity(user_id, team_id, auto_unlink, max_length)
 
     def _get_lead_duplicates(self, partner=None, email=None, include_lost=False):
         duplicates = super()._get_lead_duplicates(
@@ -901,7 +739,7 @@ class CrmLead(models.Model):
 
     def _mail_track(self, tracked_fields, initial_values):
         # Probability is tracked for cases; plain leads keep Odoo's tracking.
-        if self.type != "opportunity" and "probability" in tracked_fields:
+        if self.type != "opportunity":
             tracked_fields = {
                 fname: desc
                 for fname, desc in tracked_fields.items()
@@ -921,9 +759,8 @@ class CrmLead(models.Model):
 
     def _pls_get_lead_pls_values(self, domain=None):
         # The full rebuild reads closed leads as "100 %, or 0 % and archived":
-        # cases in the Lost status are closed too. Scoring learns from the
-        # status a case was lost at, as for an archived lead: for a case in the
-        # Lost status, that is the status it had before.
+        # cases in the Lost status are closed too, and scoring learns from
+        # the status they were lost at, as for an archived lead.
         domain = domain or []
         if ("active", "=", False) in domain:
             start = self._pls_get_safe_start_date()
@@ -934,15 +771,15 @@ class CrmLead(models.Model):
                 ]
             )
         values_by_lead = super()._pls_get_lead_pls_values(domain=domain)
-        lost_stage = self.env["crm.stage"]._get_fixed_stage("lost")
+        lost = ("stage_id", self.env["crm.stage"]._get_fixed_stage("lost").id)
         in_lost = [
             lead_id
             for lead_id, values in values_by_lead.items()
-            if ("stage_id", lost_stage.id) in values["values"]
+            if lost in values["values"]
         ]
         for lead in self.browse(in_lost):
             values = values_by_lead[lead.id]["values"]
-            values.remove(("stage_id", lost_stage.id))
+            values.remove(lost)
             if lead.stage_before_close_id:
                 values.append(("stage_id", lead.stage_before_close_id.id))
         return values_by_lead
@@ -955,19 +792,15 @@ class CrmLead(models.Model):
         frequencies = super()._pls_prepare_frequencies(
             lead_values, leads_pls_fields, target_state=target_state
         )
-        lost_stage = self.env["crm.stage"]._get_fixed_stage("lost")
-        stage_frequencies = frequencies.get("stage_id", {})
-        for key in (lost_stage.id, str(lost_stage.id)):
-            stage_frequencies.pop(key, None)
+        lost_id = self.env["crm.stage"]._get_fixed_stage("lost").id
+        frequencies.get("stage_id", {}).pop(str(lost_id), None)
         return frequencies
 
     def _update_automated_probabilities(self):
-        # Odoo's scoring cron updates the automated probability of the open
-        # cases in SQL, and their probability too where both are equal. A
-        # probability typed by hand can be equal by chance, and Won/Lost cases
-        # keep their figures: such cases are left out of its search (see
-        # _search), so that nothing needs restoring afterwards and nothing of
-        # theirs changes between its batch commits.
+        # Odoo's scoring cron writes the automated probability of open cases
+        # in SQL, and their probability where both are equal: typed and
+        # Won/Lost cases are left out of its search (see _search), so nothing
+        # of theirs changes between its batch commits.
         return super(
             CrmLead, self.with_context(tracelink_pls_update=True)
         )._update_automated_probabilities()

@@ -1,11 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-STATUS_KINDS = [
-    ("open", "Open"),
-    ("won", "Won"),
-    ("lost", "Lost"),
-]
+STATUS_KINDS = [("open", "Open"), ("won", "Won"), ("lost", "Lost")]
 
 
 class CrmStage(models.Model):
@@ -47,12 +43,9 @@ class CrmStage(models.Model):
     @api.depends("is_won", "is_lost")
     def _compute_status_kind(self):
         for stage in self:
-            if stage.is_won:
-                stage.status_kind = "won"
-            elif stage.is_lost:
-                stage.status_kind = "lost"
-            else:
-                stage.status_kind = "open"
+            stage.status_kind = (
+                "won" if stage.is_won else "lost" if stage.is_lost else "open"
+            )
 
     @api.constrains("is_won", "is_lost", "is_fixed")
     def _check_fixed_status(self):
@@ -80,13 +73,7 @@ class CrmStage(models.Model):
         # key would be one any caller over RPC could set.
         if protected and not self.env.su:
             for stage in self.filtered("is_fixed"):
-                changed = [
-                    fname
-                    for fname in protected
-                    if stage._fields[fname].convert_to_write(stage[fname], stage)
-                    != vals[fname]
-                ]
-                if changed:
+                if any(stage[fname] != bool(vals[fname]) for fname in protected):
                     raise UserError(
                         self.env._(
                             "The status %s is fixed: its meaning cannot be changed.",

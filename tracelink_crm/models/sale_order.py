@@ -27,9 +27,8 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------
 
     def action_send_order_confirmation(self):
-        """Odoo's Send by Email of a confirmed order: the composer with the
-        order confirmation template (``_get_confirmation_template``, its PDF
-        attached); sending it is noted on the order's case too."""
+        """Odoo's Send by Email of a confirmed order, with the order
+        confirmation template; sending it is noted on the order's case too."""
         self.ensure_one()
         if self.state != "sale":
             raise UserError(
@@ -76,13 +75,9 @@ class SaleOrder(models.Model):
         return template
 
     def _send_order_confirmation_report(self):
-        """E-mail the order confirmation to the customer without a dialog,
-        through Odoo's own confirmation mail.
-
-        The e-mail is queued (sent by the mail queue after the transaction),
-        so a conversion never waits for the mail server. A customer without
-        an e-mail address gets nothing; a note on the order says so.
-        """
+        """E-mail the order confirmation to the customer without a dialog.
+        Queued, so a conversion never waits for the mail server; without an
+        e-mail address, a note on the order says so."""
         orders = self.with_context(
             tracelink_order_confirmation=True, mail_notify_force_send=False
         )
@@ -108,17 +103,14 @@ class SaleOrder(models.Model):
     def message_post(self, **kwargs):
         message = super().message_post(**kwargs)
         if self.env.context.get("tracelink_order_confirmation"):
-            self._log_order_confirmation_on_case(message)
-        return message
-
-    def _log_order_confirmation_on_case(self, message):
-        """Note on the case that its order's confirmation was sent."""
-        for order in self.sudo().filtered("opportunity_id"):
-            recipients = message.partner_ids or order.partner_id
-            order.opportunity_id._message_log(
-                body=self.env._(
-                    "Order confirmation of %(order)s sent to %(recipients)s.",
-                    order=order._get_html_link(),
-                    recipients=", ".join(recipients.mapped("display_name")),
+            # note on the case that its order's confirmation was sent
+            for order in self.sudo().filtered("opportunity_id"):
+                recipients = message.partner_ids or order.partner_id
+                order.opportunity_id._message_log(
+                    body=self.env._(
+                        "Order confirmation of %(order)s sent to %(recipients)s.",
+                        order=order._get_html_link(),
+                        recipients=", ".join(recipients.mapped("display_name")),
+                    )
                 )
-            )
+        return message

@@ -11,19 +11,13 @@ WEEK_LABEL = re.compile(r"W(\d{1,2}) (\d{4})")
 
 
 class CrmCaseReport(models.Model):
-    """One row per case, for the CRM reports.
-
-    A database view over the opportunities: it follows every status change at
-    once (a case moved out of Won no longer counts as won) and keeps archived
-    cases that were won or lost, so history stays complete. The win rate of
-    any group is computed from its won and lost counts by
-    ``tools.statistics.win_rate``, as everywhere else.
-    """
+    """One row per case, for the CRM reports: a database view over the
+    opportunities that follows every status change at once and keeps archived
+    won and lost cases, so history stays complete."""
 
     _name = "tracelink.crm.case.report"
     _description = "CRM Case Statistics"
     _auto = False
-    _rec_name = "name"
     _order = "date_closed desc, id desc"
     _depends = {
         "crm.lead": [
@@ -142,51 +136,26 @@ class CrmCaseReport(models.Model):
         return super()._read_group_select(aggregate_spec, query)
 
     @api.model
-    def _read_group(
-        self,
-        domain,
-        groupby=(),
-        aggregates=(),
-        having=(),
-        offset=0,
-        limit=None,
-        order=None,
-    ):
+    def _read_group(self, domain, groupby=(), aggregates=(), **kwargs):
         """The win rate of each group (pivot, graph, dashboards) is the one
         of its won and lost counts, not an average of per-case figures."""
         if WIN_RATE_AGGREGATE not in aggregates:
-            return super()._read_group(
-                domain, groupby, aggregates, having, offset, limit, order
-            )
+            return super()._read_group(domain, groupby, aggregates, **kwargs)
         rows = super()._read_group(
-            domain,
-            groupby,
-            [*aggregates, "won_count:sum", "lost_count:sum"],
-            having,
-            offset,
-            limit,
-            order,
+            domain, groupby, [*aggregates, "won_count:sum", "lost_count:sum"], **kwargs
         )
-        size = len(groupby)
-        result = []
-        for row in rows:
-            *values, won, lost = row
-            for index, spec in enumerate(aggregates, start=size):
-                if spec == WIN_RATE_AGGREGATE:
-                    # 0 without closed cases, as the dialog shows it: the pivot
-                    # and graph views cannot draw an empty measure
-                    values[index] = win_rate(won, lost) or 0.0
-            result.append(tuple(values))
-        return result
+        index = len(groupby) + list(aggregates).index(WIN_RATE_AGGREGATE)
+        # 0 without closed cases, as the dialog shows it: the pivot and graph
+        # views cannot draw an empty measure
+        return [
+            (*values[:index], win_rate(won, lost) or 0.0, *values[index + 1 :])
+            for *values, won, lost in rows
+        ]
 
     @api.model
-    def read_group(
-        self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True
-    ):
+    def read_group(self, domain, fields, groupby, **kwargs):
         # Odoo labels weeks "W49 2026" in every language; Danes read "Uge 49".
-        groups = super().read_group(
-            domain, fields, groupby, offset, limit, orderby, lazy
-        )
+        groups = super().read_group(domain, fields, groupby, **kwargs)
         weekly = [
             spec
             for spec in ([groupby] if isinstance(groupby, str) else groupby)

@@ -5,8 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.misc import babel_locale_parse, get_lang
 
-from ..tools.statistics import win_rate
-
+FIGURES = ("won_count", "lost_count", "won_value", "lost_value", "win_rate")
 PERIODS = [
     ("this_month", "This Month"),
     ("last_month", "Last Month"),
@@ -66,27 +65,37 @@ class CrmWinlossWizard(models.TransientModel):
     @api.depends("period")
     def _compute_dates(self):
         today = fields.Date.context_today(self)
+        month_start = today + relativedelta(day=1)
         for wizard in self:
             if wizard.period == "custom" and wizard.date_from and wizard.date_to:
                 continue
-            wizard.date_from, wizard.date_to = self._period_bounds(
-                wizard.period or "this_month", today
-            )
+            if wizard.period == "last_month":
+                start, months = month_start - relativedelta(months=1), 1
+            elif wizard.period == "this_quarter":
+                start = month_start + relativedelta(
+                    month=(today.month - 1) // 3 * 3 + 1
+                )
+                months = 3
+            elif wizard.period == "this_year":
+                start, months = month_start + relativedelta(month=1), 12
+            else:
+                start, months = month_start, 1
+            wizard.date_from = start
+            wizard.date_to = start + relativedelta(months=months, days=-1)
 
-    @api.model
-    def _period_bounds(self, period, today):
-        """First and last day of ``period`` around ``today``."""
-        month_start = today + relativedelta(day=1)
-        if period == "last_month":
-            start = month_start - relativedelta(months=1)
-            return start, month_start - relativedelta(days=1)
-        if period == "this_quarter":
-            start = month_start + relativedelta(month=(today.month - 1) // 3 * 3 + 1)
-            return start, start + relativedelta(months=3, days=-1)
-        if period == "this_year":
-            start = month_start + relativedelta(month=1)
-            return start, start + relativedelta(years=1, days=-1)
-        return month_start, month_start + relativedelta(months=1, days=-1)
+    @api.depends("date_from", "date_to")
+    def _compute_figures(self):
+        for wizard in self:
+            figures = dict.fromkeys(FIGURES, 0)
+            if wizard.date_from and wizard.date_to:
+                figures = self._read_figures(wizard._closed_domain())
+            wizard.update(figures)
+            wizard.has_closed_cases = bool(wizard.won_count + wizard.lost_count)
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        if any(wizard.date_from > wizard.date_to for wizard in self):
+            raise ValidationError(self.env._("The interval must start before it ends."))
 
     def _closed_domain(self):
         self.ensure_one()
@@ -100,58 +109,21 @@ class CrmWinlossWizard(models.TransientModel):
             ),
         ]
 
-    @api.depends("date_from", "date_to")
-    def _compute_figures(self):
-        Report = self.env["tracelink.crm.case.report"]
-        for wizard in self:
-            if not (wizard.date_from and wizard.date_to):
-                wizard.update(
-                    won_count=0, lost_count=0, won_value=0, lost_value=0, win_rate=0
-                )
-                wizard.has_closed_cases = False
-                continue
-            [(won, lost, won_value, lost_value)] = Report._read_group(
-                wizard._closed_domain(),
-                aggregates=[
-                    "won_count:sum",
-                    "lost_count:sum",
-                    "won_value:sum",
-                    "lost_value:sum",
-                ],
-            )
-            won, lost = won or 0, lost or 0
-            wizard.won_count = won
-            wizard.lost_count = lost
-            wizard.won_value = won_value or 0
-            wizard.lost_value = lost_value or 0
-            wizard.has_closed_cases = bool(won + lost)
-            wizard.win_rate = win_rate(won, lost) or 0.0
-
-    @api.constrains("date_from", "date_to")
-    def _check_dates(self):
-        for wizard in self:
-            if (
-                wizard.date_from
-                and wizard.date_to
-                and wizard.date_from > wizard.date_to
-            ):
-                raise ValidationError(
-                    self.env._("The interval must start before it ends.")
-                )
-
-    def _chart_title(self):
-        """ "Won/Lost 1 Oct – 30 Nov 2026" as the user's language writes
-        dates: the year once when both ends share it."""
-        self.ensure_one()
-        locale = babel_locale_parse(get_lang(self.env).code)
-        start = "MMMd" if self.date_from.year == self.date_to.year else "yMMMd"
-        return self.env._(
-            "Won/Lost %(from)s – %(to)s",
-            **{
-                "from": format_skeleton(start, self.date_from, locale=locale),
-                "to": format_skeleton("yMMMd", self.date_to, locale=locale),
-            },
-        )
+    @api.model
+    def _read_figures(self, domain):
+        """The figures of the closed cases of ``domain``, as the dialog and
+        crm.lead.tracelink_statistics show them."""
+        aggregates = [f"{fname}:sum" for fname in FIGURES[:-1]] + ["win_rate:avg"]
+        [(won, lost, won_value, lost_value, rate)] = self.env[
+            "tracelink.crm.case.report"
+        ]._read_group(domain, aggregates=aggregates)
+        return {
+            "won_count": won or 0,
+            "lost_count": lost or 0,
+            "won_value": won_value or 0.0,
+            "lost_value": lost_value or 0.0,
+            "win_rate": rate or 0.0,
+        }
 
     def action_show_chart(self):
         self.ensure_one()
@@ -159,7 +131,17 @@ class CrmWinlossWizard(models.TransientModel):
             "tracelink_crm.tracelink_crm_case_report_action_winloss"
         )
         action["domain"] = self._closed_domain()
-        action["name"] = self._chart_title()
+        # "Won/Lost 1 Oct – 30 Nov 2026" as the user's language writes dates,
+        # the year once when both ends share it
+        locale = babel_locale_parse(get_lang(self.env).code)
+        start = "MMMd" if self.date_from.year == self.date_to.year else "yMMMd"
+        action["name"] = self.env._(
+            "Won/Lost %(from)s – %(to)s",
+            **{
+                "from": format_skeleton(start, self.date_from, locale=locale),
+                "to": format_skeleton("yMMMd", self.date_to, locale=locale),
+            },
+        )
         # the chart replaces the dialog's trail: Reports > Won/Lost > chart
         # would lead back to a closed dialog
         action["target"] = "main"

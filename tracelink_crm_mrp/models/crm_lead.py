@@ -157,7 +157,7 @@ class CrmLead(models.Model):
             "target": "new",
             "context": {
                 "default_lead_id": self.id,
-                "default_quotation_id": quotation.id,
+                "default_sale_order_id": quotation.id,
                 "default_reasons": reasons,
                 "default_product_ids": [Command.set([p.id for p in issues])],
             },

@@ -103,7 +103,7 @@ class TestCrmLeadProduction(TracelinkMrpCommon):
         quotation.order_line.product_id = self.no_bom
         action = self._convert(case)
         self.assertEqual(action["res_model"], "tracelink.crm.plain.order.wizard")
-        self.assertEqual(action["context"]["default_quotation_id"], quotation.id)
+        self.assertEqual(action["context"]["default_sale_order_id"], quotation.id)
         self.assertEqual(quotation.state, "draft")
 
     def test_production_state_late_and_done_note(self):
