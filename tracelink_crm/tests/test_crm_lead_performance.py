@@ -84,6 +84,39 @@ class TestCrmLeadPerformance(TracelinkCrmCommon):
             f"case list reads {ours} queries, Odoo's own list {odoo}",
         )
 
+    def test_grouped_list_reads_only_the_pipeline_index(self):
+        """The list and kanban grouped by status, with their sums, are answered
+        by an index-only scan, for a salesperson (own cases) as for a manager."""
+        for user in (self.user_salesman, self.user_manager):
+            with self.subTest(user=user.login):
+                Lead = self.env["crm.lead"].with_user(user)
+                self.env.invalidate_all()
+                with self.assertLogs("odoo.sql_db", "DEBUG") as logs:
+                    groups = Lead.web_read_group(
+                        [("type", "=", "opportunity")],
+                        ["expected_revenue:sum", "prorated_revenue:sum"],
+                        ["stage_id"],
+                    )["groups"]
+                self.assertTrue(groups)
+                query = next(
+                    line.split("query: ", 1)[1]
+                    for line in logs.output
+                    if 'FROM "crm_lead"' in line and "GROUP BY" in line
+                )
+                cr = self.env.cr
+                cr.execute("SAVEPOINT pipeline_plan")
+                try:
+                    # only an index-only scan is left to the planner
+                    for setting in ("seqscan", "bitmapscan", "indexscan"):
+                        cr.execute(f"SET LOCAL enable_{setting} = off")
+                    cr.execute("EXPLAIN " + query)
+                    plan = "\n".join(row[0] for row in cr.fetchall())
+                finally:
+                    cr.execute("ROLLBACK TO SAVEPOINT pipeline_plan")
+                self.assertIn(
+                    "Index Only Scan using crm_lead_tracelink_pipeline_index", plan
+                )
+
 
 class TestCrmLeadScoringQueries(TracelinkCrmCommon):
     """The scoring cron's probability update costs the same number of queries
