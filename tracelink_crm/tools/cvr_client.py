@@ -172,26 +172,13 @@ def _first(kind, contacts):
     return next((c for c in contacts if kind(c)), "")
 
 
-def _virk_periods(livsforloeb):
-    """The lifecycle periods as (start, end) dates, oldest first."""
-    periods = [_dict(_dict(entry).get("periode")) for entry in livsforloeb or []]
-    return sorted(
-        (
-            (parse_date(p.get("gyldigFra")), parse_date(p.get("gyldigTil")))
-            for p in periods
-        ),
-        key=lambda period: period[0] or date.min,
-    )
-
-
 def _virk_end(livsforloeb):
-    periods = _virk_periods(livsforloeb)
-    return periods[-1][1] if periods else None
-
-
-def _virk_start(founded, livsforloeb):
-    periods = _virk_periods(livsforloeb)
-    return parse_date(founded) or (periods[0][0] if periods else None)
+    """The end of the latest lifecycle period (None while it lasts)."""
+    periods = [_dict(_dict(entry).get("periode")) for entry in livsforloeb or []]
+    latest = max(
+        periods, key=lambda p: parse_date(p.get("gyldigFra")) or date.min, default={}
+    )
+    return parse_date(latest.get("gyldigTil"))
 
 
 def _legal_form(form):
@@ -208,19 +195,12 @@ def _vat(cvr):
 
 
 def _cvrapi_state(status, end, bankrupt):
+    # an end date cvrapi.dk writes unreadably still means ceased
     return register_state(status, bool(_text(end)), _as_bool(bankrupt))
-
-
-def _cvrapi_status(status, end):
-    return _text(status) or ("ceased" if _text(end) else "active")
 
 
 def _virk_state(status, livsforloeb):
     return register_state(status, bool(_virk_end(livsforloeb)))
-
-
-def _virk_ceased(status, livsforloeb):
-    return is_ceased_status(status) or bool(_virk_end(livsforloeb))
 
 
 # -- the register fields, once ------------------------------------------------
@@ -284,15 +264,6 @@ FIELDS = (
         "cvr_status",
     ),
     Field("protected", "protected", "reklamebeskyttet", "cvr_protected", _as_bool),
-    Field("status", ("creditstatus", "enddate", _cvrapi_status), _STATUS),
-    # an end date cvrapi.dk writes unreadably still means ceased
-    Field("ceased", ("enddate", _text), (_STATUS, _LIFE, _virk_ceased), parse=bool),
-    Field(
-        "start_date",
-        "startdate",
-        (_META + "stiftelsesDato", _LIFE, _virk_start),
-        parse=parse_date,
-    ),
     Field("end_date", "enddate", (_LIFE, _virk_end), parse=parse_date),
 )
 COMPANY_KEYS = (*(field.key for field in FIELDS), "provider")
@@ -434,10 +405,9 @@ class CvrApiDkClient(CvrProvider):
         "INTERNAL_ERROR": ServiceUnavailable,
     }
 
-    def __init__(self, base_url=None, timeout=10.0, session=None, **options):
-        self.user_agent = _text(options.pop("user_agent", None))
-        self.token = _text(options.pop("token", None))
-        super().__init__(base_url, timeout, session, **options)
+    def __init__(self, *args, user_agent=None, token=None, **options):
+        super().__init__(*args, **options)
+        self.user_agent, self.token = _text(user_agent), _text(token)
 
     def _sends_credentials(self):
         return bool(self.token)
@@ -490,10 +460,9 @@ class VirkDistributionClient(CvrProvider):
         {f"Vrvirksomhed.{p}" for f in FIELDS for p in _paths(f.virk)}
     )
 
-    def __init__(self, base_url=None, timeout=10.0, session=None, **options):
-        self.username = _text(options.pop("username", None))
-        self.password = options.pop("password", None) or ""
-        super().__init__(base_url, timeout, session, **options)
+    def __init__(self, *args, username=None, password=None, **options):
+        super().__init__(*args, **options)
+        self.username, self.password = _text(username), password or ""
 
     def _sends_credentials(self):
         return True

@@ -128,10 +128,7 @@ class HttpClient:
 
     ``max_retries``: extra attempts after a transient failure; ``backoff``:
     first wait in seconds, doubled after each retry; ``max_retry_after``:
-    longest wait honoured; ``sleep``: the function that waits (tests). The
-    caller's ``session`` is not closed by :meth:`close`. Subclasses set
-    ``label``, ``default_base_url``, may narrow ``retry_statuses``, call
-    :meth:`_send` and map answers with :meth:`_error_for_status`.
+    longest wait honoured; ``sleep``: the function that waits (tests).
     """
 
     label = "the service"
@@ -151,7 +148,6 @@ class HttpClient:
         self,
         base_url=None,
         timeout=10.0,
-        session=None,
         *,
         max_retries=2,
         backoff=0.5,
@@ -161,8 +157,7 @@ class HttpClient:
         self.base_url = (base_url or self.default_base_url or "").rstrip("/")
         self.timeout = timeout
         self.max_retries = max(0, int(max_retries))
-        self._own_session = session is None
-        self.session = requests.Session() if session is None else session
+        self.session = requests.Session()
         retry = _Retry(
             total=self.max_retries,
             read=self.max_retries if self.retry_read_timeouts else False,
@@ -184,8 +179,7 @@ class HttpClient:
         self.close()
 
     def close(self):
-        if self._own_session:
-            self.session.close()
+        self.session.close()
 
     def _send(self, method, path, **kwargs):
         """Send one request to ``base_url + path``; return the response, also
