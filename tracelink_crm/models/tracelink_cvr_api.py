@@ -140,16 +140,16 @@ class TracelinkCvrApi(models.AbstractModel):
         code = settings.cvr_provider or CvrApiDkClient.code
         hours = settings.cvr_cache_hours
         Cache = self.env["tracelink.cvr.cache"].sudo()
-        Lookup = self.env["tracelink.cvr.lookup"].sudo()
         with self._cvr_make_provider(company) as provider:
-            url = provider.base_url
+            question = dict(provider=code, service_url=provider.base_url, query_key=key)
             use_cache = use_cache and hours > 0
-            cached = Cache._lookup(code, url, key, hours) if use_cache else None
+            cached = Cache._lookup(question, hours) if use_cache else None
             if cached is not None:
                 if not cached:
                     raise self._cvr_user_error(NotFound(), term, code)
                 return cached
             limit = settings.cvr_lookup_limit
+            Lookup = self.env["tracelink.cvr.lookup"].sudo()
             if limit and Lookup._count_last_hour(self.env.user) >= limit:
                 raise UserError(
                     self.env._(
@@ -172,17 +172,16 @@ class TracelinkCvrApi(models.AbstractModel):
                     # of its own: the UserError rolls the request's back.
                     with self.env.registry.cursor() as cr:
                         own = self.env(cr=cr, su=True)["tracelink.cvr.cache"]
-                        own._store(code, url, key, [])
+                        own._store(question, [])
                 raise self._cvr_user_error(exc, term, code, provider.timeout) from exc
         Lookup.create({"user_id": self.env.uid})
         if hours > 0:
-            Cache._store(code, url, key, companies)
+            Cache._store(question, companies)
         return companies
 
     @api.model
     def _cvr_user_error(self, exc, term, code=None, timeout=None):
         """The UserError telling a person what went wrong and what to do."""
-        code = code or self.env.company.sudo().cvr_provider or CvrApiDkClient.code
         if isinstance(exc, InvalidRequest) and exc.code == "INVALID_VAT":
             exc = InvalidCvr(exc.message)
         return UserError(
@@ -191,6 +190,6 @@ class TracelinkCvrApi(models.AbstractModel):
                 self._cvr_provider_label(code),
                 self.env._("Settings > CRM > CVR Register"),
                 detail=term if isinstance(exc, InvalidCvr | NotFound) else None,
-                timeout=timeout or DEFAULT_TIMEOUT,
+                timeout=timeout,
             )
         )

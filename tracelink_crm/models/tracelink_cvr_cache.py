@@ -37,19 +37,12 @@ class TracelinkCvrCache(models.Model):
         ),
     ]
 
-    def _find(self, provider, service_url, query_key):
-        domain = [
-            ("provider", "=", provider),
-            ("service_url", "=", service_url),
-            ("query_key", "=", query_key),
-        ]
-        return self.search(domain, limit=1)
-
     @api.model
-    def _lookup(self, provider, service_url, query_key, max_age_hours):
-        """The cached company dicts (empty: unknown company, fresh for
-        ``NOT_FOUND_CACHE_HOURS`` only), or None when there is no fresh one."""
-        entry = self._find(provider, service_url, query_key)
+    def _lookup(self, question, max_age_hours):
+        """The cached company dicts of ``question`` (its field values; empty:
+        unknown company, fresh for ``NOT_FOUND_CACHE_HOURS`` only), or None
+        when there is no fresh one."""
+        entry = self.search([(name, "=", value) for name, value in question.items()])
         if not entry:
             return None
         hours = max_age_hours if entry.answer else NOT_FOUND_CACHE_HOURS
@@ -59,27 +52,22 @@ class TracelinkCvrCache(models.Model):
         return [company_from_json(company) for company in entry.answer or []]
 
     @api.model
-    def _store(self, provider, service_url, query_key, companies):
-        """Keep the answer to a question, replacing an older one."""
+    def _store(self, question, companies):
+        """Keep the answer to ``question``, replacing an older one; one that
+        a concurrent look-up stored meanwhile is left as it is."""
         values = {
             "answer": [company_to_json(company) for company in companies],
             "fetched_at": fields.Datetime.now(),
         }
-        entry = self._find(provider, service_url, query_key)
-        if not entry:
-            question = {
-                "provider": provider,
-                "service_url": service_url,
-                "query_key": query_key,
-            }
-            try:
-                with self.env.cr.savepoint():
-                    self.create({**question, **values})
-                return
-            except psycopg2.IntegrityError:
-                # Stored meanwhile by a concurrent look-up: replace it.
-                entry = self._find(provider, service_url, query_key)
-        entry.write(values)
+        entry = self.search([(name, "=", value) for name, value in question.items()])
+        if entry:
+            entry.write(values)
+            return
+        try:
+            with self.env.cr.savepoint():
+                self.create({**question, **values})
+        except psycopg2.IntegrityError:
+            _logger.info("CVR answer to %s stored by a concurrent look-up", question)
 
     @api.autovacuum
     def _gc_expired(self):

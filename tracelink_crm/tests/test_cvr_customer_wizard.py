@@ -286,9 +286,8 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
         [line] = wizard.line_ids
         self.assertEqual(line.status, "ceased")
         self.assertEqual(line.end_date, date(2021, 6, 30))
-        with self.assertRaises(UserError):
-            wizard.action_confirm_ceased()
 
+        # the first confirmation only asks to confirm a ceased company
         wizard.action_confirm()
         self.assertEqual(wizard.state, "confirm_ceased")
         self.assertEqual(wizard.selected_line_id.name, "Nordvind Bageri I/S")
@@ -305,7 +304,7 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
         self.assertFalse(self._partners_with_cvr("10150817"))
 
         wizard.action_confirm()
-        wizard.action_confirm_ceased()
+        wizard.action_confirm()
         partner = self.case.partner_id
         self.assertEqual(partner.name, "Nordvind Bageri I/S")
         self.assertEqual(partner.cvr_status, "ceased")
@@ -475,7 +474,7 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
             "CVR register. Use it as a customer anyway?",
         )
         self.assertFalse(self._partners_with_cvr("41000015"))
-        wizard.action_confirm_ceased()
+        wizard.action_confirm()
         self.assertEqual(self.case.partner_id.cvr_status, "bankruptcy")
 
     def test_timeout_creates_nothing(self):

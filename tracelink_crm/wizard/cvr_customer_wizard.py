@@ -134,30 +134,21 @@ class CvrCustomerWizard(models.TransientModel):
 
     def action_confirm(self):
         """Use the selected company; one that is not plainly active (ceased,
-        under bankruptcy, ...) asks for a confirmation first."""
+        under bankruptcy, ...) asks for a confirmation first. Then reuse or
+        create its partner, set it on the case, tell what happened and go
+        back where the wizard came from."""
         self.ensure_one()
-        self._check_selected("pick")
-        if self.selected_line_id.status != "active":
+        line = self.selected_line_id
+        if self.state not in ("pick", "confirm_ceased") or not line:
+            raise UserError(self.env._("Look a company up and select it first."))
+        if self.state == "pick" and line.status != "active":
             self.state = "confirm_ceased"
             return self._action_reopen()
-        return self._set_customer(self.selected_line_id)
-
-    def action_confirm_ceased(self):
-        self.ensure_one()
-        self._check_selected("confirm_ceased")
-        return self._set_customer(self.selected_line_id)
-
-    def _check_selected(self, state):
-        if self.state != state or not self.selected_line_id:
-            raise UserError(self.env._("Look a company up and select it first."))
-
-    def _set_customer(self, line):
-        """Reuse or create the partner of ``line``, set it on the case, tell
-        what happened and go back where the wizard came from."""
         if self.lead_id:
             self.lead_id.check_access("write")
-        partner, is_reused = self.env["res.partner"]._cvr_find_or_create(
-            line._get_company_dict(), self.company_id
+        is_reused = bool(line.existing_partner_id)
+        partner = line.existing_partner_id or self.env["res.partner"]._create_from_cvr(
+            company_from_json(line.company_data)
         )
         if self.lead_id:
             self.lead_id.partner_id = partner
@@ -245,7 +236,7 @@ class CvrCustomerWizardLine(models.TransientModel):
     @api.depends("company_data")
     def _compute_company_fields(self):
         for line in self:
-            company = line._get_company_dict()
+            company = company_from_json(line.company_data)
             line.cvr = company["cvr"] or False
             line.name = company["name"] or False
             line.status = company["state"]
@@ -271,7 +262,3 @@ class CvrCustomerWizardLine(models.TransientModel):
             raise UserError(self.env._("Look a company up and select it first."))
         wizard.selected_line_id = self
         return wizard._action_reopen()
-
-    def _get_company_dict(self):
-        self.ensure_one()
-        return company_from_json(self.company_data)
