@@ -4,7 +4,7 @@ import copy
 import logging
 import socket
 import traceback
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 
 import pytest
@@ -143,7 +143,7 @@ def test_cvrapi_search_by_number_asks_for_vat(cvrapi, fake_api):
     companies = cvrapi.search(" dk10150817 ")
     assert len(companies) == 1
     assert companies[0]["state"] == "ceased"
-    assert companies[0]["end_date"] == date(2021, 6, 30)
+    assert companies[0]["end_date"] == "2021-06-30"
     assert fake_api.calls[0]["args"]["vat"] == "10150817"
     assert "search" not in fake_api.calls[0]["args"]
 

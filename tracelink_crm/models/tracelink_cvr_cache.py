@@ -5,7 +5,6 @@ import psycopg2
 
 from odoo import api, fields, models
 
-from ..tools.cvr_client import company_from_json, company_to_json
 from .tracelink_cvr_api import NOT_FOUND_CACHE_HOURS
 
 _logger = logging.getLogger(__name__)
@@ -49,16 +48,13 @@ class TracelinkCvrCache(models.Model):
         fresh_since = fields.Datetime.now() - timedelta(hours=min(max_age_hours, hours))
         if entry.fetched_at <= fresh_since:
             return None
-        return [company_from_json(company) for company in entry.answer or []]
+        return entry.answer or []
 
     @api.model
     def _store(self, question, companies):
         """Keep the answer to ``question``, replacing an older one; one that
         a concurrent look-up stored meanwhile is left as it is."""
-        values = {
-            "answer": [company_to_json(company) for company in companies],
-            "fetched_at": fields.Datetime.now(),
-        }
+        values = {"answer": companies, "fetched_at": fields.Datetime.now()}
         entry = self.search([(name, "=", value) for name, value in question.items()])
         if entry:
             entry.write(values)

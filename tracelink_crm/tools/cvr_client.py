@@ -181,6 +181,12 @@ def _virk_end(livsforloeb):
     return parse_date(latest.get("gyldigTil"))
 
 
+def _iso_date(value):
+    """A date as ISO text, as JSON fields (cache, wizard) keep it, or None."""
+    day = parse_date(value)
+    return day.isoformat() if day else None
+
+
 def _legal_form(form):
     form = _dict(form)
     return _text(form.get("langBeskrivelse")) or form.get("kortBeskrivelse")
@@ -264,7 +270,7 @@ FIELDS = (
         "cvr_status",
     ),
     Field("protected", "protected", "reklamebeskyttet", "cvr_protected", _as_bool),
-    Field("end_date", "enddate", (_LIFE, _virk_end), parse=parse_date),
+    Field("end_date", "enddate", (_LIFE, _virk_end), parse=_iso_date),
 )
 COMPANY_KEYS = (*(field.key for field in FIELDS), "provider")
 
@@ -307,21 +313,9 @@ def partner_values(company):
         targets = field.partner or {}
         if isinstance(targets, str):
             targets = {targets: _or_false}
-        values.update((name, to(company[field.key])) for name, to in targets.items())
+        value = company.get(field.key)  # absent from answers cached before it
+        values.update((name, to(value)) for name, to in targets.items())
     return values
-
-
-def company_to_json(company):
-    """A company dict with its dates as ISO strings (for JSON fields)."""
-    return {
-        key: value.isoformat() if isinstance(value, date) else value
-        for key, value in company.items()
-    }
-
-
-def company_from_json(data):
-    """The company dict of :func:`company_to_json`'s output."""
-    return _company(data, "key", _dict(data).get("provider"))
 
 
 # -- providers ------------------------------------------------------------------

@@ -3,7 +3,6 @@ from odoo.exceptions import UserError
 from odoo.tools import format_date
 
 from ..models.tracelink_cvr_api import CVR_STATE_SELECTION
-from ..tools.cvr_client import company_from_json, company_to_json
 
 
 class CvrCustomerWizard(models.TransientModel):
@@ -114,8 +113,8 @@ class CvrCustomerWizard(models.TransientModel):
         )
         self.line_ids.unlink()
         lines = [
-            Command.create({"sequence": sequence, "company_data": company_to_json(c)})
-            for sequence, c in enumerate(companies)
+            Command.create({"sequence": sequence, "company_data": company})
+            for sequence, company in enumerate(companies)
         ]
         self.write({"state": "pick", "line_ids": lines})
         self.selected_line_id = self.line_ids if len(self.line_ids) == 1 else False
@@ -147,8 +146,9 @@ class CvrCustomerWizard(models.TransientModel):
         if self.lead_id:
             self.lead_id.check_access("write")
         is_reused = bool(line.existing_partner_id)
-        partner = line.existing_partner_id or self.env["res.partner"]._create_from_cvr(
-            company_from_json(line.company_data)
+        Partner = self.env["res.partner"]
+        partner = line.existing_partner_id or Partner._create_from_cvr(
+            line.company_data
         )
         if self.lead_id:
             self.lead_id.partner_id = partner
@@ -236,7 +236,7 @@ class CvrCustomerWizardLine(models.TransientModel):
     @api.depends("company_data")
     def _compute_company_fields(self):
         for line in self:
-            company = company_from_json(line.company_data)
+            company = line.company_data
             line.cvr = company["cvr"] or False
             line.name = company["name"] or False
             line.status = company["state"]
