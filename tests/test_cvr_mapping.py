@@ -2,6 +2,7 @@
 
 import copy
 from datetime import date, datetime
+from functools import partial
 
 import pytest
 
@@ -12,8 +13,7 @@ from tracelink_crm.tests.stand_ins.fake_cvr import (
 )
 from tracelink_crm.tools.cvr_client import (
     COMPANY_KEYS,
-    company_from_cvrapi,
-    company_from_virk,
+    company_from,
     is_ceased_status,
     is_email,
     is_phone,
@@ -21,6 +21,9 @@ from tracelink_crm.tools.cvr_client import (
     partner_values,
     register_state,
 )
+
+company_from_cvrapi = partial(company_from, "cvrapi")
+company_from_virk = partial(company_from, "virk")
 
 
 def _virk(cvr):

@@ -291,19 +291,11 @@ def _read(answer, source):
     return values[0] if isinstance(source, str) else source[-1](*values)
 
 
-def _company(answer, source, provider):
-    company = {f.key: f.parse(_read(answer, getattr(f, source))) for f in FIELDS}
+def company_from(provider, answer):
+    """The company dict of one answer of ``provider`` (a :data:`PROVIDERS`
+    code, also the :class:`Field` attribute saying where it has each key)."""
+    company = {f.key: f.parse(_read(answer, getattr(f, provider))) for f in FIELDS}
     return {**company, "provider": provider}
-
-
-def company_from_cvrapi(data):
-    """The company dict of one cvrapi.dk answer."""
-    return _company(data, "cvrapi", "cvrapi")
-
-
-def company_from_virk(vrvirksomhed):
-    """The company dict of one ``Vrvirksomhed`` document of the CVR distribution."""
-    return _company(vrvirksomhed, "virk", "virk")
 
 
 def partner_values(company):
@@ -429,7 +421,7 @@ class CvrApiDkClient(CvrProvider):
                 f"{self.label} sent an answer without company number or name.",
                 status=response.status_code,
             )
-        return company_from_cvrapi(payload)
+        return company_from(self.code, payload)
 
     def _get(self, number):
         return self._ask(vat=number)
@@ -488,7 +480,7 @@ class VirkDistributionClient(CvrProvider):
         ]
         if not all(isinstance(document, dict) and document for document in documents):
             raise MalformedResponse(f"{self.label} sent a hit without Vrvirksomhed.")
-        return [company_from_virk(document) for document in documents]
+        return [company_from(self.code, document) for document in documents]
 
     def _get(self, number):
         companies = self._search({"term": {"Vrvirksomhed.cvrNummer": int(number)}}, 1)

@@ -16,7 +16,6 @@ import re
 import time
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from itertools import takewhile
 from urllib.parse import urlsplit
 
 import requests
@@ -60,8 +59,6 @@ def parse_retry_after(value):
     """Seconds (never negative) to wait from a ``Retry-After`` value in seconds
     or as an HTTP date; None when missing or not understood."""
     value = (value or "").strip()
-    if not value:
-        return None
     try:
         seconds = float(value)
     except ValueError:
@@ -92,11 +89,9 @@ class _Retry(Retry):
         return parse_retry_after(retry_after)
 
     def get_backoff_time(self):
-        history = reversed(self.history)
-        failures = sum(1 for _ in takewhile(lambda h: not h.redirect_location, history))
-        if not failures:
-            return 0
-        return min(self.backoff_factor * 2 ** (failures - 1), self.max_retry_after)
+        # One history entry per failure (redirects are not followed).
+        backoff = self.backoff_factor * 2 ** (len(self.history) - 1)
+        return min(backoff, self.max_retry_after)
 
     def sleep(self, response=None):
         wait = None if response is None else self.get_retry_after(response)
