@@ -14,7 +14,6 @@ from tracelink_crm.tests.stand_ins.fake_cvr import (
 from tracelink_crm.tools.cvr_client import (
     COMPANY_KEYS,
     company_from,
-    is_ceased_status,
     is_email,
     is_phone,
     parse_date,
@@ -105,7 +104,7 @@ def test_contact_classification(value, phone, email):
     ],
 )
 def test_ceased_status(status, ceased):
-    assert is_ceased_status(status) is ceased
+    assert (register_state(status) == "ceased") is ceased
 
 
 # -- cvrapi.dk --------------------------------------------------------------

@@ -148,7 +148,6 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
         action = transport.action_select()
         self.assertEqual(action["res_id"], wizard.id)
         self.assertEqual(wizard.selected_line_id, transport)
-        self.assertEqual(wizard.line_ids.mapped("is_selected"), [False, True])
         wizard.action_confirm()
 
         self.assertRecordValues(

@@ -36,7 +36,7 @@ REGISTER_STATES = [
     ("no_legal_effect", "Without Legal Effect"),
     ("ceased", "Ceased"),
 ]
-# Words of a status text (see _status_words) and the state each one means.
+# Words of a status text (see register_state) and the state each one means.
 _STATE_WORDS = {
     "konkurs": "bankruptcy",
     "rekonstruktion": "reconstruction",
@@ -125,27 +125,17 @@ def user_agent_problem(user_agent):
     return None
 
 
-def _status_words(status):
-    text = unicodedata.normalize("NFC", _text(status)).lower()
-    text = text.replace("ø", "oe").replace("æ", "ae").replace("å", "aa")
-    return [word for word in re.split(r"[^a-z]+", text) if word]
-
-
-def is_ceased_status(status):
-    """True when a register status text means the company has ceased."""
-    return any(word in _CEASED_WORDS for word in _status_words(status))
-
-
 def register_state(status, ceased=False, bankrupt=False):
     """The :data:`REGISTER_STATES` value of a company from its status text
     ("NORMAL", "UNDER KONKURS", "Ophørt"...), whether it has ended and
     whether the register flags a bankruptcy (cvrapi.dk ``creditbankrupt``)."""
-    if ceased or is_ceased_status(status):
+    text = unicodedata.normalize("NFC", _text(status)).lower()
+    text = text.replace("ø", "oe").replace("æ", "ae").replace("å", "aa")
+    words = [word for word in re.split(r"[^a-z]+", text) if word]
+    if ceased or any(word in _CEASED_WORDS for word in words):
         return "ceased"
-    for word in _status_words(status):
-        if word in _STATE_WORDS:
-            return _STATE_WORDS[word]
-    return "bankruptcy" if bankrupt else "active"
+    states = (_STATE_WORDS[word] for word in words if word in _STATE_WORDS)
+    return next(states, "bankruptcy" if bankrupt else "active")
 
 
 # -- how each provider writes a value -----------------------------------------

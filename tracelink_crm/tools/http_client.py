@@ -34,19 +34,17 @@ LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 _SECRET_QUERY = re.compile(r"([?&](?:token|password|secret|key)=)[^&\s'\"]+", re.I)
 
 
-class _MaskSecrets(logging.Filter):
+def _mask_secrets(record):
     """Masks secret query values in urllib3's log lines (full URLs)."""
-
-    def filter(self, record):
-        message = record.getMessage()
-        masked = _SECRET_QUERY.sub(r"\1***", message)
-        if masked != message:
-            record.msg, record.args = masked, ()
-        return True
+    message = record.getMessage()
+    masked = _SECRET_QUERY.sub(r"\1***", message)
+    if masked != message:
+        record.msg, record.args = masked, ()
+    return True
 
 
 for _name in ("urllib3.connectionpool", "urllib3.util.retry"):
-    logging.getLogger(_name).addFilter(_MaskSecrets())
+    logging.getLogger(_name).addFilter(_mask_secrets)
 
 
 def is_secure_url(url):
@@ -161,7 +159,6 @@ class HttpClient:
             status_forcelist=self.retry_statuses,
             backoff_factor=max(0.0, float(backoff)),
             raise_on_status=False,
-            respect_retry_after_header=True,
         )
         retry.sleep_function = sleep
         retry.max_retry_after = float(max_retry_after)

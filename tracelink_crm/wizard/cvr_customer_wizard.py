@@ -231,7 +231,6 @@ class CvrCustomerWizardLine(models.TransientModel):
         string="Already in Odoo",
         compute="_compute_existing_partner_id",
     )
-    is_selected = fields.Boolean(compute="_compute_is_selected")
 
     @api.depends("company_data")
     def _compute_company_fields(self):
@@ -249,11 +248,6 @@ class CvrCustomerWizardLine(models.TransientModel):
             line.existing_partner_id = line.cvr and Partner._find_cvr_partner(
                 line.cvr, line.wizard_id.company_id
             )
-
-    @api.depends("wizard_id.selected_line_id")
-    def _compute_is_selected(self):
-        for line in self:
-            line.is_selected = line.wizard_id.selected_line_id == line
 
     def action_select(self):
         self.ensure_one()
