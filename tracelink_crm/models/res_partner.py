@@ -4,8 +4,9 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools.cvr import cvr_from_text, cvr_variants
+from ..tools.cvr_client import REGISTER_STATES
 from ..tools.statistics import win_rate
-from .tracelink_cvr_api import CVR_PROVIDER_SELECTION, CVR_STATE_SELECTION
+from .tracelink_cvr_api import CVR_PROVIDER_SELECTION
 
 _CASE_STATISTIC = {
     "compute": "_compute_case_statistics",
@@ -34,7 +35,7 @@ class ResPartner(models.Model):
     )
     cvr_legal_form = fields.Char(string="Legal Form")
     cvr_status = fields.Selection(
-        CVR_STATE_SELECTION,
+        REGISTER_STATES,
         string="CVR Status",
         help="Whether the company still exists according to the CVR register.",
     )

@@ -6,7 +6,6 @@ from odoo.exceptions import AccessError, UserError
 from ..tools.cvr import looks_like_cvr, normalize_cvr
 from ..tools.cvr_client import (
     PROVIDERS,
-    REGISTER_STATES,
     CvrApiDkClient,
     VirkDistributionClient,
     partner_values,
@@ -16,7 +15,6 @@ from ..tools.exceptions import InvalidCvr, InvalidRequest, NotFound, ServiceErro
 _logger = logging.getLogger(__name__)
 
 CVR_PROVIDER_SELECTION = [(code, kind.label) for code, kind in PROVIDERS.items()]
-CVR_STATE_SELECTION = REGISTER_STATES
 DEFAULT_CACHE_HOURS = 24
 MAX_SEARCH_LENGTH = 100
 DEFAULT_LOOKUP_LIMIT = 30
@@ -35,7 +33,7 @@ class TracelinkCvrApi(models.AbstractModel):
     _description = "CVR Register Gateway"
 
     @api.model
-    def _cvr_search(self, term, limit=10, company=None):
+    def _cvr_search(self, term, company=None):
         """Company dicts (``tools.cvr_client``) matching a name or a CVR number
         (checked before any call), best first; never empty (UserError)."""
         company = company or self.env.company
@@ -52,10 +50,8 @@ class TracelinkCvrApi(models.AbstractModel):
             )
         if looks_like_cvr(text):
             return [self._cvr_get(text, company=company)]
-        key = f"name:{limit}:{text.casefold()}"
-        return self._cvr_call(
-            company, key, lambda provider: provider.search(text, limit=limit), text
-        )
+        key = f"name:{text.casefold()}"
+        return self._cvr_call(company, key, lambda client: client.search(text), text)
 
     @api.model
     def _cvr_get(self, cvr, company=None, use_cache=True):
@@ -66,7 +62,7 @@ class TracelinkCvrApi(models.AbstractModel):
         [result] = self._cvr_call(
             company or self.env.company,
             f"cvr:{number}",
-            lambda provider: [provider.get(number)],
+            lambda client: [client.get(number)],
             number,
             use_cache=use_cache,
         )
@@ -162,7 +158,7 @@ class TracelinkCvrApi(models.AbstractModel):
                 )
             try:
                 companies = call(provider)
-            except (ServiceError, InvalidCvr) as exc:
+            except ServiceError as exc:
                 name = type(exc).__name__
                 _logger.warning(
                     "CVR look-up %s/%s failed: %s: %s", code, key, name, exc

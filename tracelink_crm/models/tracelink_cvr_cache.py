@@ -13,7 +13,7 @@ _logger = logging.getLogger(__name__)
 class TracelinkCvrCache(models.Model):
     """Answers of the CVR register, kept so that repeated look-ups spend no
     quota: one row per provider, address and question (``cvr:<number>`` or
-    ``name:<limit>:<term>``), read and written by the gateway as superuser."""
+    ``name:<term>``), read and written by the gateway as superuser."""
 
     _name = "tracelink.cvr.cache"
     _description = "CVR Register Answer Cache"

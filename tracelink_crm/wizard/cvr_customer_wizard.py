@@ -2,7 +2,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
-from ..models.tracelink_cvr_api import CVR_STATE_SELECTION
+from ..tools.cvr_client import REGISTER_STATES
 
 
 class CvrCustomerWizard(models.TransientModel):
@@ -73,31 +73,28 @@ class CvrCustomerWizard(models.TransientModel):
     def _compute_messages(self):
         for wizard in self:
             line = wizard.selected_line_id
+            wizard.ceased_message = wizard.reuse_message = False
             if line.status == "ceased" and line.end_date:
-                ceased_message = self.env._(
+                wizard.ceased_message = self.env._(
                     "%(name)s has ceased according to the CVR register (on "
                     "%(date)s). Use it as a customer anyway?",
                     name=line.name,
                     date=format_date(self.env, line.end_date),
                 )
             elif line.status == "ceased":
-                ceased_message = self.env._(
+                wizard.ceased_message = self.env._(
                     "%s has ceased according to the CVR register. Use it as a "
                     "customer anyway?",
                     line.name,
                 )
             elif line.status and line.status != "active":
                 states = dict(line._fields["status"]._description_selection(self.env))
-                ceased_message = self.env._(
+                wizard.ceased_message = self.env._(
                     "%(name)s is “%(state)s” according to the CVR register. Use "
                     "it as a customer anyway?",
                     name=line.name,
                     state=states[line.status],
                 )
-            else:
-                ceased_message = False
-            wizard.ceased_message = ceased_message
-            wizard.reuse_message = False
             if line.existing_partner_id:
                 wizard.reuse_message = self.env._(
                     "%s already has this CVR number in Odoo: it will be used, no "
@@ -224,7 +221,7 @@ class CvrCustomerWizardLine(models.TransientModel):
     )
     cvr = fields.Char(string="CVR Number", compute="_compute_company_fields")
     name = fields.Char(compute="_compute_company_fields")
-    status = fields.Selection(CVR_STATE_SELECTION, compute="_compute_company_fields")
+    status = fields.Selection(REGISTER_STATES, compute="_compute_company_fields")
     end_date = fields.Date(string="Ceased On", compute="_compute_company_fields")
     existing_partner_id = fields.Many2one(
         "res.partner",
