@@ -17,7 +17,6 @@ class TracelinkCvrCache(models.Model):
 
     _name = "tracelink.cvr.cache"
     _description = "CVR Register Answer Cache"
-    _order = "fetched_at desc, id desc"
     _log_access = False
 
     provider = fields.Char(required=True)
