@@ -2,6 +2,7 @@
 
 import copy
 from datetime import date, datetime
+from functools import partial
 
 import pytest
 
@@ -12,15 +13,16 @@ from tracelink_crm.tests.stand_ins.fake_cvr import (
 )
 from tracelink_crm.tools.cvr_client import (
     COMPANY_KEYS,
-    company_from_cvrapi,
-    company_from_virk,
-    is_ceased_status,
+    company_from,
     is_email,
     is_phone,
     parse_date,
     partner_values,
     register_state,
 )
+
+company_from_cvrapi = partial(company_from, "cvrapi")
+company_from_virk = partial(company_from, "virk")
 
 
 def _virk(cvr):
@@ -102,7 +104,7 @@ def test_contact_classification(value, phone, email):
     ],
 )
 def test_ceased_status(status, ceased):
-    assert is_ceased_status(status) is ceased
+    assert (register_state(status) == "ceased") is ceased
 
 
 # -- cvrapi.dk --------------------------------------------------------------
@@ -123,10 +125,7 @@ def test_cvrapi_full_answer():
         "industry_text": "Fremstilling af andre maskiner til generelle formål",
         "legal_form": "Anpartsselskab",
         "protected": False,
-        "ceased": False,
         "state": "active",
-        "status": "active",
-        "start_date": date(2010, 2, 1),
         "end_date": None,
         "provider": "cvrapi",
     }
@@ -153,22 +152,20 @@ def test_cvrapi_reference_example():
     }
     company = company_from_cvrapi(raw)
     assert company["industry_code"] == "282900"
-    assert company["start_date"] == date(2010, 2, 1)
     assert company["email"] == "info@example.dk"
 
 
 def test_cvrapi_ceased_company():
     company = company_from_cvrapi(CVRAPI_COMPANIES["10150817"])
-    assert company["ceased"] is True
-    assert company["status"] == "ceased"
-    assert company["end_date"] == date(2021, 6, 30)
+    assert company["state"] == "ceased"
+    assert company["end_date"] == "2021-06-30"
     assert company["phone"] == ""
     assert company["email"] == ""
 
 
 def test_cvrapi_unparseable_end_date_still_means_ceased():
     company = company_from_cvrapi({"vat": 13585628, "name": "X", "enddate": "?"})
-    assert company["ceased"] is True
+    assert company["state"] == "ceased"
     assert company["end_date"] is None
 
 
@@ -177,7 +174,6 @@ def test_cvrapi_protected_and_co_line():
     company = company_from_cvrapi(CVRAPI_COMPANIES["28271026"])
     assert company["street2"] == "c/o Eksempel Holding ApS"
     assert company["phone"] == "76000000"  # a number in the answer
-    assert company["start_date"] == date(2004, 11, 1)
     # An existing "c/o" prefix is not doubled.
     raw = {"vat": 1, "name": "X", "addressco": "C/O Revisor A/S"}
     assert company_from_cvrapi(raw)["street2"] == "C/O Revisor A/S"
@@ -189,9 +185,7 @@ def test_cvrapi_sparse_answer_has_every_key():
     assert company["cvr"] == "13585628"
     assert company["street"] == company["zip"] == company["industry_code"] == ""
     assert company["protected"] is False
-    assert company["ceased"] is False
-    assert company["status"] == "active"
-    assert company["start_date"] is None and company["end_date"] is None
+    assert company["state"] != "ceased"
 
 
 @pytest.mark.parametrize("value", ["true", "1", 1, True])
@@ -229,10 +223,7 @@ def test_virk_full_answer():
         "industry_text": "Fremstilling af andre maskiner til generelle formål",
         "legal_form": "Anpartsselskab",
         "protected": False,
-        "ceased": False,
         "state": "active",
-        "status": "NORMAL",
-        "start_date": date(2010, 2, 1),
         "end_date": None,
         "provider": "virk",
     }
@@ -264,8 +255,7 @@ def test_virk_reference_example():
     assert company["phone"] == "75000000"
     assert company["email"] == "info@example.dk"
     assert company["legal_form"] == ""
-    assert company["start_date"] is None
-    assert company["ceased"] is False
+    assert company["state"] != "ceased"
 
 
 def test_virk_floor_side_and_protection():
@@ -296,10 +286,8 @@ def test_virk_ground_floor_is_kept_as_written():
 
 def test_virk_ceased_by_status():
     company = company_from_virk(_virk("10150817"))
-    assert company["ceased"] is True
-    assert company["status"] == "Ophørt"
-    assert company["start_date"] == date(1985, 3, 1)
-    assert company["end_date"] == date(2021, 6, 30)
+    assert company["state"] == "ceased"
+    assert company["end_date"] == "2021-06-30"
     assert company["phone"] == company["email"] == ""
 
 
@@ -309,9 +297,8 @@ def test_virk_ceased_by_lifecycle_end_even_with_normal_status():
         {"periode": {"gyldigFra": "2010-02-01", "gyldigTil": "2023-12-31"}}
     ]
     company = company_from_virk(raw)
-    assert company["status"] == "NORMAL"
-    assert company["ceased"] is True
-    assert company["end_date"] == date(2023, 12, 31)
+    assert company["state"] == "ceased"
+    assert company["end_date"] == "2023-12-31"
 
 
 def test_virk_restarted_company_uses_latest_lifecycle():
@@ -322,19 +309,17 @@ def test_virk_restarted_company_uses_latest_lifecycle():
         {"periode": {"gyldigFra": "2001-04-01", "gyldigTil": "2009-12-31"}},
     ]
     company = company_from_virk(raw)
-    assert company["ceased"] is False
+    assert company["state"] != "ceased"
     assert company["end_date"] is None
-    assert company["start_date"] == date(2001, 4, 1)
 
 
 def test_virk_sparse_answer_has_every_key():
     company = company_from_virk({"cvrNummer": 39090325})
     assert tuple(company) == COMPANY_KEYS
     assert company["cvr"] == "39090325"
-    assert company["name"] == company["street"] == company["status"] == ""
+    assert company["name"] == company["street"] == ""
     assert company["protected"] is False
-    assert company["ceased"] is False
-    assert company["start_date"] is None
+    assert company["state"] != "ceased"
     assert company["provider"] == "virk"
 
 
@@ -384,19 +369,17 @@ def test_cvrapi_real_shape_answers():
         "8700",
         "75600000",
     )
-    assert company["start_date"] == date(1997, 12, 29)
     assert company["state"] == "active"
     bankrupt = company_from_cvrapi(fixture("cvrapi/company_bankrupt.json"))
     assert bankrupt["state"] == "bankruptcy"
-    assert bankrupt["ceased"] is False
-    assert bankrupt["status"] == "Under konkurs"
+    assert bankrupt["state"] != "ceased"
 
 
 def test_virk_troubled_status_is_not_active():
     document = copy.deepcopy(VIRK_COMPANIES["13585628"])
     document["virksomhedMetadata"]["sammensatStatus"] = "UNDER TVANGSOPLØSNING"
     company = company_from_virk(document)
-    assert company["ceased"] is False
+    assert company["state"] != "ceased"
     assert company["state"] == "dissolution"
 
 

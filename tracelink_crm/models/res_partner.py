@@ -4,8 +4,9 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools.cvr import cvr_from_text, cvr_variants
+from ..tools.cvr_client import REGISTER_STATES
 from ..tools.statistics import win_rate
-from .tracelink_cvr_api import CVR_PROVIDER_SELECTION, CVR_STATE_SELECTION
+from .tracelink_cvr_api import CVR_PROVIDER_SELECTION
 
 _CASE_STATISTIC = {
     "compute": "_compute_case_statistics",
@@ -34,7 +35,7 @@ class ResPartner(models.Model):
     )
     cvr_legal_form = fields.Char(string="Legal Form")
     cvr_status = fields.Selection(
-        CVR_STATE_SELECTION,
+        REGISTER_STATES,
         string="CVR Status",
         help="Whether the company still exists according to the CVR register.",
     )
@@ -255,7 +256,7 @@ class ResPartner(models.Model):
                     state=state[company["state"]],
                 )
             )
-        return self._cvr_find_or_create(company)[0].id
+        return self._create_from_cvr(company).id
 
     @api.model
     def _check_cvr_user(self):
@@ -267,16 +268,11 @@ class ResPartner(models.Model):
             )
 
     @api.model
-    def _cvr_find_or_create(self, company_dict, company=None):
-        """``(partner, reused)`` of a register company: the partner with its
-        CVR number, else one created from the register data."""
-        partner = self._find_cvr_partner(company_dict["cvr"], company)
-        if partner:
-            return partner, True
-        vals = self.env["tracelink.cvr.api"]._prepare_partner_vals_from_cvr(
-            company_dict
-        )
-        return self.create(self._prepare_customer_from_cvr(vals)), False
+    def _create_from_cvr(self, company_dict):
+        """A customer company made from a company dict of the register."""
+        Api = self.env["tracelink.cvr.api"]
+        vals = Api._prepare_partner_vals_from_cvr(company_dict)
+        return self.create(self._prepare_customer_from_cvr(vals))
 
     def _get_cvr_number(self):
         """The CVR number of this partner (Company ID, else a Danish VAT
@@ -364,8 +360,7 @@ class ResPartner(models.Model):
         """The values of a company partner about to be created from the
         register: found or created in e-conomic first when it is connected for
         the company (raising stops the creation)."""
-        company = self.env["res.company"].browse(vals.get("company_id"))
-        company = company or self.env.company
+        company = self.env.company
         if not company.economic_enabled:
             return vals
         customer, _created = self.env["tracelink.economic.api"]._ensure_customer(

@@ -12,13 +12,9 @@ class TracelinkApi(models.AbstractModel):
 
     @api.model
     def _service_error_message(self, exc, service, settings, detail=None, timeout=0):
-        """The translated message for ``exc``, most specific class first.
-
-        :param service: the service's name as users know it.
-        :param settings: where an administrator fixes the configuration.
-        :param detail: what the user asked for (default: ``exc``'s message).
-        :param timeout: the seconds a timeout message names.
-        """
+        """The translated message for ``exc``, most specific class first:
+        ``service`` as users know it, the ``settings`` where an administrator
+        fixes it, the ``detail`` asked for (default: ``exc``'s message)."""
         messages = {
             errors.InvalidCvr: self.env._(
                 "“%(detail)s” is not a valid CVR number. A CVR number has 8 "
@@ -82,11 +78,7 @@ class TracelinkApi(models.AbstractModel):
         }
         if detail is None:
             detail = getattr(exc, "message", None) or str(exc)
-        values = {
-            "service": service,
-            "settings": settings,
-            "detail": detail,
-            "seconds": int(timeout or 0),
-        }
         kinds = (text for kind, text in messages.items() if isinstance(exc, kind))
-        return next(kinds, messages[errors.ServiceError]) % values
+        return next(kinds, messages[errors.ServiceError]) % dict(
+            service=service, settings=settings, detail=detail, seconds=int(timeout or 0)
+        )

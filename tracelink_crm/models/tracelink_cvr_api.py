@@ -6,7 +6,6 @@ from odoo.exceptions import AccessError, UserError
 from ..tools.cvr import looks_like_cvr, normalize_cvr
 from ..tools.cvr_client import (
     PROVIDERS,
-    REGISTER_STATES,
     CvrApiDkClient,
     VirkDistributionClient,
     partner_values,
@@ -16,7 +15,6 @@ from ..tools.exceptions import InvalidCvr, InvalidRequest, NotFound, ServiceErro
 _logger = logging.getLogger(__name__)
 
 CVR_PROVIDER_SELECTION = [(code, kind.label) for code, kind in PROVIDERS.items()]
-CVR_STATE_SELECTION = REGISTER_STATES
 DEFAULT_CACHE_HOURS = 24
 MAX_SEARCH_LENGTH = 100
 DEFAULT_LOOKUP_LIMIT = 30
@@ -35,7 +33,7 @@ class TracelinkCvrApi(models.AbstractModel):
     _description = "CVR Register Gateway"
 
     @api.model
-    def _cvr_search(self, term, limit=10, company=None):
+    def _cvr_search(self, term, company=None):
         """Company dicts (``tools.cvr_client``) matching a name or a CVR number
         (checked before any call), best first; never empty (UserError)."""
         company = company or self.env.company
@@ -52,10 +50,8 @@ class TracelinkCvrApi(models.AbstractModel):
             )
         if looks_like_cvr(text):
             return [self._cvr_get(text, company=company)]
-        key = f"name:{limit}:{text.casefold()}"
-        return self._cvr_call(
-            company, key, lambda provider: provider.search(text, limit=limit), text
-        )
+        key = f"name:{text.casefold()}"
+        return self._cvr_call(company, key, lambda client: client.search(text), text)
 
     @api.model
     def _cvr_get(self, cvr, company=None, use_cache=True):
@@ -66,7 +62,7 @@ class TracelinkCvrApi(models.AbstractModel):
         [result] = self._cvr_call(
             company or self.env.company,
             f"cvr:{number}",
-            lambda provider: [provider.get(number)],
+            lambda client: [client.get(number)],
             number,
             use_cache=use_cache,
         )
@@ -140,16 +136,16 @@ class TracelinkCvrApi(models.AbstractModel):
         code = settings.cvr_provider or CvrApiDkClient.code
         hours = settings.cvr_cache_hours
         Cache = self.env["tracelink.cvr.cache"].sudo()
-        Lookup = self.env["tracelink.cvr.lookup"].sudo()
         with self._cvr_make_provider(company) as provider:
-            url = provider.base_url
+            question = dict(provider=code, service_url=provider.base_url, query_key=key)
             use_cache = use_cache and hours > 0
-            cached = Cache._lookup(code, url, key, hours) if use_cache else None
+            cached = Cache._lookup(question, hours) if use_cache else None
             if cached is not None:
                 if not cached:
                     raise self._cvr_user_error(NotFound(), term, code)
                 return cached
             limit = settings.cvr_lookup_limit
+            Lookup = self.env["tracelink.cvr.lookup"].sudo()
             if limit and Lookup._count_last_hour(self.env.user) >= limit:
                 raise UserError(
                     self.env._(
@@ -162,7 +158,7 @@ class TracelinkCvrApi(models.AbstractModel):
                 )
             try:
                 companies = call(provider)
-            except (ServiceError, InvalidCvr) as exc:
+            except ServiceError as exc:
                 name = type(exc).__name__
                 _logger.warning(
                     "CVR look-up %s/%s failed: %s: %s", code, key, name, exc
@@ -172,17 +168,16 @@ class TracelinkCvrApi(models.AbstractModel):
                     # of its own: the UserError rolls the request's back.
                     with self.env.registry.cursor() as cr:
                         own = self.env(cr=cr, su=True)["tracelink.cvr.cache"]
-                        own._store(code, url, key, [])
+                        own._store(question, [])
                 raise self._cvr_user_error(exc, term, code, provider.timeout) from exc
         Lookup.create({"user_id": self.env.uid})
         if hours > 0:
-            Cache._store(code, url, key, companies)
+            Cache._store(question, companies)
         return companies
 
     @api.model
     def _cvr_user_error(self, exc, term, code=None, timeout=None):
         """The UserError telling a person what went wrong and what to do."""
-        code = code or self.env.company.sudo().cvr_provider or CvrApiDkClient.code
         if isinstance(exc, InvalidRequest) and exc.code == "INVALID_VAT":
             exc = InvalidCvr(exc.message)
         return UserError(
@@ -191,6 +186,6 @@ class TracelinkCvrApi(models.AbstractModel):
                 self._cvr_provider_label(code),
                 self.env._("Settings > CRM > CVR Register"),
                 detail=term if isinstance(exc, InvalidCvr | NotFound) else None,
-                timeout=timeout or DEFAULT_TIMEOUT,
+                timeout=timeout,
             )
         )

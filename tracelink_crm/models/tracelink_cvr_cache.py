@@ -5,7 +5,6 @@ import psycopg2
 
 from odoo import api, fields, models
 
-from ..tools.cvr_client import company_from_json, company_to_json
 from .tracelink_cvr_api import NOT_FOUND_CACHE_HOURS
 
 _logger = logging.getLogger(__name__)
@@ -14,11 +13,10 @@ _logger = logging.getLogger(__name__)
 class TracelinkCvrCache(models.Model):
     """Answers of the CVR register, kept so that repeated look-ups spend no
     quota: one row per provider, address and question (``cvr:<number>`` or
-    ``name:<limit>:<term>``), read and written by the gateway as superuser."""
+    ``name:<term>``), read and written by the gateway as superuser."""
 
     _name = "tracelink.cvr.cache"
     _description = "CVR Register Answer Cache"
-    _order = "fetched_at desc, id desc"
     _log_access = False
 
     provider = fields.Char(required=True)
@@ -37,49 +35,34 @@ class TracelinkCvrCache(models.Model):
         ),
     ]
 
-    def _find(self, provider, service_url, query_key):
-        domain = [
-            ("provider", "=", provider),
-            ("service_url", "=", service_url),
-            ("query_key", "=", query_key),
-        ]
-        return self.search(domain, limit=1)
-
     @api.model
-    def _lookup(self, provider, service_url, query_key, max_age_hours):
-        """The cached company dicts (empty: unknown company, fresh for
-        ``NOT_FOUND_CACHE_HOURS`` only), or None when there is no fresh one."""
-        entry = self._find(provider, service_url, query_key)
+    def _lookup(self, question, max_age_hours):
+        """The cached company dicts of ``question`` (its field values; empty:
+        unknown company, fresh for ``NOT_FOUND_CACHE_HOURS`` only), or None
+        when there is no fresh one."""
+        entry = self.search([(name, "=", value) for name, value in question.items()])
         if not entry:
             return None
         hours = max_age_hours if entry.answer else NOT_FOUND_CACHE_HOURS
         fresh_since = fields.Datetime.now() - timedelta(hours=min(max_age_hours, hours))
         if entry.fetched_at <= fresh_since:
             return None
-        return [company_from_json(company) for company in entry.answer or []]
+        return entry.answer or []
 
     @api.model
-    def _store(self, provider, service_url, query_key, companies):
-        """Keep the answer to a question, replacing an older one."""
-        values = {
-            "answer": [company_to_json(company) for company in companies],
-            "fetched_at": fields.Datetime.now(),
-        }
-        entry = self._find(provider, service_url, query_key)
-        if not entry:
-            question = {
-                "provider": provider,
-                "service_url": service_url,
-                "query_key": query_key,
-            }
-            try:
-                with self.env.cr.savepoint():
-                    self.create({**question, **values})
-                return
-            except psycopg2.IntegrityError:
-                # Stored meanwhile by a concurrent look-up: replace it.
-                entry = self._find(provider, service_url, query_key)
-        entry.write(values)
+    def _store(self, question, companies):
+        """Keep the answer to ``question``, replacing an older one; one that
+        a concurrent look-up stored meanwhile is left as it is."""
+        values = {"answer": companies, "fetched_at": fields.Datetime.now()}
+        entry = self.search([(name, "=", value) for name, value in question.items()])
+        if entry:
+            entry.write(values)
+            return
+        try:
+            with self.env.cr.savepoint():
+                self.create({**question, **values})
+        except psycopg2.IntegrityError:
+            _logger.info("CVR answer to %s stored by a concurrent look-up", question)
 
     @api.autovacuum
     def _gc_expired(self):

@@ -9,7 +9,6 @@ class TracelinkCvrLookup(models.Model):
 
     _name = "tracelink.cvr.lookup"
     _description = "CVR Register Look-up"
-    _order = "id desc"
 
     user_id = fields.Many2one("res.users", required=True, index=True)
 

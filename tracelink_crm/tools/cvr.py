@@ -39,21 +39,15 @@ def normalize_cvr(value):
 def looks_like_cvr(term):
     """True when a search term is meant as a CVR number, not a name (valid
     or not: :func:`normalize_cvr` checks it)."""
-    if term is None or isinstance(term, bool):
-        return False
-    if isinstance(term, int):
-        return True
-    text = str(term).strip()
+    text = "" if term is None or isinstance(term, bool) else str(term).strip()
     return bool(_CVR_LIKE.fullmatch(text)) and any(c.isdigit() for c in text)
 
 
 def cvr_from_text(value):
     """The 8 digits of a valid CVR number kept by Odoo or e-conomic (Company
     ID, VAT number: ``"DK 12 34 56 78"``, ``"DK-12345678"``...), or ""."""
-    text = "" if value is None or isinstance(value, bool) else str(value).strip()
-    if not text or not stdnum_cvr.is_valid(text):
-        return ""
-    return stdnum_cvr.compact(text)
+    text = str(value or "")
+    return stdnum_cvr.compact(text) if stdnum_cvr.is_valid(text) else ""
 
 
 def cvr_variants(cvr):

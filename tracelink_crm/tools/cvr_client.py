@@ -36,7 +36,7 @@ REGISTER_STATES = [
     ("no_legal_effect", "Without Legal Effect"),
     ("ceased", "Ceased"),
 ]
-# Words of a status text (see _status_words) and the state each one means.
+# Words of a status text (see register_state) and the state each one means.
 _STATE_WORDS = {
     "konkurs": "bankruptcy",
     "rekonstruktion": "reconstruction",
@@ -125,27 +125,17 @@ def user_agent_problem(user_agent):
     return None
 
 
-def _status_words(status):
-    text = unicodedata.normalize("NFC", _text(status)).lower()
-    text = text.replace("ø", "oe").replace("æ", "ae").replace("å", "aa")
-    return [word for word in re.split(r"[^a-z]+", text) if word]
-
-
-def is_ceased_status(status):
-    """True when a register status text means the company has ceased."""
-    return any(word in _CEASED_WORDS for word in _status_words(status))
-
-
 def register_state(status, ceased=False, bankrupt=False):
     """The :data:`REGISTER_STATES` value of a company from its status text
     ("NORMAL", "UNDER KONKURS", "Ophørt"...), whether it has ended and
     whether the register flags a bankruptcy (cvrapi.dk ``creditbankrupt``)."""
-    if ceased or is_ceased_status(status):
+    text = unicodedata.normalize("NFC", _text(status)).lower()
+    text = text.replace("ø", "oe").replace("æ", "ae").replace("å", "aa")
+    words = [word for word in re.split(r"[^a-z]+", text) if word]
+    if ceased or any(word in _CEASED_WORDS for word in words):
         return "ceased"
-    for word in _status_words(status):
-        if word in _STATE_WORDS:
-            return _STATE_WORDS[word]
-    return "bankruptcy" if bankrupt else "active"
+    states = (_STATE_WORDS[word] for word in words if word in _STATE_WORDS)
+    return next(states, "bankruptcy" if bankrupt else "active")
 
 
 # -- how each provider writes a value -----------------------------------------
@@ -172,26 +162,19 @@ def _first(kind, contacts):
     return next((c for c in contacts if kind(c)), "")
 
 
-def _virk_periods(livsforloeb):
-    """The lifecycle periods as (start, end) dates, oldest first."""
-    periods = [_dict(_dict(entry).get("periode")) for entry in livsforloeb or []]
-    return sorted(
-        (
-            (parse_date(p.get("gyldigFra")), parse_date(p.get("gyldigTil")))
-            for p in periods
-        ),
-        key=lambda period: period[0] or date.min,
-    )
-
-
 def _virk_end(livsforloeb):
-    periods = _virk_periods(livsforloeb)
-    return periods[-1][1] if periods else None
+    """The end of the latest lifecycle period (None while it lasts)."""
+    periods = [_dict(_dict(entry).get("periode")) for entry in livsforloeb or []]
+    latest = max(
+        periods, key=lambda p: parse_date(p.get("gyldigFra")) or date.min, default={}
+    )
+    return parse_date(latest.get("gyldigTil"))
 
 
-def _virk_start(founded, livsforloeb):
-    periods = _virk_periods(livsforloeb)
-    return parse_date(founded) or (periods[0][0] if periods else None)
+def _iso_date(value):
+    """A date as ISO text, as JSON fields (cache, wizard) keep it, or None."""
+    day = parse_date(value)
+    return day.isoformat() if day else None
 
 
 def _legal_form(form):
@@ -208,19 +191,12 @@ def _vat(cvr):
 
 
 def _cvrapi_state(status, end, bankrupt):
+    # an end date cvrapi.dk writes unreadably still means ceased
     return register_state(status, bool(_text(end)), _as_bool(bankrupt))
-
-
-def _cvrapi_status(status, end):
-    return _text(status) or ("ceased" if _text(end) else "active")
 
 
 def _virk_state(status, livsforloeb):
     return register_state(status, bool(_virk_end(livsforloeb)))
-
-
-def _virk_ceased(status, livsforloeb):
-    return is_ceased_status(status) or bool(_virk_end(livsforloeb))
 
 
 # -- the register fields, once ------------------------------------------------
@@ -284,16 +260,7 @@ FIELDS = (
         "cvr_status",
     ),
     Field("protected", "protected", "reklamebeskyttet", "cvr_protected", _as_bool),
-    Field("status", ("creditstatus", "enddate", _cvrapi_status), _STATUS),
-    # an end date cvrapi.dk writes unreadably still means ceased
-    Field("ceased", ("enddate", _text), (_STATUS, _LIFE, _virk_ceased), parse=bool),
-    Field(
-        "start_date",
-        "startdate",
-        (_META + "stiftelsesDato", _LIFE, _virk_start),
-        parse=parse_date,
-    ),
-    Field("end_date", "enddate", (_LIFE, _virk_end), parse=parse_date),
+    Field("end_date", "enddate", (_LIFE, _virk_end), parse=_iso_date),
 )
 COMPANY_KEYS = (*(field.key for field in FIELDS), "provider")
 
@@ -314,19 +281,11 @@ def _read(answer, source):
     return values[0] if isinstance(source, str) else source[-1](*values)
 
 
-def _company(answer, source, provider):
-    company = {f.key: f.parse(_read(answer, getattr(f, source))) for f in FIELDS}
+def company_from(provider, answer):
+    """The company dict of one answer of ``provider`` (a :data:`PROVIDERS`
+    code, also the :class:`Field` attribute saying where it has each key)."""
+    company = {f.key: f.parse(_read(answer, getattr(f, provider))) for f in FIELDS}
     return {**company, "provider": provider}
-
-
-def company_from_cvrapi(data):
-    """The company dict of one cvrapi.dk answer."""
-    return _company(data, "cvrapi", "cvrapi")
-
-
-def company_from_virk(vrvirksomhed):
-    """The company dict of one ``Vrvirksomhed`` document of the CVR distribution."""
-    return _company(vrvirksomhed, "virk", "virk")
 
 
 def partner_values(company):
@@ -336,21 +295,9 @@ def partner_values(company):
         targets = field.partner or {}
         if isinstance(targets, str):
             targets = {targets: _or_false}
-        values.update((name, to(company[field.key])) for name, to in targets.items())
+        value = company.get(field.key)  # absent from answers cached before it
+        values.update((name, to(value)) for name, to in targets.items())
     return values
-
-
-def company_to_json(company):
-    """A company dict with its dates as ISO strings (for JSON fields)."""
-    return {
-        key: value.isoformat() if isinstance(value, date) else value
-        for key, value in company.items()
-    }
-
-
-def company_from_json(data):
-    """The company dict of :func:`company_to_json`'s output."""
-    return _company(data, "key", _dict(data).get("provider"))
 
 
 # -- providers ------------------------------------------------------------------
@@ -434,10 +381,9 @@ class CvrApiDkClient(CvrProvider):
         "INTERNAL_ERROR": ServiceUnavailable,
     }
 
-    def __init__(self, base_url=None, timeout=10.0, session=None, **options):
-        self.user_agent = _text(options.pop("user_agent", None))
-        self.token = _text(options.pop("token", None))
-        super().__init__(base_url, timeout, session, **options)
+    def __init__(self, *args, user_agent=None, token=None, **options):
+        super().__init__(*args, **options)
+        self.user_agent, self.token = _text(user_agent), _text(token)
 
     def _sends_credentials(self):
         return bool(self.token)
@@ -465,7 +411,7 @@ class CvrApiDkClient(CvrProvider):
                 f"{self.label} sent an answer without company number or name.",
                 status=response.status_code,
             )
-        return company_from_cvrapi(payload)
+        return company_from(self.code, payload)
 
     def _get(self, number):
         return self._ask(vat=number)
@@ -490,10 +436,9 @@ class VirkDistributionClient(CvrProvider):
         {f"Vrvirksomhed.{p}" for f in FIELDS for p in _paths(f.virk)}
     )
 
-    def __init__(self, base_url=None, timeout=10.0, session=None, **options):
-        self.username = _text(options.pop("username", None))
-        self.password = options.pop("password", None) or ""
-        super().__init__(base_url, timeout, session, **options)
+    def __init__(self, *args, username=None, password=None, **options):
+        super().__init__(*args, **options)
+        self.username, self.password = _text(username), password or ""
 
     def _sends_credentials(self):
         return True
@@ -525,7 +470,7 @@ class VirkDistributionClient(CvrProvider):
         ]
         if not all(isinstance(document, dict) and document for document in documents):
             raise MalformedResponse(f"{self.label} sent a hit without Vrvirksomhed.")
-        return [company_from_virk(document) for document in documents]
+        return [company_from(self.code, document) for document in documents]
 
     def _get(self, number):
         companies = self._search({"term": {"Vrvirksomhed.cvrNummer": int(number)}}, 1)

@@ -16,7 +16,6 @@ import re
 import time
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from itertools import takewhile
 from urllib.parse import urlsplit
 
 import requests
@@ -35,19 +34,17 @@ LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 _SECRET_QUERY = re.compile(r"([?&](?:token|password|secret|key)=)[^&\s'\"]+", re.I)
 
 
-class _MaskSecrets(logging.Filter):
+def _mask_secrets(record):
     """Masks secret query values in urllib3's log lines (full URLs)."""
-
-    def filter(self, record):
-        message = record.getMessage()
-        masked = _SECRET_QUERY.sub(r"\1***", message)
-        if masked != message:
-            record.msg, record.args = masked, ()
-        return True
+    message = record.getMessage()
+    masked = _SECRET_QUERY.sub(r"\1***", message)
+    if masked != message:
+        record.msg, record.args = masked, ()
+    return True
 
 
 for _name in ("urllib3.connectionpool", "urllib3.util.retry"):
-    logging.getLogger(_name).addFilter(_MaskSecrets())
+    logging.getLogger(_name).addFilter(_mask_secrets)
 
 
 def is_secure_url(url):
@@ -60,8 +57,6 @@ def parse_retry_after(value):
     """Seconds (never negative) to wait from a ``Retry-After`` value in seconds
     or as an HTTP date; None when missing or not understood."""
     value = (value or "").strip()
-    if not value:
-        return None
     try:
         seconds = float(value)
     except ValueError:
@@ -92,11 +87,9 @@ class _Retry(Retry):
         return parse_retry_after(retry_after)
 
     def get_backoff_time(self):
-        history = reversed(self.history)
-        failures = sum(1 for _ in takewhile(lambda h: not h.redirect_location, history))
-        if not failures:
-            return 0
-        return min(self.backoff_factor * 2 ** (failures - 1), self.max_retry_after)
+        # One history entry per failure (redirects are not followed).
+        backoff = self.backoff_factor * 2 ** (len(self.history) - 1)
+        return min(backoff, self.max_retry_after)
 
     def sleep(self, response=None):
         wait = None if response is None else self.get_retry_after(response)
@@ -128,10 +121,7 @@ class HttpClient:
 
     ``max_retries``: extra attempts after a transient failure; ``backoff``:
     first wait in seconds, doubled after each retry; ``max_retry_after``:
-    longest wait honoured; ``sleep``: the function that waits (tests). The
-    caller's ``session`` is not closed by :meth:`close`. Subclasses set
-    ``label``, ``default_base_url``, may narrow ``retry_statuses``, call
-    :meth:`_send` and map answers with :meth:`_error_for_status`.
+    longest wait honoured; ``sleep``: the function that waits (tests).
     """
 
     label = "the service"
@@ -151,7 +141,6 @@ class HttpClient:
         self,
         base_url=None,
         timeout=10.0,
-        session=None,
         *,
         max_retries=2,
         backoff=0.5,
@@ -161,8 +150,7 @@ class HttpClient:
         self.base_url = (base_url or self.default_base_url or "").rstrip("/")
         self.timeout = timeout
         self.max_retries = max(0, int(max_retries))
-        self._own_session = session is None
-        self.session = requests.Session() if session is None else session
+        self.session = requests.Session()
         retry = _Retry(
             total=self.max_retries,
             read=self.max_retries if self.retry_read_timeouts else False,
@@ -171,7 +159,6 @@ class HttpClient:
             status_forcelist=self.retry_statuses,
             backoff_factor=max(0.0, float(backoff)),
             raise_on_status=False,
-            respect_retry_after_header=True,
         )
         retry.sleep_function = sleep
         retry.max_retry_after = float(max_retry_after)
@@ -184,8 +171,7 @@ class HttpClient:
         self.close()
 
     def close(self):
-        if self._own_session:
-            self.session.close()
+        self.session.close()
 
     def _send(self, method, path, **kwargs):
         """Send one request to ``base_url + path``; return the response, also

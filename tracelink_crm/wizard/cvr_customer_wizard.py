@@ -2,8 +2,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
-from ..models.tracelink_cvr_api import CVR_STATE_SELECTION
-from ..tools.cvr_client import company_from_json, company_to_json
+from ..tools.cvr_client import REGISTER_STATES
 
 
 class CvrCustomerWizard(models.TransientModel):
@@ -74,31 +73,28 @@ class CvrCustomerWizard(models.TransientModel):
     def _compute_messages(self):
         for wizard in self:
             line = wizard.selected_line_id
+            wizard.ceased_message = wizard.reuse_message = False
             if line.status == "ceased" and line.end_date:
-                ceased_message = self.env._(
+                wizard.ceased_message = self.env._(
                     "%(name)s has ceased according to the CVR register (on "
                     "%(date)s). Use it as a customer anyway?",
                     name=line.name,
                     date=format_date(self.env, line.end_date),
                 )
             elif line.status == "ceased":
-                ceased_message = self.env._(
+                wizard.ceased_message = self.env._(
                     "%s has ceased according to the CVR register. Use it as a "
                     "customer anyway?",
                     line.name,
                 )
             elif line.status and line.status != "active":
                 states = dict(line._fields["status"]._description_selection(self.env))
-                ceased_message = self.env._(
+                wizard.ceased_message = self.env._(
                     "%(name)s is “%(state)s” according to the CVR register. Use "
                     "it as a customer anyway?",
                     name=line.name,
                     state=states[line.status],
                 )
-            else:
-                ceased_message = False
-            wizard.ceased_message = ceased_message
-            wizard.reuse_message = False
             if line.existing_partner_id:
                 wizard.reuse_message = self.env._(
                     "%s already has this CVR number in Odoo: it will be used, no "
@@ -114,8 +110,8 @@ class CvrCustomerWizard(models.TransientModel):
         )
         self.line_ids.unlink()
         lines = [
-            Command.create({"sequence": sequence, "company_data": company_to_json(c)})
-            for sequence, c in enumerate(companies)
+            Command.create({"sequence": sequence, "company_data": company})
+            for sequence, company in enumerate(companies)
         ]
         self.write({"state": "pick", "line_ids": lines})
         self.selected_line_id = self.line_ids if len(self.line_ids) == 1 else False
@@ -134,30 +130,22 @@ class CvrCustomerWizard(models.TransientModel):
 
     def action_confirm(self):
         """Use the selected company; one that is not plainly active (ceased,
-        under bankruptcy, ...) asks for a confirmation first."""
+        under bankruptcy, ...) asks for a confirmation first. Then reuse or
+        create its partner, set it on the case, tell what happened and go
+        back where the wizard came from."""
         self.ensure_one()
-        self._check_selected("pick")
-        if self.selected_line_id.status != "active":
+        line = self.selected_line_id
+        if self.state not in ("pick", "confirm_ceased") or not line:
+            raise UserError(self.env._("Look a company up and select it first."))
+        if self.state == "pick" and line.status != "active":
             self.state = "confirm_ceased"
             return self._action_reopen()
-        return self._set_customer(self.selected_line_id)
-
-    def action_confirm_ceased(self):
-        self.ensure_one()
-        self._check_selected("confirm_ceased")
-        return self._set_customer(self.selected_line_id)
-
-    def _check_selected(self, state):
-        if self.state != state or not self.selected_line_id:
-            raise UserError(self.env._("Look a company up and select it first."))
-
-    def _set_customer(self, line):
-        """Reuse or create the partner of ``line``, set it on the case, tell
-        what happened and go back where the wizard came from."""
         if self.lead_id:
             self.lead_id.check_access("write")
-        partner, is_reused = self.env["res.partner"]._cvr_find_or_create(
-            line._get_company_dict(), self.company_id
+        is_reused = bool(line.existing_partner_id)
+        Partner = self.env["res.partner"]
+        partner = line.existing_partner_id or Partner._create_from_cvr(
+            line.company_data
         )
         if self.lead_id:
             self.lead_id.partner_id = partner
@@ -233,19 +221,18 @@ class CvrCustomerWizardLine(models.TransientModel):
     )
     cvr = fields.Char(string="CVR Number", compute="_compute_company_fields")
     name = fields.Char(compute="_compute_company_fields")
-    status = fields.Selection(CVR_STATE_SELECTION, compute="_compute_company_fields")
+    status = fields.Selection(REGISTER_STATES, compute="_compute_company_fields")
     end_date = fields.Date(string="Ceased On", compute="_compute_company_fields")
     existing_partner_id = fields.Many2one(
         "res.partner",
         string="Already in Odoo",
         compute="_compute_existing_partner_id",
     )
-    is_selected = fields.Boolean(compute="_compute_is_selected")
 
     @api.depends("company_data")
     def _compute_company_fields(self):
         for line in self:
-            company = line._get_company_dict()
+            company = line.company_data
             line.cvr = company["cvr"] or False
             line.name = company["name"] or False
             line.status = company["state"]
@@ -259,11 +246,6 @@ class CvrCustomerWizardLine(models.TransientModel):
                 line.cvr, line.wizard_id.company_id
             )
 
-    @api.depends("wizard_id.selected_line_id")
-    def _compute_is_selected(self):
-        for line in self:
-            line.is_selected = line.wizard_id.selected_line_id == line
-
     def action_select(self):
         self.ensure_one()
         wizard = self.wizard_id
@@ -271,7 +253,3 @@ class CvrCustomerWizardLine(models.TransientModel):
             raise UserError(self.env._("Look a company up and select it first."))
         wizard.selected_line_id = self
         return wizard._action_reopen()
-
-    def _get_company_dict(self):
-        self.ensure_one()
-        return company_from_json(self.company_data)
