@@ -39,6 +39,7 @@ from ..tools.exceptions import (
 
 _logger = logging.getLogger(__name__)
 
+DEFAULT_TIMEOUT = 30
 # An incremental import asks for the customers changed since the start of the
 # last successful run minus this margin: the clocks of Odoo and e-conomic are
 # not the same, and reading a customer twice changes nothing.
@@ -145,7 +146,8 @@ class TracelinkEconomicApi(models.AbstractModel):
                 error,
                 "e-conomic",
                 self.env._("Settings > CRM > e-conomic"),
-                timeout=(company or self.env.company).sudo().economic_timeout,
+                timeout=(company and company.sudo().economic_timeout)
+                or DEFAULT_TIMEOUT,
             )
         if isinstance(error, InvalidRequest) and error.details:
             message += "\n" + "\n".join(f"- {line}" for line in error.details)
