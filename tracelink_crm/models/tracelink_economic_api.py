@@ -1,10 +1,5 @@
-"""The one gateway between Odoo and e-conomic.
-
-Reads a company's e-conomic settings, builds the plain-Python
-:class:`~..tools.economic_client.EconomicClient` and turns its typed failures
-into translated messages: ``UserError`` for people, a note on the company for
-the hourly customer import.
-"""
+"""The one gateway between Odoo and e-conomic: a company's settings make the
+client, whose failures become ``UserError`` or a note of the import."""
 
 import hashlib
 import json
@@ -15,6 +10,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
 import psycopg2
+from babel import Locale
 from markupsafe import Markup
 
 from odoo import api, fields, models, modules
@@ -74,31 +70,9 @@ _CREATE_GROUPS = (
 _IMPORT_LOCK = 0x544C4549
 _IMPORT_COUNTS = ("created", "updated", "unchanged", "skipped")
 
-# e-conomic's ``country`` is free text, usually in Danish. Names found in the
-# installed languages are recognised; these cover the common Danish names in
-# a database where Danish is not installed.
-_DANISH_COUNTRY_NAMES = {
-    "danmark": "DK",
-    "sverige": "SE",
-    "norge": "NO",
-    "tyskland": "DE",
-    "holland": "NL",
-    "nederlandene": "NL",
-    "storbritannien": "GB",
-    "england": "GB",
-    "grønland": "GL",
-    "færøerne": "FO",
-    "island": "IS",
-    "finland": "FI",
-    "polen": "PL",
-    "frankrig": "FR",
-    "belgien": "BE",
-    "østrig": "AT",
-    "schweiz": "CH",
-    "spanien": "ES",
-    "italien": "IT",
-    "usa": "US",
-}
+# e-conomic's ``country`` is free text, usually in Danish: names in the
+# installed languages and in Danish (Babel's) are recognised, and these.
+_COUNTRY_ALIASES = {"england": "GB", "holland": "NL", "nederlandene": "NL"}
 
 
 def _name_zip_key(name, zip_code):
@@ -145,7 +119,7 @@ class TracelinkEconomicApi(models.AbstractModel):
             agreement_grant_token=(
                 settings.economic_agreement_grant_token or ""
             ).strip(),
-            timeout=settings.economic_timeout or DEFAULT_TIMEOUT,
+            timeout=settings.economic_timeout,
             max_retries=self._economic_max_retries,
             backoff=self._economic_backoff,
         )
@@ -220,29 +194,29 @@ class TracelinkEconomicApi(models.AbstractModel):
     def _economic_country_lookup(self):
         """Return ``{casefolded country name or code: res.country id}``."""
         countries = self.env["res.country"].sudo().search([])
-        lookup = {}
         langs = {"en_US"} | {
             code for code, _name in self.env["res.lang"].get_installed()
         }
+        lookup = {}
         for lang in sorted(langs):
             for country in countries.with_context(lang=lang):
                 lookup.setdefault(country.name.casefold(), country.id)
         by_code = {country.code: country.id for country in countries}
-        for code, country_id in by_code.items():
-            lookup.setdefault(code.casefold(), country_id)
-        for name, code in _DANISH_COUNTRY_NAMES.items():
+        danish = Locale.parse("da").territories
+        for name, code in [
+            *((code, code) for code in by_code),
+            *((name, code) for code, name in danish.items()),
+            *_COUNTRY_ALIASES.items(),
+        ]:
             if code in by_code:
-                lookup.setdefault(name, by_code[code])
+                lookup.setdefault(name.casefold(), by_code[code])
         return lookup
 
     @api.model
     def _prepare_partner_vals_from_economic(self, values, countries):
-        """Partner values of ``partner_values_from_customer`` values.
-
-        Empty values are left out, so an import never clears what is filled
-        in Odoo. A CVR number gives ``company_registry`` and the VAT number
-        ``DK<cvr>``; any other identification is kept as the VAT number.
-        """
+        """Partner values of ``partner_values_from_customer`` values, empty
+        ones left out (an import never clears what Odoo has); a CVR number
+        gives ``company_registry`` and ``DK<cvr>`` as VAT number."""
         vals = {key: values[key] for key in _TEXT_KEYS if values.get(key)}
         if values.get("cvr"):
             vals["company_registry"] = values["cvr"]
@@ -376,13 +350,9 @@ class TracelinkEconomicApi(models.AbstractModel):
 
     @api.model
     def _create_economic_customer(self, client, company, partner, data, body):
-        """``POST /customers``; after no answer, look up before trying again.
-
-        The second create goes with the same ``Idempotency-Key``: should the
-        first have landed after all, e-conomic answers it. The key is derived,
-        not stored, as an unanswered create is rolled back with the user's
-        transaction; a changed customer or setting makes a new one.
-        """
+        """``POST /customers``; after no answer, look up before trying again
+        with the same ``Idempotency-Key``. The key is derived, not stored, as
+        an unanswered create is rolled back with the user's transaction."""
         subject = (
             f"partner:{partner.id}" if partner else f"new:{data['cvr'] or data['name']}"
         )
@@ -418,11 +388,8 @@ class TracelinkEconomicApi(models.AbstractModel):
 
     @api.model
     def _find_economic_customer(self, client, data, created_since=None):
-        """The e-conomic customer with ``data``'s CVR (or VAT) number, or None.
-
-        Without a number, and only after an unanswered create
-        (``created_since``), the one with the exact name changed since then.
-        """
+        """The e-conomic customer with ``data``'s CVR (or VAT) number; without
+        one, after an unanswered create, the one of that name changed since."""
         if data["cvr"]:
             forms = (
                 [data["cvr"], f"DK{data['cvr']}"] if data["is_cvr"] else [data["cvr"]]
@@ -502,19 +469,14 @@ class TracelinkEconomicApi(models.AbstractModel):
     def _import_customers(
         self, company, raise_errors=True, commit=False, progress=None
     ):
-        """Import e-conomic's customers into partners of ``company``.
+        """Import e-conomic's customers (those changed since the last
+        completed run began) into partners of ``company``. Each page moves a
+        checkpoint, so an interrupted run resumes; with ``commit`` (the cron)
+        pages are committed and the run stops after ``_import_time_budget``.
 
-        The first run reads every customer, later runs those changed since
-        the last completed one began. Each page lands on its own and moves a
-        checkpoint on the company, so an interrupted run resumes after it;
-        ``economic_last_import`` moves when every page has landed. With
-        ``commit`` (the cron) pages are committed and the run stops after
-        ``_import_time_budget`` seconds, to go on at the next call.
-
-        Returns the counts of the run and its ``error`` (None, or the message
-        also noted on the company unless ``raise_errors`` raises it); a
-        ``progress`` dict gets the customers left added to ``"remaining"``.
-        """
+        Returns the counts and ``error`` (None, or the message also noted on
+        the company unless raised); ``progress["remaining"]`` grows by the
+        customers left."""
         company.ensure_one()
         self._check_economic_enabled(company)
         company = company.sudo()
@@ -629,12 +591,11 @@ class TracelinkEconomicApi(models.AbstractModel):
         A concurrency failure is no fault of the customers: the page is
         tried again, never counted as skipped."""
         for attempt in range(1, self._import_page_attempts + 1):
-            stats = dict.fromkeys(_IMPORT_COUNTS, 0)
-            notes = []
+            stats = {**dict.fromkeys(_IMPORT_COUNTS, 0), "notes": []}
             try:
                 with self.env.cr.savepoint():
                     self._import_customer_page(
-                        company, customers, countries, started, stats, notes
+                        company, customers, countries, started, stats
                     )
                 break
             except psycopg2.Error as error:
@@ -665,11 +626,12 @@ class TracelinkEconomicApi(models.AbstractModel):
                     [company.economic_import_last_number, *customer_numbers(customers)]
                 ),
                 **{
-                    f"economic_import_{key}": company[f"economic_import_{key}"] + count
-                    for key, count in stats.items()
+                    f"economic_import_{key}": company[f"economic_import_{key}"]
+                    + stats[key]
+                    for key in _IMPORT_COUNTS
                 },
                 "economic_import_notes": "\n".join(
-                    (old_notes + notes)[:MAX_IMPORT_NOTES]
+                    (old_notes + stats["notes"])[:MAX_IMPORT_NOTES]
                 )
                 or False,
             }
@@ -687,14 +649,11 @@ class TracelinkEconomicApi(models.AbstractModel):
         )
 
     @api.model
-    def _import_customer_page(self, company, customers, countries, now, stats, notes):
-        """Match, update and create the partners of one page of customers.
-
-        Matching, in this order: the partner ``company`` linked to the
-        number; an unlinked company partner with the CVR number; without one,
-        the one unlinked company partner with the same name and zip. A
-        partner another company has linked only gets its empty fields filled.
-        """
+    def _import_customer_page(self, company, customers, countries, now, stats):
+        """Match, update and create the partners of one page of customers:
+        the partner linked to the number, else an unlinked one with the CVR
+        number, else the one with the same name and zip. A partner another
+        company has linked only gets its empty fields filled."""
         incoming = {}
         for customer in customers:
             try:
@@ -705,7 +664,7 @@ class TracelinkEconomicApi(models.AbstractModel):
                     if isinstance(customer, dict)
                     else None
                 )
-                self._skip_customer(number, error, stats, notes)
+                self._skip_customer(number, error, stats)
                 continue
             incoming[values["economic_number"]] = values
         if not incoming:
@@ -736,7 +695,7 @@ class TracelinkEconomicApi(models.AbstractModel):
             try:
                 partner = self._match_partner(values, by_number, by_cvr, by_name)
             except ValueError as reason:
-                self._skip_customer(number, reason, stats, notes)
+                self._skip_customer(number, reason, stats)
                 continue
             if not partner:
                 vals.update(
@@ -768,8 +727,8 @@ class TracelinkEconomicApi(models.AbstractModel):
             for partner, changes in pairs:
                 partner.write(changes)
 
-        self._apply_in_batch(to_update, write_all, "updated", stats, notes)
-        self._apply_in_batch(to_create, Partner.create, "created", stats, notes)
+        self._apply_in_batch(to_update, write_all, "updated", stats)
+        self._apply_in_batch(to_create, Partner.create, "created", stats)
         self._log_import_changes(company, Partner, summaries)
 
     @api.model
@@ -870,6 +829,7 @@ class TracelinkEconomicApi(models.AbstractModel):
                 value = partner._clean_website(value)
             if (current or False) == (value or False):
                 continue
+            label = partner._fields[field]._description_string(self.env)
             if current and (fill_only or field in _IDENTIFYING_FIELDS):
                 same_cvr = cvr_from_text(current)
                 if field in _IDENTIFYING_FIELDS and not (
@@ -878,27 +838,16 @@ class TracelinkEconomicApi(models.AbstractModel):
                     lines.append(
                         self.env._(
                             "%(field)s kept: %(value)s (e-conomic has %(economic)s)",
-                            field=partner._fields[field]._description_string(self.env),
+                            field=label,
                             value=current,
                             economic=value,
                         )
                     )
                 continue
             changes[field] = vals[field]
-            lines.append(self._change_line(partner, field, current, value))
+            old, new = (partner._cvr_display_value(field, v) for v in (current, value))
+            lines.append(f"{label}: {old} → {new}")
         return changes, lines
-
-    @api.model
-    def _change_line(self, partner, field_name, old, new):
-        field = partner._fields[field_name]
-        if field.type == "many2one":
-            old = partner[field_name].display_name
-            new = self.env[field.comodel_name].browse(new).display_name
-        return "%s: %s → %s" % (  # noqa: UP031
-            field._description_string(self.env),
-            old or self.env._("(empty)"),
-            new or self.env._("(empty)"),
-        )
 
     @api.model
     def _log_import_changes(self, company, Partner, summaries):
@@ -920,7 +869,7 @@ class TracelinkEconomicApi(models.AbstractModel):
             Partner.browse(list(bodies))._message_log_batch(bodies)
 
     @api.model
-    def _apply_in_batch(self, items, apply, key, stats, notes):
+    def _apply_in_batch(self, items, apply, key, stats):
         """Run ``apply`` on the payloads of ``(customer number, payload)``
         pairs at once; one by one on failure, skipping those that fail alone.
         A concurrency failure goes up to be retried."""
@@ -945,15 +894,15 @@ class TracelinkEconomicApi(models.AbstractModel):
                 stats[key] += 1
             except _RECORD_ERRORS as error:
                 _raise_if_concurrency(error)
-                self._skip_customer(number, error, stats, notes)
+                self._skip_customer(number, error, stats)
 
     @api.model
-    def _skip_customer(self, number, error, stats, notes):
+    def _skip_customer(self, number, error, stats):
         lines = str(error).strip().splitlines()
         reason = (lines and lines[0]) or type(error).__name__
         _logger.warning("e-conomic customer %s skipped: %s", number, reason)
         stats["skipped"] += 1
-        notes.append(
+        stats["notes"].append(
             self.env._(
                 "Customer %(number)s skipped: %(reason)s",
                 number=number if number is not None else "?",

@@ -91,6 +91,21 @@ class TestEconomicImport(TracelinkEconomicCommon):
         )
         self.assertTrue(self.company.economic_last_import)
 
+    def test_country_names_in_danish_are_recognised(self):
+        countries = self.Api._economic_country_lookup()
+        for name, xmlid in [
+            ("Danmark", "base.dk"),
+            ("Tyskland", "base.de"),
+            ("østrig", "base.at"),
+            ("Holland", "base.nl"),
+            ("Nederlandene", "base.nl"),
+            ("England", "base.uk"),
+            ("SE", "base.se"),
+            ("Germany", "base.de"),
+        ]:
+            with self.subTest(name=name):
+                self.assertEqual(countries[name.casefold()], self.env.ref(xmlid).id)
+
     def test_incremental_import_reads_changes_only(self):
         self.fake.add_customers(30)
         self.Api._import_customers(self.company)

@@ -1,15 +1,9 @@
 """HTTP client for e-conomic's REST API (``https://restapi.e-conomic.com``).
 
-Plain Python on :class:`~.http_client.HttpClient`, which retries reads and
-maps HTTP failures to the typed exceptions of :mod:`.exceptions`; a 400 also
-lists "property: message" per refused field (``details``). ``POST`` is never
-retried, because a repeated create makes a duplicate customer: a create
-carries an ``Idempotency-Key`` the caller keeps, and e-conomic answers a
-create sent again with the same key within an hour with the stored result.
-
-The tokens travel in headers only; they never appear in exception messages,
-in ``repr()`` or in log lines, which carry method, path, status and
-e-conomic's ``logId``.
+``POST`` is never retried (a repeated create makes a duplicate customer): a
+create carries an ``Idempotency-Key`` the caller keeps, and e-conomic answers
+the same key within an hour with the stored result. The tokens travel in
+headers only, never in messages, ``repr()`` or log lines.
 """
 
 import logging
@@ -37,10 +31,8 @@ _RATE_LIMITING = re.compile(
 # Window waited after a 429 that names neither Retry-After nor a window.
 DEFAULT_RATE_WINDOW = 60.0
 
-# The name under which customers can be filtered on their CVR number.
-# Unconfirmed: agreements seen so far list it in ``allowedFilteringFields``;
-# very old documentation uses ``ciNumber`` (the fallback below), which the
-# client switches to when e-conomic says so.
+# The filter name of the customers' CVR number (unconfirmed); very old
+# documentation uses ``ciNumber``, taken when e-conomic lists only that one.
 CVR_FILTER_FIELD = "corporateIdentificationNumber"
 CVR_FILTER_FIELD_FALLBACK = "ciNumber"
 
@@ -66,13 +58,9 @@ def format_filter_datetime(moment):
 
 
 def _error_details(errors, path=()):
-    """Collect "property: message" strings from e-conomic's nested ``errors``.
-
-    The ``errors`` object mirrors the request: any object along the way may
-    hold an ``errors`` list of ``{"propertyName", "errorMessage", ...}``
-    entries, at any depth, also inside lists (order lines). A rejected
-    filter answers ``errors`` as a plain list of strings: kept as they are.
-    """
+    """Collect "property: message" strings from e-conomic's ``errors``,
+    which mirrors the request: ``errors`` lists at any depth, also in lists;
+    a rejected filter's plain strings are kept as they are."""
     found = []
     if isinstance(errors, dict):
         for key, value in errors.items():
@@ -127,7 +115,6 @@ class EconomicClient(HttpClient):
         return f"<EconomicClient {self.base_url} tokens=***>"
 
     def get_self(self):
-        """Return ``GET /self``: agreement, company, user and app of the tokens."""
         return self._request("GET", "/self")
 
     def iter_customer_pages(
@@ -147,11 +134,9 @@ class EconomicClient(HttpClient):
         after = int(after_number or 0)
         while True:
             query = {"pagesize": page_size, "sort": "customerNumber"}
-            page_conditions = conditions
-            if after:
-                page_conditions = [*conditions, f"customerNumber$gt:{after}"]
-            if page_conditions:
-                query["filter"] = "$and:".join(page_conditions)
+            page = [*conditions, f"customerNumber$gt:{after}"] if after else conditions
+            if page:
+                query["filter"] = "$and:".join(page)
             payload = self._request("GET", "/customers", params=query)
             collection = payload.get("collection")
             if not isinstance(collection, list):
@@ -169,24 +154,21 @@ class EconomicClient(HttpClient):
             after = max(after, *numbers)
 
     def iter_customers(self, updated_since=None, page_size=MAX_PAGE_SIZE, where=()):
-        """Yield every customer of :meth:`iter_customer_pages`, one by one."""
         for customers, _pagination in self.iter_customer_pages(
             updated_since=updated_since, page_size=page_size, where=where
         ):
             yield from customers
 
     def find_customers_by_cvr(self, cvr):
-        """Return the customers whose CVR field is ``cvr`` as given (free text).
-
-        When e-conomic refuses the filter field and lists ``ciNumber`` as
-        filterable instead, the client switches to that name.
-        """
+        """The customers whose CVR field is ``cvr`` as given (free text); on
+        to ``ciNumber`` when e-conomic lists only that one as filterable."""
         cvr = str(cvr or "").strip()
         if not cvr:
             raise ValueError("find_customers_by_cvr needs a CVR number")
         field = self.cvr_filter_field
+        condition = f"$eq:{escape_filter_value(cvr)}"
         try:
-            return self._customers_where(field, cvr)
+            return list(self.iter_customers(where=[field + condition]))
         except InvalidRequest as error:
             allowed = error.allowed_filtering_fields
             if (
@@ -201,11 +183,7 @@ class EconomicClient(HttpClient):
             CVR_FILTER_FIELD_FALLBACK,
         )
         self.cvr_filter_field = CVR_FILTER_FIELD_FALLBACK
-        return self._customers_where(CVR_FILTER_FIELD_FALLBACK, cvr)
-
-    def _customers_where(self, field, value):
-        where = [f"{field}$eq:{escape_filter_value(value)}"]
-        return list(self.iter_customers(where=where))
+        return list(self.iter_customers(where=[CVR_FILTER_FIELD_FALLBACK + condition]))
 
     def create_customer(self, body, idempotency_key=None):
         """``POST /customers``; return the created customer (never retried:
@@ -220,7 +198,6 @@ class EconomicClient(HttpClient):
         return created
 
     def _scrub(self, text):
-        """Remove the tokens from a text that will end up in a message."""
         text = str(text)
         for token in (self._app_secret_token, self._agreement_grant_token):
             if len(token) >= _MIN_SCRUB_LENGTH:
@@ -266,20 +243,14 @@ class EconomicClient(HttpClient):
             self._pause = 0.0  # a whole window refilled the bucket
         if response.status_code >= 300:
             raise self._error_from_response(method, path, response)
-        what = f"e-conomic answered {method} {path} with"
-        if not response.content:
-            raise MalformedResponse(
-                f"{what} an empty body", status=response.status_code
-            )
         payload = self._json_or_none(response)
-        if payload is None:
+        if not isinstance(payload, dict):
             content_type = response.headers.get("Content-Type") or "no content type"
             raise MalformedResponse(
-                f"{what} a body that is not JSON ({content_type})",
+                f"e-conomic answered {method} {path} with a body that is not "
+                f"JSON of an object ({content_type}, {len(response.content)} bytes)",
                 status=response.status_code,
             )
-        if not isinstance(payload, dict):
-            raise MalformedResponse(f"{what} {type(payload).__name__}, not an object")
         return payload
 
     def _pace(self, response):

@@ -1,10 +1,5 @@
-"""Pure translations between e-conomic customers and plain partner data.
-
-No HTTP and no Odoo here: e-conomic customer dicts (as the REST API answers
-them) become provider-neutral partner values, and plain partner data becomes
-the body of ``POST /customers``. The Odoo side turns the neutral keys into
-``res.partner`` values.
-"""
+"""Pure translations between e-conomic customer dicts and plain partner data
+(no HTTP, no Odoo): the gateway turns the neutral keys into partner values."""
 
 from .cvr import cvr_from_text
 
@@ -52,11 +47,8 @@ def customer_numbers(customers):
 
 
 def _text(customer, key):
-    """Return a customer's text property stripped, "" when absent.
-
-    Numbers are accepted as text (a zip typed as a number); any other type
-    means the customer is malformed.
-    """
+    """A text property stripped ("" when absent); a number is text too (a zip
+    typed as a number), any other type a malformed customer."""
     value = customer.get(key)
     if value is None:
         return ""
@@ -71,16 +63,10 @@ def _text(customer, key):
 
 
 def partner_values_from_customer(customer):
-    """Turn an e-conomic customer dict into provider-neutral partner values.
-
-    Returns ``economic_number`` (int), the text keys of
-    ``CUSTOMER_PROPERTIES`` ("" when absent), ``cvr`` (8 digits when
-    ``corporateIdentificationNumber`` is a valid Danish CVR number, else "")
-    and ``vat`` (``corporateIdentificationNumber`` as given, stripped).
-
-    Raises ``ValueError`` naming the problem when the customer is malformed,
-    so an importer can log it and go on with the next one.
-    """
+    """Provider-neutral partner values of an e-conomic customer dict:
+    ``economic_number``, the keys of ``CUSTOMER_PROPERTIES`` ("" when absent),
+    ``cvr`` (a valid CVR number or "") and ``vat`` (the number as given).
+    A malformed customer raises ``ValueError`` naming the problem."""
     if not isinstance(customer, dict):
         raise ValueError(
             f"e-conomic customer should be an object, got {type(customer).__name__}"
@@ -118,16 +104,11 @@ def partner_values_from_customer(customer):
 
 
 def customer_body_from_partner(values, defaults):
-    """Build the body of ``POST /customers`` from plain partner data.
-
-    ``values`` holds the keys of ``CUSTOMER_PROPERTIES``; ``defaults`` the
-    connector settings every new customer needs: ``currency`` (ISO code),
-    ``customer_group``, ``payment_terms`` and ``vat_zone`` (numbers).
-
-    Empty values (None, False, blank text) are left out: e-conomic refuses
-    null. Raises ``FieldTooLong`` for a value longer than e-conomic's schema
-    allows, ``ValueError`` when the name or a default is missing.
-    """
+    """The body of ``POST /customers`` from plain partner data (keys of
+    ``CUSTOMER_PROPERTIES``) and ``defaults`` (``currency`` code and the
+    numbers of ``_BODY_REFERENCES``). Empty values are left out (e-conomic
+    refuses null); ``FieldTooLong`` for a value longer than e-conomic's schema
+    allows, ``ValueError`` when the name or a default is missing."""
     body = {}
     for key, (prop, limit) in CUSTOMER_PROPERTIES.items():
         text = str(values.get(key) or "").strip()
