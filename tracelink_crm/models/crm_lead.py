@@ -1,4 +1,3 @@
-from collections import defaultdict
 from datetime import datetime, time
 
 import psycopg2.errors
@@ -74,21 +73,21 @@ class CrmLead(models.Model):
     same_customer_lead_ids = fields.Many2many(
         "crm.lead",
         string="Same Customer Cases",
-        compute="_compute_same_customer_lead_ids",
+        compute="_compute_customer_records",
         context={"active_test": False},
     )
     same_customer_lead_count = fields.Integer(
         string="Same Customer",
-        compute="_compute_same_customer_lead_ids",
+        compute="_compute_customer_records",
     )
     customer_order_ids = fields.Many2many(
         "sale.order",
         string="Customer Orders",
-        compute="_compute_customer_order_ids",
+        compute="_compute_customer_records",
     )
     customer_order_count = fields.Integer(
         string="Orders Count",
-        compute="_compute_customer_order_ids",
+        compute="_compute_customer_records",
     )
 
     # Order conversion: of sale_crm's order_ids, the one the case was converted
@@ -170,44 +169,34 @@ class CrmLead(models.Model):
         return [("id", "not in", self.with_context(active_test=False)._search(overdue))]
 
     @api.depends("partner_id.commercial_partner_id")
-    def _compute_same_customer_lead_ids(self):
-        cases = self._get_by_customer(
-            self.env["crm.lead"].with_context(active_test=False),
-            [("type", "=", "opportunity")],
-            "create_date desc, id desc",
+    def _compute_customer_records(self):
+        # One query each for the cases and the orders of all the customers,
+        # however many they have.
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        Order = self.env["sale.order"]
+        entities = self.partner_id.commercial_partner_id
+        domain = [("partner_id.commercial_partner_id", "in", entities.ids)]
+        cases, orders = (
+            records.grouped(lambda record: record.partner_id.commercial_partner_id.id)
+            for records in (
+                Lead.search_fetch(
+                    [*domain, ("type", "=", "opportunity")],
+                    ["partner_id"],
+                    order="create_date desc, id desc",
+                ),
+                Order.search_fetch(
+                    domain, ["partner_id"], order="date_order desc, id desc"
+                ),
+            )
         )
         for lead in self:
-            same = cases[lead.partner_id.commercial_partner_id.id] - lead._origin
+            entity_id = lead.partner_id.commercial_partner_id.id
+            same = cases.get(entity_id, Lead) - lead._origin
+            mine = orders.get(entity_id, Order)
             lead.same_customer_lead_ids = same
             lead.same_customer_lead_count = len(same)
-
-    @api.depends("partner_id.commercial_partner_id")
-    def _compute_customer_order_ids(self):
-        orders = self._get_by_customer(
-            self.env["sale.order"], [], "date_order desc, id desc"
-        )
-        for lead in self:
-            mine = orders[lead.partner_id.commercial_partner_id.id]
             lead.customer_order_ids = mine
             lead.customer_order_count = len(mine)
-
-    def _get_by_customer(self, model, domain, order):
-        """Records of ``model`` matching ``domain`` whose customer belongs to
-        one of the cases' customers, by commercial entity id. One query
-        whatever their number: a customer with thousands of cases and orders
-        opens as fast as a new one."""
-        entities = self.partner_id.commercial_partner_id
-        by_entity = defaultdict(model.browse)
-        if entities:
-            found = model.search_fetch(
-                [*domain, ("partner_id.commercial_partner_id", "in", entities.ids)],
-                ["partner_id"],
-                order=order,
-            )
-            by_entity.update(
-                found.grouped(lambda record: record.partner_id.commercial_partner_id.id)
-            )
-        return by_entity
 
     def _compute_probabilities(self):
         # Predictive scoring never overwrites a probability typed by a user,
