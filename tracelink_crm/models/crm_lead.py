@@ -530,8 +530,7 @@ class CrmLead(models.Model):
                 render_values={"self": order, "origin": case},
                 subtype_xmlid="mail.mt_note",
             )
-        order.action_confirm()
-        case.sale_order_id = order
+        order.action_confirm()  # which makes it the case's order (_action_confirm)
         case.message_post(
             body=self.env._("Converted to the order %s.", order._get_html_link()),
             subtype_xmlid="mail.mt_note",
@@ -552,8 +551,7 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------
 
     def _lock_for_conversion(self):
-        """Lock the case row for the rest of the transaction, then drop what
-        the cache holds so that the checks read the committed state."""
+        # the checks that follow must read the committed state
         self.flush_recordset()
         try:
             with self.env.cr.savepoint(flush=False):
@@ -603,10 +601,8 @@ class CrmLead(models.Model):
 
     def _prepare_order_vals(self, quotation=None):
         """The one place where an order is made from a case: sale_crm's
-        values of a new quotation of the case (``sale.order`` fills in the
-        rest from the customer) plus what only the case knows and the lines of
-        :meth:`_prepare_order_lines`; for a ``quotation`` of the case, what
-        the case knows and the quotation lacks."""
+        values of a new quotation plus what only the case knows; for a
+        ``quotation`` of the case, what the case knows and it lacks."""
         self.ensure_one()
         quotation = quotation or self.env["sale.order"]
         vals = {
@@ -642,9 +638,6 @@ class CrmLead(models.Model):
         }
 
     def _prepare_order_lines(self):
-        """``order_line`` commands of the order made from the case: one line
-        with the case's name, description and value on the company's default
-        order product."""
         self.ensure_one()
         product = (self.company_id or self.env.company).tracelink_order_product_id
         if not product:
