@@ -662,10 +662,8 @@ class CrmLead(models.Model):
 
     @api.model
     def tracelink_statistics(self, date_from, date_to, partner_id=None):
-        """Public API (XML-RPC): the figures of the Won/Lost dialog (counts,
-        values in the ``currency`` of the company, win rate in percent) of the
-        cases closed from ``date_from`` to ``date_to`` ("YYYY-MM-DD", both
-        included) that the caller may see, only ``partner_id``'s if given."""
+        """Public API (XML-RPC): the figures of the Won/Lost dialog for the
+        cases closed from ``date_from`` to ``date_to`` (see README)."""
         self.env["tracelink.crm.case.report"].check_access("read")
         try:
             start = fields.Date.to_date(date_from)
