@@ -298,13 +298,11 @@ class CrmLead(models.Model):
             res = closed._write_closed(vals) and res
         return res
 
-    def _write_closed(self, vals, keep_probability=True):
+    def _write_closed(self, vals):
         """Write on Won/Lost cases, keeping the probability, the lost reason
-        and the close date the status forces (``keep_probability`` is no
-        context key, which any caller over RPC could set)."""
-        if keep_probability:
-            forced = {"probability", "automated_probability", "is_probability_manual"}
-            vals = {key: value for key, value in vals.items() if key not in forced}
+        and the close date the status forces."""
+        forced = {"probability", "automated_probability", "is_probability_manual"}
+        vals = {key: value for key, value in vals.items() if key not in forced}
         if "lost_reason_id" in vals and not vals["lost_reason_id"]:
             del vals["lost_reason_id"]
         if not vals:
@@ -318,7 +316,6 @@ class CrmLead(models.Model):
         return res
 
     def _write_stage(self, vals, stage):
-        """Move ``self`` (cases not in ``stage`` yet) to ``stage``."""
         # A case converted to an order stays Won while the order stands:
         # reopening or losing it would count the sale twice in the pipeline.
         for lead in self.filtered(lambda lead: lead.stage_kind == "won"):
@@ -444,8 +441,8 @@ class CrmLead(models.Model):
         won_off = others.filtered(lambda lead: lead.active and lead.stage_kind == "won")
         res = super(CrmLead, others).toggle_active() if others else True
         if won_off:
-            won_off._write_closed(
-                {"probability": 0, "automated_probability": 0}, keep_probability=False
+            super(CrmLead, won_off).write(
+                {"probability": 0, "automated_probability": 0}
             )
         for case in lost:
             stage = case.stage_before_close_id or case._stage_find(
@@ -466,7 +463,6 @@ class CrmLead(models.Model):
         return super(CrmLead, others).action_archive() if others else True
 
     def action_open_overdue(self):
-        """The red clock of an overdue case opens the case."""
         self.ensure_one()
         return self.get_formview_action()
 
