@@ -7,6 +7,6 @@ def test_win_rate():
     assert win_rate(4, 0) == 100.0
 
 
-def test_win_rate_without_closed_cases_is_none():
-    assert win_rate(0, 0) is None
-    assert win_rate(None, None) is None
+def test_win_rate_without_closed_cases_is_zero():
+    assert win_rate(0, 0) == 0.0
+    assert win_rate(None, None) == 0.0

@@ -1,4 +1,3 @@
-from collections import defaultdict
 from datetime import datetime, time
 
 import psycopg2.errors
@@ -74,21 +73,21 @@ class CrmLead(models.Model):
     same_customer_lead_ids = fields.Many2many(
         "crm.lead",
         string="Same Customer Cases",
-        compute="_compute_same_customer_lead_ids",
+        compute="_compute_customer_records",
         context={"active_test": False},
     )
     same_customer_lead_count = fields.Integer(
         string="Same Customer",
-        compute="_compute_same_customer_lead_ids",
+        compute="_compute_customer_records",
     )
     customer_order_ids = fields.Many2many(
         "sale.order",
         string="Customer Orders",
-        compute="_compute_customer_order_ids",
+        compute="_compute_customer_records",
     )
     customer_order_count = fields.Integer(
         string="Orders Count",
-        compute="_compute_customer_order_ids",
+        compute="_compute_customer_records",
     )
 
     # Order conversion: of sale_crm's order_ids, the one the case was converted
@@ -170,44 +169,34 @@ class CrmLead(models.Model):
         return [("id", "not in", self.with_context(active_test=False)._search(overdue))]
 
     @api.depends("partner_id.commercial_partner_id")
-    def _compute_same_customer_lead_ids(self):
-        cases = self._get_by_customer(
-            self.env["crm.lead"].with_context(active_test=False),
-            [("type", "=", "opportunity")],
-            "create_date desc, id desc",
+    def _compute_customer_records(self):
+        # One query each for the cases and the orders of all the customers,
+        # however many they have.
+        Lead = self.env["crm.lead"].with_context(active_test=False)
+        Order = self.env["sale.order"]
+        entities = self.partner_id.commercial_partner_id
+        domain = [("partner_id.commercial_partner_id", "in", entities.ids)]
+        cases, orders = (
+            records.grouped(lambda record: record.partner_id.commercial_partner_id.id)
+            for records in (
+                Lead.search_fetch(
+                    [*domain, ("type", "=", "opportunity")],
+                    ["partner_id"],
+                    order="create_date desc, id desc",
+                ),
+                Order.search_fetch(
+                    domain, ["partner_id"], order="date_order desc, id desc"
+                ),
+            )
         )
         for lead in self:
-            same = cases[lead.partner_id.commercial_partner_id.id] - lead._origin
+            entity_id = lead.partner_id.commercial_partner_id.id
+            same = cases.get(entity_id, Lead) - lead._origin
+            mine = orders.get(entity_id, Order)
             lead.same_customer_lead_ids = same
             lead.same_customer_lead_count = len(same)
-
-    @api.depends("partner_id.commercial_partner_id")
-    def _compute_customer_order_ids(self):
-        orders = self._get_by_customer(
-            self.env["sale.order"], [], "date_order desc, id desc"
-        )
-        for lead in self:
-            mine = orders[lead.partner_id.commercial_partner_id.id]
             lead.customer_order_ids = mine
             lead.customer_order_count = len(mine)
-
-    def _get_by_customer(self, model, domain, order):
-        """Records of ``model`` matching ``domain`` whose customer belongs to
-        one of the cases' customers, by commercial entity id. One query
-        whatever their number: a customer with thousands of cases and orders
-        opens as fast as a new one."""
-        entities = self.partner_id.commercial_partner_id
-        by_entity = defaultdict(model.browse)
-        if entities:
-            found = model.search_fetch(
-                [*domain, ("partner_id.commercial_partner_id", "in", entities.ids)],
-                ["partner_id"],
-                order=order,
-            )
-            by_entity.update(
-                found.grouped(lambda record: record.partner_id.commercial_partner_id.id)
-            )
-        return by_entity
 
     def _compute_probabilities(self):
         # Predictive scoring never overwrites a probability typed by a user,
@@ -309,13 +298,11 @@ class CrmLead(models.Model):
             res = closed._write_closed(vals) and res
         return res
 
-    def _write_closed(self, vals, keep_probability=True):
+    def _write_closed(self, vals):
         """Write on Won/Lost cases, keeping the probability, the lost reason
-        and the close date the status forces (``keep_probability`` is no
-        context key, which any caller over RPC could set)."""
-        if keep_probability:
-            forced = {"probability", "automated_probability", "is_probability_manual"}
-            vals = {key: value for key, value in vals.items() if key not in forced}
+        and the close date the status forces."""
+        forced = {"probability", "automated_probability", "is_probability_manual"}
+        vals = {key: value for key, value in vals.items() if key not in forced}
         if "lost_reason_id" in vals and not vals["lost_reason_id"]:
             del vals["lost_reason_id"]
         if not vals:
@@ -329,7 +316,6 @@ class CrmLead(models.Model):
         return res
 
     def _write_stage(self, vals, stage):
-        """Move ``self`` (cases not in ``stage`` yet) to ``stage``."""
         # A case converted to an order stays Won while the order stands:
         # reopening or losing it would count the sale twice in the pipeline.
         for lead in self.filtered(lambda lead: lead.stage_kind == "won"):
@@ -455,8 +441,8 @@ class CrmLead(models.Model):
         won_off = others.filtered(lambda lead: lead.active and lead.stage_kind == "won")
         res = super(CrmLead, others).toggle_active() if others else True
         if won_off:
-            won_off._write_closed(
-                {"probability": 0, "automated_probability": 0}, keep_probability=False
+            super(CrmLead, won_off).write(
+                {"probability": 0, "automated_probability": 0}
             )
         for case in lost:
             stage = case.stage_before_close_id or case._stage_find(
@@ -477,7 +463,6 @@ class CrmLead(models.Model):
         return super(CrmLead, others).action_archive() if others else True
 
     def action_open_overdue(self):
-        """The red clock of an overdue case opens the case."""
         self.ensure_one()
         return self.get_formview_action()
 
@@ -541,8 +526,7 @@ class CrmLead(models.Model):
                 render_values={"self": order, "origin": case},
                 subtype_xmlid="mail.mt_note",
             )
-        order.action_confirm()
-        case.sale_order_id = order
+        order.action_confirm()  # which makes it the case's order (_action_confirm)
         case.message_post(
             body=self.env._("Converted to the order %s.", order._get_html_link()),
             subtype_xmlid="mail.mt_note",
@@ -563,8 +547,7 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------
 
     def _lock_for_conversion(self):
-        """Lock the case row for the rest of the transaction, then drop what
-        the cache holds so that the checks read the committed state."""
+        # the checks that follow must read the committed state
         self.flush_recordset()
         try:
             with self.env.cr.savepoint(flush=False):
@@ -614,10 +597,8 @@ class CrmLead(models.Model):
 
     def _prepare_order_vals(self, quotation=None):
         """The one place where an order is made from a case: sale_crm's
-        values of a new quotation of the case (``sale.order`` fills in the
-        rest from the customer) plus what only the case knows and the lines of
-        :meth:`_prepare_order_lines`; for a ``quotation`` of the case, what
-        the case knows and the quotation lacks."""
+        values of a new quotation plus what only the case knows; for a
+        ``quotation`` of the case, what the case knows and it lacks."""
         self.ensure_one()
         quotation = quotation or self.env["sale.order"]
         vals = {
@@ -653,9 +634,6 @@ class CrmLead(models.Model):
         }
 
     def _prepare_order_lines(self):
-        """``order_line`` commands of the order made from the case: one line
-        with the case's name, description and value on the company's default
-        order product."""
         self.ensure_one()
         product = (self.company_id or self.env.company).tracelink_order_product_id
         if not product:
@@ -680,10 +658,8 @@ class CrmLead(models.Model):
 
     @api.model
     def tracelink_statistics(self, date_from, date_to, partner_id=None):
-        """Public API (XML-RPC): the figures of the Won/Lost dialog (counts,
-        values in the ``currency`` of the company, win rate in percent) of the
-        cases closed from ``date_from`` to ``date_to`` ("YYYY-MM-DD", both
-        included) that the caller may see, only ``partner_id``'s if given."""
+        """Public API (XML-RPC): the figures of the Won/Lost dialog for the
+        cases closed from ``date_from`` to ``date_to`` (see README)."""
         self.env["tracelink.crm.case.report"].check_access("read")
         try:
             start = fields.Date.to_date(date_from)

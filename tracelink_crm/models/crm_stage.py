@@ -95,7 +95,6 @@ class CrmStage(models.Model):
 
     @api.model
     def _get_fixed_stage(self, kind):
-        """The fixed Won or Lost status (``kind`` is "won" or "lost")."""
         return self.search(
             [("is_fixed", "=", True), ("status_kind", "=", kind)], limit=1
         )

@@ -125,7 +125,7 @@ class CrmCaseReport(models.Model):
     @api.depends("won_count", "lost_count")
     def _compute_win_rate(self):
         for row in self:
-            row.win_rate = win_rate(row.won_count, row.lost_count) or 0.0
+            row.win_rate = win_rate(row.won_count, row.lost_count)
 
     @api.model
     def _read_group_select(self, aggregate_spec, query):
@@ -145,32 +145,23 @@ class CrmCaseReport(models.Model):
             domain, groupby, [*aggregates, "won_count:sum", "lost_count:sum"], **kwargs
         )
         index = len(groupby) + list(aggregates).index(WIN_RATE_AGGREGATE)
-        # 0 without closed cases, as the dialog shows it: the pivot and graph
-        # views cannot draw an empty measure
         return [
-            (*values[:index], win_rate(won, lost) or 0.0, *values[index + 1 :])
+            (*values[:index], win_rate(won, lost), *values[index + 1 :])
             for *values, won, lost in rows
         ]
 
     @api.model
-    def read_group(self, domain, fields, groupby, **kwargs):
+    def _read_group_format_result(self, rows_dict, lazy_groupby):
         # Odoo labels weeks "W49 2026" in every language; Danes read "Uge 49".
-        groups = super().read_group(domain, fields, groupby, **kwargs)
-        weekly = [
-            spec
-            for spec in ([groupby] if isinstance(groupby, str) else groupby)
-            if spec.endswith(":week")
-        ]
-        for group in groups:
+        res = super()._read_group_format_result(rows_dict, lazy_groupby)
+        weekly = [spec for spec in lazy_groupby if spec.endswith(":week")]
+        for row in rows_dict:
             for spec in weekly:
-                match = isinstance(group.get(spec), str) and WEEK_LABEL.fullmatch(
-                    group[spec]
-                )
-                if match:
-                    group[spec] = self.env._(
+                if match := WEEK_LABEL.fullmatch(row[spec] or ""):
+                    row[spec] = self.env._(
                         "Week %(week)s %(year)s", week=match[1], year=match[2]
                     )
-        return groups
+        return res
 
     def action_open_case(self):
         self.ensure_one()

@@ -1,5 +1,4 @@
 from odoo import fields, models
-from odoo.tools import clean_context
 
 
 class CrmLeadConvertOrderWizard(models.TransientModel):
@@ -26,5 +25,5 @@ class CrmLeadConvertOrderWizard(models.TransientModel):
 
     def action_convert(self):
         self.ensure_one()
-        lead = self.lead_id.with_context(clean_context(self.env.context))
-        return lead.action_convert_to_order(quotation_id=self.sale_order_id.id)
+        # action_convert_to_order drops the dialog's default_* keys
+        return self.lead_id.action_convert_to_order(quotation_id=self.sale_order_id.id)

@@ -3,6 +3,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import date_utils
 from odoo.tools.misc import babel_locale_parse, get_lang
 
 FIGURES = ("won_count", "lost_count", "won_value", "lost_value", "win_rate")
@@ -13,6 +14,12 @@ PERIODS = [
     ("this_year", "This Year"),
     ("custom", "Custom"),
 ]
+# months back and span of each period but "this_month" and "custom"
+PERIOD_SPANS = {
+    "last_month": (1, "month"),
+    "this_quarter": (0, "quarter"),
+    "this_year": (0, "year"),
+}
 
 
 class CrmWinlossWizard(models.TransientModel):
@@ -65,23 +72,13 @@ class CrmWinlossWizard(models.TransientModel):
     @api.depends("period")
     def _compute_dates(self):
         today = fields.Date.context_today(self)
-        month_start = today + relativedelta(day=1)
         for wizard in self:
             if wizard.period == "custom" and wizard.date_from and wizard.date_to:
                 continue
-            if wizard.period == "last_month":
-                start, months = month_start - relativedelta(months=1), 1
-            elif wizard.period == "this_quarter":
-                start = month_start + relativedelta(
-                    month=(today.month - 1) // 3 * 3 + 1
-                )
-                months = 3
-            elif wizard.period == "this_year":
-                start, months = month_start + relativedelta(month=1), 12
-            else:
-                start, months = month_start, 1
-            wizard.date_from = start
-            wizard.date_to = start + relativedelta(months=months, days=-1)
+            months_back, granularity = PERIOD_SPANS.get(wizard.period, (0, "month"))
+            day = today - relativedelta(months=months_back)
+            wizard.date_from = date_utils.start_of(day, granularity)
+            wizard.date_to = date_utils.end_of(day, granularity)
 
     @api.depends("date_from", "date_to")
     def _compute_figures(self):
@@ -122,7 +119,7 @@ class CrmWinlossWizard(models.TransientModel):
             "lost_count": lost or 0,
             "won_value": won_value or 0.0,
             "lost_value": lost_value or 0.0,
-            "win_rate": rate or 0.0,
+            "win_rate": rate,
         }
 
     def action_show_chart(self):
