@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Exports tracelink_crm's translatable terms from a throwaway database:
 #   bash scripts/i18n.sh        -> tracelink_crm/i18n/tracelink_crm.pot
-#                                  and merges new terms into i18n/da.po (msgmerge)
+#                                  and merges them into i18n/da.po (msgmerge;
+#                                  terms gone from the addon are dropped)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bash "$REPO_ROOT/scripts/bootstrap.sh" || exit 1
 DB="tracelink_i18n_$$"
@@ -15,6 +16,8 @@ odoo_bin "${DB_ARGS[@]}" -d "$DB" --modules=tracelink_crm \
   --i18n-export="$I18N/tracelink_crm.pot" --stop-after-init --log-level=warn
 if [ -f "$I18N/da.po" ]; then
   msgmerge --quiet --update --backup=none --no-fuzzy-matching "$I18N/da.po" "$I18N/tracelink_crm.pot"
+  # terms no screen shows any more leave the translation
+  msgattrib --no-obsolete --output-file="$I18N/da.po" "$I18N/da.po"
 else
   msginit --no-translator --locale=da_DK --input="$I18N/tracelink_crm.pot" --output-file="$I18N/da.po"
 fi
