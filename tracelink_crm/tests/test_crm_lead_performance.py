@@ -103,19 +103,45 @@ class TestCrmLeadPerformance(TracelinkCrmCommon):
                     for line in logs.output
                     if 'FROM "crm_lead"' in line and "GROUP BY" in line
                 )
-                cr = self.env.cr
-                cr.execute("SAVEPOINT pipeline_plan")
-                try:
-                    # only an index-only scan is left to the planner
-                    for setting in ("seqscan", "bitmapscan", "indexscan"):
-                        cr.execute(f"SET LOCAL enable_{setting} = off")
-                    cr.execute("EXPLAIN " + query)
-                    plan = "\n".join(row[0] for row in cr.fetchall())
-                finally:
-                    cr.execute("ROLLBACK TO SAVEPOINT pipeline_plan")
+                plan = self._plan(query, "indexonlyscan")
                 self.assertIn(
                     "Index Only Scan using crm_lead_tracelink_pipeline_index", plan
                 )
+
+    def _plan(self, query, allowed):
+        """PostgreSQL's plan of ``query`` with only the ``allowed`` scan left."""
+        cr = self.env.cr
+        cr.execute("SAVEPOINT tracelink_plan")
+        try:
+            for scan in {"seqscan", "bitmapscan", "indexscan", "indexonlyscan"} - {
+                allowed
+            }:
+                cr.execute(f"SET LOCAL enable_{scan} = off")
+            cr.execute("EXPLAIN " + query)
+            return "\n".join(row[0] for row in cr.fetchall())
+        finally:
+            cr.execute("ROLLBACK TO SAVEPOINT tracelink_plan")
+
+    def test_list_page_reads_the_list_index_in_order(self):
+        """The list's first page in its default order is read from an index in
+        that order: no sort of every visible case."""
+        for user in (self.user_salesman, self.user_manager):
+            with self.subTest(user=user.login):
+                Lead = self.env["crm.lead"].with_user(user)
+                self.env.invalidate_all()
+                with self.assertLogs("odoo.sql_db", "DEBUG") as logs:
+                    page = Lead.web_search_read(
+                        [("type", "=", "opportunity")], {"name": {}}, limit=80
+                    )
+                self.assertEqual(len(page["records"]), 80)
+                query = next(
+                    line.split("query: ", 1)[1]
+                    for line in logs.output
+                    if 'FROM "crm_lead"' in line and "LIMIT 80" in line
+                )
+                plan = self._plan(query, "indexscan")
+                self.assertIn("Index Scan using crm_lead_tracelink_list_index", plan)
+                self.assertNotIn("Sort", plan)
 
 
 class TestCrmLeadScoringQueries(TracelinkCrmCommon):
