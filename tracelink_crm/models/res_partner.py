@@ -95,7 +95,7 @@ class ResPartner(models.Model):
             partner.case_won_count = won
             partner.case_lost_count = lost
             partner.case_open_count = open_
-            partner.case_win_rate = win_rate(won, lost) or 0.0
+            partner.case_win_rate = win_rate(won, lost)
 
     @api.depends_context("company")
     @api.depends("company_id.economic_enabled")
