@@ -6,8 +6,8 @@ first) and ``get(cvr)`` with provider-neutral company dicts read by the table
 """
 
 import re
-import unicodedata
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import date, datetime
 from functools import partial
 from typing import NamedTuple
@@ -56,20 +56,14 @@ _USER_AGENT_CONTACT = re.compile(r"[^@\s]+@[^@\s]+\.\w+|\w[\w.-]*\.[a-z]{2,}", r
 
 def parse_date(value):
     """A :class:`datetime.date` from an ISO or day-first date, else None."""
-    if isinstance(value, datetime):
-        return value.date()
     if isinstance(value, date):
-        return value
-    if not isinstance(value, str):
-        return None
-    parsers = [datetime.fromisoformat] + [
-        lambda text, f=f: datetime.strptime(text, f) for f in _DANISH_DATE_FORMATS
-    ]
-    for parse in parsers:
-        try:
-            return parse(value.strip()).date()
-        except ValueError:
-            continue
+        return value.date() if isinstance(value, datetime) else value
+    text = value.strip() if isinstance(value, str) else ""
+    with suppress(ValueError):
+        return datetime.fromisoformat(text).date()
+    for date_format in _DANISH_DATE_FORMATS:
+        with suppress(ValueError):
+            return datetime.strptime(text, date_format).date()
     return None
 
 
@@ -129,10 +123,8 @@ def register_state(status, ceased=False, bankrupt=False):
     """The :data:`REGISTER_STATES` value of a company from its status text
     ("NORMAL", "UNDER KONKURS", "Ophørt"...), whether it has ended and
     whether the register flags a bankruptcy (cvrapi.dk ``creditbankrupt``)."""
-    text = unicodedata.normalize("NFC", _text(status)).lower()
-    text = text.replace("ø", "oe").replace("æ", "ae").replace("å", "aa")
-    words = [word for word in re.split(r"[^a-z]+", text) if word]
-    if ceased or any(word in _CEASED_WORDS for word in words):
+    words = re.findall(r"[a-z]+", _text(status).lower().replace("ø", "oe"))
+    if ceased or _CEASED_WORDS.intersection(words):
         return "ceased"
     states = (_STATE_WORDS[word] for word in words if word in _STATE_WORDS)
     return next(states, "bankruptcy" if bankrupt else "active")
