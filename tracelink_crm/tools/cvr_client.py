@@ -215,7 +215,8 @@ class Field(NamedTuple):
 _META = "virksomhedMetadata."
 _ADDRESS = _META + "nyesteBeliggenhedsadresse"
 _CONTACTS = _META + "nyesteKontaktoplysninger"
-_INDUSTRY = _META + "nyesteHovedbranche"
+_INDUSTRY = _META + "nyesteHovedbranche."
+_FORM = _META + "nyesteVirksomhedsform"
 _STATUS = _META + "sammensatStatus"
 _LIFE = "livsforloeb"
 
@@ -231,20 +232,12 @@ FIELDS = (
     Field("email", "email", (_CONTACTS, partial(_first, is_email)), "email"),
     Field("cvr", "vat", "cvrNummer", {"vat": _vat, "company_registry": _or_false}),
     Field(
-        "industry_code", "industrycode", _INDUSTRY + ".branchekode", "cvr_industry_code"
+        "industry_code", "industrycode", _INDUSTRY + "branchekode", "cvr_industry_code"
     ),
     Field(
-        "industry_text",
-        "industrydesc",
-        _INDUSTRY + ".branchetekst",
-        "cvr_industry_text",
+        "industry_text", "industrydesc", _INDUSTRY + "branchetekst", "cvr_industry_text"
     ),
-    Field(
-        "legal_form",
-        "companydesc",
-        (_META + "nyesteVirksomhedsform", _legal_form),
-        "cvr_legal_form",
-    ),
+    Field("legal_form", "companydesc", (_FORM, _legal_form), "cvr_legal_form"),
     Field(
         "state",
         ("creditstatus", "enddate", "creditbankrupt", _cvrapi_state),
@@ -446,20 +439,16 @@ class VirkDistributionClient(CvrProvider):
             auth=(self.username.encode(), self.password.encode()),
             headers={"Accept": "application/json"},
         )
-        payload = self._json_or_none(response)
-        message = None
-        if response.status_code in (400, 422) and isinstance(payload, dict):
-            # Elasticsearch explains a rejected query in error.reason.
-            message = _text(_dict(payload.get("error")).get("reason")) or None
-        hits = _dict(self._json_object(response, message).get("hits")).get("hits")
+        # Elasticsearch explains a rejected query in error.reason.
+        reason = _at(self._json_or_none(response), "error.reason")
+        message = _text(reason) if response.status_code in (400, 422) else None
+        hits = _at(self._json_object(response, message), "hits.hits")
         if not isinstance(hits, list):
             raise MalformedResponse(
                 f"{self.label} sent an answer without hits.",
                 status=response.status_code,
             )
-        documents = [
-            _dict(_dict(hit).get("_source")).get("Vrvirksomhed") for hit in hits
-        ]
+        documents = [_at(hit, "_source.Vrvirksomhed") for hit in hits]
         if not all(isinstance(document, dict) and document for document in documents):
             raise MalformedResponse(f"{self.label} sent a hit without Vrvirksomhed.")
         return [company_from(self.code, document) for document in documents]
