@@ -369,9 +369,7 @@ class CvrApiDkClient(CvrProvider):
     def __init__(self, *args, user_agent=None, token=None, **options):
         super().__init__(*args, **options)
         self.user_agent, self.token = _text(user_agent), _text(token)
-
-    def _sends_credentials(self):
-        return bool(self.token)
+        self.sends_credentials = bool(self.token)
 
     def _ask(self, **query):
         # Refused before any call: the service would answer QUOTA_EXCEEDED
@@ -414,6 +412,7 @@ class VirkDistributionClient(CvrProvider):
     code = "virk"
     label = "CVR distribution (virk.dk)"
     default_base_url = "https://distribution.virk.dk"
+    sends_credentials = True
     search_path = "/cvr-permanent/virksomhed/_search"
     name_field = "Vrvirksomhed.virksomhedMetadata.nyesteNavn.navn"
     # Only what FIELDS reads: a whole Vrvirksomhed is 23-110 KB.
@@ -424,9 +423,6 @@ class VirkDistributionClient(CvrProvider):
     def __init__(self, *args, username=None, password=None, **options):
         super().__init__(*args, **options)
         self.username, self.password = _text(username), password or ""
-
-    def _sends_credentials(self):
-        return True
 
     def _search(self, query, size):
         if not (self.username and self.password):

@@ -129,6 +129,7 @@ class HttpClient:
     retry_methods = IDEMPOTENT_METHODS
     retry_statuses = RETRY_STATUSES
     retry_read_timeouts = False
+    sends_credentials = False  # tokens or passwords: HTTPS (or local) only
     # HTTP status -> exception; other 4xx: InvalidRequest, 5xx: ServiceUnavailable.
     status_errors = {
         401: errors.AuthenticationFailed,
@@ -176,7 +177,7 @@ class HttpClient:
     def _send(self, method, path, **kwargs):
         """Send one request to ``base_url + path``; return the response, also
         for an HTTP error (see :meth:`_error_for_status`)."""
-        if self._sends_credentials() and not is_secure_url(self.base_url):
+        if self.sends_credentials and not is_secure_url(self.base_url):
             raise errors.InsecureAddress(
                 f"{self.label}: credentials are only sent to an https:// address."
             )
@@ -207,10 +208,6 @@ class HttpClient:
             "%s: %s %s -> HTTP %s", self.label, method, path, response.status_code
         )
         return response
-
-    def _sends_credentials(self):
-        """True when the requests carry credentials (tokens, passwords)."""
-        return False
 
     def _error_for_status(self, response, message=None, **kwargs):
         """The typed exception for an HTTP error or redirect status (or None)."""
