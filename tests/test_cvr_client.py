@@ -300,6 +300,14 @@ def test_cvrapi_429_with_http_date_retry_after(cvrapi, fake_api, sleeps):
     assert 0 <= sleeps[0] <= 6
 
 
+def test_cvrapi_429_with_unreadable_retry_after_backs_off(cvrapi, fake_api, sleeps):
+    # urllib3's own parser would raise InvalidHeader out of the request.
+    fake_api.set_mode("http_429", times=1, retry_after="soon")
+    assert cvrapi.get("13585628")["cvr"] == "13585628"
+    assert len(fake_api.calls) == 2
+    assert sleeps == [0.5]
+
+
 def test_cvrapi_429_without_retry_after_is_final(cvrapi, fake_api, sleeps):
     # The quota of cvrapi.dk is per day: asking again at once only burns it.
     fake_api.set_mode("http_429")
