@@ -97,9 +97,8 @@ class TracelinkEconomicApi(models.AbstractModel):
     _inherit = "tracelink.api"
     _description = "e-conomic Gateway"
 
-    # Retries of reads after 429/5xx/timeouts, and the first wait in seconds
-    # (doubled after each retry).
-    _economic_max_retries = 3
+    # First wait in seconds before a read is retried after 429/5xx/timeouts
+    # (doubled after each of the client's retries).
     _economic_backoff = 1.0
     # A cron call imports pages for this many seconds, then leaves the rest
     # to the next call (Odoo kills a cron job at limit_time_real).
@@ -115,17 +114,14 @@ class TracelinkEconomicApi(models.AbstractModel):
         settings = company.sudo()
         return EconomicClient(
             base_url=(settings.economic_base_url or "").strip(),
-            app_secret_token=(settings.economic_app_secret_token or "").strip(),
-            agreement_grant_token=(
-                settings.economic_agreement_grant_token or ""
-            ).strip(),
+            app_secret_token=settings.economic_app_secret_token,
+            agreement_grant_token=settings.economic_agreement_grant_token,
             timeout=settings.economic_timeout,
-            max_retries=self._economic_max_retries,
             backoff=self._economic_backoff,
         )
 
     @contextmanager
-    def _user_errors(self, company=None):
+    def _user_errors(self, company):
         """Turn the typed failures of the client into ``UserError``."""
         try:
             yield

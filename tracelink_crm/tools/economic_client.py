@@ -104,8 +104,8 @@ class EconomicClient(HttpClient):
     ):
         options = {"max_retries": 3, "backoff": 1.0, "sleep": time.sleep, **options}
         super().__init__(base_url, timeout, max_retry_after=MAX_RETRY_WAIT, **options)
-        self._app_secret_token = app_secret_token or ""
-        self._agreement_grant_token = agreement_grant_token or ""
+        self._app_secret_token = (app_secret_token or "").strip()
+        self._agreement_grant_token = (agreement_grant_token or "").strip()
         self._sleep = options["sleep"]
         self._pause = 0.0  # seconds to wait before the next call (pacing)
         self.request_count = 0
