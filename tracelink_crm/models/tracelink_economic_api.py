@@ -39,7 +39,6 @@ from ..tools.exceptions import (
 
 _logger = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT = 30
 # An incremental import asks for the customers changed since the start of the
 # last successful run minus this margin: the clocks of Odoo and e-conomic are
 # not the same, and reading a customer twice changes nothing.
@@ -129,7 +128,7 @@ class TracelinkEconomicApi(models.AbstractModel):
             raise UserError(self._economic_error_message(error, company)) from error
 
     @api.model
-    def _economic_error_message(self, error, company=None):
+    def _economic_error_message(self, error, company):
         """The shared table's message (``tracelink.api``) plus what only
         e-conomic tells: each refused field, how long to wait, the log id."""
         if isinstance(error, AuthenticationFailed) and error.status is None:
@@ -142,8 +141,7 @@ class TracelinkEconomicApi(models.AbstractModel):
                 error,
                 "e-conomic",
                 self.env._("Settings > CRM > e-conomic"),
-                timeout=(company and company.sudo().economic_timeout)
-                or DEFAULT_TIMEOUT,
+                timeout=company.sudo().economic_timeout,
             )
         if isinstance(error, InvalidRequest) and error.details:
             message += "\n" + "\n".join(f"- {line}" for line in error.details)
@@ -174,14 +172,10 @@ class TracelinkEconomicApi(models.AbstractModel):
         """Ask e-conomic's ``/self``; return ``(agreement number, company name)``."""
         with self._user_errors(company), self._get_economic_client(company) as client:
             answer = client.get_self()
-        company_info = answer.get("company")
-        name = company_info.get("name") if isinstance(company_info, dict) else None
-        if not name:
-            raise UserError(
-                self._economic_error_message(
-                    MalformedResponse("the answer of /self names no company")
-                )
-            )
+            company_info = answer.get("company")
+            name = company_info.get("name") if isinstance(company_info, dict) else None
+            if not name:
+                raise MalformedResponse("the answer of /self names no company")
         return answer.get("agreementNumber"), name
 
     # --- Mapping between e-conomic customers and partners ---
