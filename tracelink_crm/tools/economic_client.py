@@ -129,8 +129,7 @@ class EconomicClient(HttpClient):
         """
         conditions = list(where)
         if updated_since is not None:
-            stamp = format_filter_datetime(updated_since)
-            conditions.append(f"lastUpdated$gt:{escape_filter_value(stamp)}")
+            conditions.append(f"lastUpdated$gt:{format_filter_datetime(updated_since)}")
         after = int(after_number or 0)
         while True:
             query = {"pagesize": page_size, "sort": "customerNumber"}
@@ -153,10 +152,9 @@ class EconomicClient(HttpClient):
                 return
             after = max(after, *numbers)
 
-    def iter_customers(self, updated_since=None, page_size=MAX_PAGE_SIZE, where=()):
-        for customers, _pagination in self.iter_customer_pages(
-            updated_since=updated_since, page_size=page_size, where=where
-        ):
+    def iter_customers(self, **filters):
+        """Yield the customers of every page (``iter_customer_pages``' filters)."""
+        for customers, _pagination in self.iter_customer_pages(**filters):
             yield from customers
 
     def find_customers_by_cvr(self, cvr):
