@@ -381,14 +381,11 @@ class TracelinkEconomicApi(models.AbstractModel):
         """The e-conomic customer with ``data``'s CVR (or VAT) number; without
         one, after an unanswered create, the one of that name changed since."""
         if data["cvr"]:
-            forms = (
-                [data["cvr"], f"DK{data['cvr']}"] if data["is_cvr"] else [data["cvr"]]
-            )
-            for value in forms:
-                found = self._pick_customer(client.find_customers_by_cvr(value))
-                if found:
-                    return found
-            return None
+            cvr = data["cvr"]
+            forms = [cvr, f"DK{cvr}"] if data["is_cvr"] else [cvr]
+            # lazy: the second form is only asked for when the first finds none
+            found = map(self._pick_customer, map(client.find_customers_by_cvr, forms))
+            return next(filter(None, found), None)
         if created_since is None:
             return None
         name = data["name"].casefold()
@@ -425,16 +422,15 @@ class TracelinkEconomicApi(models.AbstractModel):
     def _check_unique_customer_numbers(self, partners):
         """Refuse an e-conomic number used twice in ``partners.env.company``
         (the company the numbers were written for; each has its own)."""
-        linked = partners.filtered("economic_customer_number")
-        if not linked:
+        numbers = [n for n in partners.mapped("economic_customer_number") if n]
+        if not numbers:
             return
-        numbers = linked.mapped("economic_customer_number")
         if any(number < 0 for number in numbers):
             raise ValidationError(
                 self.env._("An e-conomic customer number cannot be negative.")
             )
         same_numbers = (
-            linked.sudo()
+            partners.sudo()
             .with_context(active_test=False)
             .search([("economic_customer_number", "in", numbers)], order="id")
         )
@@ -529,7 +525,6 @@ class TracelinkEconomicApi(models.AbstractModel):
         since = last - INCREMENTAL_OVERLAP if last else None
         countries = self._economic_country_lookup()
         deadline = time.monotonic() + self._import_time_budget
-        remaining = 0
         with self._get_economic_client(company) as client:
             pages = client.iter_customer_pages(
                 updated_since=since, after_number=company.economic_import_last_number
@@ -557,13 +552,12 @@ class TracelinkEconomicApi(models.AbstractModel):
                         "economic_import_error": False,
                     }
                 )
-        totals = self._import_totals(company)
         _logger.info(
             "e-conomic customer import for company %s (%s): %s created, %s "
             "updated, %s unchanged, %s skipped, %s calls%s",
             company.id,
             f"changes since {since}" if since else "all customers",
-            *totals.values(),
+            *self._import_totals(company).values(),
             client.request_count,
             f"; {remaining} left for the next call" if remaining else "",
         )
