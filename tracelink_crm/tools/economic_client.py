@@ -237,8 +237,7 @@ class EconomicClient(HttpClient):
                 path,
                 wait,
             )
-            self._sleep(wait)
-            self._pause = 0.0  # a whole window refilled the bucket
+            self._pause = wait  # a whole window refills the bucket
         if response.status_code >= 300:
             raise self._error_from_response(method, path, response)
         payload = self._json_or_none(response)
