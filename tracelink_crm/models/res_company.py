@@ -35,7 +35,9 @@ _ImportText = partial(
     readonly=True,
     copy=False,
 )
+# Kept by the import itself: never edited, never copied.
 _ImportCount = partial(fields.Integer, readonly=True, copy=False)
+_ImportTime = partial(fields.Datetime, readonly=True, copy=False)
 # (fields, smallest value allowed, message)
 _NUMBER_RULES = (
     (("cvr_timeout",), 1, _lt("The CVR timeout must be at least one second.")),
@@ -218,10 +220,8 @@ class ResCompany(models.Model):
         string="e-conomic Currency",
         help="Currency of new customers in e-conomic; empty: the company's.",
     )
-    economic_last_import = fields.Datetime(
+    economic_last_import = _ImportTime(
         string="Last e-conomic Import",
-        readonly=True,
-        copy=False,
         help="Start of the last completed customer import; the next one asks "
         "e-conomic only for customers changed since then.",
     )
@@ -240,21 +240,13 @@ class ResCompany(models.Model):
     )
     # Checkpoint of the import under way: it resumes after the last page
     # that landed; economic_last_import moves when every page has landed.
-    economic_import_started = fields.Datetime(
+    economic_import_started = _ImportTime(
         string="e-conomic Import Started",
-        readonly=True,
-        copy=False,
         help="Start of the customer import under way; empty when none is.",
     )
-    economic_import_page = fields.Integer(
-        string="e-conomic Import Pages Landed",
-        readonly=True,
-        copy=False,
-    )
-    economic_import_last_number = fields.Integer(
+    economic_import_page = _ImportCount(string="e-conomic Import Pages Landed")
+    economic_import_last_number = _ImportCount(
         string="e-conomic Import Checkpoint",
-        readonly=True,
-        copy=False,
         help="Highest customer number of the pages landed by the import under "
         "way; it goes on after this number.",
     )

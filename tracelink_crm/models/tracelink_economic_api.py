@@ -39,7 +39,6 @@ from ..tools.exceptions import (
 
 _logger = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT = 30
 # An incremental import asks for the customers changed since the start of the
 # last successful run minus this margin: the clocks of Odoo and e-conomic are
 # not the same, and reading a customer twice changes nothing.
@@ -97,9 +96,8 @@ class TracelinkEconomicApi(models.AbstractModel):
     _inherit = "tracelink.api"
     _description = "e-conomic Gateway"
 
-    # Retries of reads after 429/5xx/timeouts, and the first wait in seconds
-    # (doubled after each retry).
-    _economic_max_retries = 3
+    # First wait in seconds before a read is retried after 429/5xx/timeouts
+    # (doubled after each of the client's retries).
     _economic_backoff = 1.0
     # A cron call imports pages for this many seconds, then leaves the rest
     # to the next call (Odoo kills a cron job at limit_time_real).
@@ -115,17 +113,14 @@ class TracelinkEconomicApi(models.AbstractModel):
         settings = company.sudo()
         return EconomicClient(
             base_url=(settings.economic_base_url or "").strip(),
-            app_secret_token=(settings.economic_app_secret_token or "").strip(),
-            agreement_grant_token=(
-                settings.economic_agreement_grant_token or ""
-            ).strip(),
+            app_secret_token=settings.economic_app_secret_token,
+            agreement_grant_token=settings.economic_agreement_grant_token,
             timeout=settings.economic_timeout,
-            max_retries=self._economic_max_retries,
             backoff=self._economic_backoff,
         )
 
     @contextmanager
-    def _user_errors(self, company=None):
+    def _user_errors(self, company):
         """Turn the typed failures of the client into ``UserError``."""
         try:
             yield
@@ -133,7 +128,7 @@ class TracelinkEconomicApi(models.AbstractModel):
             raise UserError(self._economic_error_message(error, company)) from error
 
     @api.model
-    def _economic_error_message(self, error, company=None):
+    def _economic_error_message(self, error, company):
         """The shared table's message (``tracelink.api``) plus what only
         e-conomic tells: each refused field, how long to wait, the log id."""
         if isinstance(error, AuthenticationFailed) and error.status is None:
@@ -146,8 +141,7 @@ class TracelinkEconomicApi(models.AbstractModel):
                 error,
                 "e-conomic",
                 self.env._("Settings > CRM > e-conomic"),
-                timeout=(company and company.sudo().economic_timeout)
-                or DEFAULT_TIMEOUT,
+                timeout=company.sudo().economic_timeout,
             )
         if isinstance(error, InvalidRequest) and error.details:
             message += "\n" + "\n".join(f"- {line}" for line in error.details)
@@ -178,14 +172,10 @@ class TracelinkEconomicApi(models.AbstractModel):
         """Ask e-conomic's ``/self``; return ``(agreement number, company name)``."""
         with self._user_errors(company), self._get_economic_client(company) as client:
             answer = client.get_self()
-        company_info = answer.get("company")
-        name = company_info.get("name") if isinstance(company_info, dict) else None
-        if not name:
-            raise UserError(
-                self._economic_error_message(
-                    MalformedResponse("the answer of /self names no company")
-                )
-            )
+            company_info = answer.get("company")
+            name = company_info.get("name") if isinstance(company_info, dict) else None
+            if not name:
+                raise MalformedResponse("the answer of /self names no company")
         return answer.get("agreementNumber"), name
 
     # --- Mapping between e-conomic customers and partners ---
@@ -391,14 +381,11 @@ class TracelinkEconomicApi(models.AbstractModel):
         """The e-conomic customer with ``data``'s CVR (or VAT) number; without
         one, after an unanswered create, the one of that name changed since."""
         if data["cvr"]:
-            forms = (
-                [data["cvr"], f"DK{data['cvr']}"] if data["is_cvr"] else [data["cvr"]]
-            )
-            for value in forms:
-                found = self._pick_customer(client.find_customers_by_cvr(value))
-                if found:
-                    return found
-            return None
+            cvr = data["cvr"]
+            forms = [cvr, f"DK{cvr}"] if data["is_cvr"] else [cvr]
+            # lazy: the second form is only asked for when the first finds none
+            found = map(self._pick_customer, map(client.find_customers_by_cvr, forms))
+            return next(filter(None, found), None)
         if created_since is None:
             return None
         name = data["name"].casefold()
@@ -435,16 +422,15 @@ class TracelinkEconomicApi(models.AbstractModel):
     def _check_unique_customer_numbers(self, partners):
         """Refuse an e-conomic number used twice in ``partners.env.company``
         (the company the numbers were written for; each has its own)."""
-        linked = partners.filtered("economic_customer_number")
-        if not linked:
+        numbers = [n for n in partners.mapped("economic_customer_number") if n]
+        if not numbers:
             return
-        numbers = linked.mapped("economic_customer_number")
         if any(number < 0 for number in numbers):
             raise ValidationError(
                 self.env._("An e-conomic customer number cannot be negative.")
             )
         same_numbers = (
-            linked.sudo()
+            partners.sudo()
             .with_context(active_test=False)
             .search([("economic_customer_number", "in", numbers)], order="id")
         )
@@ -539,7 +525,6 @@ class TracelinkEconomicApi(models.AbstractModel):
         since = last - INCREMENTAL_OVERLAP if last else None
         countries = self._economic_country_lookup()
         deadline = time.monotonic() + self._import_time_budget
-        remaining = 0
         with self._get_economic_client(company) as client:
             pages = client.iter_customer_pages(
                 updated_since=since, after_number=company.economic_import_last_number
@@ -567,13 +552,12 @@ class TracelinkEconomicApi(models.AbstractModel):
                         "economic_import_error": False,
                     }
                 )
-        totals = self._import_totals(company)
         _logger.info(
             "e-conomic customer import for company %s (%s): %s created, %s "
             "updated, %s unchanged, %s skipped, %s calls%s",
             company.id,
             f"changes since {since}" if since else "all customers",
-            *totals.values(),
+            *self._import_totals(company).values(),
             client.request_count,
             f"; {remaining} left for the next call" if remaining else "",
         )

@@ -274,6 +274,8 @@ class TestEconomicCustomer(TracelinkEconomicCommon):
             (429, {"times": 4, "retry_after": 0}, "the quota is used up"),
             (500, {"times": 4}, "cannot be reached right now"),
             (200, {"body": "<html>Maintenance</html>"}, "could not be understood"),
+            # /self answered, but names no company
+            (200, {"body": {"agreementNumber": 1}}, "could not be understood"),
         ]
         for status, options, expected in cases:
             with self.subTest(status=status):
@@ -288,10 +290,12 @@ class TestEconomicCustomer(TracelinkEconomicCommon):
         with self.assertRaisesRegex(UserError, "tokens are not set"):
             self.Api._test_connection(self.company)
         self.assertFalse(self.server.log)
+        # the company's timeout (10 s in these tests) is named
         message = self.Api._economic_error_message(
-            ServiceTimeout("e-conomic did not answer GET /self within 30 s")
+            ServiceTimeout("e-conomic did not answer GET /self within 10 s"),
+            self.company,
         )
-        self.assertIn("e-conomic did not answer within 30 seconds", message)
+        self.assertIn("e-conomic did not answer within 10 seconds", message)
 
     # The New CVR customer wizard's extension point ----------------------
 

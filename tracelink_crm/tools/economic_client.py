@@ -104,8 +104,8 @@ class EconomicClient(HttpClient):
     ):
         options = {"max_retries": 3, "backoff": 1.0, "sleep": time.sleep, **options}
         super().__init__(base_url, timeout, max_retry_after=MAX_RETRY_WAIT, **options)
-        self._app_secret_token = app_secret_token or ""
-        self._agreement_grant_token = agreement_grant_token or ""
+        self._app_secret_token = (app_secret_token or "").strip()
+        self._agreement_grant_token = (agreement_grant_token or "").strip()
         self._sleep = options["sleep"]
         self._pause = 0.0  # seconds to wait before the next call (pacing)
         self.request_count = 0
@@ -129,8 +129,7 @@ class EconomicClient(HttpClient):
         """
         conditions = list(where)
         if updated_since is not None:
-            stamp = format_filter_datetime(updated_since)
-            conditions.append(f"lastUpdated$gt:{escape_filter_value(stamp)}")
+            conditions.append(f"lastUpdated$gt:{format_filter_datetime(updated_since)}")
         after = int(after_number or 0)
         while True:
             query = {"pagesize": page_size, "sort": "customerNumber"}
@@ -153,10 +152,9 @@ class EconomicClient(HttpClient):
                 return
             after = max(after, *numbers)
 
-    def iter_customers(self, updated_since=None, page_size=MAX_PAGE_SIZE, where=()):
-        for customers, _pagination in self.iter_customer_pages(
-            updated_since=updated_since, page_size=page_size, where=where
-        ):
+    def iter_customers(self, **filters):
+        """Yield the customers of every page (``iter_customer_pages``' filters)."""
+        for customers, _pagination in self.iter_customer_pages(**filters):
             yield from customers
 
     def find_customers_by_cvr(self, cvr):
@@ -239,8 +237,7 @@ class EconomicClient(HttpClient):
                 path,
                 wait,
             )
-            self._sleep(wait)
-            self._pause = 0.0  # a whole window refilled the bucket
+            self._pause = wait  # a whole window refills the bucket
         if response.status_code >= 300:
             raise self._error_from_response(method, path, response)
         payload = self._json_or_none(response)

@@ -95,10 +95,7 @@ def partner_values_from_customer(customer):
         for key, (prop, _limit) in CUSTOMER_PROPERTIES.items()
     }
     values.update(
-        economic_number=number,
-        name=name.strip(),
-        cvr=cvr_from_text(values["cvr"]),
-        vat=values["cvr"],
+        economic_number=number, cvr=cvr_from_text(values["cvr"]), vat=values["cvr"]
     )
     return values
 
