@@ -394,14 +394,11 @@ class CrmLead(models.Model):
         if "stage_id" in vals:
             kind = self.env["crm.stage"].browse(vals["stage_id"]).status_kind
             active = self.filtered("active")
+            was_lost = active.filtered(lambda lead: lead.stage_kind == "lost")
             if kind == "lost":
-                active.filtered(
-                    lambda lead: lead.stage_kind != "lost"
-                )._pls_increment_frequencies(to_state="lost")
+                (active - was_lost)._pls_increment_frequencies(to_state="lost")
             elif kind == "open":
-                active.filtered(
-                    lambda lead: lead.stage_kind == "lost"
-                )._pls_increment_frequencies(from_state="lost")
+                was_lost._pls_increment_frequencies(from_state="lost")
         return res
 
     @api.ondelete(at_uninstall=False)

@@ -60,9 +60,9 @@ class CrmStage(models.Model):
                         "Only the fixed Lost status can mean lost (%s).", stage.name
                     )
                 )
-        fixed = self.search([("is_fixed", "=", True)])
+        fixed_kinds = self.search([("is_fixed", "=", True)]).mapped("status_kind")
         for kind in ("won", "lost"):
-            if len(fixed.filtered(lambda s, k=kind: s.status_kind == k)) > 1:
+            if fixed_kinds.count(kind) > 1:
                 raise ValidationError(
                     self.env._("There can only be one fixed %s status.", kind)
                 )

@@ -4,9 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..models.crm_stage import STATUS_KINDS
-from ..tools.statistics import win_rate
 
-WIN_RATE_AGGREGATE = "win_rate:avg"
 WEEK_LABEL = re.compile(r"W(\d{1,2}) (\d{4})")
 
 
@@ -68,10 +66,12 @@ class CrmCaseReport(models.Model):
     open_count = fields.Integer(string="Open", readonly=True)
     won_value = fields.Monetary(currency_field="company_currency", readonly=True)
     lost_value = fields.Monetary(currency_field="company_currency", readonly=True)
+    # 100 for a won case, 0 for a lost one, none for an open one: its average
+    # over a group is the group's won cases out of its won and lost ones
     win_rate = fields.Float(
         string="Win Rate (%)",
-        compute="_compute_win_rate",
         aggregator="avg",
+        readonly=True,
         help="Won cases out of the won and lost ones.",
     )
     days_to_close = fields.Float(
@@ -110,6 +110,8 @@ class CrmCaseReport(models.Model):
                     THEN lead.expected_revenue ELSE 0 END AS won_value,
                 CASE WHEN lead.stage_kind = 'lost'
                     THEN lead.expected_revenue ELSE 0 END AS lost_value,
+                CASE lead.stage_kind WHEN 'won' THEN 100.0 WHEN 'lost' THEN 0.0
+                    END AS win_rate,
                 CASE WHEN lead.stage_kind IN ('won', 'lost')
                           AND lead.date_closed IS NOT NULL
                     THEN EXTRACT(EPOCH FROM lead.date_closed - lead.create_date)
@@ -122,33 +124,14 @@ class CrmCaseReport(models.Model):
             """
         )
 
-    @api.depends("won_count", "lost_count")
-    def _compute_win_rate(self):
-        for row in self:
-            row.win_rate = win_rate(row.won_count, row.lost_count)
-
     @api.model
     def _read_group_select(self, aggregate_spec, query):
-        # The win rate has no column: this placeholder only lets Odoo offer it
-        # as a measure; _read_group fills it in from the won and lost sums.
-        if aggregate_spec == WIN_RATE_AGGREGATE:
-            return SQL("NULL")
-        return super()._read_group_select(aggregate_spec, query)
-
-    @api.model
-    def _read_group(self, domain, groupby=(), aggregates=(), **kwargs):
-        """The win rate of each group (pivot, graph, dashboards) is the one
-        of its won and lost counts, not an average of per-case figures."""
-        if WIN_RATE_AGGREGATE not in aggregates:
-            return super()._read_group(domain, groupby, aggregates, **kwargs)
-        rows = super()._read_group(
-            domain, groupby, [*aggregates, "won_count:sum", "lost_count:sum"], **kwargs
-        )
-        index = len(groupby) + list(aggregates).index(WIN_RATE_AGGREGATE)
-        return [
-            (*values[:index], win_rate(won, lost), *values[index + 1 :])
-            for *values, won, lost in rows
-        ]
+        # a group without won or lost cases has a win rate of 0, as in the
+        # Won/Lost dialog (the pivot cannot draw none)
+        select = super()._read_group_select(aggregate_spec, query)
+        if aggregate_spec == "win_rate:avg":
+            return SQL("COALESCE(%s, 0.0)", select)
+        return select
 
     @api.model
     def _read_group_format_result(self, rows_dict, lazy_groupby):
