@@ -152,7 +152,7 @@ class ResPartner(models.Model):
             cvr, company=self.company_id or self.env.company, use_cache=False
         )
         changes = self._apply_cvr_values(Api._prepare_partner_vals_from_cvr(company))
-        provider = Api._cvr_provider_label(company.get("provider"))
+        provider = self._cvr_display_value("cvr_provider", company.get("provider"))
         if changes:
             items = Markup().join(Markup("<li>%s: %s → %s</li>") % c for c in changes)
             body = Markup("<p>%s</p><ul>%s</ul>") % (
