@@ -241,19 +241,18 @@ class ResPartner(models.Model):
         self._check_cvr_user()
         Api = self.env["tracelink.cvr.api"]
         number = Api._cvr_normalize(cvr)
-        partner = self._find_cvr_partner(number)
+        partner = self._find_partners_by_cvr([number]).get(number)
         if partner:
             return partner.id
         self.check_access("create")
         company = Api._cvr_get(number)
         if company["state"] != "active" and not confirm_ceased:
-            state = dict(self._fields["cvr_status"]._description_selection(self.env))
             raise UserError(
                 self.env._(
                     "%(name)s is “%(state)s” according to the CVR register: call "
                     "again with confirm_ceased=True to use it anyway.",
                     name=company["name"],
-                    state=state[company["state"]],
+                    state=self._cvr_display_value("cvr_status", company["state"]),
                 )
             )
         return self._create_from_cvr(company).id
@@ -309,10 +308,6 @@ class ResPartner(models.Model):
             if cvr in cvrs:
                 found.setdefault(cvr, partner)
         return found
-
-    @api.model
-    def _find_cvr_partner(self, cvr, company=None):
-        return self._find_partners_by_cvr([cvr], company).get(cvr, self.browse())
 
     def _apply_cvr_values(self, vals):
         """Write the register values that differ; return the changes as

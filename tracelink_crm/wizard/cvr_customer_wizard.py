@@ -71,6 +71,7 @@ class CvrCustomerWizard(models.TransientModel):
         "selected_line_id.existing_partner_id",
     )
     def _compute_messages(self):
+        Partner = self.env["res.partner"]
         for wizard in self:
             line = wizard.selected_line_id
             wizard.ceased_message = wizard.reuse_message = False
@@ -88,12 +89,11 @@ class CvrCustomerWizard(models.TransientModel):
                     line.name,
                 )
             elif line.status and line.status != "active":
-                states = dict(line._fields["status"]._description_selection(self.env))
                 wizard.ceased_message = self.env._(
                     "%(name)s is “%(state)s” according to the CVR register. Use "
                     "it as a customer anyway?",
                     name=line.name,
-                    state=states[line.status],
+                    state=Partner._cvr_display_value("cvr_status", line.status),
                 )
             if line.existing_partner_id:
                 wizard.reuse_message = self.env._(
@@ -241,10 +241,12 @@ class CvrCustomerWizardLine(models.TransientModel):
     @api.depends("company_data", "wizard_id.company_id")
     def _compute_existing_partner_id(self):
         Partner = self.env["res.partner"]
-        for line in self:
-            line.existing_partner_id = line.cvr and Partner._find_cvr_partner(
-                line.cvr, line.wizard_id.company_id
+        for wizard, lines in self.grouped("wizard_id").items():
+            found = Partner._find_partners_by_cvr(
+                lines.mapped("cvr"), wizard.company_id
             )
+            for line in lines:
+                line.existing_partner_id = found.get(line.cvr)
 
     def action_select(self):
         self.ensure_one()
