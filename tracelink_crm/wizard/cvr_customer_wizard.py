@@ -152,12 +152,8 @@ class CvrCustomerWizard(models.TransientModel):
         self.write({"state": "done", "partner_id": partner.id, "is_reused": is_reused})
         next_action = {"type": "ir.actions.act_window_close"}
         if self.return_partner:
-            next_action["infos"] = {
-                "tracelink_cvr_partner": {
-                    "id": partner.id,
-                    "display_name": partner.display_name,
-                }
-            }
+            [values] = partner.read(["display_name"])
+            next_action["infos"] = {"tracelink_cvr_partner": values}
         elif not self.lead_id:
             next_action = {
                 "type": "ir.actions.act_window",
@@ -191,15 +187,11 @@ class CvrCustomerWizard(models.TransientModel):
         }
 
     def _action_reopen(self):
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("New CVR customer"),
-            "res_model": self._name,
-            "res_id": self.id,
-            "views": [(False, "form")],
-            "target": "new",
-            "context": dict(self.env.context, dialog_size="extra-large"),
-        }
+        return self._get_records_action(
+            name=self.env._("New CVR customer"),
+            target="new",
+            context=dict(self.env.context, dialog_size="extra-large"),
+        )
 
 
 class CvrCustomerWizardLine(models.TransientModel):
