@@ -83,9 +83,8 @@ class ResPartner(models.Model):
         """Counts over the customer's company and its contacts, from the case
         statistics (archived won/lost cases included; the user's own cases
         only when the user may only see those)."""
-        commercial = self.commercial_partner_id
         groups = self.env["tracelink.crm.case.report"]._read_group(
-            [("partner_id", "in", commercial.ids)],
+            [("partner_id", "in", self.commercial_partner_id.ids)],
             groupby=["partner_id"],
             aggregates=["won_count:sum", "lost_count:sum", "open_count:sum"],
         )
@@ -154,14 +153,12 @@ class ResPartner(models.Model):
         changes = self._apply_cvr_values(Api._prepare_partner_vals_from_cvr(company))
         provider = self._cvr_display_value("cvr_provider", company.get("provider"))
         if changes:
-            items = Markup().join(Markup("<li>%s: %s → %s</li>") % c for c in changes)
+            items = Markup().join(Markup("<li>%s</li>") % change for change in changes)
             body = Markup("<p>%s</p><ul>%s</ul>") % (
                 self.env._("Refreshed from the CVR register (%s):", provider),
                 items,
             )
-            message = "; ".join(
-                f"{label}: {old} → {new}" for label, old, new in changes
-            )
+            message = "; ".join(changes)
         else:
             body = Markup("<p>%s</p>") % self.env._(
                 "Refreshed from the CVR register (%s): nothing has changed.", provider
@@ -311,7 +308,7 @@ class ResPartner(models.Model):
 
     def _apply_cvr_values(self, vals):
         """Write the register values that differ; return the changes as
-        (field label, old value, new value) texts. An empty text does not
+        "field label: old value → new value" texts. An empty text does not
         erase what is stored; VAT and Company ID are only filled when empty."""
         self.ensure_one()
         updates = {key: vals[key] for key in ("cvr_lookup_date", "cvr_provider")}
@@ -328,13 +325,9 @@ class ResPartner(models.Model):
             ):
                 continue
             updates[name] = new
-            changes.append(
-                (
-                    field._description_string(self.env),
-                    self._cvr_display_value(name, old),
-                    self._cvr_display_value(name, new),
-                )
-            )
+            label = field._description_string(self.env)
+            old, new = (self._cvr_display_value(name, value) for value in (old, new))
+            changes.append(f"{label}: {old} → {new}")
         self.write(updates)
         return changes
 
