@@ -142,11 +142,9 @@ class CvrCustomerWizard(models.TransientModel):
             return self._action_reopen()
         if self.lead_id:
             self.lead_id.check_access("write")
-        is_reused = bool(line.existing_partner_id)
-        Partner = self.env["res.partner"]
-        partner = line.existing_partner_id or Partner._create_from_cvr(
-            line.company_data
-        )
+        partner = line.existing_partner_id
+        is_reused = bool(partner)
+        partner = partner or self.env["res.partner"]._create_from_cvr(line.company_data)
         if self.lead_id:
             self.lead_id.partner_id = partner
         self.write({"state": "done", "partner_id": partner.id, "is_reused": is_reused})
