@@ -332,6 +332,7 @@ class ResPartner(models.Model):
         return changes
 
     def _cvr_display_value(self, name, value):
+        """``value`` of field ``name`` as people read it (labels, Yes/No)."""
         field = self._fields[name]
         if field.type == "boolean":
             return self.env._("Yes") if value else self.env._("No")
