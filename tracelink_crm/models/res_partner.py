@@ -83,9 +83,8 @@ class ResPartner(models.Model):
         """Counts over the customer's company and its contacts, from the case
         statistics (archived won/lost cases included; the user's own cases
         only when the user may only see those)."""
-        commercial = self.commercial_partner_id
         groups = self.env["tracelink.crm.case.report"]._read_group(
-            [("partner_id", "in", commercial.ids)],
+            [("partner_id", "in", self.commercial_partner_id.ids)],
             groupby=["partner_id"],
             aggregates=["won_count:sum", "lost_count:sum", "open_count:sum"],
         )
@@ -152,16 +151,14 @@ class ResPartner(models.Model):
             cvr, company=self.company_id or self.env.company, use_cache=False
         )
         changes = self._apply_cvr_values(Api._prepare_partner_vals_from_cvr(company))
-        provider = Api._cvr_provider_label(company.get("provider"))
+        provider = self._cvr_display_value("cvr_provider", company.get("provider"))
         if changes:
-            items = Markup().join(Markup("<li>%s: %s → %s</li>") % c for c in changes)
+            items = Markup().join(Markup("<li>%s</li>") % change for change in changes)
             body = Markup("<p>%s</p><ul>%s</ul>") % (
                 self.env._("Refreshed from the CVR register (%s):", provider),
                 items,
             )
-            message = "; ".join(
-                f"{label}: {old} → {new}" for label, old, new in changes
-            )
+            message = "; ".join(changes)
         else:
             body = Markup("<p>%s</p>") % self.env._(
                 "Refreshed from the CVR register (%s): nothing has changed.", provider
@@ -241,19 +238,18 @@ class ResPartner(models.Model):
         self._check_cvr_user()
         Api = self.env["tracelink.cvr.api"]
         number = Api._cvr_normalize(cvr)
-        partner = self._find_cvr_partner(number)
+        partner = self._find_partners_by_cvr([number]).get(number)
         if partner:
             return partner.id
         self.check_access("create")
         company = Api._cvr_get(number)
         if company["state"] != "active" and not confirm_ceased:
-            state = dict(self._fields["cvr_status"]._description_selection(self.env))
             raise UserError(
                 self.env._(
                     "%(name)s is “%(state)s” according to the CVR register: call "
                     "again with confirm_ceased=True to use it anyway.",
                     name=company["name"],
-                    state=state[company["state"]],
+                    state=self._cvr_display_value("cvr_status", company["state"]),
                 )
             )
         return self._create_from_cvr(company).id
@@ -310,13 +306,9 @@ class ResPartner(models.Model):
                 found.setdefault(cvr, partner)
         return found
 
-    @api.model
-    def _find_cvr_partner(self, cvr, company=None):
-        return self._find_partners_by_cvr([cvr], company).get(cvr, self.browse())
-
     def _apply_cvr_values(self, vals):
         """Write the register values that differ; return the changes as
-        (field label, old value, new value) texts. An empty text does not
+        "field label: old value → new value" texts. An empty text does not
         erase what is stored; VAT and Company ID are only filled when empty."""
         self.ensure_one()
         updates = {key: vals[key] for key in ("cvr_lookup_date", "cvr_provider")}
@@ -333,17 +325,14 @@ class ResPartner(models.Model):
             ):
                 continue
             updates[name] = new
-            changes.append(
-                (
-                    field._description_string(self.env),
-                    self._cvr_display_value(name, old),
-                    self._cvr_display_value(name, new),
-                )
-            )
+            label = field._description_string(self.env)
+            old, new = (self._cvr_display_value(name, value) for value in (old, new))
+            changes.append(f"{label}: {old} → {new}")
         self.write(updates)
         return changes
 
     def _cvr_display_value(self, name, value):
+        """``value`` of field ``name`` as people read it (labels, Yes/No)."""
         field = self._fields[name]
         if field.type == "boolean":
             return self.env._("Yes") if value else self.env._("No")

@@ -89,11 +89,6 @@ class TracelinkCvrApi(models.AbstractModel):
         }
 
     @api.model
-    def _cvr_provider_label(self, code):
-        field = self.env["res.company"]._fields["cvr_provider"]
-        return dict(field._description_selection(self.env)).get(code, code)
-
-    @api.model
     def _cvr_make_provider(self, company):
         """The configured provider of ``company`` (close it after use); its
         credentials serve only the users of that company."""
@@ -133,13 +128,12 @@ class TracelinkCvrApi(models.AbstractModel):
     def _cvr_call(self, company, key, call, term, use_cache=True):
         """Answer ``key`` from the cache or with ``call(provider)``, then cache it."""
         settings = company.sudo()
-        code = settings.cvr_provider or CvrApiDkClient.code
         hours = settings.cvr_cache_hours
         Cache = self.env["tracelink.cvr.cache"].sudo()
         with self._cvr_make_provider(company) as provider:
+            code = provider.code
             question = dict(provider=code, service_url=provider.base_url, query_key=key)
-            use_cache = use_cache and hours > 0
-            cached = Cache._lookup(question, hours) if use_cache else None
+            cached = Cache._lookup(question, hours) if use_cache and hours > 0 else None
             if cached is not None:
                 if not cached:
                     raise self._cvr_user_error(NotFound(), term, code)
@@ -167,8 +161,7 @@ class TracelinkCvrApi(models.AbstractModel):
                     # A failed look-up spends quota too. Kept in a transaction
                     # of its own: the UserError rolls the request's back.
                     with self.env.registry.cursor() as cr:
-                        own = self.env(cr=cr, su=True)["tracelink.cvr.cache"]
-                        own._store(question, [])
+                        Cache.with_env(Cache.env(cr=cr))._store(question, [])
                 raise self._cvr_user_error(exc, term, code, provider.timeout) from exc
         Lookup.create({"user_id": self.env.uid})
         if hours > 0:
@@ -180,10 +173,11 @@ class TracelinkCvrApi(models.AbstractModel):
         """The UserError telling a person what went wrong and what to do."""
         if isinstance(exc, InvalidRequest) and exc.code == "INVALID_VAT":
             exc = InvalidCvr(exc.message)
+        provider = self.env["res.partner"]._cvr_display_value("cvr_provider", code)
         return UserError(
             self._service_error_message(
                 exc,
-                self._cvr_provider_label(code),
+                provider,
                 self.env._("Settings > CRM > CVR Register"),
                 detail=term if isinstance(exc, InvalidCvr | NotFound) else None,
                 timeout=timeout,

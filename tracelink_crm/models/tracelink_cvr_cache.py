@@ -41,13 +41,11 @@ class TracelinkCvrCache(models.Model):
         unknown company, fresh for ``NOT_FOUND_CACHE_HOURS`` only), or None
         when there is no fresh one."""
         entry = self.search([(name, "=", value) for name, value in question.items()])
-        if not entry:
-            return None
         hours = max_age_hours if entry.answer else NOT_FOUND_CACHE_HOURS
         fresh_since = fields.Datetime.now() - timedelta(hours=min(max_age_hours, hours))
-        if entry.fetched_at <= fresh_since:
-            return None
-        return entry.answer or []
+        if entry and entry.fetched_at > fresh_since:
+            return entry.answer or []
+        return None
 
     @api.model
     def _store(self, question, companies):
@@ -68,8 +66,8 @@ class TracelinkCvrCache(models.Model):
     def _gc_expired(self):
         """Delete the answers no company would use any more."""
         companies = self.env["res.company"].sudo().search([])
-        hours = max(companies.mapped("cvr_cache_hours") or [0])
-        limit = fields.Datetime.now() - timedelta(hours=max(hours, 1))
+        hours = max([1, *companies.mapped("cvr_cache_hours")])
+        limit = fields.Datetime.now() - timedelta(hours=hours)
         expired = self.search([("fetched_at", "<", limit)])
         _logger.info("Removing %d expired CVR register answers", len(expired))
         expired.unlink()

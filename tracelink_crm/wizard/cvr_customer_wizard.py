@@ -71,6 +71,7 @@ class CvrCustomerWizard(models.TransientModel):
         "selected_line_id.existing_partner_id",
     )
     def _compute_messages(self):
+        Partner = self.env["res.partner"]
         for wizard in self:
             line = wizard.selected_line_id
             wizard.ceased_message = wizard.reuse_message = False
@@ -88,12 +89,11 @@ class CvrCustomerWizard(models.TransientModel):
                     line.name,
                 )
             elif line.status and line.status != "active":
-                states = dict(line._fields["status"]._description_selection(self.env))
                 wizard.ceased_message = self.env._(
                     "%(name)s is “%(state)s” according to the CVR register. Use "
                     "it as a customer anyway?",
                     name=line.name,
-                    state=states[line.status],
+                    state=Partner._cvr_display_value("cvr_status", line.status),
                 )
             if line.existing_partner_id:
                 wizard.reuse_message = self.env._(
@@ -142,22 +142,16 @@ class CvrCustomerWizard(models.TransientModel):
             return self._action_reopen()
         if self.lead_id:
             self.lead_id.check_access("write")
-        is_reused = bool(line.existing_partner_id)
-        Partner = self.env["res.partner"]
-        partner = line.existing_partner_id or Partner._create_from_cvr(
-            line.company_data
-        )
+        partner = line.existing_partner_id
+        is_reused = bool(partner)
+        partner = partner or self.env["res.partner"]._create_from_cvr(line.company_data)
         if self.lead_id:
             self.lead_id.partner_id = partner
         self.write({"state": "done", "partner_id": partner.id, "is_reused": is_reused})
         next_action = {"type": "ir.actions.act_window_close"}
         if self.return_partner:
-            next_action["infos"] = {
-                "tracelink_cvr_partner": {
-                    "id": partner.id,
-                    "display_name": partner.display_name,
-                }
-            }
+            [values] = partner.read(["display_name"])
+            next_action["infos"] = {"tracelink_cvr_partner": values}
         elif not self.lead_id:
             next_action = {
                 "type": "ir.actions.act_window",
@@ -191,15 +185,11 @@ class CvrCustomerWizard(models.TransientModel):
         }
 
     def _action_reopen(self):
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("New CVR customer"),
-            "res_model": self._name,
-            "res_id": self.id,
-            "views": [(False, "form")],
-            "target": "new",
-            "context": dict(self.env.context, dialog_size="extra-large"),
-        }
+        return self._get_records_action(
+            name=self.env._("New CVR customer"),
+            target="new",
+            context=dict(self.env.context, dialog_size="extra-large"),
+        )
 
 
 class CvrCustomerWizardLine(models.TransientModel):
@@ -241,10 +231,12 @@ class CvrCustomerWizardLine(models.TransientModel):
     @api.depends("company_data", "wizard_id.company_id")
     def _compute_existing_partner_id(self):
         Partner = self.env["res.partner"]
-        for line in self:
-            line.existing_partner_id = line.cvr and Partner._find_cvr_partner(
-                line.cvr, line.wizard_id.company_id
+        for wizard, lines in self.grouped("wizard_id").items():
+            found = Partner._find_partners_by_cvr(
+                lines.mapped("cvr"), wizard.company_id
             )
+            for line in lines:
+                line.existing_partner_id = found.get(line.cvr)
 
     def action_select(self):
         self.ensure_one()
