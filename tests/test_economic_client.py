@@ -24,6 +24,7 @@ from tracelink_crm.tools.economic_mapping import (
 )
 from tracelink_crm.tools.exceptions import (
     AuthenticationFailed,
+    InsecureAddress,
     InvalidRequest,
     MalformedResponse,
     NotFound,
@@ -140,6 +141,23 @@ def test_missing_tokens_fail_before_any_request(httpserver, fake, make_client):
         client.get_self()
     assert client.request_count == 0
     assert not fake.calls
+
+
+def test_tokens_are_never_sent_over_plain_http(monkeypatch):
+    sent = []
+    monkeypatch.setattr(
+        requests.adapters.HTTPAdapter, "send", lambda *a, **k: sent.append(a)
+    )
+    client = EconomicClient(
+        base_url="http://restapi.e-conomic.com",
+        app_secret_token="app-secret",
+        agreement_grant_token="grant-secret",
+        sleep=lambda _seconds: None,
+    )
+    with pytest.raises(InsecureAddress) as raised:
+        client.get_self()
+    assert sent == []
+    assert "secret" not in str(raised.value)
 
 
 def test_demo_agreement_reads_but_refuses_writes(httpserver, fake, make_client):

@@ -142,6 +142,21 @@ class ResCompany(models.Model):
                     )
                 )
 
+    @api.constrains("economic_base_url")
+    def _check_economic_address(self):
+        """The e-conomic tokens travel with every call: HTTPS only."""
+        for company in self.sudo():
+            if company.economic_base_url and not is_secure_url(
+                company.economic_base_url
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "e-conomic receives the agreement's tokens: its address "
+                        "must start with https:// (a plain http:// address is "
+                        "only accepted on this machine)."
+                    )
+                )
+
     @api.constrains("cvr_cvrapi_user_agent")
     def _check_cvr_user_agent(self):
         for company in self.filtered("cvr_cvrapi_user_agent"):

@@ -1,7 +1,7 @@
 import logging
 from contextlib import contextmanager
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .economic_common import APP_TOKEN, GRANT_TOKEN, TracelinkEconomicCommon
@@ -69,6 +69,22 @@ class TestEconomicSettings(TracelinkEconomicCommon):
         )
         with self.assertRaises(UserError):
             company.economic_timeout = 0
+
+    def test_plain_http_address_is_refused_at_save_and_at_call(self):
+        with self.assertRaisesRegex(ValidationError, "https://"):
+            with self.settings_form(self.user_admin) as form:
+                form.economic_base_url = "http://restapi.e-conomic.com"
+        # an address stored before the check: no token leaves Odoo
+        self.env.cr.execute(
+            "UPDATE res_company SET economic_base_url = %s WHERE id = %s",
+            ("http://restapi.e-conomic.com", self.company.id),
+        )
+        self.company.invalidate_recordset(["economic_base_url"])
+        settings = self.settings_form(self.user_admin).save()
+        action = settings.action_economic_test_connection()
+        self.assertEqual(action["params"]["type"], "danger")
+        self.assertIn("without https://", action["params"]["message"])
+        self.assertFalse(self.fake.calls)
 
     def test_import_now_from_settings(self):
         self.fake.add_customers(12)

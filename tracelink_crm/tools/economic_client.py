@@ -89,6 +89,7 @@ class EconomicClient(HttpClient):
 
     label = "e-conomic"
     default_base_url = DEFAULT_BASE_URL
+    sends_credentials = True  # both tokens, in every request
     retry_read_timeouts = True
     # A 429 without Retry-After is waited out here, by the rate-limit window
     # (urllib3 would back off for seconds only)
