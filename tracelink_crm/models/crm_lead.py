@@ -139,7 +139,7 @@ class CrmLead(models.Model):
         # "not in" matches cases without a status too
         return [("stage_kind", "in" if closed else "not in", CLOSED_KINDS)]
 
-    @api.depends("stage_kind", "follow_up_date", "date_deadline", "type")
+    @api.depends("stage_kind", "follow_up_date", "date_deadline", "active")
     @api.depends_context("tz")
     def _compute_is_overdue(self):
         today = fields.Date.context_today(self)

@@ -5,7 +5,6 @@ from odoo.exceptions import AccessError, UserError
 
 from ..tools.cvr import cvr_from_text, cvr_variants
 from ..tools.cvr_client import REGISTER_STATES
-from ..tools.statistics import win_rate
 from .tracelink_cvr_api import CVR_PROVIDER_SELECTION
 
 _CASE_STATISTIC = {
@@ -83,18 +82,17 @@ class ResPartner(models.Model):
         """Counts over the customer's company and its contacts, from the case
         statistics (archived won/lost cases included; the user's own cases
         only when the user may only see those)."""
+        figures = ("won_count", "lost_count", "open_count", "win_rate")
         groups = self.env["tracelink.crm.case.report"]._read_group(
             [("partner_id", "in", self.commercial_partner_id.ids)],
             groupby=["partner_id"],
-            aggregates=["won_count:sum", "lost_count:sum", "open_count:sum"],
+            aggregates=[f"{name}:sum" for name in figures[:3]] + ["win_rate:avg"],
         )
-        by_partner = {partner: counts for partner, *counts in groups}
+        by_partner = {partner: values for partner, *values in groups}
         for partner in self:
-            won, lost, open_ = by_partner.get(partner.commercial_partner_id, (0, 0, 0))
-            partner.case_won_count = won
-            partner.case_lost_count = lost
-            partner.case_open_count = open_
-            partner.case_win_rate = win_rate(won, lost)
+            values = by_partner.get(partner.commercial_partner_id, (0, 0, 0, 0.0))
+            for name, value in zip(figures, values, strict=True):
+                partner[f"case_{name}"] = value
 
     @api.depends_context("company")
     @api.depends("company_id.economic_enabled")

@@ -229,6 +229,8 @@ class TestCrmCaseReport(CaseStatisticsCommon):
             (2, 1, 1),
         )
         self.assertAlmostEqual(self.customer.case_win_rate, 200 / 3, places=2)
+        self.assertEqual(self.other_customer.case_win_rate, 0.0)
+        self.assertEqual(self.customer_c.case_win_rate, 0.0, "no closed case")
         action = self.customer.action_view_cases()
         cases = self.env["crm.lead"].search(action["domain"])
         self.assertEqual(
