@@ -772,27 +772,25 @@ class TracelinkEconomicApi(models.AbstractModel):
         if not values_list:
             return {}
         keys = {_name_zip_key(v["name"], v["zip"]) for v in values_list}
-        self.env["res.partner"].flush_model(
-            ["parent_id", "company_id", "is_company", "name"]
-        )
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM res_partner WHERE parent_id IS NULL "
-                "AND (company_id IS NULL OR company_id = %s) AND is_company "
-                "AND lower(regexp_replace(btrim(name), '\\s+', ' ', 'g')) IN %s",
-                company.id,
-                tuple({name for name, _zip in keys}),
-            )
-        )
-        partners = self._import_partner_model(company).search(
+        Partner = self._import_partner_model(company)
+        query = Partner._search(
             [
-                ("id", "in", [row[0] for row in self.env.cr.fetchall()]),
+                ("parent_id", "=", False),
+                ("company_id", "in", [False, company.id]),
+                ("is_company", "=", True),
                 ("economic_customer_number", "=", False),
             ],
             order="active desc, company_id, id",
         )
+        query.add_where(
+            SQL(
+                "lower(regexp_replace(btrim(%s), '\\s+', ' ', 'g')) IN %s",
+                Partner._field_to_sql(query.table, "name", query),
+                tuple({name for name, _zip in keys}),
+            )
+        )
         found = {}
-        for partner in partners:
+        for partner in Partner.browse(query):
             key = _name_zip_key(partner.name, partner.zip)
             if key in keys and not partner._get_cvr_number():
                 found[key] = found.get(key, partner.browse()) | partner
