@@ -689,6 +689,15 @@ class TracelinkEconomicApi(models.AbstractModel):
             Partner.union(*by_number.values(), *by_cvr.values(), *by_name.values()),
             company,
         )
+        # What every new partner shares, res.partner's defaults included:
+        # found once for the page, not by create for each partner.
+        new_partner = {
+            **Partner.default_get(list(Partner._fields)),
+            "economic_last_sync": now,
+            "company_id": company.id,
+            "is_company": True,
+            "customer_rank": 1,
+        }
         to_create, to_update, unchanged_ids, summaries = [], [], [], {}
         for number, values in incoming.items():
             vals = self._prepare_partner_vals_from_economic(values, countries)
@@ -698,13 +707,7 @@ class TracelinkEconomicApi(models.AbstractModel):
                 self._skip_customer(number, reason, stats)
                 continue
             if not partner:
-                vals.update(
-                    economic_customer_number=number,
-                    economic_last_sync=now,
-                    company_id=company.id,
-                    is_company=True,
-                    customer_rank=1,
-                )
+                vals = {**new_partner, **vals, "economic_customer_number": number}
                 to_create.append((number, vals))
                 continue
             if not partner.economic_customer_number:
