@@ -673,6 +673,15 @@ class TracelinkEconomicApi(models.AbstractModel):
             Partner.union(*by_number.values(), *by_cvr.values(), *by_name.values()),
             company,
         )
+        # What every new partner shares, res.partner's defaults included:
+        # found once for the page, not by create for each partner.
+        new_partner = {
+            **Partner.default_get(list(Partner._fields)),
+            "economic_last_sync": now,
+            "company_id": company.id,
+            "is_company": True,
+            "customer_rank": 1,
+        }
         to_create, to_update, unchanged_ids, summaries = [], [], [], {}
         for number, values in incoming.items():
             vals = self._prepare_partner_vals_from_economic(values, countries)
@@ -682,13 +691,7 @@ class TracelinkEconomicApi(models.AbstractModel):
                 self._skip_customer(number, reason, stats)
                 continue
             if not partner:
-                vals.update(
-                    economic_customer_number=number,
-                    economic_last_sync=now,
-                    company_id=company.id,
-                    is_company=True,
-                    customer_rank=1,
-                )
+                vals = {**new_partner, **vals, "economic_customer_number": number}
                 to_create.append((number, vals))
                 continue
             if not partner.economic_customer_number:
@@ -756,27 +759,25 @@ class TracelinkEconomicApi(models.AbstractModel):
         if not values_list:
             return {}
         keys = {_name_zip_key(v["name"], v["zip"]) for v in values_list}
-        self.env["res.partner"].flush_model(
-            ["parent_id", "company_id", "is_company", "name"]
-        )
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM res_partner WHERE parent_id IS NULL "
-                "AND (company_id IS NULL OR company_id = %s) AND is_company "
-                "AND lower(regexp_replace(btrim(name), '\\s+', ' ', 'g')) IN %s",
-                company.id,
-                tuple({name for name, _zip in keys}),
-            )
-        )
-        partners = self._import_partner_model(company).search(
+        Partner = self._import_partner_model(company)
+        query = Partner._search(
             [
-                ("id", "in", [row[0] for row in self.env.cr.fetchall()]),
+                ("parent_id", "=", False),
+                ("company_id", "in", [False, company.id]),
+                ("is_company", "=", True),
                 ("economic_customer_number", "=", False),
             ],
             order="active desc, company_id, id",
         )
+        query.add_where(
+            SQL(
+                "lower(regexp_replace(btrim(%s), '\\s+', ' ', 'g')) IN %s",
+                Partner._field_to_sql(query.table, "name", query),
+                tuple({name for name, _zip in keys}),
+            )
+        )
         found = {}
-        for partner in partners:
+        for partner in Partner.browse(query):
             key = _name_zip_key(partner.name, partner.zip)
             if key in keys and not partner._get_cvr_number():
                 found[key] = found.get(key, partner.browse()) | partner
