@@ -57,6 +57,7 @@
             "tracelink_crm/static/tests/tours/*.js",
         ],
     },
+    "uninstall_hook": "uninstall_hook",
     "application": False,
     "installable": True,
 }

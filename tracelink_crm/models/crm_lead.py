@@ -19,6 +19,25 @@ STATUS_SENSITIVE_FIELDS = {
     "date_closed",
 }
 
+# Partial indexes over the active opportunities, dropped with the addon
+# (uninstall_hook):
+# - the pipeline's totals (list and kanban grouped by status) count and sum
+#   active opportunities under the company and own-cases rules: answered from
+#   the pipeline index without reading the table (Lost cases stay active, so
+#   there are more rows to sum than in Odoo's own pipeline);
+# - the case list's first page in its default order (Odoo's _order) is read
+#   from the list index instead of sorting every visible case.
+INDEXES = {
+    "crm_lead_tracelink_pipeline_index": [
+        "stage_id",
+        "company_id",
+        "user_id",
+        "expected_revenue",
+        "prorated_revenue",
+    ],
+    "crm_lead_tracelink_list_index": ["priority DESC", "id DESC"],
+}
+
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
@@ -223,32 +242,14 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------
 
     def init(self):
-        # The pipeline's totals (list and kanban grouped by status) count and
-        # sum active opportunities under the company and own-cases rules:
-        # this index answers them without reading the table (Lost cases stay
-        # active, so there are more rows to sum than in Odoo's own pipeline).
-        create_index(
-            self.env.cr,
-            "crm_lead_tracelink_pipeline_index",
-            self._table,
-            [
-                "stage_id",
-                "company_id",
-                "user_id",
-                "expected_revenue",
-                "prorated_revenue",
-            ],
-            where="active AND type = 'opportunity'",
-        )
-        # The case list's first page in its default order (Odoo's _order):
-        # read from this index instead of sorting every visible case.
-        create_index(
-            self.env.cr,
-            "crm_lead_tracelink_list_index",
-            self._table,
-            ["priority DESC", "id DESC"],
-            where="active AND type = 'opportunity'",
-        )
+        for name, expressions in INDEXES.items():
+            create_index(
+                self.env.cr,
+                name,
+                self._table,
+                expressions,
+                where="active AND type = 'opportunity'",
+            )
         return super().init()
 
     @api.model_create_multi

@@ -2,6 +2,9 @@ from lxml import etree
 
 from odoo.tests import tagged
 
+from odoo.addons.tracelink_crm import uninstall_hook
+from odoo.addons.tracelink_crm.models.crm_lead import INDEXES
+
 from .common import TracelinkCrmCommon
 
 
@@ -142,6 +145,23 @@ class TestCrmLeadPerformance(TracelinkCrmCommon):
                 plan = self._plan(query, "indexscan")
                 self.assertIn("Index Scan using crm_lead_tracelink_list_index", plan)
                 self.assertNotIn("Sort", plan)
+
+    def test_uninstall_drops_the_indexes(self):
+        """crm_lead stays when the addon is uninstalled, its indexes do not."""
+
+        def indexes():
+            self.env.cr.execute(
+                "SELECT indexname FROM pg_indexes "
+                "WHERE tablename = 'crm_lead' AND indexname IN %s",
+                [tuple(INDEXES)],
+            )
+            return {row[0] for row in self.env.cr.fetchall()}
+
+        self.assertEqual(indexes(), set(INDEXES))
+        uninstall_hook(self.env)
+        self.assertEqual(indexes(), set())
+        self.env["crm.lead"].init()  # as an upgrade would
+        self.assertEqual(indexes(), set(INDEXES))
 
 
 class TestCrmLeadScoringQueries(TracelinkCrmCommon):
