@@ -323,11 +323,16 @@ class ResPartner(models.Model):
             ):
                 continue
             updates[name] = new
-            label = field._description_string(self.env)
-            old, new = (self._cvr_display_value(name, value) for value in (old, new))
-            changes.append(f"{label}: {old} → {new}")
+            changes.append(self._change_line(name, old, new))
         self.write(updates)
         return changes
+
+    def _change_line(self, name, old, new):
+        """ "Label: old → new" of a change of field ``name``, for the chatter
+        (Refresh from CVR, e-conomic import)."""
+        label = self._fields[name]._description_string(self.env)
+        old, new = (self._cvr_display_value(name, value) for value in (old, new))
+        return f"{label}: {old} → {new}"
 
     def _cvr_display_value(self, name, value):
         """``value`` of field ``name`` as people read it (labels, Yes/No)."""

@@ -814,7 +814,6 @@ class TracelinkEconomicApi(models.AbstractModel):
                 value = partner._clean_website(value)
             if (current or False) == (value or False):
                 continue
-            label = partner._fields[field]._description_string(self.env)
             if current and (fill_only or field in _IDENTIFYING_FIELDS):
                 same_cvr = cvr_from_text(current)
                 if field in _IDENTIFYING_FIELDS and not (
@@ -823,15 +822,14 @@ class TracelinkEconomicApi(models.AbstractModel):
                     lines.append(
                         self.env._(
                             "%(field)s kept: %(value)s (e-conomic has %(economic)s)",
-                            field=label,
+                            field=partner._fields[field]._description_string(self.env),
                             value=current,
                             economic=value,
                         )
                     )
                 continue
             changes[field] = vals[field]
-            old, new = (partner._cvr_display_value(field, v) for v in (current, value))
-            lines.append(f"{label}: {old} → {new}")
+            lines.append(partner._change_line(field, current, value))
         return changes, lines
 
     @api.model
