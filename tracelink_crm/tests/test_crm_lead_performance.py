@@ -1,3 +1,5 @@
+from functools import partial
+
 from lxml import etree
 
 from odoo.tests import tagged
@@ -93,23 +95,33 @@ class TestCrmLeadPerformance(TracelinkCrmCommon):
         for user in (self.user_salesman, self.user_manager):
             with self.subTest(user=user.login):
                 Lead = self.env["crm.lead"].with_user(user)
-                self.env.invalidate_all()
-                with self.assertLogs("odoo.sql_db", "DEBUG") as logs:
-                    groups = Lead.web_read_group(
+                result, query = self._lead_query(
+                    partial(
+                        Lead.web_read_group,
                         [("type", "=", "opportunity")],
                         ["expected_revenue:sum", "prorated_revenue:sum"],
                         ["stage_id"],
-                    )["groups"]
-                self.assertTrue(groups)
-                query = next(
-                    line.split("query: ", 1)[1]
-                    for line in logs.output
-                    if 'FROM "crm_lead"' in line and "GROUP BY" in line
+                    ),
+                    "GROUP BY",
                 )
+                self.assertTrue(result["groups"])
                 plan = self._plan(query, "indexonlyscan")
                 self.assertIn(
                     "Index Only Scan using crm_lead_tracelink_pipeline_index", plan
                 )
+
+    def _lead_query(self, call, marker):
+        """``call()``'s result and the SQL it sent to read crm_lead with
+        ``marker`` in it, from a cold cache."""
+        self.env.invalidate_all()
+        with self.assertLogs("odoo.sql_db", "DEBUG") as logs:
+            result = call()
+        query = next(
+            line.split("query: ", 1)[1]
+            for line in logs.output
+            if 'FROM "crm_lead"' in line and marker in line
+        )
+        return result, query
 
     def _plan(self, query, allowed):
         """PostgreSQL's plan of ``query`` with only the ``allowed`` scan left."""
@@ -131,17 +143,16 @@ class TestCrmLeadPerformance(TracelinkCrmCommon):
         for user in (self.user_salesman, self.user_manager):
             with self.subTest(user=user.login):
                 Lead = self.env["crm.lead"].with_user(user)
-                self.env.invalidate_all()
-                with self.assertLogs("odoo.sql_db", "DEBUG") as logs:
-                    page = Lead.web_search_read(
-                        [("type", "=", "opportunity")], {"name": {}}, limit=80
-                    )
-                self.assertEqual(len(page["records"]), 80)
-                query = next(
-                    line.split("query: ", 1)[1]
-                    for line in logs.output
-                    if 'FROM "crm_lead"' in line and "LIMIT 80" in line
+                page, query = self._lead_query(
+                    partial(
+                        Lead.web_search_read,
+                        [("type", "=", "opportunity")],
+                        {"name": {}},
+                        limit=80,
+                    ),
+                    "LIMIT 80",
                 )
+                self.assertEqual(len(page["records"]), 80)
                 plan = self._plan(query, "indexscan")
                 self.assertIn("Index Scan using crm_lead_tracelink_list_index", plan)
                 self.assertNotIn("Sort", plan)
