@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the product and its tests need, skipping what is there already:
 # Debian packages (when run as root), Odoo 18.0 Community source, a Python 3.11
-# virtual environment with Odoo's requirements and the project's own.
+# virtual environment holding exactly what requirements.lock pins (Odoo's
+# requirements and the project's own, resolved once by scripts/lock.sh).
 # Exit status: see main() below.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -51,27 +52,50 @@ fetch_odoo_source() {
   return 1
 }
 
-# The venv is built in two steps, each skipped when its requirements did not
-# change: the project's own (enough for lint and the tests without Odoo),
-# then Odoo's, once its source is there.
+# The venv holds exactly what requirements.lock pins (scripts/lock.sh makes it
+# from the requirement files), so that every machine builds the same one. It
+# is built in two steps, each skipped when neither the lock nor its
+# requirement files changed: the project's own requirements with what they
+# need (enough for lint and the tests without Odoo), then the whole lock, once
+# Odoo's source is there to check its requirements against the lock. A
+# requirement the lock does not pin stops the step with the remedy.
 venv_step() {  # venv_step <name> <requirement files...>
   local name="$1"; shift
-  local stamp="$VENV/.tracelink-$name" want
-  want="$(cat "$@" | sha256sum | cut -c1-16)"
+  local stamp="$VENV/.tracelink-$name" want extras
+  want="$(cat "$LOCK" "$REPO_ROOT/build-constraints.txt" "$@" | sha256sum | cut -c1-16)"
   [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
   command -v "$PYTHON" >/dev/null 2>&1 || { log "$PYTHON not found"; return 1; }
-  log "installing the $name requirements into $VENV"
+  log "installing the $name requirements into $VENV, as requirements.lock pins them"
   [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV" || return 1
-  local pip=("$VENV/bin/python" -m pip --disable-pip-version-check -q)
-  "${pip[@]}" install "pip>=24" wheel "setuptools<70" "setuptools_scm<8" || return 1
+  local py="$VENV/bin/python"
+  local pip=("$py" -m pip --disable-pip-version-check -q)
+  local lock=("$py" "$REPO_ROOT/scripts/lock.py")
+  "${lock[@]}" check "$LOCK" "$@" || {
+    log "requirements.lock does not pin what the requirement files ask for (see above)"
+    return 1; }
+  # the locked pip first: older ones know no --build-constraint
+  "${pip[@]}" install "$(grep -iE '^pip==' "$LOCK")" || return 1
+  build_helper_wheels "$py" "$LOCK" || return 1
   if [ "$name" = odoo ]; then
-    # cbor2 5.4.2 (pinned by Odoo) needs pkg_resources at build time, which
-    # setuptools 70+ dropped: build it against the venv's older setuptools.
-    "${pip[@]}" install --no-build-isolation "cbor2==5.4.2" || return 1
+    "${pip[@]}" install --no-deps --find-links "$WHEELHOUSE" -r "$LOCK" || return 1
+  else
+    local args=()
+    for f in "$@"; do args+=(-r "$f"); done
+    "${pip[@]}" install --find-links "$WHEELHOUSE" -c "$LOCK" "${args[@]}" || return 1
   fi
-  local args=()
-  for f in "$@"; do args+=(-r "$f"); done
-  "${pip[@]}" install "${args[@]}" || return 1
+  extras="$("${lock[@]}" extras "$LOCK")" || return 1
+  if [ -n "$extras" ]; then
+    log "removing what requirements.lock does not pin: $(echo $extras)"
+    # shellcheck disable=SC2086  # one name a line
+    "${pip[@]}" uninstall -y $extras || return 1
+  fi
+  "$py" -m pip --disable-pip-version-check check >/dev/null || {
+    "$py" -m pip --disable-pip-version-check check; return 1; }
+  if [ "$name" = odoo ]; then
+    "${lock[@]}" verify "$LOCK" --exact || return 1
+  else
+    "${lock[@]}" verify "$LOCK" || return 1
+  fi
   echo "$want" > "$stamp"
 }
 
@@ -116,10 +140,13 @@ install_patched_wkhtmltopdf() {
 # is not (the reason is printed); 1 not even the project's venv.
 main() {
   install_debian_packages || log "Debian packages could not be installed"
+  # one bootstrap at a time per cache folder (make run and make test at once)
+  mkdir -p "$TRACELINK_HOME"
+  exec {lock_fd}>"$TRACELINK_HOME/.bootstrap.lock"
+  flock -n "$lock_fd" || { log "waiting for another setup to finish"; flock "$lock_fd"; }
   venv_step project "$REPO_ROOT/requirements.txt" "$REPO_ROOT/requirements-dev.txt" || {
     log "the virtual environment could not be built"; return 1; }
   fetch_odoo_source || return 3
-  # Odoo's pins first, then ours again so that nothing of ours is left out.
   venv_step odoo "$ODOO_SRC/requirements.txt" "$REPO_ROOT/requirements.txt" \
     "$REPO_ROOT/requirements-dev.txt" || {
     log "Odoo's requirements could not be installed"; return 3; }

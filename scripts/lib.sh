@@ -19,6 +19,14 @@ ODOO_GIT_URL="${ODOO_GIT_URL:-https://github.com/odoo/odoo}"
 ODOO_NIGHTLY_URL="${ODOO_NIGHTLY_URL:-https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz}"
 VENV="${TRACELINK_VENV:-$TRACELINK_HOME/venv-py311}"
 PYTHON="${PYTHON:-python3.11}"
+# The pinned environment (scripts/lock.sh makes it, bootstrap.sh installs it).
+LOCK="$REPO_ROOT/requirements.lock"
+# Source releases whose build needs an older setuptools than the one the
+# environment runs on (build-constraints.txt says why): each is built once, in
+# pip's isolated build environment held back by build-constraints.txt, into
+# $WHEELHOUSE and installed from there as a wheel.
+OLD_SETUPTOOLS_BUILDS=(cbor2)
+WHEELHOUSE="$TRACELINK_HOME/wheels"
 # wkhtmltopdf with patched Qt, installed by bootstrap.sh when the system one
 # is not; Odoo finds it first on PATH.
 WKHTMLTOX="$TRACELINK_HOME/wkhtmltox"
@@ -28,6 +36,20 @@ export PGPORT="${PGPORT:-5432}"
 export PGUSER="${PGUSER:-$(id -un)}"
 
 log() { printf '[tracelink] %s\n' "$*" >&2; }
+
+# build_helper_wheels <python> <requirement files>: the wheels of
+# OLD_SETUPTOOLS_BUILDS at the versions these files ask for, unless built.
+build_helper_wheels() {
+  local py="$1" name spec; shift
+  for name in "${OLD_SETUPTOOLS_BUILDS[@]}"; do
+    spec="$("$py" "$REPO_ROOT/scripts/lock.py" requirement "$name" "$@")" || return 1
+    [ -n "$spec" ] || continue
+    "$py" -m pip --disable-pip-version-check -q wheel --no-deps \
+      --build-constraint "$REPO_ROOT/build-constraints.txt" \
+      --find-links "$WHEELHOUSE" -w "$WHEELHOUSE" "$spec" || {
+      log "could not build $spec (with build-constraints.txt)"; return 1; }
+  done
+}
 
 odoo_bin() { "$VENV/bin/python" "$ODOO_SRC/odoo-bin" "$@"; }
 

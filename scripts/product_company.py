@@ -9,9 +9,11 @@ TRACELINK_PRODUCT_STEP:
              A4) and the administrator speaks Danish, so that installing
              accounting then picks Denmark's chart (l10n_dk, 25 % moms).
 ``demo``     after tracelink_crm and its demo data are installed: the
-             company's bank account and report footer, and only Tracelink's
+             company's bank account and report footer, only Tracelink's
              own demo cases in the pipeline (Odoo's own English/French CRM
-             demo is archived, not deleted).
+             demo is archived, not deleted), and Odoo's paid lead enrichment
+             turned off, so that the server log shows only what needs
+             attention.
 """
 
 import os
@@ -97,6 +99,21 @@ def set_up_demo():
         f"product-demo: chart {company.chart_template}, "
         f"{len(ours)} Tracelink cases, {len(others)} other demo leads archived"
     )
+    turn_off_lead_enrichment()
+
+
+def turn_off_lead_enrichment():
+    """Odoo's lead enrichment (crm_iap_enrich, installed with crm) sends the
+    e-mail domain of every new case to a paid service (IAP) from a scheduled
+    action triggered by each new case; without a subscription every run logs
+    a warning with a stack. "Enrich leads on demand only" (Settings -> CRM),
+    as Odoo's own setting stores it: the parameter and the scheduled action
+    off (crm_iap_enrich's res.config.settings.set_values)."""
+    env["ir.config_parameter"].set_param("crm.iap.lead.enrich.setting", "manual")
+    cron = env.ref("crm_iap_enrich.ir_cron_lead_enrichment", raise_if_not_found=False)
+    if cron:
+        cron.active = False
+    print("product-services: lead enrichment on demand only, its scheduled action off")
 
 
 STEPS = {"company": set_up_company, "demo": set_up_demo}

@@ -191,6 +191,19 @@ else
     dropdb --if-exists "$MRP_DB" >/dev/null 2>&1
   fi
   # --- end tracelink_crm_mrp ---------------------------------------------------
+
+  # --- multi-worker server (scripts/test_multiworker.sh) -----------------------
+  # Odoo with 2 workers, a cron worker and the websocket process on $DB: a
+  # salesperson receives a case's assignment live; the server log stays clean.
+  # Ports: TRACELINK_TEST_PORT + 1 and + 2 (TRACELINK_MULTIWORKER_PORT and
+  # TRACELINK_MULTIWORKER_GEVENT_PORT choose others).
+  if bash "$REPO_ROOT/scripts/test_multiworker.sh" "$DB" > "$LOG_DIR/multiworker.log" 2>&1; then
+    count "multi-worker server (websocket notification, clean log)" 1 0
+  else
+    grep '^\[multiworker\]' "$LOG_DIR/multiworker.log" | tail -8
+    count "multi-worker server (see $LOG_DIR/multiworker.log)" 0 1
+  fi
+  # --- end multi-worker server ---------------------------------------------------
 fi
 
 echo
