@@ -32,7 +32,7 @@ SECTIONS = [
 ]
 # RST underline characters: title, sections, then headings inside fragments
 TITLE, SECTION = "=", "="
-SUBLEVELS = "~^\""
+SUBLEVELS = '~^"'
 
 GENERATED = """\
 ..
