@@ -14,6 +14,7 @@ lint:  ## pre-commit on all files (.pre-commit-config.yaml): ruff, pylint-odoo, 
 	$(VENV_BIN)/pre-commit run --all-files --show-diff-on-failure
 
 dist:  ## one wheel per addon (odoo-addon-<name>) into dist/, built with whool
+	-bash scripts/bootstrap.sh >/dev/null
 	bash scripts/dist.sh
 
 readme:  ## each addon's README.rst from its readme/ fragments
