@@ -5,7 +5,9 @@
 OCA style: readme/DESCRIPTION.md (required), CONFIGURE.md, USAGE.md,
 HISTORY.md and CONTRIBUTORS.md become the sections of README.rst, under the
 manifest's name, summary and version, with the authors from the manifest;
-headings inside a fragment become subsections. An addon is
+headings inside a fragment become subsections. HISTORY.md, where there is
+one, must have a heading for the manifest's version (## 18.0.x.y.z): a new
+version comes with a line on what changed. An addon is
 any top-level folder with a __manifest__.py; without ADDON_DIR, all of them.
 README.rst is rewritten when it differs (make readme); --check only reports
 and fails (pre-commit runs it in make lint, where a rewrite fails too).
@@ -131,6 +133,16 @@ def readme_rst(addon_dir):
         + ".\n"
     )
     parts.append("**Table of contents**\n\n.. contents::\n   :local:\n")
+    history = readme / "HISTORY.md"
+    if history.is_file() and not re.search(
+        rf"^#+\s+{re.escape(manifest['version'])}\b",
+        history.read_text("utf-8"),
+        re.MULTILINE,
+    ):
+        raise FragmentError(
+            f"{history.relative_to(REPO_ROOT)} has no heading for version "
+            f"{manifest['version']} of the manifest (## {manifest['version']})"
+        )
     for fragment, title in SECTIONS:
         path = readme / fragment
         if not path.is_file():
