@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Sets up what is missing, then runs every test of tracelink_crm:
-#   1. lint (ruff, pylint-odoo)
+#   1. lint (make lint: pre-commit with ruff, pylint-odoo, the OCA's checks)
 #   2. tests without Odoo (pytest tests/)
 #   3. Odoo tests on real Odoo 18 + PostgreSQL, in a fresh database dropped
 #      afterwards: tracelink_crm's own tests (at install and post install,
-#      browser tours included), once without and once with demo data, then
-#      Odoo's crm and sale_crm tests with the addon installed.
+#      browser tours included) by Odoo's runner without demo data, then
+#      Odoo's crm and sale_crm tests with the addon installed; every addon's
+#      tests by pytest-odoo on a database with demo data and all addons
+#   4. the addons installed from their wheels alone (scripts/test_wheels.sh)
 # Where Odoo cannot be set up, 1 and 2 still run and the summary says what was
 # skipped and why. Exit status: 0 only when everything that ran passed.
 #   TRACELINK_TEST_TAGS   restrict the Odoo tests (odoo-bin --test-tags syntax)
 #   TRACELINK_SKIP_ODOO_SUITE=1   skip Odoo's own crm/sale_crm tests
+#   TRACELINK_SKIP_WHEELS=1   skip the wheel install test
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 set +e
 
@@ -37,23 +40,17 @@ if [ ! -x "$PY" ]; then
 fi
 
 # 1. lint ---------------------------------------------------------------
-if "$PY" -m ruff --version >/dev/null 2>&1; then
-  if "$PY" -m ruff check "$REPO_ROOT" && "$PY" -m ruff format --check "$REPO_ROOT"; then
-    note "ruff: clean"
+# make lint: pre-commit on all files (.pre-commit-config.yaml: ruff,
+# pylint-odoo, the OCA's checks), its hooks cached in ~/.cache/pre-commit.
+if [ -x "$VENV/bin/pre-commit" ]; then
+  t0=$SECONDS
+  if (cd "$REPO_ROOT" && "$VENV/bin/pre-commit" run --all-files --show-diff-on-failure); then
+    note "lint (pre-commit): clean ($((SECONDS - t0)) s)"
   else
-    note "ruff: problems found (see above)"; failed=1
+    note "lint (pre-commit): problems found (see above)"; failed=1
   fi
 else
-  note "ruff: NOT RUN (not installed)"; failed=1
-fi
-if "$PY" -c "import pylint_odoo" 2>/dev/null; then
-  if (cd "$REPO_ROOT" && "$PY" -m pylint --rcfile=.pylintrc tracelink_crm tracelink_crm_mrp); then
-    note "pylint-odoo: clean"
-  else
-    note "pylint-odoo: problems found (see above)"; failed=1
-  fi
-else
-  note "pylint-odoo: NOT RUN (not installed)"; failed=1
+  note "lint (pre-commit): NOT RUN (not installed)"; failed=1
 fi
 
 # 2. tests without Odoo --------------------------------------------------
@@ -97,6 +94,39 @@ odoo_at_install() {
   fi
 }
 
+# --- pytest-odoo ---------------------------------------------------------------
+# pytest_odoo <label> <db> <addon folder>...: the Odoo tests of the addons
+# (<addon>/tests) run by pytest-odoo against <db>, where they are installed,
+# browser tours included (--odoo-http, on TRACELINK_TEST_PORT: conftest.py);
+# counted from pytest's closing line, a skipped test as skipped. README
+# "Tests with pytest-odoo" shows the same command for one test.
+pytest_odoo() {
+  local label="$1" db="$2" log="$LOG_DIR/pytest-odoo-$2.log" tests=() extra=() rc line p f e s
+  local t0=$SECONDS
+  shift 2
+  for addon in "$@"; do tests+=("$addon/tests"); done
+  extra=(--odoo-extra=db_host="$PGHOST" --odoo-extra=db_port="$PGPORT" --odoo-extra=db_user="$PGUSER")
+  if [ -n "${PGPASSWORD:-}" ]; then extra+=(--odoo-extra=db_password="$PGPASSWORD"); fi
+  log "pytest-odoo: ${tests[*]} against $db"
+  (cd "$REPO_ROOT" && PYTHONPATH="$ODOO_SRC" TRACELINK_TEST_PORT="${TRACELINK_TEST_PORT:-8169}" \
+    "$PY" -m pytest -p odoo -p no:cacheprovider -q -rfEs --odoo-database="$db" \
+    --odoo-addons-path="$ODOO_SRC/odoo/addons,$REPO_ROOT" --odoo-http \
+    --odoo-extra=http-interface=127.0.0.1 "${extra[@]}" "${tests[@]}") > "$log" 2>&1
+  rc=$?
+  grep -E '^(FAILED|ERROR|SKIPPED) ' "$log" | head -100
+  line=$(grep -E '[0-9]+ (passed|failed|errors?|skipped).* in [0-9.]+s' "$log" | tail -1)
+  p=$(grep -Eo '[0-9]+ passed' <<<"$line" | cut -d' ' -f1)
+  f=$(grep -Eo '[0-9]+ failed' <<<"$line" | cut -d' ' -f1)
+  e=$(grep -Eo '[0-9]+ errors?' <<<"$line" | cut -d' ' -f1)
+  s=$(grep -Eo '[0-9]+ skipped' <<<"$line" | cut -d' ' -f1)
+  f=$(( ${f:-0} + ${e:-0} ))
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+    label="$label (pytest exit $rc, see $log)"; f=1
+  fi
+  count "$label in $((SECONDS - t0)) s" "${p:-0}" "$f" "${s:-0}"
+}
+# --- end pytest-odoo -----------------------------------------------------------
+
 if [ "$boot" -ne 0 ]; then
   n_odoo=$(grep -rhE '^\s+def test_' "$REPO_ROOT/tracelink_crm/tests" | wc -l)
   why=$(grep -h '^\[tracelink\]' "$LOG_DIR/bootstrap.log" | tail -2 | sed 's/^\[tracelink\] //' | paste -sd ';' -)
@@ -123,14 +153,29 @@ else
   grep -E "ERROR|CRITICAL|FAIL|Traceback|odoo.tests.stats" "$LOG_DIR/odoo-tracelink.log" | head -200
   odoo_count "odoo tracelink_crm" "$LOG_DIR/odoo-tracelink.log"
 
-  # The same tests on a database with demo data, as Odoo's own CI and the
-  # product database of `make run` have it: no test may depend on what else
-  # is in the database.
-  log "Odoo: installing tracelink_crm with demo data in $DEMO_DB and running its tests"
-  odoo_bin "${DB_ARGS[@]}" -d "$DEMO_DB" "${RUN[@]}" -i tracelink_crm --test-enable \
-    --test-tags "$TAGS" > "$LOG_DIR/odoo-tracelink-demo.log" 2>&1
-  grep -E "ERROR|CRITICAL|FAIL|Traceback|odoo.tests.stats" "$LOG_DIR/odoo-tracelink-demo.log" | head -200
-  odoo_count "odoo tracelink_crm (demo data)" "$LOG_DIR/odoo-tracelink-demo.log"
+  # The tests of every addon on a database with demo data, as Odoo's own CI
+  # and the product database of `make run` have it, all addons installed
+  # together: no test may depend on what else is in the database. They run
+  # through pytest-odoo (pytest_odoo above), as a developer runs one of them.
+  mapfile -t ADDONS < <(cd "$REPO_ROOT" && for m in */__manifest__.py; do dirname "$m"; done)
+  if [ -n "${TRACELINK_TEST_TAGS:-}" ]; then
+    note "pytest-odoo with demo data: NOT RUN (targeted run: TRACELINK_TEST_TAGS set)"
+  else
+    log "Odoo: installing ${ADDONS[*]} with demo data in $DEMO_DB"
+    t0=$SECONDS
+    odoo_bin "${DB_ARGS[@]}" -d "$DEMO_DB" "${RUN[@]}" -i "$(IFS=,; echo "${ADDONS[*]}")" \
+      > "$LOG_DIR/odoo-tracelink-demo.log" 2>&1
+    demo_rc=$?
+    note "install of ${ADDONS[*]} with demo data: $((SECONDS - t0)) s"
+    grep -E "ERROR|CRITICAL|Traceback" "$LOG_DIR/odoo-tracelink-demo.log" | head -100
+    not_installed=$(psql -d "$DEMO_DB" -tAc "select string_agg(name, ' ') from ir_module_module
+      where name in ('$(IFS=,; echo "${ADDONS[*]}" | sed "s/,/','/g")') and state != 'installed'" 2>&1)
+    if [ "$demo_rc" -ne 0 ] || [ -n "$not_installed" ]; then
+      count "pytest-odoo with demo data (install failed: ${not_installed:-exit $demo_rc}, see $LOG_DIR/odoo-tracelink-demo.log)" 0 1
+    else
+      pytest_odoo "pytest-odoo ${ADDONS[*]} (demo data)" "$DEMO_DB" "${ADDONS[@]}"
+    fi
+  fi
 
   if [ "${TRACELINK_SKIP_ODOO_SUITE:-0}" = 1 ]; then
     note "Odoo's crm/sale_crm tests: NOT RUN (TRACELINK_SKIP_ODOO_SUITE=1)"
@@ -204,6 +249,26 @@ else
     count "multi-worker server (see $LOG_DIR/multiworker.log)" 0 1
   fi
   # --- end multi-worker server ---------------------------------------------------
+
+  # --- wheels: the addons installed from their wheels alone -------------------
+  # scripts/test_wheels.sh: a fresh venv, Odoo from pip, the wheels of dist/,
+  # odoo -i in a new database (about 3 minutes; TRACELINK_SKIP_WHEELS=1 skips)
+  if [ -n "${TRACELINK_TEST_TAGS:-}" ] || [ "${TRACELINK_SKIP_WHEELS:-0}" = 1 ]; then
+    note "wheels: NOT RUN (targeted run or TRACELINK_SKIP_WHEELS=1)"
+  else
+    log "wheels: installing the addons from their wheels into a fresh venv"
+    t0=$SECONDS
+    TRACELINK_LOG_DIR="$LOG_DIR" bash "$REPO_ROOT/scripts/test_wheels.sh" > "$LOG_DIR/wheels.log" 2>&1
+    grep -E '^(ok|FAILED): ' "$LOG_DIR/wheels.log"
+    line=$(grep -E '^wheels: [0-9]+ passed, [0-9]+ failed$' "$LOG_DIR/wheels.log" | tail -1)
+    if [ -n "$line" ]; then
+      read -r _ p _ f _ <<<"$line"
+      count "wheels (fresh venv, Odoo and the addons from wheels) in $((SECONDS - t0)) s" "$p" "$f"
+    else
+      count "wheels (script broke, see $LOG_DIR/wheels.log)" 0 1
+    fi
+  fi
+  # --- end wheels -------------------------------------------------------------
 fi
 
 echo
