@@ -13,6 +13,8 @@
         "crm",
         "sale_management",
         "sale_crm",
+        # the order confirmation of a conversion is e-mailed in the background
+        "sale_async_emails",
         # the case list hides its SMS row button with Odoo's others
         "crm_sms",
     ],
