@@ -35,6 +35,7 @@
         "reports/crm_case_report_views.xml",
         # order conversion and order confirmation
         "data/product_data.xml",
+        "reports/report_templates.xml",
         "reports/sale_order_reports.xml",
         "reports/sale_order_templates.xml",
         "data/mail_template_data.xml",
