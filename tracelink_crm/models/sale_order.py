@@ -127,8 +127,8 @@ class SaleOrder(models.Model):
 
     def _notify_order_confirmation_not_sent(self, message):
         """Tell why the order confirmation was not e-mailed: on the order, on
-        its case (written as superuser, as the order's confirmation is) and to
-        the user at once."""
+        its case (as superuser: the user may not be allowed to edit the case)
+        and to the user at once."""
         self.ensure_one()
         self._message_log(body=message)
         if self.opportunity_id:
