@@ -6,7 +6,8 @@
 # only, and tracelink_crm) and prints one table comparing them:
 #   bash scripts/bench.sh bench/bench_vs_core.py
 # Environment variables are passed through (e.g. BENCH_CASES=10000;
-# BENCH_DB_PREFIX names the throwaway databases, default tracelink_bench).
+# BENCH_DB_PREFIX names the throwaway databases, default tracelink_bench;
+# BENCH_PORT the port of the server a benchmark rendering PDFs gets).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 script="${1:?usage: scripts/bench.sh bench/<name>.py}"
@@ -25,5 +26,13 @@ mapfile -t DB_ARGS < <(odoo_db_args)
 log "installing tracelink_crm in $DB"
 odoo_bin "${DB_ARGS[@]}" -d "$DB" -i tracelink_crm --without-demo=all \
   --stop-after-init --log-level=warn
+# A benchmark that renders PDFs (it reads BENCH_REPORT_URL) gets the database
+# served for wkhtmltopdf's report styles, on BENCH_PORT (default 8177).
+if grep -q BENCH_REPORT_URL "$script"; then
+  serve_odoo "$DB" "${BENCH_PORT:-8177}" "$REPO_ROOT/var/bench_server.log" || exit 1
+  trap 'kill "$ODOO_SERVER_PID" 2>/dev/null; wait "$ODOO_SERVER_PID" 2>/dev/null
+        dropdb --if-exists "$DB" >/dev/null 2>&1' EXIT
+  export BENCH_REPORT_URL="http://127.0.0.1:${BENCH_PORT:-8177}"
+fi
 log "running $script"
 odoo_bin shell "${DB_ARGS[@]}" -d "$DB" --log-level=warn < "$script"

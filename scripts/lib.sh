@@ -105,7 +105,12 @@ serve_odoo() {
   ODOO_SERVER_PID=$!
   trap 'kill "$ODOO_SERVER_PID" 2>/dev/null; wait "$ODOO_SERVER_PID" 2>/dev/null' EXIT
   for _ in $(seq 60); do
-    curl -fs -o /dev/null "http://127.0.0.1:$port/web/login" && return 0
+    if curl -fs -o /dev/null "http://127.0.0.1:$port/web/login"; then
+      # one static file first: wkhtmltopdf's parallel requests for the report
+      # styles must not be the first to make the server list the addons
+      curl -fs -o /dev/null "http://127.0.0.1:$port/web/static/img/favicon.ico" || true
+      return 0
+    fi
     kill -0 "$ODOO_SERVER_PID" 2>/dev/null || { log "Odoo did not start: see $logfile"; return 1; }
     sleep 1
   done

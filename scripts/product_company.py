@@ -9,14 +9,21 @@ TRACELINK_PRODUCT_STEP:
              A4) and the administrator speaks Danish, so that installing
              accounting then picks Denmark's chart (l10n_dk, 25 % moms).
 ``demo``     after tracelink_crm and its demo data are installed: the
-             company's bank account and report footer, only Tracelink's
-             own demo cases in the pipeline (Odoo's own English/French CRM
-             demo is archived, not deleted), and Odoo's paid lead enrichment
-             turned off, so that the server log shows only what needs
-             attention.
+             company's logo (drawn here), bank account and report footer,
+             Danish names for the administrator and the demo user (the
+             salesperson printed on the demo orders' confirmations), only
+             Tracelink's own demo cases in the pipeline (Odoo's own
+             English/French CRM demo is archived, not deleted), and Odoo's
+             paid lead enrichment turned off, so that the server log shows
+             only what needs attention.
 """
 
+import base64
+import io
 import os
+
+from markupsafe import Markup
+from PIL import Image, ImageDraw
 
 env = globals()["env"]  # set by odoo-bin shell
 
@@ -32,6 +39,43 @@ COMPANY = {
     "website": "https://nordvest-staal.example.com",
 }
 BANK = {"bank": "Danske Bank", "bic": "DABADKKK", "account": "3409 0012345678"}
+# Odoo's demo users, as the company's own people (logins stay admin and demo)
+USERS = {
+    "base.user_admin": {
+        "name": "Lars Mikkelsen",
+        "email": "lars.mikkelsen@nordvest-staal.example.com",
+        "phone": "+45 96 10 20 31",
+    },
+    "base.user_demo": {
+        "name": "Sofie Andersen",
+        "email": "sofie.andersen@nordvest-staal.example.com",
+        "phone": "+45 96 10 20 32",
+    },
+}
+
+
+def draw_logo(size=160):
+    """The company's mark, ours: a steel I-beam on a dark blue badge with an
+    orange corner pointing north-west. Drawn at four times the size and
+    scaled down, for smooth edges. PNG bytes."""
+    big = size * 4
+    unit = big / 40
+    image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle(
+        (0, 0, big - 1, big - 1), radius=6 * unit, fill=(31, 59, 87, 255)
+    )
+    steel = (255, 255, 255, 255)
+    draw.rectangle((10 * unit, 11 * unit, 30 * unit, 15 * unit), fill=steel)
+    draw.rectangle((18 * unit, 15 * unit, 22 * unit, 27 * unit), fill=steel)
+    draw.rectangle((10 * unit, 27 * unit, 30 * unit, 31 * unit), fill=steel)
+    draw.polygon(
+        [(3 * unit, 3 * unit), (13 * unit, 3 * unit), (3 * unit, 13 * unit)],
+        fill=(232, 119, 46, 255),
+    )
+    out = io.BytesIO()
+    image.resize((size, size), Image.LANCZOS).save(out, format="PNG", optimize=True)
+    return out.getvalue()
 
 
 def set_up_company():
@@ -52,10 +96,26 @@ def set_up_company():
     print(f"product-company: {company.name}, {company.currency_id.name}")
 
 
+def set_up_users():
+    for xmlid, values in USERS.items():
+        user = env.ref(xmlid, raise_if_not_found=False)
+        if not user:
+            continue
+        user.write(
+            {
+                **values,
+                "signature": Markup("<p>%s<br/>%s</p>")
+                % (values["name"], COMPANY["name"]),
+            }
+        )
+        user.partner_id.write({"lang": "da_DK", "tz": "Europe/Copenhagen"})
+
+
 def set_up_demo():
     company = env.ref("base.main_company")
     # other apps' demo data (stock's) renames the main company: ours again
-    company.write({"name": COMPANY["name"]})
+    company.write({"name": COMPANY["name"], "logo": base64.b64encode(draw_logo())})
+    set_up_users()
     partner = company.partner_id
     if not partner.bank_ids:
         bank = env["res.bank"].search([("bic", "=", BANK["bic"])], limit=1)

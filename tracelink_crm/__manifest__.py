@@ -13,6 +13,8 @@
         "crm",
         "sale_management",
         "sale_crm",
+        # the order confirmation of a conversion is e-mailed in the background
+        "sale_async_emails",
         # the case list hides its SMS row button with Odoo's others
         "crm_sms",
     ],
@@ -33,6 +35,7 @@
         "reports/crm_case_report_views.xml",
         # order conversion and order confirmation
         "data/product_data.xml",
+        "reports/report_templates.xml",
         "reports/sale_order_reports.xml",
         "reports/sale_order_templates.xml",
         "data/mail_template_data.xml",

@@ -528,15 +528,14 @@ class CrmLead(models.Model):
             order.write(case._prepare_order_vals(order))
         else:
             order = case.env["sale.order"].create(case._prepare_order_vals())
-            order.message_post_with_source(
+            # logged, not posted: a user without an e-mail address converts too
+            order._message_log_with_view(
                 "mail.message_origin_link",
                 render_values={"self": order, "origin": case},
-                subtype_xmlid="mail.mt_note",
             )
         order.action_confirm()  # which makes it the case's order (_action_confirm)
-        case.message_post(
-            body=self.env._("Converted to the order %s.", order._get_html_link()),
-            subtype_xmlid="mail.mt_note",
+        case._message_log(
+            body=self.env._("Converted to the order %s.", order._get_html_link())
         )
         if (case.company_id or self.env.company).tracelink_order_auto_send:
             order._send_order_confirmation_report()

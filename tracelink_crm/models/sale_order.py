@@ -74,24 +74,74 @@ class SaleOrder(models.Model):
             )
         return template
 
+    def _send_order_notification_mail(self, mail_template):
+        # The e-mail of the order confirmation, sent at once or later by the
+        # scheduled action of sale_async_emails, is noted on the order's case.
+        order = self
+        if mail_template and mail_template == self._get_confirmation_template():
+            order = self.with_context(tracelink_order_confirmation=True)
+        return super(SaleOrder, order)._send_order_notification_mail(mail_template)
+
     def _send_order_confirmation_report(self):
-        """E-mail the order confirmation to the customer without a dialog.
-        Queued, so a conversion never waits for the mail server; without an
-        e-mail address, a note on the order says so."""
-        orders = self.with_context(
-            tracelink_order_confirmation=True, mail_notify_force_send=False
-        )
-        for order in orders:
-            if not order.partner_id.email:
-                order._message_log(
-                    body=self.env._(
-                        "The order confirmation was not e-mailed: %s has no e-mail "
-                        "address. Add one, then use Send Order Confirmation.",
-                        order.partner_id.display_name,
-                    )
-                )
+        """E-mail the order confirmation to the customer without a dialog and
+        without making the user wait for its PDF: as Odoo's own asynchronous
+        order e-mails (sale_async_emails), the order keeps the template in
+        ``pending_email_template_id`` and the scheduled action "Sales: Send
+        pending emails", triggered now, renders the PDF and sends the e-mail
+        once the conversion is saved. An order that cannot be e-mailed is
+        noted on the order and its case, and the user is told; it is never
+        refused for that."""
+        queued = self.browse()
+        for order in self:
+            problem = order._get_order_confirmation_mail_problem()
+            if problem:
+                order._notify_order_confirmation_not_sent(problem)
                 continue
-            order._send_order_confirmation_mail()
+            order.pending_email_template_id = order._get_confirmation_template()
+            queued |= order
+        if queued:
+            self.env.ref("sale_async_emails.cron")._trigger()
+
+    def _get_order_confirmation_mail_problem(self):
+        """Why the order confirmation cannot be e-mailed (a message for the
+        user), or False. The sender is the salesperson, else the company."""
+        self.ensure_one()
+        if not self.partner_id.email:
+            return self.env._(
+                "The order confirmation of %(order)s was not e-mailed: %(customer)s "
+                "has no e-mail address. Add one, then use Send Order Confirmation "
+                "on the order.",
+                order=self.name,
+                customer=self.partner_id.display_name,
+            )
+        if not (self.user_id.email or self.company_id.email):
+            return self.env._(
+                "The order confirmation of %(order)s was not e-mailed: there is no "
+                "address to send it from, as neither the salesperson nor "
+                "%(company)s has an e-mail address. Add one, then use Send Order "
+                "Confirmation on the order.",
+                order=self.name,
+                company=self.company_id.display_name,
+            )
+        return False
+
+    def _notify_order_confirmation_not_sent(self, message):
+        """Tell why the order confirmation was not e-mailed: on the order, on
+        its case (as superuser: the user may not be allowed to edit the case)
+        and to the user at once."""
+        self.ensure_one()
+        self._message_log(body=message)
+        if self.opportunity_id:
+            self.opportunity_id.sudo()._message_log(body=message)
+        self.env.user._bus_send(
+            "simple_notification",
+            {
+                "type": "warning",
+                "title": self.env._("Order confirmation not e-mailed"),
+                "message": message,
+                "sticky": True,
+            },
+        )
 
     def _get_order_confirmation_filename(self):
         """File name of the order confirmation, in the customer's language."""

@@ -24,6 +24,7 @@ from . import (
     test_economic_import,
     test_economic_settings,
     test_res_company_access,
+    test_sale_order_confirmation_mail,
     test_sale_order_confirmation_pdf,
     test_sale_order_confirmation_report,
     test_wizard_access,

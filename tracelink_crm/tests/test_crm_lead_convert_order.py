@@ -191,32 +191,6 @@ class TestCrmLeadConvertOrder(TracelinkOrderCommon):
         order.action_lock()
         self.assertTrue(case.customer_order_ids.filtered("is_closed") == order)
 
-    def test_auto_send_on_conversion(self):
-        self.company.tracelink_order_auto_send = True
-        case = self._create_won_case()
-        case.action_convert_to_order()
-        order = case.sale_order_id
-
-        sent = order.message_ids.filtered("attachment_ids")
-        self.assertEqual(len(sent), 1)
-        self.assertEqual(sent.subject, f"Order confirmation {order.name}")
-        self.assertIn(self.customer, sent.partner_ids)
-        # (the tests render reports as HTML; the PDF test is in the HTTP tests)
-        self.assertTrue(
-            sent.attachment_ids.name.startswith(f"Order Confirmation - {order.name}.")
-        )
-        mails = self.env["mail.mail"].search([("mail_message_id", "=", sent.id)])
-        self.assertTrue(mails, "the e-mail waits in the mail queue")
-        self.assertEqual(set(mails.mapped("state")), {"outgoing"})
-        self.assertIn(self.customer, mails.recipient_ids)
-        self.assertEqual(mails.attachment_ids, sent.attachment_ids)
-        # logged on the case too
-        note = case.message_ids.filtered(
-            lambda m: "Order confirmation of" in (m.body or "")
-        )
-        self.assertEqual(len(note), 1)
-        self.assertIn(order.name, note.body)
-
     def test_confirmation_mail_is_odoos_with_the_order_confirmation(self):
         case = self._create_won_case()
         case.action_convert_to_order()
@@ -232,32 +206,6 @@ class TestCrmLeadConvertOrder(TracelinkOrderCommon):
             "sale.default_confirmation_template", chosen.id
         )
         self.assertEqual(order._get_confirmation_template(), chosen)
-
-    def test_no_auto_send_when_setting_is_off(self):
-        case = self._create_won_case()
-        case.action_convert_to_order()
-        order = case.sale_order_id
-        self.assertFalse(order.message_ids.filtered("attachment_ids"))
-        self.assertFalse(
-            self.env["mail.mail"].search(
-                [("model", "=", "sale.order"), ("res_id", "=", order.id)]
-            )
-        )
-        self.assertFalse(
-            case.message_ids.filtered(
-                lambda m: "Order confirmation of" in (m.body or "")
-            )
-        )
-
-    def test_auto_send_without_customer_email_leaves_a_note(self):
-        self.company.tracelink_order_auto_send = True
-        self.customer.email = False
-        case = self._create_won_case()
-        case.action_convert_to_order()
-        order = case.sale_order_id
-        self.assertEqual(order.state, "sale")
-        self.assertFalse(order.message_ids.filtered("attachment_ids"))
-        self.assertIn("has no e-mail address", order.message_ids[0].body)
 
     def test_settings_are_per_company(self):
         default_product = self.env.ref("tracelink_crm.product_product_order_default")

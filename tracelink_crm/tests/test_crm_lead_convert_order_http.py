@@ -2,11 +2,13 @@ from xmlrpc.client import Fault
 
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.mail.tests.common import MockEmail
+
 from .common_order import TracelinkOrderCommon
 
 
 @tagged("post_install", "-at_install")
-class TestCrmLeadConvertOrderHttp(HttpCase, TracelinkOrderCommon):
+class TestCrmLeadConvertOrderHttp(HttpCase, TracelinkOrderCommon, MockEmail):
     def _convert(self, case_id):
         return self.xmlrpc_object.execute_kw(
             self.env.cr.dbname,
@@ -40,15 +42,25 @@ class TestCrmLeadConvertOrderHttp(HttpCase, TracelinkOrderCommon):
             self.env["sale.order"].search([("opportunity_id", "=", case.id)])
         )
 
-    def test_pdf_attached_to_the_queued_email(self):
-        """The real thing once: wkhtmltopdf renders the PDF that is attached.
-
-        An HTTP test, as wkhtmltopdf loads the report styles from this server.
+    def test_queue_sends_the_pdf_of_a_conversion(self):
+        """The real thing once: converted over XML-RPC, the order confirmation
+        waits for the queue, which renders it through wkhtmltopdf and e-mails
+        it. An HTTP test, as wkhtmltopdf loads the report styles from this
+        server.
         """
-        self.company.tracelink_order_auto_send = True
+        self.company.write(
+            {"tracelink_order_auto_send": True, "email": "salg@tracelink.example.com"}
+        )
         case = self._create_won_case(name="Med PDF")
-        case.with_context(force_report_rendering=True).action_convert_to_order()
-        order = case.sale_order_id
+        order_id = self._convert(case.id)["res_id"]
+        order = self.env["sale.order"].browse(order_id)
+        self.assertTrue(order.pending_email_template_id)
+        self.assertFalse(order.message_ids.attachment_ids)
+
+        with self.mock_mail_gateway():
+            self.env["sale.order"].with_context(
+                force_report_rendering=True
+            )._cron_send_pending_emails(auto_commit=False)
         sent = order.message_ids.filtered("attachment_ids")
         self.assertEqual(len(sent), 1)
         attachment = sent.attachment_ids
@@ -56,10 +68,13 @@ class TestCrmLeadConvertOrderHttp(HttpCase, TracelinkOrderCommon):
         self.assertEqual(attachment.mimetype, "application/pdf")
         self.assertTrue(attachment.raw.startswith(b"%PDF-"))
         self.assertIn(b"/Type /Page", attachment.raw)
-        mails = self.env["mail.mail"].search([("mail_message_id", "=", sent.id)])
-        self.assertTrue(mails)
-        self.assertEqual(set(mails.mapped("state")), {"outgoing"})
-        self.assertEqual(mails.attachment_ids, attachment)
+        [mail] = self._new_mails.filtered(lambda m: self.customer in m.recipient_ids)
+        self.assertEqual(mail.attachment_ids, attachment)
+        [email] = [m for m in self._mails if self.customer.email in str(m["email_to"])]
+        [(name, content, mimetype)] = email["attachments"]
+        self.assertEqual(name, attachment.name)
+        self.assertEqual(mimetype, "application/pdf")
+        self.assertEqual(content, attachment.raw)
 
     def test_convert_and_send_tour(self):
         admin = self.env.ref("base.user_admin")

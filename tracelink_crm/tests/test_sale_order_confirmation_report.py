@@ -1,6 +1,9 @@
+import base64
+
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
+from odoo.tools import file_open
 from odoo.tools.safe_eval import safe_eval
 
 from .common_order import TracelinkOrderCommon
@@ -103,6 +106,44 @@ class TestSaleOrderConfirmationReport(TracelinkOrderCommon):
         self.assertIn("DK16480894", html)
         self.assertNotIn("CVR no.", html)
         self.assertNotIn("09/01/2026", html)
+
+    def test_report_labels_the_order_date_itself(self):
+        """Odoo's Danish for "Order Date" is misspelt ("Bestilingsdato"): the
+        confirmation's label is its own, in English and Danish."""
+        self.assertIn("Order Date", self._render_html(self.order))
+        self.env["res.lang"]._activate_lang("da_DK")
+        self.env["ir.module.module"]._load_module_terms(
+            ["sale", "tracelink_crm"], ["da_DK"]
+        )
+        self.customer.lang = "da_DK"
+        html = self._render_html(self.order)
+        self.assertIn("Ordredato", html)
+        self.assertNotIn("Bestilingsdato", html)
+
+    def test_report_without_payment_terms_leaves_them_out(self):
+        self.customer.property_payment_term_id = False
+        case = self._create_won_case(name="Uden betalingsbetingelser")
+        case.action_convert_to_order()
+        self.assertFalse(case.sale_order_id.payment_term_id)
+        html = self._render_html(case.sale_order_id)
+        self.assertNotIn("Payment Terms", html)
+        self.assertNotIn('name="payment_terms"', html)
+        self.assertIn("Payment Terms", self._render_html(self.order))
+
+    def test_report_prints_the_company_logo_never_the_placeholder(self):
+        company = self.order.company_id
+        logo = base64.b64encode(
+            file_open("base/static/img/logo_sample.png", "rb").read()
+        )
+        for value, printed in (
+            (company._get_logo(), False),  # Odoo's "Your logo" picture
+            (False, False),
+            (logo, True),
+        ):
+            with self.subTest(logo=bool(value), printed=printed):
+                company.logo = value
+                html = self._render_html(self.order)
+                self.assertEqual('alt="Logo"' in html, printed)
 
     def test_report_shows_the_order_not_the_case(self):
         """Customer-facing paper: the case is internal (its name may say

@@ -22,6 +22,10 @@ registry.category("web_tour.tours").add("tracelink_crm_convert_order_tour", {
             content: "for the case's customer",
         },
         {
+            trigger: ".o_form_view .o_statusbar_buttons:has(button[name=action_send_order_confirmation]):not(:has(button[name=action_quotation_send]:contains('Send by Email')))",
+            content: "One button sends the confirmation of a confirmed order",
+        },
+        {
             trigger: ".o_form_view .o_statusbar_buttons button[name=action_send_order_confirmation]",
             content: "Send the order confirmation",
             run: "click",
