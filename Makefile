@@ -11,4 +11,4 @@ lint:
 	bash scripts/bootstrap.sh >/dev/null
 	$(HOME)/.cache/tracelink_crm/venv-py311/bin/ruff check .
 	$(HOME)/.cache/tracelink_crm/venv-py311/bin/ruff format --check .
-	$(HOME)/.cache/tracelink_crm/venv-py311/bin/python -m pylint --rcfile=.pylintrc tracelink_crm tracelink_crm_mrp
+	$(HOME)/.cache/tracelink_crm/venv-py311/bin/python -m pylint --rcfile=.pylintrc tracelink_cvr tracelink_crm tracelink_crm_mrp

@@ -47,7 +47,7 @@ else
   note "ruff: NOT RUN (not installed)"; failed=1
 fi
 if "$PY" -c "import pylint_odoo" 2>/dev/null; then
-  if (cd "$REPO_ROOT" && "$PY" -m pylint --rcfile=.pylintrc tracelink_crm tracelink_crm_mrp); then
+  if (cd "$REPO_ROOT" && "$PY" -m pylint --rcfile=.pylintrc tracelink_cvr tracelink_crm tracelink_crm_mrp); then
     note "pylint-odoo: clean"
   else
     note "pylint-odoo: problems found (see above)"; failed=1

@@ -11,18 +11,18 @@ import pytest
 import requests
 from stdnum.dk import cvr as stdnum_cvr
 
-from tracelink_crm.tests.stand_ins.fake_economic import FakeEconomic
-from tracelink_crm.tools.economic_client import (
+from odoo.addons.tracelink_crm.tests.stand_ins.fake_economic import FakeEconomic
+from odoo.addons.tracelink_crm.tools.economic_client import (
     CVR_FILTER_FIELD,
     EconomicClient,
     escape_filter_value,
     format_filter_datetime,
 )
-from tracelink_crm.tools.economic_mapping import (
+from odoo.addons.tracelink_crm.tools.economic_mapping import (
     customer_body_from_partner,
     partner_values_from_customer,
 )
-from tracelink_crm.tools.exceptions import (
+from odoo.addons.tracelink_cvr.tools.exceptions import (
     AuthenticationFailed,
     InsecureAddress,
     InvalidRequest,
@@ -707,7 +707,9 @@ def test_other_4xx_becomes_invalid_request(httpserver, make_client):
 
 
 def test_tokens_never_leak(httpserver, fake, make_client, caplog):
-    caplog.set_level(logging.DEBUG, logger="tracelink_crm.tools.economic_client")
+    caplog.set_level(
+        logging.DEBUG, logger="odoo.addons.tracelink_crm.tools.economic_client"
+    )
     fake.install(httpserver)
     client = make_client(httpserver, max_retries=1)
     errors = []

@@ -15,8 +15,10 @@
         "sale_crm",
         # the case list hides its SMS row button with Odoo's others
         "crm_sms",
+        # New CVR customer next to a case's customer
+        "tracelink_cvr",
     ],
-    "external_dependencies": {"python": ["python-stdnum", "requests"]},
+    "external_dependencies": {"python": ["requests"]},
     "data": [
         "security/ir.model.access.csv",
         "security/tracelink_crm_security.xml",
@@ -24,7 +26,6 @@
         "views/crm_stage_views.xml",
         "views/crm_lead_views.xml",
         "views/sale_order_views.xml",
-        # CVR register: the wizard's action is used by the partner views
         "wizard/cvr_customer_wizard_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
@@ -46,7 +47,6 @@
     ],
     "assets": {
         "web.assets_backend": [
-            "tracelink_crm/static/src/cvr_customer_button/*",
             "tracelink_crm/static/src/case_form/*",
         ],
         # with Odoo's graph view, which the web client loads when first needed

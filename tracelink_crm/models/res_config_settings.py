@@ -7,20 +7,11 @@ from odoo.exceptions import UserError
 _EDITABLE = {
     fields.Boolean: ("economic_enabled", "tracelink_order_auto_send"),
     fields.Char: (
-        "cvr_cvrapi_url",
-        "cvr_cvrapi_user_agent",
-        "cvr_cvrapi_token",
-        "cvr_virk_url",
-        "cvr_virk_username",
-        "cvr_virk_password",
         "economic_base_url",
         "economic_app_secret_token",
         "economic_agreement_grant_token",
     ),
     fields.Integer: (
-        "cvr_timeout",
-        "cvr_cache_hours",
-        "cvr_lookup_limit",
         "economic_timeout",
         "economic_customer_group",
         "economic_payment_terms",
@@ -50,10 +41,6 @@ class ResConfigSettings(models.TransientModel):
             for _name in _names:
                 vars()[_name] = _type(related=f"company_id.{_name}", readonly=_readonly)
     del _readonly, _table, _type, _names, _name
-
-    cvr_provider = fields.Selection(
-        related="company_id.cvr_provider", readonly=False, required=True
-    )
 
     # --- Actions --------------------------------------------------------
 

@@ -18,16 +18,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
 
-from ..tools.cvr import cvr_from_text
-from ..tools.economic_client import EconomicClient
-from ..tools.economic_mapping import (
-    CUSTOMER_PROPERTIES,
-    FieldTooLong,
-    customer_body_from_partner,
-    customer_numbers,
-    partner_values_from_customer,
-)
-from ..tools.exceptions import (
+from odoo.addons.tracelink_cvr.tools.cvr import cvr_from_text
+from odoo.addons.tracelink_cvr.tools.exceptions import (
     AuthenticationFailed,
     InvalidRequest,
     MalformedResponse,
@@ -35,6 +27,15 @@ from ..tools.exceptions import (
     ServiceError,
     ServiceTimeout,
     ServiceUnavailable,
+)
+
+from ..tools.economic_client import EconomicClient
+from ..tools.economic_mapping import (
+    CUSTOMER_PROPERTIES,
+    FieldTooLong,
+    customer_body_from_partner,
+    customer_numbers,
+    partner_values_from_customer,
 )
 
 _logger = logging.getLogger(__name__)

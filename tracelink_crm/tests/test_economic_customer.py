@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import users
 from odoo.tools import mute_logger
 
-from odoo.addons.tracelink_crm.tools.exceptions import (
+from odoo.addons.tracelink_cvr.tools.exceptions import (
     ServiceTimeout,
     ServiceUnavailable,
 )

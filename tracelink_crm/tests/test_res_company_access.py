@@ -3,7 +3,7 @@ from odoo.tests import new_test_user, tagged
 
 from .common import TracelinkCrmCommon
 
-SERVICE_ADDRESSES = ("cvr_cvrapi_url", "cvr_virk_url", "economic_base_url")
+SERVICE_ADDRESSES = ("economic_base_url",)
 IMPORT_REPORT = ("economic_import_notes", "economic_import_error")
 
 

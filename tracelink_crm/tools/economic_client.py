@@ -11,9 +11,14 @@ import re
 import time
 from datetime import timezone
 
+from odoo.addons.tracelink_cvr.tools.exceptions import (
+    AuthenticationFailed,
+    InvalidRequest,
+    MalformedResponse,
+)
+from odoo.addons.tracelink_cvr.tools.http_client import RETRY_STATUSES, HttpClient
+
 from .economic_mapping import customer_numbers
-from .exceptions import AuthenticationFailed, InvalidRequest, MalformedResponse
-from .http_client import RETRY_STATUSES, HttpClient
 
 _logger = logging.getLogger(__name__)
 

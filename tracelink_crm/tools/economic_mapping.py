@@ -1,7 +1,7 @@
 """Pure translations between e-conomic customer dicts and plain partner data
 (no HTTP, no Odoo): the gateway turns the neutral keys into partner values."""
 
-from .cvr import cvr_from_text
+from odoo.addons.tracelink_cvr.tools.cvr import cvr_from_text
 
 # Partner data key -> (customer property, longest text e-conomic accepts in
 # it by its published customer schema, or None).

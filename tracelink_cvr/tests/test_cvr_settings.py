@@ -1,18 +1,20 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged, users
 
-from .cvr_common import TracelinkCvrCommon
+from .common import TracelinkCvrCommon
 
 CREDENTIALS = ("cvr_cvrapi_token", "cvr_virk_username", "cvr_virk_password")
 
 
 @tagged("post_install", "-at_install")
 class TestCvrSettings(TracelinkCvrCommon):
-    """CVR register settings: per company, credentials for administrators only."""
+    """CVR register settings: provider, addresses, credentials and timeout per
+    company (credentials for administrators only); cache time and look-up
+    limit for the whole database. In General Settings, without CRM."""
 
     def test_administrator_sets_provider_and_credentials(self):
         admin = self.env.ref("base.user_admin")
-        self.company.write({"cvr_cache_hours": 24, "cvr_timeout": 10})
+        self.company.write({"cvr_timeout": 10})
         with Form(self.env["res.config.settings"].with_user(admin)) as form:
             self.assertEqual(form.cvr_provider, "cvrapi")
             form.cvr_provider = "virk"
@@ -29,10 +31,11 @@ class TestCvrSettings(TracelinkCvrCommon):
                     "cvr_virk_username": "tracelink",
                     "cvr_virk_password": "s3cret",
                     "cvr_timeout": 20,
-                    "cvr_cache_hours": 48,
                 }
             ],
         )
+        ICP = self.env["ir.config_parameter"]
+        self.assertEqual(ICP.get_param("tracelink_cvr.cache_hours"), "48")
         # the settings are used by the next look-up
         companies = self.env["tracelink.cvr.api"]._cvr_search("Eksempel")
         self.assertEqual(len(companies), 2)
@@ -63,7 +66,6 @@ class TestCvrSettings(TracelinkCvrCommon):
                     "cvr_cvrapi_url": "https://cvrapi.dk",
                     "cvr_virk_url": "https://distribution.virk.dk",
                     "cvr_timeout": 10,
-                    "cvr_cache_hours": 24,
                 }
             ],
         )
@@ -117,11 +119,45 @@ class TestCvrSettings(TracelinkCvrCommon):
     def test_invalid_limits(self):
         with self.assertRaises(ValidationError):
             self.company.cvr_timeout = 0
-        with self.assertRaises(ValidationError):
-            self.company.cvr_cache_hours = -1
+        admin = self.env.ref("base.user_admin")
+        for name in ("cvr_cache_hours", "cvr_lookup_limit"):
+            with self.subTest(field=name), self.assertRaises(ValidationError):
+                with Form(self.env["res.config.settings"].with_user(admin)) as form:
+                    form[name] = -1
 
-    @users("tl_salesman", "tl_manager")
-    def test_credentials_hidden_from_sales_users(self):
+    def test_database_wide_limits_start_with_the_addon_and_keep_zero(self):
+        """The addon's data give the first values; 0 (never reuse, no limit)
+        survives a save although Odoo stores it by removing the parameter."""
+        params = self.env.ref("tracelink_cvr.ir_config_parameter_cache_hours")
+        self.assertEqual(params.value, "24")
+        limit = self.env.ref("tracelink_cvr.ir_config_parameter_lookup_limit")
+        self.assertEqual(limit.value, "30")
+        admin = self.env.ref("base.user_admin")
+        with Form(self.env["res.config.settings"].with_user(admin)) as form:
+            self.assertEqual((form.cvr_cache_hours, form.cvr_lookup_limit), (24, 30))
+            form.cvr_cache_hours = 0
+            form.cvr_lookup_limit = 0
+        form.record.execute()
+        form = Form(self.env["res.config.settings"].with_user(admin))
+        self.assertEqual((form.cvr_cache_hours, form.cvr_lookup_limit), (0, 0))
+        # no reuse: the register is asked each time
+        Api = self.env["tracelink.cvr.api"]
+        Api._cvr_get("13585628")
+        Api._cvr_get("13585628")
+        self.assertEqual(len(self.fake_api.calls), 2)
+
+    def test_settings_in_general_settings(self):
+        """The block sits in General Settings, next to Contacts: no CRM app
+        is needed to reach it."""
+        arch = self.env["res.config.settings"].get_views([(False, "form")])["views"][
+            "form"
+        ]["arch"]
+        self.assertIn('name="tracelink_cvr_settings"', arch)
+        for name in ("cvr_provider", "cvr_timeout", "cvr_cache_hours"):
+            self.assertIn(f'name="{name}"', arch)
+
+    @users("tl_contacts", "tl_internal")
+    def test_credentials_hidden_from_other_users(self):
         company = self.company.with_env(self.env)
         fields = self.env["res.company"].fields_get()
         self.assertIn("cvr_provider", fields)

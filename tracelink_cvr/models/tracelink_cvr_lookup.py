@@ -5,7 +5,7 @@ from odoo import api, fields, models
 
 class TracelinkCvrLookup(models.Model):
     """One call to the CVR register made for a user: what the per-user hourly
-    limit (``res.company.cvr_lookup_limit``) counts; the gateway's only."""
+    limit (``tracelink_cvr.lookup_limit``) counts; the gateway's only."""
 
     _name = "tracelink.cvr.lookup"
     _description = "CVR Register Look-up"

@@ -65,8 +65,7 @@ class TracelinkCvrCache(models.Model):
     @api.autovacuum
     def _gc_expired(self):
         """Delete the answers no company would use any more."""
-        companies = self.env["res.company"].sudo().search([])
-        hours = max([1, *companies.mapped("cvr_cache_hours")])
+        hours = max(1, self.env["tracelink.cvr.api"]._cvr_setting("cache_hours"))
         limit = fields.Datetime.now() - timedelta(hours=hours)
         expired = self.search([("fetched_at", "<", limit)])
         _logger.info("Removing %d expired CVR register answers", len(expired))

@@ -9,19 +9,12 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged, users
 from odoo.tools import mute_logger
 
-from .cvr_common import TracelinkCvrCommon
+from .common import TracelinkCvrCommon
 
 
 @tagged("post_install", "-at_install")
 class TestCvrCustomerWizard(TracelinkCvrCommon):
     """New CVR customer: look-up, pick, confirm, reuse, failures."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.case = cls._create_case(
-            name="Ny kunde søges", partner_id=cls.other_customer.id
-        )
 
     def _look_up(self, term, **context):
         """Open the wizard through its form, type ``term`` and look it up."""
@@ -49,8 +42,8 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
 
     # -- by number / by name -------------------------------------------------
 
-    def test_by_cvr_number_creates_partner_and_sets_case_customer(self):
-        wizard = self._look_up("DK 1358-5628", default_lead_id=self.case.id)
+    def test_by_cvr_number_creates_partner(self):
+        wizard = self._look_up("DK 1358-5628")
         [call] = self.fake_api.calls
         self.assertEqual(call["args"]["vat"], "13585628")
         self.assertEqual(
@@ -80,8 +73,7 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
 
         action = wizard.action_confirm()
 
-        partner = self.case.partner_id
-        self.assertNotEqual(partner, self.other_customer)
+        partner = wizard.partner_id
         self.assertRecordValues(
             partner,
             [
@@ -117,21 +109,11 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
         self.assertEqual(action["tag"], "display_notification")
         self.assertEqual(action["params"]["type"], "success")
         self.assertIn("Eksempel Maskinfabrik ApS", action["params"]["message"])
-        self.assertEqual(
-            action["params"]["next"], {"type": "ir.actions.act_window_close"}
-        )
-
-    def test_case_as_active_id(self):
-        wizard = self._look_up(
-            "13585628", active_model="crm.lead", active_id=self.case.id
-        )
-        self.assertEqual(wizard.lead_id, self.case)
-        wizard.action_confirm()
-        self.assertEqual(self.case.partner_id.company_registry, "13585628")
+        self.assertEqual(action["params"]["next"]["res_id"], partner.id)
 
     def test_by_name_lists_several_candidates(self):
         self._use_virk()
-        wizard = self._look_up("eksempel", default_lead_id=self.case.id)
+        wizard = self._look_up("eksempel")
         [call] = self.fake_virk.calls
         self.assertTrue(call["headers"]["Authorization"].startswith("Basic "))
         self.assertIn("match_phrase_prefix", str(call["json"]["query"]))
@@ -142,7 +124,7 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
         self.assertFalse(wizard.selected_line_id)
         with self.assertRaises(UserError):
             wizard.action_confirm()
-        self.assertEqual(self.case.partner_id, self.other_customer)
+        self.assertFalse(wizard.partner_id)
 
         transport = wizard.line_ids[1]
         action = transport.action_select()
@@ -151,7 +133,7 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
         wizard.action_confirm()
 
         self.assertRecordValues(
-            self.case.partner_id,
+            wizard.partner_id,
             [
                 {
                     "name": "Eksempel Transport A/S",
@@ -172,10 +154,9 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
         self.assertFalse(self._partners_with_cvr("13585628"))
 
     def test_by_name_from_contacts_opens_partner(self):
-        """From the contacts list (no case): the new partner is opened."""
+        """From the contacts list: the new partner is opened."""
         wizard = self._look_up("Fjordlys", active_model="res.partner", active_ids=[])
         self.assertEqual(self.fake_api.calls[0]["args"]["search"], "Fjordlys")
-        self.assertFalse(wizard.lead_id)
         [line] = wizard.line_ids
         self.assertIs(line.company_data["protected"], True)
         action = wizard.action_confirm()
@@ -194,9 +175,9 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
             },
         )
 
-    def test_return_partner_to_the_case_form(self):
-        """Opened by the button of the case form: the dialog hands the partner
-        back (the form is not saved yet, so the case is not written)."""
+    def test_return_partner_to_the_field(self):
+        """Opened by the button next to a customer field: the dialog hands the
+        partner back (the form is not saved yet, so nothing else is written)."""
         wizard = self._look_up("13585628", tracelink_cvr_return_partner=True)
         action = wizard.action_confirm()
         partner = wizard.partner_id
@@ -232,7 +213,7 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
             }
         )
         count = self._partner_count()
-        wizard = self._look_up("13585628", default_lead_id=self.case.id)
+        wizard = self._look_up("13585628")
         self.assertEqual(wizard.line_ids.existing_partner_id, existing)
         self.assertEqual(wizard.selected_line_id.existing_partner_id, existing)
         self.assertIn("Maskinfabrikken i Vejle already has", wizard.reuse_message)
@@ -245,7 +226,7 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
             action = wizard.action_confirm()
         prepare.assert_not_called()
         self.assertEqual(self._partner_count(), count)
-        self.assertEqual(self.case.partner_id, existing)
+        self.assertEqual(wizard.partner_id, existing)
         self.assertTrue(wizard.is_reused)
         self.assertEqual(action["params"]["type"], "warning")
         self.assertIn("Maskinfabrikken i Vejle", action["params"]["message"])
@@ -281,7 +262,7 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
     # -- ceased company ----------------------------------------------------------
 
     def test_ceased_company_needs_explicit_confirmation(self):
-        wizard = self._look_up("10150817", default_lead_id=self.case.id)
+        wizard = self._look_up("10150817")
         [line] = wizard.line_ids
         self.assertEqual(line.status, "ceased")
         self.assertEqual(line.end_date, date(2021, 6, 30))
@@ -296,7 +277,7 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
             "(on 06/30/2021). Use it as a customer anyway?",
         )
         self.assertFalse(self._partners_with_cvr("10150817"))
-        self.assertEqual(self.case.partner_id, self.other_customer)
+        self.assertFalse(wizard.partner_id)
 
         wizard.action_back()
         self.assertEqual(wizard.state, "pick")
@@ -304,7 +285,7 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
 
         wizard.action_confirm()
         wizard.action_confirm()
-        partner = self.case.partner_id
+        partner = wizard.partner_id
         self.assertEqual(partner.name, "Nordvind Bageri I/S")
         self.assertEqual(partner.cvr_status, "ceased")
         self.assertFalse(partner.phone)
@@ -337,7 +318,7 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
         self.assertEqual(len(self.fake_api.calls), 4)
 
         # no cache at all
-        self.company.cvr_cache_hours = 0
+        self.env["ir.config_parameter"].set_param("tracelink_cvr.cache_hours", "0")
         self._look_up("13585628")
         self._look_up("13585628")
         self.assertEqual(len(self.fake_api.calls), 6)
@@ -385,11 +366,7 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
         but, with ``not_found``, the memory that the register knows no such
         company (removed again here)."""
         count = self._partner_count()
-        form = Form(
-            self.env["tracelink.cvr.customer.wizard"].with_context(
-                default_lead_id=self.case.id
-            )
-        )
+        form = Form(self.env["tracelink.cvr.customer.wizard"])
         form.search_term = term
         wizard = form.save()
         caught = self._raises(UserError, wizard.action_search)
@@ -397,7 +374,6 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
         self.assertEqual(self._partner_count(), count)
         self.assertEqual(wizard.state, "search")
         self.assertFalse(wizard.line_ids)
-        self.assertEqual(self.case.partner_id, self.other_customer)
         if calls is not None:
             self.assertEqual(
                 len(self.fake_api.calls) + len(self.fake_virk.calls), calls
@@ -463,7 +439,7 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
         self.assertEqual(len(self.fake_api.calls), 2)
 
     def test_company_under_bankruptcy_needs_explicit_confirmation(self):
-        wizard = self._look_up("41000015", default_lead_id=self.case.id)
+        wizard = self._look_up("41000015")
         self.assertEqual(wizard.line_ids.status, "bankruptcy")
         wizard.action_confirm()
         self.assertEqual(wizard.state, "confirm_ceased")
@@ -474,7 +450,7 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
         )
         self.assertFalse(self._partners_with_cvr("41000015"))
         wizard.action_confirm()
-        self.assertEqual(self.case.partner_id.cvr_status, "bankruptcy")
+        self.assertEqual(wizard.partner_id.cvr_status, "bankruptcy")
 
     def test_timeout_creates_nothing(self):
         with patch.object(
@@ -506,8 +482,8 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
 
     # -- e-conomic extension point -------------------------------------------------
 
-    def test_economic_refusal_creates_nothing(self):
-        wizard = self._look_up("13585628", default_lead_id=self.case.id)
+    def test_refusal_of_the_hook_creates_nothing(self):
+        wizard = self._look_up("13585628")
         count = self._partner_count()
         with patch.object(
             type(self.env["res.partner"]),
@@ -519,11 +495,11 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
         self.assertEqual(str(caught), "e-conomic: Kundegruppe 1 findes ikke.")
         self.assertEqual(self._partner_count(), count)
         self.assertFalse(self._partners_with_cvr("13585628"))
-        self.assertEqual(self.case.partner_id, self.other_customer)
+        self.assertFalse(wizard.partner_id)
         self.assertEqual(wizard.state, "pick")
 
-    def test_economic_step_adds_values(self):
-        wizard = self._look_up("13585628", default_lead_id=self.case.id)
+    def test_hook_adds_values(self):
+        wizard = self._look_up("13585628")
         with patch.object(
             type(self.env["res.partner"]),
             "_prepare_customer_from_cvr",
@@ -535,41 +511,31 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
         self.assertEqual(vals["vat"], "DK13585628")
         self.assertEqual(vals["company_registry"], "13585628")
         self.assertEqual(vals["name"], "Eksempel Maskinfabrik ApS")
-        self.assertEqual(self.case.partner_id.ref, "E-1042")
+        self.assertEqual(wizard.partner_id.ref, "E-1042")
 
     # -- access --------------------------------------------------------------------
 
-    @users("tl_salesman")
-    def test_salesman_uses_the_wizard(self):
-        case = self.case.with_env(self.env)
-        wizard = self._look_up("13585628", default_lead_id=case.id)
+    @users("tl_contacts")
+    def test_contacts_user_uses_the_wizard(self):
+        wizard = self._look_up("13585628")
         wizard.action_confirm()
-        self.assertEqual(case.partner_id.company_registry, "13585628")
-        self.assertEqual(case.partner_id.create_uid, self.user_salesman)
+        self.assertEqual(wizard.partner_id.company_registry, "13585628")
+        self.assertEqual(wizard.partner_id.create_uid, self.user_contacts)
         with self.assertRaises(AccessError):
             self.env["tracelink.cvr.cache"].search([])
 
-    @users("tl_salesman")
-    def test_salesman_cannot_set_customer_of_a_case_not_theirs(self):
-        theirs = (
-            self.env["crm.lead"]
-            .sudo()
-            .create(
-                {
-                    "name": "Andens sag",
-                    "type": "opportunity",
-                    "partner_id": self.other_customer.id,
-                    "user_id": self.user_manager.id,
-                }
-            )
+    def test_users_who_may_not_create_contacts_cannot_look_up(self):
+        """An internal user without the right to create contacts opens the
+        dialog, but the register is never asked."""
+        wizard = (
+            self.env["tracelink.cvr.customer.wizard"]
+            .with_user(self.user_internal)
+            .create({"search_term": "13585628"})
         )
-        wizard = self.env["tracelink.cvr.customer.wizard"].create(
-            {"search_term": "13585628", "lead_id": theirs.id}
-        )
-        wizard.action_search()
-        self._raises(AccessError, wizard.action_confirm)
-        self.assertFalse(self._partners_with_cvr("13585628"))
-        self.assertEqual(theirs.partner_id, self.other_customer)
+        with self.assertRaisesRegex(AccessError, "may create contacts"):
+            wizard.action_search()
+        self.assertFalse(self.fake_api.calls)
+        self.assertFalse(wizard.sudo().line_ids)
 
 
 @tagged("post_install", "-at_install")
@@ -577,7 +543,7 @@ class TestCvrCustomerViews(TracelinkCvrCommon):
     """The buttons that open the wizard."""
 
     def test_button_on_contacts_list(self):
-        action = self.env.ref("tracelink_crm.tracelink_cvr_customer_wizard_action")
+        action = self.env.ref("tracelink_cvr.tracelink_cvr_customer_wizard_action")
         arch = self.env["res.partner"].get_view(
             self.env.ref("base.view_partner_tree").id, "list"
         )["arch"]
@@ -585,17 +551,11 @@ class TestCvrCustomerViews(TracelinkCvrCommon):
         self.assertIn('display="always"', arch)
 
     def test_button_on_contacts_kanban(self):
-        action = self.env.ref("tracelink_crm.tracelink_cvr_customer_wizard_action")
+        action = self.env.ref("tracelink_cvr.tracelink_cvr_customer_wizard_action")
         arch = self.env["res.partner"].get_view(
             self.env.ref("base.res_partner_kanban_view").id, "kanban"
         )["arch"]
         self.assertIn(f'name="{action.id}"', arch)
-
-    def test_button_on_case_form(self):
-        arch = self.env["crm.lead"].get_view(
-            self.env.ref("crm.crm_lead_view_form").id, "form"
-        )["arch"]
-        self.assertIn('name="tracelink_cvr_customer_button"', arch)
 
     def test_refresh_button_on_partner_form(self):
         arch = self.env["res.partner"].get_view(
@@ -613,10 +573,10 @@ class TestCvrCustomerViews(TracelinkCvrCommon):
                 "cvr_cvrapi_url": self.cvr_server.url_for("/"),
             }
         )
-        self.assertNotIn(other, self.user_salesman.company_ids)
+        self.assertNotIn(other, self.user_contacts.company_ids)
         wizard = (
             self.env["tracelink.cvr.customer.wizard"]
-            .with_user(self.user_salesman)
+            .with_user(self.user_contacts)
             .create({"search_term": "13585628", "company_id": other.id})
         )
         with self.assertRaisesRegex(AccessError, "you do not work for that company"):

@@ -1,7 +1,7 @@
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged, users
+from odoo.tests import tagged, users
 
-from .cvr_common import TracelinkCvrCommon
+from .common import TracelinkCvrCommon
 
 
 @tagged("post_install", "-at_install")
@@ -125,7 +125,7 @@ class TestCvrPartnerRefresh(TracelinkCvrCommon):
         self.assertIn("Marketing Protection: No → Yes", action["params"]["message"])
 
     def test_refresh_needs_a_company_with_cvr(self):
-        for partner in (self.other_customer, self.contact):
+        for partner in (self.customer, self.contact):
             with self.subTest(partner=partner.name), self.assertRaises(UserError):
                 partner.action_refresh_from_cvr()
         self.assertFalse(self.fake_api.calls)
@@ -151,19 +151,16 @@ class TestCvrPartnerRefresh(TracelinkCvrCommon):
         )
         self.assertEqual(len(self.maskinfabrik.message_ids), messages)
 
-    @users("tl_salesman")
-    def test_salesman_refreshes(self):
+    @users("tl_contacts")
+    def test_contacts_user_refreshes(self):
         partner = self.maskinfabrik.with_env(self.env)
         partner.action_refresh_from_cvr()
         self.assertEqual(partner.street, "Industrivej 4")
 
-    def test_only_salespeople_with_write_access_reach_the_register(self):
+    def test_only_users_who_may_change_contacts_reach_the_register(self):
         """Rights are checked before any call: a portal user cannot spend the
         register's quota, not even on their own contact."""
-        portal = new_test_user(self.env, login="tl_portal", groups="base.group_portal")
-        internal = new_test_user(
-            self.env, login="tl_internal", groups="base.group_user"
-        )
+        portal, internal = self.user_portal, self.user_internal
         for user, partner in (
             (portal, portal.partner_id),
             (portal, self.maskinfabrik),
@@ -178,19 +175,21 @@ class TestCvrPartnerRefresh(TracelinkCvrCommon):
         self.assertFalse(self.fake_api.calls)
 
     def test_hourly_look_up_limit_per_user(self):
-        self.company.cvr_lookup_limit = 2
-        partner = self.maskinfabrik.with_user(self.user_salesman)
+        ICP = self.env["ir.config_parameter"]
+        ICP.set_param("tracelink_cvr.lookup_limit", "2")
+        partner = self.maskinfabrik.with_user(self.user_contacts)
         partner.action_refresh_from_cvr()
         partner.action_refresh_from_cvr()
         with self.assertRaisesRegex(UserError, "2 look-ups in the CVR register"):
             partner.action_refresh_from_cvr()
         self.assertEqual(len(self.fake_api.calls), 2)
         # another user has a limit of their own; cached answers do not count
-        self.maskinfabrik.with_user(self.user_manager).action_refresh_from_cvr()
+        admin = self.env.ref("base.user_admin")
+        self.maskinfabrik.with_user(admin).action_refresh_from_cvr()
         self.assertEqual(len(self.fake_api.calls), 3)
-        Api = self.env["tracelink.cvr.api"].with_user(self.user_salesman)
+        Api = self.env["tracelink.cvr.api"].with_user(self.user_contacts)
         self.assertEqual(Api._cvr_get("13585628")["cvr"], "13585628")
         self.assertEqual(len(self.fake_api.calls), 3)
-        self.company.cvr_lookup_limit = 0
+        ICP.set_param("tracelink_cvr.lookup_limit", "0")
         partner.action_refresh_from_cvr()
         self.assertEqual(len(self.fake_api.calls), 4)

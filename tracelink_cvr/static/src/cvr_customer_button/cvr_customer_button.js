@@ -11,7 +11,7 @@ import { standardWidgetProps } from "@web/views/widgets/standard_widget_props";
  * record that is not saved yet.
  */
 export class CvrCustomerButton extends Component {
-    static template = "tracelink_crm.CvrCustomerButton";
+    static template = "tracelink_cvr.CvrCustomerButton";
     static props = {
         ...standardWidgetProps,
         fieldName: { type: String },
@@ -23,7 +23,7 @@ export class CvrCustomerButton extends Component {
 
     async onClick() {
         const { record, fieldName } = this.props;
-        await this.action.doAction("tracelink_crm.tracelink_cvr_customer_wizard_action", {
+        await this.action.doAction("tracelink_cvr.tracelink_cvr_customer_wizard_action", {
             additionalContext: { tracelink_cvr_return_partner: true },
             onClose: async (infos) => {
                 const partner = infos && infos.tracelink_cvr_partner;

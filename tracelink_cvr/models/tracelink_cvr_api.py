@@ -15,18 +15,16 @@ from ..tools.exceptions import InvalidCvr, InvalidRequest, NotFound, ServiceErro
 _logger = logging.getLogger(__name__)
 
 CVR_PROVIDER_SELECTION = [(code, kind.label) for code, kind in PROVIDERS.items()]
-DEFAULT_CACHE_HOURS = 24
 MAX_SEARCH_LENGTH = 100
-DEFAULT_LOOKUP_LIMIT = 30
 # A company the register does not know is not asked for again for this long.
 NOT_FOUND_CACHE_HOURS = 1
 DEFAULT_TIMEOUT = 10
 
 
 class TracelinkCvrApi(models.AbstractModel):
-    """Gateway to the CVR register: the company's settings and provider, the
-    cache, the per-user limit, and a ``UserError`` for every failure. Nothing
-    here writes a partner."""
+    """Gateway to the CVR register: who may look up, the company's settings
+    and provider, the cache, the per-user limit, and a ``UserError`` for every
+    failure. Nothing here writes a partner."""
 
     _name = "tracelink.cvr.api"
     _inherit = "tracelink.api"
@@ -114,7 +112,7 @@ class TracelinkCvrApi(models.AbstractModel):
                 self.env._(
                     "No user name and password are set for the CVR distribution "
                     "(virk.dk). Ask your administrator to enter them in "
-                    "Settings > CRM > CVR Register."
+                    "Settings > General Settings > CVR Register."
                 )
             )
         return VirkDistributionClient(
@@ -125,10 +123,21 @@ class TracelinkCvrApi(models.AbstractModel):
         )
 
     @api.model
+    def _cvr_setting(self, key):
+        """A database-wide number of Settings > General Settings > CVR
+        Register (``tracelink_cvr.<key>``); 0 when unset or unreadable."""
+        value = self.env["ir.config_parameter"].sudo().get_param(f"tracelink_cvr.{key}")
+        try:
+            return max(0, int(value or 0))
+        except ValueError:
+            _logger.warning("tracelink_cvr.%s is not a number: %r", key, value)
+            return 0
+
+    @api.model
     def _cvr_call(self, company, key, call, term, use_cache=True):
         """Answer ``key`` from the cache or with ``call(provider)``, then cache it."""
-        settings = company.sudo()
-        hours = settings.cvr_cache_hours
+        self.env["res.partner"]._check_cvr_user()
+        hours = self._cvr_setting("cache_hours")
         Cache = self.env["tracelink.cvr.cache"].sudo()
         with self._cvr_make_provider(company) as provider:
             code = provider.code
@@ -138,15 +147,15 @@ class TracelinkCvrApi(models.AbstractModel):
                 if not cached:
                     raise self._cvr_user_error(NotFound(), term, code)
                 return cached
-            limit = settings.cvr_lookup_limit
+            limit = self._cvr_setting("lookup_limit")
             Lookup = self.env["tracelink.cvr.lookup"].sudo()
             if limit and Lookup._count_last_hour(self.env.user) >= limit:
                 raise UserError(
                     self.env._(
                         "You have made %s look-ups in the CVR register in the last "
                         "hour, the most allowed. Try again later, or ask your "
-                        "administrator to raise the limit in Settings > CRM > CVR "
-                        "Register.",
+                        "administrator to raise the limit in Settings > General "
+                        "Settings > CVR Register.",
                         limit,
                     )
                 )
@@ -178,7 +187,7 @@ class TracelinkCvrApi(models.AbstractModel):
             self._service_error_message(
                 exc,
                 provider,
-                self.env._("Settings > CRM > CVR Register"),
+                self.env._("Settings > General Settings > CVR Register"),
                 detail=term if isinstance(exc, InvalidCvr | NotFound) else None,
                 timeout=timeout,
             )
