@@ -36,7 +36,7 @@ from odoo import fields
 from odoo.modules.module import get_module_path
 from odoo.sql_db import connection_info_for
 
-from odoo.addons.tracelink_crm.tools.economic_mapping import (
+from odoo.addons.tracelink_economic.tools.economic_mapping import (
     partner_values_from_customer,
 )
 
@@ -45,7 +45,7 @@ from odoo.addons.tracelink_crm.tools.economic_mapping import (
 _spec = importlib.util.spec_from_file_location(
     "fake_economic",
     os.path.join(
-        get_module_path("tracelink_crm"), "tests", "stand_ins", "fake_economic.py"
+        get_module_path("tracelink_economic"), "tests", "stand_ins", "fake_economic.py"
     ),
 )
 _fake_economic = importlib.util.module_from_spec(_spec)

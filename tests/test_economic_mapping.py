@@ -2,7 +2,7 @@
 
 import pytest
 
-from odoo.addons.tracelink_crm.tools.economic_mapping import (
+from odoo.addons.tracelink_economic.tools.economic_mapping import (
     FieldTooLong,
     customer_body_from_partner,
     partner_values_from_customer,

@@ -18,7 +18,6 @@
         # New CVR customer next to a case's customer
         "tracelink_cvr",
     ],
-    "external_dependencies": {"python": ["requests"]},
     "data": [
         "security/ir.model.access.csv",
         "security/tracelink_crm_security.xml",
@@ -38,8 +37,6 @@
         "reports/sale_order_templates.xml",
         "data/mail_template_data.xml",
         "wizard/crm_lead_convert_order_wizard_views.xml",
-        # e-conomic connector
-        "data/ir_cron_data.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

@@ -5,5 +5,4 @@ from . import (
     res_config_settings,
     res_partner,
     sale_order,
-    tracelink_economic_api,
 )

@@ -1,14 +1,14 @@
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from .common import TracelinkCrmCommon
+from .common import TracelinkEconomicCommon
 
 SERVICE_ADDRESSES = ("economic_base_url",)
 IMPORT_REPORT = ("economic_import_notes", "economic_import_error")
 
 
 @tagged("post_install", "-at_install")
-class TestResCompanyAccess(TracelinkCrmCommon):
+class TestResCompanyAccess(TracelinkEconomicCommon):
     """Where credentials go and what the import found are not for everyone."""
 
     @classmethod
@@ -19,13 +19,7 @@ class TestResCompanyAccess(TracelinkCrmCommon):
             cls.env,
             login="tl_access_rights",
             name="Rikke Rettigheder",
-            groups="base.group_erp_manager,sales_team.group_sale_salesman",
-        )
-        cls.user_admin = new_test_user(
-            cls.env,
-            login="tl_company_admin",
-            name="Anna Admin",
-            groups="base.group_system,sales_team.group_sale_manager",
+            groups="base.group_erp_manager,base.group_partner_manager",
         )
         cls.company.sudo().write(
             {
@@ -57,7 +51,7 @@ class TestResCompanyAccess(TracelinkCrmCommon):
                 with self.subTest(user=user.login, field=field):
                     with self.assertRaises(AccessError):
                         self.company.with_user(user).read([field])
-        for user in (self.user_manager, self.user_admin):
+        for user in (self.user_sale_manager, self.user_admin):
             values = self.company.with_user(user).read(list(IMPORT_REPORT))[0]
             self.assertEqual(
                 values["economic_import_notes"], "Kunde 17 sprunget over: CVR afviger"

@@ -4,7 +4,7 @@ from unittest.mock import patch
 
 from odoo.tests import TransactionCase, new_test_user
 
-from odoo.addons.tracelink_crm.tests.stand_ins.fake_economic import (
+from odoo.addons.tracelink_economic.tests.stand_ins.fake_economic import (
     FakeEconomic,
     make_cvr,
 )
@@ -56,7 +56,8 @@ class TracelinkEconomicCommon(TransactionCase):
             cls.env,
             login="tl_eco_salesman",
             name="Sigrid Sælger",
-            groups="sales_team.group_sale_salesman",
+            # may edit contacts, as salespeople do where CRM is installed
+            groups="sales_team.group_sale_salesman,base.group_partner_manager",
         )
         cls.user_sale_manager = new_test_user(
             cls.env,

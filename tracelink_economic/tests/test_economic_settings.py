@@ -4,7 +4,7 @@ from contextlib import contextmanager
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .economic_common import APP_TOKEN, GRANT_TOKEN, TracelinkEconomicCommon
+from .common import APP_TOKEN, GRANT_TOKEN, TracelinkEconomicCommon
 
 TOKEN_FIELDS = ("economic_app_secret_token", "economic_agreement_grant_token")
 

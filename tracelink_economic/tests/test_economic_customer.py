@@ -11,9 +11,9 @@ from odoo.addons.tracelink_cvr.tools.exceptions import (
     ServiceUnavailable,
 )
 
-from .economic_common import TracelinkEconomicCommon
+from .common import TracelinkEconomicCommon
 
-GATEWAY_LOGGER = "odoo.addons.tracelink_crm.models.tracelink_economic_api"
+GATEWAY_LOGGER = "odoo.addons.tracelink_economic.models.tracelink_economic_api"
 
 
 class TestEconomicCustomer(TracelinkEconomicCommon):

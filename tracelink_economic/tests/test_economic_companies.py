@@ -1,4 +1,4 @@
-from .economic_common import TracelinkEconomicCommon
+from .common import TracelinkEconomicCommon
 from .stand_ins.fake_economic import FakeEconomic
 
 APP_TOKEN_B = "app-secret-b-4c1d7e90aa21"

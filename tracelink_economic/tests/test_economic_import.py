@@ -6,15 +6,15 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tools import mute_logger
 
-from odoo.addons.tracelink_crm.models.tracelink_economic_api import _IMPORT_LOCK
-from odoo.addons.tracelink_crm.tests.stand_ins.fake_economic import FakeEconomic
-from odoo.addons.tracelink_crm.tools.economic_mapping import (
+from odoo.addons.tracelink_economic.models.tracelink_economic_api import _IMPORT_LOCK
+from odoo.addons.tracelink_economic.tests.stand_ins.fake_economic import FakeEconomic
+from odoo.addons.tracelink_economic.tools.economic_mapping import (
     partner_values_from_customer,
 )
 
-from .economic_common import TracelinkEconomicCommon, economic_stamp
+from .common import TracelinkEconomicCommon, economic_stamp
 
-GATEWAY_LOGGER = "odoo.addons.tracelink_crm.models.tracelink_economic_api"
+GATEWAY_LOGGER = "odoo.addons.tracelink_economic.models.tracelink_economic_api"
 
 
 class TestEconomicImport(TracelinkEconomicCommon):
@@ -315,7 +315,7 @@ class TestEconomicImport(TracelinkEconomicCommon):
         self.assertFalse(self.company.economic_import_started)
 
     def test_cron_reports_progress(self):
-        cron = self.env.ref("tracelink_crm.ir_cron_economic_import_customers")
+        cron = self.env.ref("tracelink_economic.ir_cron_economic_import_customers")
         self.assertEqual((cron.interval_number, cron.interval_type), (1, "hours"))
         self.fake.add_customers(2500)
         IrCron = type(self.env["ir.cron"])
