@@ -16,9 +16,12 @@
     ],
     "external_dependencies": {"python": ["requests"]},
     "data": [
+        "security/ir.model.access.csv",
+        "security/tracelink_economic_security.xml",
         "data/ir_cron_data.xml",
+        "views/tracelink_economic_connection_views.xml",
         "views/res_partner_views.xml",
-        "views/res_config_settings_views.xml",
+        "views/tracelink_economic_menus.xml",
     ],
     "application": False,
     "installable": True,

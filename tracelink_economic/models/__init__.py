@@ -1,6 +1,1 @@
-from . import (
-    res_company,
-    res_config_settings,
-    res_partner,
-    tracelink_economic_api,
-)
+from . import res_partner, tracelink_economic_connection

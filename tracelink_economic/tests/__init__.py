@@ -1,7 +1,8 @@
 from . import (
     test_economic_companies,
+    test_economic_connection,
     test_economic_customer,
+    test_economic_cvr_customer,
     test_economic_import,
-    test_economic_settings,
-    test_res_company_access,
+    test_economic_import_run,
 )

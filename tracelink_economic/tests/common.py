@@ -1,13 +1,13 @@
 import random
 from datetime import datetime, timezone
+from functools import partial
 from unittest.mock import patch
 
 from odoo.tests import TransactionCase, new_test_user
 
-from odoo.addons.tracelink_economic.tests.stand_ins.fake_economic import (
-    FakeEconomic,
-    make_cvr,
-)
+from ..models import tracelink_economic_connection
+from ..tools.economic_client import EconomicClient
+from .stand_ins.fake_economic import FakeEconomic, make_cvr
 
 # Long enough to be recognisable in any text they could leak into.
 APP_TOKEN = "app-secret-7d2e9a41c0f3"
@@ -21,11 +21,12 @@ def economic_stamp(moment=None):
 
 
 class TracelinkEconomicCommon(TransactionCase):
-    """A local fake e-conomic and a company connected to it.
+    """A local fake e-conomic and the company's connection to it.
 
     The HTTP server lives for the class; every test gets a fresh, empty
     ``self.fake`` agreement behind it (``self.server.log`` holds the requests
-    of the test). Retried reads do not wait.
+    of the test). Retried reads do not wait (the connection's client is made
+    without backoff).
     """
 
     @classmethod
@@ -34,24 +35,19 @@ class TracelinkEconomicCommon(TransactionCase):
         cls.server = FakeEconomic(APP_TOKEN, GRANT_TOKEN).start_server()
         cls.addClassCleanup(cls.server.stop)
         cls.company = cls.env.company
-        cls.company.write(
-            {
-                # a Danish company, whatever demo data made of the main one
-                "country_id": cls.env.ref("base.dk").id,
-                "economic_enabled": True,
-                "economic_base_url": cls.server.url_for("/"),
-                "economic_app_secret_token": APP_TOKEN,
-                "economic_agreement_grant_token": GRANT_TOKEN,
-                "economic_timeout": 10,
-                "economic_customer_group": 1,
-                "economic_payment_terms": 1,
-                "economic_vat_zone": 1,
-                "economic_currency_id": cls.env.ref("base.DKK").id,
-            }
-        )
-        cls.Api = cls.env["tracelink.economic.api"]
+        # a Danish company, whatever demo data made of the main one
+        cls.company.country_id = cls.env.ref("base.dk")
+        cls.Connection = cls.env["tracelink.economic.connection"]
+        cls.Connection.search([("company_id", "=", cls.company.id)]).unlink()
+        cls.connection = cls.Connection.create(cls.connection_vals(cls.server))
         cls.Partner = cls.env["res.partner"]
-        cls.startClassPatcher(patch.object(type(cls.Api), "_economic_backoff", 0.0))
+        cls.startClassPatcher(
+            patch.object(
+                tracelink_economic_connection,
+                "EconomicClient",
+                partial(EconomicClient, backoff=0.0),
+            )
+        )
         cls.user_salesman = new_test_user(
             cls.env,
             login="tl_eco_salesman",
@@ -77,6 +73,19 @@ class TracelinkEconomicCommon(TransactionCase):
             cvr = make_cvr(rng)
             if cvr not in cls.cvrs:
                 cls.cvrs.append(cvr)
+
+    @classmethod
+    def connection_vals(cls, server, company=None, app=APP_TOKEN, grant=GRANT_TOKEN):
+        """An enabled connection of ``company`` to the fake behind ``server``."""
+        return {
+            "company_id": (company or cls.company).id,
+            "state": "enabled",
+            "base_url": server.url_for("/"),
+            "app_secret_token": app,
+            "agreement_grant_token": grant,
+            "timeout": 10,
+            "currency_id": cls.env.ref("base.DKK").id,
+        }
 
     def setUp(self):
         super().setUp()
@@ -105,3 +114,19 @@ class TracelinkEconomicCommon(TransactionCase):
                 ]
             )
         )
+
+    def import_all(self, connection=None):
+        """The whole import run of ``connection``, page by page as the
+        scheduled import lands them; its figures."""
+        connection = connection or self.connection
+        left = True
+        while left:
+            _landed, left = connection._import_page()
+        return self.import_figures(connection)
+
+    def import_figures(self, connection=None):
+        connection = connection or self.connection
+        return {
+            key: connection[f"import_{key}"]
+            for key in ("created", "updated", "unchanged", "skipped")
+        }

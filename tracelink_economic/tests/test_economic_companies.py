@@ -27,16 +27,11 @@ class TestEconomicCompanies(TracelinkEconomicCommon):
         super().setUpClass()
         cls.server_b = FakeEconomic(APP_TOKEN_B, GRANT_TOKEN_B).start_server()
         cls.addClassCleanup(cls.server_b.stop)
-        cls.company_b = cls.env["res.company"].create(
-            {
-                "name": "Søsterselskab ApS",
-                "economic_enabled": True,
-                "economic_base_url": cls.server_b.url_for("/"),
-                "economic_app_secret_token": APP_TOKEN_B,
-                "economic_agreement_grant_token": GRANT_TOKEN_B,
-                "economic_timeout": 10,
-                "economic_currency_id": cls.env.ref("base.DKK").id,
-            }
+        cls.company_b = cls.env["res.company"].create({"name": "Søsterselskab ApS"})
+        cls.connection_b = cls.Connection.create(
+            cls.connection_vals(
+                cls.server_b, cls.company_b, app=APP_TOKEN_B, grant=GRANT_TOKEN_B
+            )
         )
 
     def setUp(self):
@@ -84,18 +79,18 @@ class TestEconomicCompanies(TracelinkEconomicCommon):
             city="Kolding",
         )
 
-        self.Api._import_customers(self.company)
+        self.import_all()
         partners_a = self.economic_partners() | shared
         self.assertEqual(len(partners_a), 2)
         before = self.seen_by(self.company, partners_a)
         self.assertEqual(shared.with_company(self.company).economic_customer_number, 1)
         self.assertEqual(shared.city, "Vejle")
 
-        result = self.Api._import_customers(self.company_b)
+        result = self.import_all(self.connection_b)
 
         self.assertEqual(
             result,
-            {"created": 1, "updated": 1, "unchanged": 0, "skipped": 0, "error": None},
+            {"created": 1, "updated": 1, "unchanged": 0, "skipped": 0},
         )
         # nothing of A changed: data, links, sync stamps
         self.assertEqual(self.seen_by(self.company, partners_a), before)
@@ -119,7 +114,7 @@ class TestEconomicCompanies(TracelinkEconomicCommon):
             shared,
         )
         # the import of A again: everything unchanged, B's link kept
-        result = self.Api._import_customers(self.company)
+        result = self.import_all()
         self.assertEqual(result["unchanged"], 2)
         self.assertEqual(
             shared.with_company(self.company_b).economic_customer_number, 2
@@ -162,11 +157,11 @@ class TestEconomicCompanies(TracelinkEconomicCommon):
             email="info@ny.dk",
         )
 
-        result = self.Api._import_customers(self.company)
+        result = self.import_all()
 
         self.assertEqual(
             result,
-            {"created": 0, "updated": 0, "unchanged": 0, "skipped": 1, "error": None},
+            {"created": 0, "updated": 0, "unchanged": 0, "skipped": 1},
         )
         self.assertRecordValues(
             partner,
@@ -179,7 +174,7 @@ class TestEconomicCompanies(TracelinkEconomicCommon):
                 }
             ],
         )
-        notes = self.company.economic_import_notes
+        notes = self.connection.import_notes
         self.assertIn("Customer 5 skipped", notes)
         self.assertIn(f"CVR number {cvr_old} differs from e-conomic's {cvr_new}", notes)
         self.assertEqual(len(self.Partner.search([("name", "=", "Ny Kunde ApS")])), 0)
@@ -205,7 +200,7 @@ class TestEconomicCompanies(TracelinkEconomicCommon):
         )
         messages_before = partner.message_ids
 
-        result = self.Api._import_customers(self.company)
+        result = self.import_all()
 
         self.assertEqual(result["updated"], 1)
         self.assertRecordValues(
@@ -232,8 +227,8 @@ class TestEconomicCompanies(TracelinkEconomicCommon):
         self.assertNotIn("Vejle", body)
 
         # nothing new in e-conomic: nothing written, no new message
-        self.company.economic_last_import = False
-        result = self.Api._import_customers(self.company)
+        self.connection.last_import = False
+        result = self.import_all()
         self.assertEqual(result["unchanged"], 1)
         self.assertEqual(partner.message_ids - messages_before, new_messages)
 
@@ -255,16 +250,16 @@ class TestEconomicCompanies(TracelinkEconomicCommon):
         self.fake.add_customer("Fynsk El ApS", number=2, zip="5000")
         self.fake.add_customer("Dansk Revision ApS", number=3, zip="1050")
 
-        result = self.Api._import_customers(self.company)
+        result = self.import_all()
 
         self.assertEqual(
             result,
-            {"created": 1, "updated": 1, "unchanged": 0, "skipped": 1, "error": None},
+            {"created": 1, "updated": 1, "unchanged": 0, "skipped": 1},
         )
         self.assertEqual(single.economic_customer_number, 1)
         self.assertEqual(single.city, "Aarhus C")
         self.assertFalse(any((twin_1 | twin_2).mapped("economic_customer_number")))
-        self.assertIn("several contacts are named", self.company.economic_import_notes)
+        self.assertIn("several contacts are named", self.connection.import_notes)
         self.assertFalse(other_zip.economic_customer_number)
         created = self.Partner.search([("economic_customer_number", "=", 3)])
         self.assertNotEqual(created, other_zip)

@@ -13,7 +13,9 @@ from odoo.addons.tracelink_cvr.tools.exceptions import (
 
 from .common import TracelinkEconomicCommon
 
-GATEWAY_LOGGER = "odoo.addons.tracelink_economic.models.tracelink_economic_api"
+CONNECTION_LOGGER = (
+    "odoo.addons.tracelink_economic.models.tracelink_economic_connection"
+)
 
 
 class TestEconomicCustomer(TracelinkEconomicCommon):
@@ -112,7 +114,7 @@ class TestEconomicCustomer(TracelinkEconomicCommon):
     def test_create_is_idempotent_after_timeout(self):
         # e-conomic stores the customer, then answers too late for Odoo
         self._hold_created_answer(11)
-        with self.assertLogs(GATEWAY_LOGGER, logging.INFO) as logs:
+        with self.assertLogs(CONNECTION_LOGGER, logging.INFO) as logs:
             action = self.partner.action_create_in_economic()
 
         self.assertEqual(self.fake.count("POST", "/customers"), 1)
@@ -151,15 +153,15 @@ class TestEconomicCustomer(TracelinkEconomicCommon):
         self._hold_created_answer(11)
         # ... and cannot be reached for the lookup that follows
         lookup = patch.object(
-            type(self.Api),
-            "_find_economic_customer",
+            type(self.connection),
+            "_find_customer",
             side_effect=[None, ServiceUnavailable("Cannot connect to e-conomic.")],
         )
         with (
             lookup,
             self.assertRaisesRegex(UserError, "cannot be reached"),
             self.env.cr.savepoint(),
-            mute_logger(GATEWAY_LOGGER),
+            mute_logger(CONNECTION_LOGGER),
         ):
             partner.action_create_in_economic()
         partner.invalidate_recordset()
@@ -225,7 +227,7 @@ class TestEconomicCustomer(TracelinkEconomicCommon):
         self.assertEqual(self.fake.count("POST", "/customers"), 0)
 
     def test_validation_error_shows_economic_messages(self):
-        self.company.economic_payment_terms = 99
+        self.connection.payment_terms = 99
         with self.assertRaises(UserError) as caught:
             self.partner.action_create_in_economic()
         message = caught.exception.args[0]
@@ -236,10 +238,17 @@ class TestEconomicCustomer(TracelinkEconomicCommon):
         self.assertFalse(self.fake.customers)
 
     def test_missing_default_is_reported_before_any_create(self):
-        self.company.economic_customer_group = 0
+        self.connection.customer_group = 0
         with self.assertRaisesRegex(UserError, "customer_group"):
             self.partner.action_create_in_economic()
         self.assertEqual(self.fake.count("POST", "/customers"), 0)
+
+    def test_company_without_enabled_connection(self):
+        self.connection.state = "disabled"
+        with self.assertRaisesRegex(UserError, "no enabled e-conomic connection"):
+            self.partner.action_create_in_economic()
+        self.assertFalse(self.server.log)
+        self.assertFalse(self.partner.economic_enabled)
 
     def test_only_companies_go_to_economic(self):
         person = self.Partner.create(
@@ -250,15 +259,12 @@ class TestEconomicCustomer(TracelinkEconomicCommon):
         self.assertFalse(self.server.log)
 
     def test_demo_tokens_read_but_cannot_create(self):
-        self.company.write(
-            {
-                "economic_app_secret_token": "demo",
-                "economic_agreement_grant_token": "demo",
-            }
+        self.connection.write(
+            {"app_secret_token": "demo", "agreement_grant_token": "demo"}
         )
-        self.assertEqual(self.Api._test_connection(self.company), (1, "Demo agreement"))
+        self.assertEqual(self.connection._test_connection(), (1, "Demo agreement"))
         self.fake.add_customers(3)
-        self.assertEqual(self.Api._import_customers(self.company)["created"], 3)
+        self.assertEqual(self.import_all()["created"], 3)
         with self.assertRaises(UserError) as caught:
             self.partner.action_create_in_economic()
         self.assertIn("lack the rights", caught.exception.args[0])
@@ -282,18 +288,17 @@ class TestEconomicCustomer(TracelinkEconomicCommon):
                 self.fake.clear_failures()
                 self.fake.fail_next(status, **options)
                 with self.assertRaises(UserError) as caught:
-                    self.Api._test_connection(self.company)
+                    self.connection._test_connection()
                 self.assertIn(expected, caught.exception.args[0])
 
     def test_error_message_missing_tokens_and_timeout(self):
-        self.company.economic_app_secret_token = False
+        self.connection.app_secret_token = False
         with self.assertRaisesRegex(UserError, "tokens are not set"):
-            self.Api._test_connection(self.company)
+            self.connection._test_connection()
         self.assertFalse(self.server.log)
-        # the company's timeout (10 s in these tests) is named
-        message = self.Api._economic_error_message(
-            ServiceTimeout("e-conomic did not answer GET /self within 10 s"),
-            self.company,
+        # the connection's timeout (10 s in these tests) is named
+        message = self.connection._error_message(
+            ServiceTimeout("e-conomic did not answer GET /self within 10 s")
         )
         self.assertIn("e-conomic did not answer within 10 seconds", message)
 
@@ -334,13 +339,13 @@ class TestEconomicCustomer(TracelinkEconomicCommon):
         self.assertEqual(self.fake.count("POST", "/customers"), 0)
 
     def test_prepare_customer_from_cvr_disabled_calls_nothing(self):
-        self.company.economic_enabled = False
+        self.connection.state = "disabled"
         vals = self.wizard_vals()
         self.assertEqual(self.Partner._prepare_customer_from_cvr(vals), vals)
         self.assertFalse(self.server.log)
 
     def test_prepare_customer_from_cvr_refused_raises(self):
-        self.company.economic_vat_zone = 42
+        self.connection.vat_zone = 42
         with self.assertRaises(UserError) as caught:
             self.Partner._prepare_customer_from_cvr(self.wizard_vals())
         self.assertIn("vatZone: VAT zone not found.", caught.exception.args[0])
@@ -371,11 +376,11 @@ class TestEconomicCustomer(TracelinkEconomicCommon):
         partner = self.partner.with_env(self.env)
         partner.action_create_in_economic()
         self.assertTrue(partner.economic_customer_number)
-        company = self.company.with_env(self.env)
-        with self.assertRaises(AccessError):
-            company.read(["economic_app_secret_token"])
-        with self.assertRaises(AccessError):
-            company.read(["economic_agreement_grant_token"])
+        connection = self.connection.with_env(self.env)
+        self.assertEqual(connection.read(["state"])[0]["state"], "enabled")
+        for field in ("app_secret_token", "agreement_grant_token", "base_url"):
+            with self.assertRaises(AccessError):
+                connection.read([field])
 
     @users("tl_eco_manager")
     def test_write_access_is_checked_before_any_call(self):

@@ -123,35 +123,39 @@ class EconomicClient(HttpClient):
     def get_self(self):
         return self._request("GET", "/self")
 
-    def iter_customer_pages(
+    def customer_page(
         self, updated_since=None, after_number=0, page_size=MAX_PAGE_SIZE, where=()
     ):
-        """Yield ``(customers, pagination)`` for each page of ``GET /customers``.
-
-        Each page asks for the customers after the highest number of the one
-        before (``customerNumber$gt:``), so a customer added or deleted
-        meanwhile shifts nothing and a run can resume ``after_number``.
-        ``updated_since`` (a datetime) and ``where`` filter the customers.
-        """
+        """``(customers, pagination)`` of one page of ``GET /customers``, sorted
+        by number: the customers after ``after_number``
+        (``customerNumber$gt:``), so a customer added or deleted meanwhile
+        shifts nothing and a run resumes after the last number it landed.
+        ``updated_since`` (a datetime) and ``where`` filter the customers."""
         conditions = list(where)
         if updated_since is not None:
             conditions.append(f"lastUpdated$gt:{format_filter_datetime(updated_since)}")
         after = int(after_number or 0)
+        if after:
+            conditions.append(f"customerNumber$gt:{after}")
+        query = {"pagesize": page_size, "sort": "customerNumber"}
+        if conditions:
+            query["filter"] = "$and:".join(conditions)
+        payload = self._request("GET", "/customers", params=query)
+        collection = payload.get("collection")
+        if not isinstance(collection, list):
+            raise MalformedResponse(
+                "e-conomic answered GET /customers without a collection",
+                status=200,
+            )
+        pagination = payload.get("pagination")
+        return collection, pagination if isinstance(pagination, dict) else {}
+
+    def iter_customer_pages(self, after_number=0, **filters):
+        """Yield ``(customers, pagination)`` for each page of ``GET /customers``
+        (the filters of :meth:`customer_page`), from ``after_number`` on."""
+        after = int(after_number or 0)
         while True:
-            query = {"pagesize": page_size, "sort": "customerNumber"}
-            page = [*conditions, f"customerNumber$gt:{after}"] if after else conditions
-            if page:
-                query["filter"] = "$and:".join(page)
-            payload = self._request("GET", "/customers", params=query)
-            collection = payload.get("collection")
-            if not isinstance(collection, list):
-                raise MalformedResponse(
-                    "e-conomic answered GET /customers without a collection",
-                    status=200,
-                )
-            pagination = payload.get("pagination")
-            if not isinstance(pagination, dict):
-                pagination = {}
+            collection, pagination = self.customer_page(after_number=after, **filters)
             yield collection, pagination
             numbers = customer_numbers(collection)
             if not pagination.get("nextPage") or not numbers:

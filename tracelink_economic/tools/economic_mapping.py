@@ -1,5 +1,8 @@
 """Pure translations between e-conomic customer dicts and plain partner data
-(no HTTP, no Odoo): the gateway turns the neutral keys into partner values."""
+(no HTTP, no ORM): the connection and res.partner turn the neutral keys into
+records."""
+
+import re
 
 from odoo.addons.tracelink_cvr.tools.cvr import cvr_from_text
 
@@ -13,10 +16,14 @@ CUSTOMER_PROPERTIES = {
     "country_name": ("country", 50),
     "email": ("email", 255),
     "phone": ("telephoneAndFaxNumber", None),
-    "mobile": ("mobilePhone", 50),
     "website": ("website", 255),
     "cvr": ("corporateIdentificationNumber", 40),
 }
+
+# Keys of the plain customer data that are res.partner fields of the same name.
+PARTNER_TEXT_KEYS = [
+    key for key in CUSTOMER_PROPERTIES if key not in ("country_name", "cvr")
+]
 
 # Defaults every new customer needs: key in ``defaults`` -> (object, number).
 _BODY_REFERENCES = {
@@ -132,3 +139,54 @@ def customer_body_from_partner(values, defaults):
             "e-conomic customer defaults are missing: " + ", ".join(missing)
         )
     return body
+
+
+def partner_vals_from_values(values, country_id=None):
+    """``res.partner`` values of :func:`partner_values_from_customer` values,
+    empty ones left out (an import never clears what Odoo has); a CVR number
+    gives ``company_registry`` and ``DK<cvr>`` as VAT number, any other
+    number is the VAT number as given."""
+    vals = {key: values[key] for key in PARTNER_TEXT_KEYS if values.get(key)}
+    if values.get("cvr"):
+        vals["company_registry"] = values["cvr"]
+        vals["vat"] = f"DK{values['cvr']}"
+    elif values.get("vat"):
+        vals["vat"] = values["vat"]
+    if country_id:
+        vals["country_id"] = country_id
+    return vals
+
+
+def customer_data_from_partner(partner, country_name=""):
+    """Plain customer data (keys of ``CUSTOMER_PROPERTIES`` and ``is_cvr``)
+    of ``res.partner`` values (street2 joins the address); ``cvr`` is the CVR
+    number of the Company ID or VAT number, else the VAT number as typed."""
+    cvr = cvr_from_text(partner.get("company_registry")) or cvr_from_text(
+        partner.get("vat")
+    )
+    street = (partner.get(key) for key in ("street", "street2"))
+    return {
+        **{key: partner.get(key) for key in PARTNER_TEXT_KEYS},
+        "name": (partner.get("name") or "").strip(),
+        "street": "\n".join(line.strip() for line in street if line and line.strip()),
+        "country_name": country_name or "",
+        "cvr": cvr or (partner.get("vat") or "").strip(),
+        "is_cvr": bool(cvr),
+    }
+
+
+def pick_customer(customers):
+    """The customer to link among several: not barred, lowest number; None
+    when none has a valid number."""
+    customers = [c for c in customers if customer_numbers([c])]
+    customers.sort(key=lambda c: (bool(c.get("barred")), c["customerNumber"]))
+    return customers[0] if customers else None
+
+
+def name_zip_key(name, zip_code):
+    """Exact name and zip, compared without case and extra spaces: how a
+    customer without CVR number is recognised among the partners."""
+    return (
+        " ".join((name or "").split()).lower(),
+        re.sub(r"\s+", "", zip_code or "").lower(),
+    )
