@@ -101,6 +101,9 @@ class OwnDialogsCases:
     ``dialog_owner`` and ``dialog_others`` (users, administrators included,
     who can neither find, read nor change them over RPC)."""
 
+    # Odoo's loader runs the test methods a class defines itself, unless told
+    allow_inherited_tests_method = True
+
     def test_owner_uses_own_dialogs(self):
         for dialog, vals in self.dialogs.items():
             mine = dialog.with_user(self.dialog_owner)

@@ -391,6 +391,21 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
             with self.subTest(term=term):
                 self._assert_lookup_fails(term, "is not a valid CVR number", calls=0)
 
+    def test_failures_in_the_users_language(self):
+        """The one table of messages (lazy translations) speaks Danish to a
+        Danish user, with the Danish settings path."""
+        self.env["res.lang"]._activate_lang("da_DK")
+        self.env["ir.module.module"]._load_module_terms(["tracelink_cvr"], ["da_DK"])
+        Api = self.env["tracelink.cvr.api"].with_context(lang="da_DK")
+        with self.assertRaisesRegex(UserError, "“13585627” er ikke et gyldigt CVR"):
+            Api._cvr_normalize("13585627")
+        self.fake_api.set_mode("QUOTA_EXCEEDED")
+        caught = self._raises(UserError, Api._cvr_get, "13585628")
+        self.assertIn("kvoten er opbrugt", str(caught))
+        self.assertIn(
+            "Indstillinger > Generelle indstillinger > CVR-register", str(caught)
+        )
+
     def test_register_failures_create_nothing(self):
         cases = [
             ("NOT_FOUND", "13585628", "has nothing matching “13585628”", 1),

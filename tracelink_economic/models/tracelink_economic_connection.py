@@ -16,6 +16,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
+from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.tracelink_cvr.tools.exceptions import (
     AuthenticationFailed,
@@ -39,6 +40,7 @@ from ..tools.economic_mapping import (
 )
 
 _logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
 
 # An incremental import asks for the customers changed since the start of the
 # last completed run minus this margin: the clocks of Odoo and e-conomic are
@@ -54,7 +56,7 @@ MAX_IMPORT_NOTES = 50
 IMPORT_LOCK = 0x544C4549
 IMPORT_COUNTS = ("created", "updated", "unchanged", "skipped")
 # Where an administrator finds the connection.
-CONNECTION_MENU = "Contacts > Configuration > e-conomic"
+CONNECTION_MENU = _lt("Contacts > Configuration > e-conomic")
 # e-conomic's ``country`` is free text, usually in Danish: names in the
 # installed languages and in Danish (Babel's) are recognised, and these.
 _COUNTRY_ALIASES = {"england": "GB", "holland": "NL", "nederlandene": "NL"}
@@ -300,7 +302,7 @@ class TracelinkEconomicConnection(models.Model):
                     "The e-conomic connection of %(company)s is not enabled. "
                     "Enable it in %(menu)s.",
                     company=self.company_id.name,
-                    menu=CONNECTION_MENU,
+                    menu=self.env._(CONNECTION_MENU),
                 )
             )
 
@@ -330,11 +332,11 @@ class TracelinkEconomicConnection(models.Model):
             message = self.env._(
                 "The e-conomic tokens are not set. Enter the App Secret Token "
                 "and the Agreement Grant Token in %s.",
-                CONNECTION_MENU,
+                self.env._(CONNECTION_MENU),
             )
         else:
             message = self._service_error_message(
-                error, "e-conomic", CONNECTION_MENU, timeout=self.timeout
+                error, "e-conomic", self.env._(CONNECTION_MENU), timeout=self.timeout
             )
         if isinstance(error, InvalidRequest) and error.details:
             message += "\n" + "\n".join(f"- {line}" for line in error.details)
@@ -421,7 +423,7 @@ class TracelinkEconomicConnection(models.Model):
                     "The customer cannot be created in e-conomic: %(error)s. "
                     "Fill in the defaults for new customers in %(menu)s.",
                     error=error,
-                    menu=CONNECTION_MENU,
+                    menu=self.env._(CONNECTION_MENU),
                 )
             ) from error
 
@@ -661,7 +663,10 @@ class TracelinkEconomicConnection(models.Model):
         summary = self.env._(
             "e-conomic customers imported: %(created)s created, %(updated)s "
             "updated, %(unchanged)s unchanged, %(skipped)s skipped.",
-            **{key: self[f"import_{key}"] for key in IMPORT_COUNTS},
+            created=self.import_created,
+            updated=self.import_updated,
+            unchanged=self.import_unchanged,
+            skipped=self.import_skipped,
         )
         return f"{summary} ({scope})" if scope else summary
 

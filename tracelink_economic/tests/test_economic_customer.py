@@ -291,6 +291,24 @@ class TestEconomicCustomer(TracelinkEconomicCommon):
                     self.connection._test_connection()
                 self.assertIn(expected, caught.exception.args[0])
 
+    def test_error_messages_in_the_users_language(self):
+        self.env["res.lang"]._activate_lang("da_DK")
+        self.env["ir.module.module"]._load_module_terms(
+            ["tracelink_cvr", "tracelink_economic"], ["da_DK"]
+        )
+        connection = self.connection.with_context(lang="da_DK")
+        connection.app_secret_token = False
+        with self.assertRaises(UserError) as caught:
+            connection._test_connection()
+        self.assertIn(
+            "Indtast App Secret Token og Agreement Grant Token under Kontakter > "
+            "Konfiguration > e-conomic",
+            caught.exception.args[0],
+        )
+        # the shared table of tracelink_cvr, in Danish too
+        message = connection._error_message(ServiceUnavailable("down"))
+        self.assertIn("kan ikke nås", message)
+
     def test_error_message_missing_tokens_and_timeout(self):
         self.connection.app_secret_token = False
         with self.assertRaisesRegex(UserError, "tokens are not set"):
