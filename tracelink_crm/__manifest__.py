@@ -8,8 +8,6 @@
     "author": "Tracelink",
     "license": "LGPL-3",
     "depends": [
-        "contacts",
-        "mail",
         "crm",
         "sale_management",
         "sale_crm",

@@ -23,6 +23,11 @@
         "views/res_partner_views.xml",
         "views/tracelink_economic_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "tracelink_economic/static/tests/tours/*.js",
+        ],
+    },
     "application": False,
     "installable": True,
 }

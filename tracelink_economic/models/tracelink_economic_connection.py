@@ -238,8 +238,10 @@ class TracelinkEconomicConnection(models.Model):
             landed, left = self._import_page_noted()
         except UserError as error:
             return self._notification(error.args[0], "danger")
+        # the form shows the run's new figures and its chatter message
+        reload = {"type": "ir.actions.client", "tag": "soft_reload"}
         if self.import_error:
-            return self._notification(self.import_error, "danger")
+            return self._notification(self.import_error, "danger", reload)
         if left:
             self.env.ref(
                 "tracelink_economic.ir_cron_economic_import_customers"
@@ -253,10 +255,10 @@ class TracelinkEconomicConnection(models.Model):
                     left=left,
                 ),
                 "info",
+                reload,
             )
-        return self._notification(
-            self._import_summary(), "warning" if self.import_skipped else "success"
-        )
+        kind = "warning" if self.import_skipped else "success"
+        return self._notification(self._import_summary(), kind, reload)
 
     @api.model
     def _get_company_action(self, company):
@@ -273,16 +275,19 @@ class TracelinkEconomicConnection(models.Model):
         )
         return action
 
-    def _notification(self, message, kind):
+    def _notification(self, message, kind, next_action=None):
+        params = {
+            "title": self.env._("e-conomic"),
+            "message": message,
+            "type": kind,
+            "sticky": kind not in ("success", "info"),
+        }
+        if next_action:
+            params["next"] = next_action
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": {
-                "title": self.env._("e-conomic"),
-                "message": message,
-                "type": kind,
-                "sticky": kind not in ("success", "info"),
-            },
+            "params": params,
         }
 
     # --- Client and messages ---------------------------------------------

@@ -1,6 +1,7 @@
 from . import (
     test_economic_companies,
     test_economic_connection,
+    test_economic_connection_tour,
     test_economic_customer,
     test_economic_cvr_customer,
     test_economic_import,
