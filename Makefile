@@ -3,7 +3,7 @@
 
 VENV_BIN = $(or $(TRACELINK_VENV),$(or $(TRACELINK_HOME),$(HOME)/.cache/tracelink_crm)/venv-py311)/bin
 
-run:  ## set up and start Odoo 18 with tracelink_crm and demo data on 127.0.0.1:8069
+run:  ## set up and start Odoo 18 with the Tracelink addons and demo data on 127.0.0.1:8069
 	bash scripts/run.sh
 
 test:  ## set up and run lint, the tests without Odoo and the Odoo tests

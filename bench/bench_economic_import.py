@@ -1,7 +1,7 @@
 """e-conomic customer import of 10,000 customers against a plain batch create.
 
-Fed to ``odoo-bin shell`` on a database with tracelink_crm installed; the
-throwaway-database wrapper makes one and drops it afterwards::
+Fed to ``odoo-bin shell`` on a database with tracelink_economic installed;
+the throwaway-database wrapper makes one and drops it afterwards::
 
     bash scripts/bench.sh bench/bench_economic_import.py
 
@@ -11,9 +11,10 @@ rolled back)::
     odoo-bin shell -d <db> --log-level=warn < bench/bench_economic_import.py
 
 Starts the local fake e-conomic (the addon's ``tests/stand_ins/fake_economic.py``)
-with ``BENCH_CUSTOMERS`` customers (default 10,000), points the company at it and
-times a first import through the gateway (``_import_customers``: paged HTTP
-reads, matching, mapping, batch create). Then times a plain batch
+with ``BENCH_CUSTOMERS`` customers (default 10,000), points the company's
+connection at it and times a first import, page by page as the scheduled
+import lands them (``tracelink.economic.connection._import_page``: paged HTTP
+reads, matching, mapping, batch create, checkpoint). Then times a plain batch
 ``res.partner`` create of the same partner values, with the same context (no
 chatter), which is the cost to aim at. Prints the HTTP calls, SQL queries per
 customer, customers per second of both, and their ratio (aim: 0.9 or more).
@@ -36,7 +37,8 @@ from odoo import fields
 from odoo.modules.module import get_module_path
 from odoo.sql_db import connection_info_for
 
-from odoo.addons.tracelink_crm.tools.economic_mapping import (
+from odoo.addons.tracelink_economic.tools.economic_mapping import (
+    partner_vals_from_values,
     partner_values_from_customer,
 )
 
@@ -45,7 +47,7 @@ from odoo.addons.tracelink_crm.tools.economic_mapping import (
 _spec = importlib.util.spec_from_file_location(
     "fake_economic",
     os.path.join(
-        get_module_path("tracelink_crm"), "tests", "stand_ins", "fake_economic.py"
+        get_module_path("tracelink_economic"), "tests", "stand_ins", "fake_economic.py"
     ),
 )
 _fake_economic = importlib.util.module_from_spec(_spec)
@@ -71,28 +73,38 @@ def vacuum():
 
 
 def connect(company, server):
-    company.write(
+    """The company's connection, enabled and pointed at the stand-in."""
+    Connection = env["tracelink.economic.connection"]
+    connection = Connection.search([("company_id", "=", company.id)])
+    connection = connection or Connection.create({"company_id": company.id})
+    connection.write(
         {
-            "economic_enabled": True,
-            "economic_base_url": server.url_for("/"),
-            "economic_app_secret_token": APP_TOKEN,
-            "economic_agreement_grant_token": GRANT_TOKEN,
-            "economic_last_import": False,
-            "economic_import_started": False,
+            "state": "enabled",
+            "base_url": server.url_for("/"),
+            "app_secret_token": APP_TOKEN,
+            "agreement_grant_token": GRANT_TOKEN,
+            "last_import": False,
+            "import_started": False,
         }
     )
     env.flush_all()
+    return connection
 
 
-def timed_import(company, fake):
+def timed_import(connection, fake):
     cr = env.cr
     env.flush_all()
     queries = cr.sql_log_count
     calls = sum(fake.calls.values())
     start = time.perf_counter()
-    result = env["tracelink.economic.api"]._import_customers(company)
+    left = True
+    while left:
+        _landed, left = connection._import_page()
     env.flush_all()
     elapsed = time.perf_counter() - start
+    result = {
+        key: connection[f"import_{key}"] for key in ("created", "updated", "skipped")
+    }
     return (
         result,
         elapsed,
@@ -101,15 +113,16 @@ def timed_import(company, fake):
     )
 
 
-def timed_plain_create(company, customers):
+def timed_plain_create(connection, customers):
     """Create the partners the import would create, in one batch."""
-    api = env["tracelink.economic.api"]
-    countries = api._economic_country_lookup()
+    company = connection.company_id
+    countries = connection._country_lookup()
     now = fields.Datetime.now()
     vals_list = []
     for customer in customers:
         values = partner_values_from_customer(customer)
-        vals = api._prepare_partner_vals_from_economic(values, countries)
+        country_id = countries.get(values["country_name"].casefold())
+        vals = partner_vals_from_values(values, country_id)
         vals.update(
             economic_customer_number=values["economic_number"],
             economic_last_sync=now,
@@ -118,7 +131,8 @@ def timed_plain_create(company, customers):
             customer_rank=1,
         )
         vals_list.append(vals)
-    Partner = api._import_partner_model(company)
+    Partner = env["res.partner"].sudo().with_company(company)
+    Partner = Partner.with_context(active_test=False, tracking_disable=True)
     cr = env.cr
     env.flush_all()
     queries = cr.sql_log_count
@@ -138,11 +152,12 @@ def main():
     try:
         for _round in range(N_ROUNDS):
             vacuum()
-            connect(company, server)
-            imports.append(timed_import(company, fake))
+            connection = connect(company, server)
+            imports.append(timed_import(connection, fake))
             env.cr.rollback()
             vacuum()
-            creates.append(timed_plain_create(company, customers))
+            connection = connect(company, server)
+            creates.append(timed_plain_create(connection, customers))
             env.cr.rollback()
     finally:
         server.stop()

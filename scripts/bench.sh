@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs a benchmark script (bench/*.py, fed to `odoo-bin shell`) on a throwaway
-# database with tracelink_crm installed (no demo data), then drops it.
+# database with tracelink_crm and tracelink_economic installed (no demo data;
+# BENCH_ADDONS names other addons), then drops it.
 #   bash scripts/bench.sh bench/bench_status_totals.py
 # bench/bench_vs_core.py makes its own two databases (Odoo's crm + sale_crm
 # only, and tracelink_crm) and prints one table comparing them:
@@ -23,8 +24,9 @@ fi
 DB="${BENCH_DB_PREFIX:-tracelink_bench}_$$"
 trap 'dropdb --if-exists "$DB" >/dev/null 2>&1' EXIT
 mapfile -t DB_ARGS < <(odoo_db_args)
-log "installing tracelink_crm in $DB"
-odoo_bin "${DB_ARGS[@]}" -d "$DB" -i tracelink_crm --without-demo=all \
+ADDONS="${BENCH_ADDONS:-tracelink_crm,tracelink_economic}"
+log "installing $ADDONS in $DB"
+odoo_bin "${DB_ARGS[@]}" -d "$DB" -i "$ADDONS" --without-demo=all \
   --stop-after-init --log-level=warn
 # A benchmark that renders PDFs (it reads BENCH_REPORT_URL) gets the database
 # served for wkhtmltopdf's report styles, on BENCH_PORT (default 8177).

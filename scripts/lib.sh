@@ -70,25 +70,38 @@ product_company_step() {
     --log-level=warn < "$REPO_ROOT/scripts/product_company.py"
 }
 
-# ensure_demo_db DB: the database of the product, with tracelink_crm and demo
-# data; created (about a minute) or brought up to date with the checkout.
+# The addons of the product; make run installs them all (tracelink_crm_mrp
+# with Manufacturing, by ensure_mrp_addon).
+PRODUCT_ADDONS="tracelink_cvr,tracelink_economic,tracelink_crm"
+
+# module_state DB NAME: installed, uninstalled, ... or nothing (no database).
+module_state() {
+  psql -d "$1" -tAc "select state from ir_module_module where name='$2'" 2>/dev/null || true
+}
+
+# ensure_demo_db DB: the database of the product, with the Tracelink addons
+# and demo data; created (about a minute) or brought up to date with the
+# checkout.
 ensure_demo_db() {
-  local db="$1" installed args
+  local db="$1" args missing=() addon
   mapfile -t args < <(odoo_db_args)
-  installed="$(psql -d "$db" -tAc "select state from ir_module_module where name='tracelink_crm'" 2>/dev/null || true)"
-  if [ "$installed" != "installed" ]; then
-    log "creating database $db with tracelink_crm and demo data (about two minutes)"
+  if [ "$(module_state "$db" tracelink_crm)" != "installed" ]; then
+    log "creating database $db with the Tracelink addons and demo data (about two minutes)"
     # A Danish company before accounting is installed, so that it gets
     # Denmark's chart of accounts (l10n_dk) and DKK.
     odoo_bin "${args[@]}" -d "$db" -i base --load-language=da_DK \
       --stop-after-init --log-level=warn
     product_company_step "$db" company
-    odoo_bin "${args[@]}" -d "$db" -i tracelink_crm,l10n_dk \
+    odoo_bin "${args[@]}" -d "$db" -i "$PRODUCT_ADDONS,l10n_dk" \
       --stop-after-init --log-level=warn
     product_company_step "$db" demo
   else
-    log "updating tracelink_crm in database $db"
-    odoo_bin "${args[@]}" -d "$db" -u tracelink_crm --stop-after-init --log-level=warn
+    for addon in ${PRODUCT_ADDONS//,/ }; do
+      [ "$(module_state "$db" "$addon")" = "installed" ] || missing+=("$addon")
+    done
+    log "updating the Tracelink addons in database $db"
+    odoo_bin "${args[@]}" -d "$db" -u "$PRODUCT_ADDONS" \
+      ${missing[@]:+-i "$(IFS=,; echo "${missing[*]}")"} --stop-after-init --log-level=warn
   fi
 }
 
@@ -122,12 +135,11 @@ serve_odoo() {
 # ensure_mrp_addon DB: Manufacturing (mrp, sale_mrp) and the glue addon
 # tracelink_crm_mrp, with its demo data, in the product database, so that
 # `make run` shows a won case becoming a manufacturing order. Installed once;
-# ensure_demo_db's update of tracelink_crm updates it afterwards.
+# ensure_demo_db's update of the Tracelink addons updates it afterwards.
 ensure_mrp_addon() {
-  local db="$1" installed args
+  local db="$1" args
   mapfile -t args < <(odoo_db_args)
-  installed="$(psql -d "$db" -tAc "select state from ir_module_module where name='tracelink_crm_mrp'" 2>/dev/null || true)"
-  if [ "$installed" != "installed" ]; then
+  if [ "$(module_state "$db" tracelink_crm_mrp)" != "installed" ]; then
     log "installing Manufacturing and tracelink_crm_mrp in database $db (a few minutes)"
     odoo_bin "${args[@]}" -d "$db" -i tracelink_crm_mrp --stop-after-init --log-level=warn
     # the Danish company again (other apps' demo renames it), their products

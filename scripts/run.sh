@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Sets up what is missing, then starts Odoo 18 with tracelink_crm, Manufacturing
-# (tracelink_crm_mrp) and demo data on http://127.0.0.1:8069 (login admin, password admin).
+# Sets up what is missing, then starts Odoo 18 with the four Tracelink addons
+# (tracelink_cvr, tracelink_economic, tracelink_crm and, with Manufacturing,
+# tracelink_crm_mrp) and demo data on http://127.0.0.1:8069 (login admin,
+# password admin).
 #   TRACELINK_DB     database name (default tracelink_crm)
 #   TRACELINK_PORT   HTTP port (default 8069)
 #   TRACELINK_WORKERS=N   run as in production (README, Production): N HTTP

@@ -199,7 +199,7 @@ def main():
 
         browser.evaluate(
             "odoo.__WOWL_DEBUG__.root.env.services.action"
-            ".doAction('tracelink_crm.tracelink_cvr_customer_wizard_action')"
+            ".doAction('tracelink_cvr.tracelink_cvr_customer_wizard_action')"
         )
         browser.wait_for(".modal .o_form_view")
         time.sleep(1)

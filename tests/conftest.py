@@ -1,24 +1,36 @@
-"""Make ``tracelink_crm.tools`` and the stand-ins importable without Odoo.
+"""Make the addons' plain-Python parts importable without Odoo.
 
-Importing the addon package itself would run its ``__init__`` (which imports
-the Odoo models), and so would its ``tests`` package (the Odoo tests). The
-plain-Python parts live in ``tracelink_crm/tools`` and
-``tracelink_crm/tests/stand_ins`` and never import odoo, so both parent
-packages are registered here as bare namespaces whose ``__init__`` is not
-executed.
+The addons import each other's plain-Python parts the way Odoo loads them,
+as ``odoo.addons.<addon>.tools`` (tracelink_economic's client is built on
+tracelink_cvr's HTTP base and exceptions). Odoo itself is not importable here,
+and importing an addon package would run its ``__init__`` (the Odoo models),
+as would its ``tests`` package (the Odoo tests). So ``odoo``, ``odoo.addons``,
+each addon and its ``tests`` package are registered as bare namespaces whose
+``__init__`` is not executed: only ``tools`` and ``tests/stand_ins`` are
+imported, and they never import Odoo.
 """
 
 import sys
 import types
 from pathlib import Path
 
-ADDON_DIR = Path(__file__).resolve().parent.parent / "tracelink_crm"
+REPO = Path(__file__).resolve().parent.parent
+ADDONS = ("tracelink_cvr", "tracelink_economic", "tracelink_crm")
 
-for name, folder in (
-    ("tracelink_crm", ADDON_DIR),
-    ("tracelink_crm.tests", ADDON_DIR / "tests"),
-):
-    if name not in sys.modules:
-        package = types.ModuleType(name)
-        package.__path__ = [str(folder)]
-        sys.modules[name] = package
+
+def _namespace(name, folders):
+    if name in sys.modules:
+        return
+    package = types.ModuleType(name)
+    package.__path__ = [str(folder) for folder in folders]
+    sys.modules[name] = package
+    parent, _dot, child = name.rpartition(".")
+    if parent:
+        setattr(sys.modules[parent], child, package)
+
+
+_namespace("odoo", [])
+_namespace("odoo.addons", [REPO])
+for _addon in ADDONS:
+    _namespace(f"odoo.addons.{_addon}", [REPO / _addon])
+    _namespace(f"odoo.addons.{_addon}.tests", [REPO / _addon / "tests"])

@@ -10,21 +10,21 @@ from email.utils import format_datetime
 import pytest
 import requests
 
-from tracelink_crm.tests.stand_ins.fake_cvr import (
+from odoo.addons.tracelink_cvr.tests.stand_ins.fake_cvr import (
     CVRAPI_COMPANIES,
     VIRK_COMPANIES,
     FakeCvrApi,
     FakeVirk,
     start_fake_server,
 )
-from tracelink_crm.tools.cvr_client import (
+from odoo.addons.tracelink_cvr.tools.cvr_client import (
     COMPANY_KEYS,
     PROVIDERS,
     CvrApiDkClient,
     CvrProvider,
     VirkDistributionClient,
 )
-from tracelink_crm.tools.exceptions import (
+from odoo.addons.tracelink_cvr.tools.exceptions import (
     AuthenticationFailed,
     Banned,
     InsecureAddress,
@@ -400,7 +400,11 @@ def test_cvrapi_logs_path_without_token(cvrapi, fake_api, caplog):
     caplog.set_level(logging.DEBUG)
     fake_api.set_mode("http_502", times=1)
     cvrapi.get("13585628")
-    ours = [r for r in caplog.records if r.name.startswith("tracelink_crm.tools")]
+    ours = [
+        r
+        for r in caplog.records
+        if r.name.startswith("odoo.addons.tracelink_cvr.tools")
+    ]
     assert any("/api" in r.getMessage() for r in ours)
     assert any("retry 1/2" in r.getMessage() for r in ours)
     assert not any(TOKEN in r.getMessage() for r in ours)

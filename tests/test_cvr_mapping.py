@@ -6,12 +6,12 @@ from functools import partial
 
 import pytest
 
-from tracelink_crm.tests.stand_ins.fake_cvr import (
+from odoo.addons.tracelink_cvr.tests.stand_ins.fake_cvr import (
     CVRAPI_COMPANIES,
     VIRK_COMPANIES,
     fixture,
 )
-from tracelink_crm.tools.cvr_client import (
+from odoo.addons.tracelink_cvr.tools.cvr_client import (
     COMPANY_KEYS,
     company_from,
     is_email,

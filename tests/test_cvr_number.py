@@ -2,8 +2,8 @@
 
 import pytest
 
-from tracelink_crm.tools.cvr import looks_like_cvr, normalize_cvr
-from tracelink_crm.tools.exceptions import InvalidCvr
+from odoo.addons.tracelink_cvr.tools.cvr import looks_like_cvr, normalize_cvr
+from odoo.addons.tracelink_cvr.tools.exceptions import InvalidCvr
 
 VALID = ["13585628", "22756214", "10150817", "28271026", "29910251", "39090325"]
 

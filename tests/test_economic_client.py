@@ -11,18 +11,7 @@ import pytest
 import requests
 from stdnum.dk import cvr as stdnum_cvr
 
-from tracelink_crm.tests.stand_ins.fake_economic import FakeEconomic
-from tracelink_crm.tools.economic_client import (
-    CVR_FILTER_FIELD,
-    EconomicClient,
-    escape_filter_value,
-    format_filter_datetime,
-)
-from tracelink_crm.tools.economic_mapping import (
-    customer_body_from_partner,
-    partner_values_from_customer,
-)
-from tracelink_crm.tools.exceptions import (
+from odoo.addons.tracelink_cvr.tools.exceptions import (
     AuthenticationFailed,
     InsecureAddress,
     InvalidRequest,
@@ -32,6 +21,17 @@ from tracelink_crm.tools.exceptions import (
     QuotaExceeded,
     ServiceTimeout,
     ServiceUnavailable,
+)
+from odoo.addons.tracelink_economic.tests.stand_ins.fake_economic import FakeEconomic
+from odoo.addons.tracelink_economic.tools.economic_client import (
+    CVR_FILTER_FIELD,
+    EconomicClient,
+    escape_filter_value,
+    format_filter_datetime,
+)
+from odoo.addons.tracelink_economic.tools.economic_mapping import (
+    customer_body_from_partner,
+    partner_values_from_customer,
 )
 
 APP_TOKEN = "app-SECRET-4f9c2e1d"
@@ -707,7 +707,9 @@ def test_other_4xx_becomes_invalid_request(httpserver, make_client):
 
 
 def test_tokens_never_leak(httpserver, fake, make_client, caplog):
-    caplog.set_level(logging.DEBUG, logger="tracelink_crm.tools.economic_client")
+    caplog.set_level(
+        logging.DEBUG, logger="odoo.addons.tracelink_economic.tools.economic_client"
+    )
     fake.install(httpserver)
     client = make_client(httpserver, max_retries=1)
     errors = []
@@ -873,7 +875,7 @@ def test_fake_refuses_values_longer_than_the_schema(client, fake):
 
 
 FIXTURES = Path(__file__).parent.parent / (
-    "tracelink_crm/tests/stand_ins/fixtures/economic"
+    "tracelink_economic/tests/stand_ins/fixtures/economic"
 )
 
 

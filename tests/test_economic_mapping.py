@@ -2,10 +2,14 @@
 
 import pytest
 
-from tracelink_crm.tools.economic_mapping import (
+from odoo.addons.tracelink_economic.tools.economic_mapping import (
     FieldTooLong,
     customer_body_from_partner,
+    customer_data_from_partner,
+    name_zip_key,
+    partner_vals_from_values,
     partner_values_from_customer,
+    pick_customer,
 )
 
 DEFAULTS = {"currency": "DKK", "customer_group": 1, "payment_terms": 2, "vat_zone": 1}
@@ -33,6 +37,8 @@ FULL_CUSTOMER = {
 
 
 def test_full_customer_maps_every_field():
+    """Every field the partner has; e-conomic's mobilePhone has no partner
+    field of its own in Odoo 19, so it is not read."""
     values = partner_values_from_customer(FULL_CUSTOMER)
     assert values == {
         "economic_number": 1042,
@@ -43,7 +49,6 @@ def test_full_customer_maps_every_field():
         "country_name": "Danmark",
         "email": "info@eksempel-maskinfabrik.dk",
         "phone": "75 12 34 56",
-        "mobile": "20 30 40 50",
         "website": "https://www.eksempel-maskinfabrik.dk",
         "cvr": "13585628",
         "vat": "13585628",
@@ -56,7 +61,7 @@ def test_sparse_customer_gets_empty_values():
     assert values["name"] == "Bo Jensen"
     for key in ("street", "zip", "city", "country_name", "email", "phone"):
         assert values[key] == ""
-    for key in ("mobile", "website", "cvr", "vat"):
+    for key in ("website", "cvr", "vat"):
         assert values[key] == ""
 
 
@@ -84,10 +89,11 @@ def test_cvr_only_for_valid_danish_numbers(identification, cvr):
 
 
 def test_numbers_given_as_numbers_become_text():
-    customer = {"customerNumber": 3, "name": "Y", "zip": 7100, "mobilePhone": 2030}
+    customer = {"customerNumber": 3, "name": "Y", "zip": 7100}
+    customer["telephoneAndFaxNumber"] = 75123456
     values = partner_values_from_customer(customer)
     assert values["zip"] == "7100"
-    assert values["mobile"] == "2030"
+    assert values["phone"] == "75123456"
 
 
 @pytest.mark.parametrize(
@@ -174,7 +180,6 @@ def test_body_needs_a_name():
         ("city", "city", 50),
         ("zip", "zip", 30),
         ("country_name", "country", 50),
-        ("mobile", "mobilePhone", 50),
         ("email", "email", 255),
         ("website", "website", 255),
         ("cvr", "corporateIdentificationNumber", 40),
@@ -210,3 +215,83 @@ def test_round_trip_through_the_mapping():
     assert mapped["city"] == "Aarhus C"
     assert mapped["cvr"] == "13585628"
     assert mapped["economic_number"] == 9
+
+
+def test_partner_vals_leave_out_empty_values():
+    values = partner_values_from_customer(FULL_CUSTOMER)
+    assert partner_vals_from_values(values, country_id=58) == {
+        "name": "Eksempel Maskinfabrik ApS",
+        "street": "Industrivej 4",
+        "zip": "7100",
+        "city": "Vejle",
+        "email": "info@eksempel-maskinfabrik.dk",
+        "phone": "75 12 34 56",
+        "website": "https://www.eksempel-maskinfabrik.dk",
+        "company_registry": "13585628",
+        "vat": "DK13585628",
+        "country_id": 58,
+    }
+    sparse = partner_values_from_customer(
+        {
+            "customerNumber": 8,
+            "name": "Malmö AB",
+            "corporateIdentificationNumber": "SE556677889901",
+        }
+    )
+    assert partner_vals_from_values(sparse) == {
+        "name": "Malmö AB",
+        "vat": "SE556677889901",
+    }
+
+
+def test_customer_data_from_partner_values():
+    partner = {
+        "name": " Eksempel Maskinfabrik ApS ",
+        "street": "Industrivej 4 ",
+        "street2": " Bygning B",
+        "zip": "7100",
+        "city": "Vejle",
+        "email": False,
+        "phone": "75123456",
+        "website": False,
+        "vat": "DK 13 58 56 28",
+        "company_registry": False,
+    }
+    data = customer_data_from_partner(partner, "Danmark")
+    assert data == {
+        "name": "Eksempel Maskinfabrik ApS",
+        "street": "Industrivej 4\nBygning B",
+        "zip": "7100",
+        "city": "Vejle",
+        "email": False,
+        "phone": "75123456",
+        "website": False,
+        "country_name": "Danmark",
+        "cvr": "13585628",
+        "is_cvr": True,
+    }
+    foreign = customer_data_from_partner({"name": "Malmö AB", "vat": " SE5566 "})
+    assert (foreign["cvr"], foreign["is_cvr"], foreign["street"]) == (
+        "SE5566",
+        False,
+        "",
+    )
+
+
+def test_pick_customer_prefers_open_and_lowest_number():
+    customers = [
+        {"customerNumber": 3, "barred": True},
+        {"customerNumber": 9},
+        {"customerNumber": 5},
+        {"name": "no number"},
+    ]
+    assert pick_customer(customers) == {"customerNumber": 5}
+    assert pick_customer([{"customerNumber": 3, "barred": True}])["customerNumber"] == 3
+    assert pick_customer([{"name": "x"}]) is None
+
+
+def test_name_zip_key_ignores_case_and_spaces():
+    assert name_zip_key(" Jysk  VVS ApS", "8 000") == name_zip_key(
+        "jysk vvs aps", "8000"
+    )
+    assert name_zip_key("Jysk VVS ApS", None) == ("jysk vvs aps", "")

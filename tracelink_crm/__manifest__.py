@@ -2,14 +2,12 @@
     "name": "Tracelink CRM",
     "summary": "CRM cases with fixed Won/Lost statuses, weighted pipeline, "
     "follow-up dates and order tabs for Danish manufacturers",
-    "version": "18.0.1.1.0",
+    "version": "18.0.2.0.0",
     "category": "Sales/CRM",
     "website": "https://github.com/tracelink/tracelink_crm",
     "author": "Tracelink",
     "license": "LGPL-3",
     "depends": [
-        "contacts",
-        "mail",
         "crm",
         "sale_management",
         "sale_crm",
@@ -17,8 +15,9 @@
         "sale_async_emails",
         # the case list hides its SMS row button with Odoo's others
         "crm_sms",
+        # New CVR customer next to a case's customer
+        "tracelink_cvr",
     ],
-    "external_dependencies": {"python": ["python-stdnum", "requests"]},
     "data": [
         "security/ir.model.access.csv",
         "security/tracelink_crm_security.xml",
@@ -26,7 +25,6 @@
         "views/crm_stage_views.xml",
         "views/crm_lead_views.xml",
         "views/sale_order_views.xml",
-        # CVR register: the wizard's action is used by the partner views
         "wizard/cvr_customer_wizard_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
@@ -40,8 +38,6 @@
         "reports/sale_order_templates.xml",
         "data/mail_template_data.xml",
         "wizard/crm_lead_convert_order_wizard_views.xml",
-        # e-conomic connector
-        "data/ir_cron_data.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
@@ -49,7 +45,6 @@
     ],
     "assets": {
         "web.assets_backend": [
-            "tracelink_crm/static/src/cvr_customer_button/*",
             "tracelink_crm/static/src/case_form/*",
         ],
         # with Odoo's graph view, which the web client loads when first needed

@@ -1,111 +1,25 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-# The company settings shown in Settings, by field type: editable, then shown
-# only. Each is the company's field of the same name; label, help and access
-# groups come from there.
-_EDITABLE = {
-    fields.Boolean: ("economic_enabled", "tracelink_order_auto_send"),
-    fields.Char: (
-        "cvr_cvrapi_url",
-        "cvr_cvrapi_user_agent",
-        "cvr_cvrapi_token",
-        "cvr_virk_url",
-        "cvr_virk_username",
-        "cvr_virk_password",
-        "economic_base_url",
-        "economic_app_secret_token",
-        "economic_agreement_grant_token",
-    ),
-    fields.Integer: (
-        "cvr_timeout",
-        "cvr_cache_hours",
-        "cvr_lookup_limit",
-        "economic_timeout",
-        "economic_customer_group",
-        "economic_payment_terms",
-        "economic_vat_zone",
-        "economic_vat_zone_eu",
-        "economic_vat_zone_abroad",
-    ),
-    fields.Many2one: ("economic_currency_id", "tracelink_order_product_id"),
-}
-_SHOWN = {
-    fields.Datetime: ("economic_last_import",),
-    fields.Integer: (
-        "economic_import_created",
-        "economic_import_updated",
-        "economic_import_unchanged",
-        "economic_import_skipped",
-    ),
-    fields.Text: ("economic_import_notes", "economic_import_error"),
-}
-
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
-    for _readonly, _table in ((False, _EDITABLE), (True, _SHOWN)):
-        for _type, _names in _table.items():
-            for _name in _names:
-                vars()[_name] = _type(related=f"company_id.{_name}", readonly=_readonly)
-    del _readonly, _table, _type, _names, _name
-
-    cvr_provider = fields.Selection(
-        related="company_id.cvr_provider", readonly=False, required=True
+    # Orders from cases, per company (res.company); labels and help from there.
+    tracelink_order_product_id = fields.Many2one(
+        related="company_id.tracelink_order_product_id", readonly=False
     )
+    tracelink_order_auto_send = fields.Boolean(
+        related="company_id.tracelink_order_auto_send", readonly=False
+    )
+    # Offered as Odoo offers its optional modules: ticking installs it.
+    module_tracelink_economic = fields.Boolean(string="e-conomic")
 
-    # --- Actions --------------------------------------------------------
-
-    def action_economic_test_connection(self):
-        """Ask e-conomic who the tokens belong to; notify success or the reason."""
+    def action_open_economic_connection(self):
+        """The company's e-conomic connection (Contacts > Configuration >
+        e-conomic), from the link shown once tracelink_economic is installed."""
         self.ensure_one()
-        try:
-            agreement, name = self.env["tracelink.economic.api"]._test_connection(
-                self.company_id
-            )
-        except UserError as error:
-            return self._economic_notification(error.args[0], "danger")
-        return self._economic_notification(
-            self.env._(
-                "Connected to e-conomic: agreement %(agreement)s, %(company)s.",
-                agreement=agreement,
-                company=name,
-            ),
-            "success",
-        )
-
-    def action_economic_import_customers(self):
-        """Import e-conomic's customers now; notify the summary or the reason."""
-        self.ensure_one()
-        try:
-            result = self.env["tracelink.economic.api"]._import_customers(
-                self.company_id, raise_errors=False
-            )
-        except UserError as error:
-            return self._economic_notification(error.args[0], "danger")
-        if result["error"]:
-            return self._economic_notification(result["error"], "danger")
-        return self._economic_notification(
-            self.env._(
-                "e-conomic customers imported: %(created)s created, %(updated)s "
-                "updated, %(unchanged)s unchanged, %(skipped)s skipped.",
-                created=result["created"],
-                updated=result["updated"],
-                unchanged=result["unchanged"],
-                skipped=result["skipped"],
-            ),
-            "warning" if result["skipped"] else "success",
-        )
-
-    def _economic_notification(self, message, kind):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("e-conomic"),
-                "message": message,
-                "type": kind,
-                "sticky": kind != "success",
-            },
-        }
+        if "tracelink.economic.connection" not in self.env:
+            raise UserError(self.env._("Tick e-conomic and save to install it first."))
+        Connection = self.env["tracelink.economic.connection"]
+        return Connection._get_company_action(self.company_id)

@@ -6,7 +6,7 @@ from unittest.mock import patch
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .cvr_common import TracelinkCvrCommon
+from .cvr_common import TracelinkCrmCvrCommon
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -19,7 +19,7 @@ def readme_api_example():
 
 
 @tagged("post_install", "-at_install")
-class TestApiExample(HttpCase, TracelinkCvrCommon):
+class TestApiExample(HttpCase, TracelinkCrmCvrCommon):
     """The README's example, unchanged but for its settings, run by a
     salesperson against this server, the CVR stand-in serving the register."""
 

@@ -1,10 +1,10 @@
 from odoo.tests import HttpCase, tagged
 
-from .cvr_common import TracelinkCvrCommon
+from .cvr_common import TracelinkCrmCvrCommon
 
 
 @tagged("post_install", "-at_install")
-class TestCvrCustomerTour(HttpCase, TracelinkCvrCommon):
+class TestCvrCustomerTour(HttpCase, TracelinkCrmCvrCommon):
     def test_new_cvr_customer_tour(self):
         """On a new case: New CVR customer, type a CVR number, confirm: the
         case's customer is the new company."""

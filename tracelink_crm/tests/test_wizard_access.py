@@ -1,14 +1,14 @@
-from odoo import Command
-from odoo.exceptions import AccessError
 from odoo.tests import new_test_user
+
+from odoo.addons.tracelink_cvr.tests.common import OwnDialogsCases
 
 from .common import TracelinkCrmCommon
 
 
-class TestWizardAccess(TracelinkCrmCommon):
-    """Dialog rows (CVR look-up and its matches, Won/Lost interval, quotation
-    choice) belong to the user who opened them; other users, managers
-    included, can neither find, read nor change them over RPC."""
+class TestWizardAccess(OwnDialogsCases, TracelinkCrmCommon):
+    """Dialog rows (Won/Lost interval, quotation choice) belong to the user
+    who opened them; other users, managers included, can neither find, read
+    nor change them over RPC."""
 
     @classmethod
     def setUpClass(cls):
@@ -22,16 +22,7 @@ class TestWizardAccess(TracelinkCrmCommon):
         quotation = cls.env["sale.order"].create(
             {"partner_id": cls.customer.id, "opportunity_id": case.id}
         )
-        cvr = (
-            cls.env["tracelink.cvr.customer.wizard"]
-            .with_user(owner)
-            .create(
-                {"search_term": "Vejle", "line_ids": [Command.create({"sequence": 1})]}
-            )
-        )
         cls.dialogs = {
-            cvr: {"search_term": "Herning"},
-            cvr.line_ids: {"sequence": 2},
             cls.env["tracelink.crm.winloss.wizard"]
             .with_user(owner)
             .create({"period": "this_month"}): {"interval": "week"},
@@ -41,21 +32,5 @@ class TestWizardAccess(TracelinkCrmCommon):
                 "sale_order_id": quotation.id
             },
         }
-
-    def test_owner_uses_own_dialogs(self):
-        for dialog, vals in self.dialogs.items():
-            mine = dialog.with_user(self.user_salesman)
-            self.assertEqual(mine.search([("id", "=", dialog.id)]), mine)
-            mine.read(["create_uid"])
-            mine.write(vals)
-
-    def test_other_users_cannot_reach_dialogs(self):
-        for user in (self.other_salesman, self.user_manager):
-            for dialog, vals in self.dialogs.items():
-                with self.subTest(user=user.login, model=dialog._name):
-                    theirs = dialog.with_user(user)
-                    self.assertFalse(theirs.search([("id", "=", dialog.id)]))
-                    with self.assertRaises(AccessError):
-                        theirs.read(["create_uid"])
-                    with self.assertRaises(AccessError):
-                        theirs.write(vals)
+        cls.dialog_owner = owner
+        cls.dialog_others = cls.other_salesman | cls.user_manager

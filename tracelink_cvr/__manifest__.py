@@ -1,0 +1,32 @@
+{
+    "name": "Tracelink CVR Register",
+    "summary": "Danish companies from the CVR register: New CVR customer, "
+    "Refresh from CVR and a look-up for other systems, on any contact",
+    "version": "18.0.1.0.0",
+    "category": "Sales/CRM",
+    "website": "https://github.com/tracelink/tracelink_crm",
+    "author": "Tracelink",
+    "license": "LGPL-3",
+    # No CRM, no Sales: a Danish company keeping only its contacts uses it.
+    "depends": ["base", "contacts", "mail"],
+    "external_dependencies": {"python": ["python-stdnum", "requests"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "security/tracelink_cvr_security.xml",
+        "data/ir_config_parameter_data.xml",
+        # the wizard's action is used by the partner views
+        "wizard/cvr_customer_wizard_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+    ],
+    "assets": {
+        "web.assets_backend": [
+            "tracelink_cvr/static/src/cvr_customer_button/*",
+        ],
+        "web.assets_tests": [
+            "tracelink_cvr/static/tests/tours/*.js",
+        ],
+    },
+    "application": False,
+    "installable": True,
+}

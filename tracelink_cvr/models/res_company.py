@@ -1,0 +1,106 @@
+from functools import partial
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools.cvr_client import (
+    CvrApiDkClient,
+    VirkDistributionClient,
+    user_agent_problem,
+)
+from ..tools.http_client import is_secure_url
+from .tracelink_cvr_api import CVR_PROVIDER_SELECTION, DEFAULT_TIMEOUT
+
+# The service addresses and credentials steer where credentials are sent:
+# administrators only.
+_AdminChar = partial(fields.Char, groups="base.group_system")
+_SecretChar = partial(_AdminChar, copy=False)
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    # Not required in the database: companies created by other code keep
+    # working; an empty provider means cvrapi.dk.
+    cvr_provider = fields.Selection(
+        CVR_PROVIDER_SELECTION,
+        string="CVR Provider",
+        default=CvrApiDkClient.code,
+        help="Where the New CVR customer wizard and Refresh from CVR look "
+        "companies up: cvrapi.dk (no account, about 50 look-ups a day) or "
+        "the CVR distribution of the Danish Business Authority (user and "
+        "password on request; several candidates for a name).",
+    )
+    cvr_cvrapi_url = _AdminChar(
+        string="cvrapi.dk Address", default=CvrApiDkClient.default_base_url
+    )
+    cvr_cvrapi_user_agent = fields.Char(
+        string="cvrapi.dk User-Agent",
+        help="How this database introduces itself to cvrapi.dk: "
+        "“<product> - <purpose> - <contact>”, in plain ASCII, the contact an "
+        "e-mail address or a website. Empty: “Tracelink CRM - customer lookup "
+        "- ” followed by the company's e-mail (or website).",
+    )
+    cvr_cvrapi_token = _SecretChar(
+        string="cvrapi.dk Token",
+        help="Token of a paid cvrapi.dk subscription (optional).",
+    )
+    cvr_virk_url = _AdminChar(
+        string="CVR Distribution Address",
+        default=VirkDistributionClient.default_base_url,
+    )
+    cvr_virk_username = _SecretChar(string="CVR Distribution User")
+    cvr_virk_password = _SecretChar(string="CVR Distribution Password")
+    cvr_timeout = fields.Integer(
+        string="CVR Timeout (seconds)",
+        default=DEFAULT_TIMEOUT,
+        help="How long to wait for the CVR register before giving up.",
+    )
+
+    @api.constrains("cvr_timeout")
+    def _check_cvr_timeout(self):
+        if any(company.cvr_timeout < 1 for company in self):
+            raise ValidationError(
+                self.env._("The CVR timeout must be at least one second.")
+            )
+
+    @api.constrains("cvr_virk_url", "cvr_cvrapi_url", "cvr_cvrapi_token")
+    def _check_cvr_addresses(self):
+        """Credentials travel over HTTPS only (a local address for tests)."""
+        for company in self.sudo():
+            insecure = company.cvr_virk_url and not is_secure_url(company.cvr_virk_url)
+            if company.cvr_cvrapi_token and company.cvr_cvrapi_url:
+                insecure = insecure or not is_secure_url(company.cvr_cvrapi_url)
+            if insecure:
+                raise ValidationError(
+                    self.env._(
+                        "The CVR register receives credentials: its address must "
+                        "start with https:// (a plain http:// address is only "
+                        "accepted on this machine)."
+                    )
+                )
+
+    @api.constrains("cvr_cvrapi_user_agent")
+    def _check_cvr_user_agent(self):
+        for company in self.filtered("cvr_cvrapi_user_agent"):
+            if user_agent_problem(company.cvr_cvrapi_user_agent):
+                raise ValidationError(
+                    self.env._(
+                        "cvrapi.dk only answers a User-Agent of the form "
+                        "“application - purpose - contact”, in plain ASCII "
+                        "(no curly quotes or long dashes), ending with an e-mail "
+                        "address or a website, e.g. “Tracelink CRM - customer "
+                        "lookup - it@example.dk”. “%s” is not.",
+                        company.cvr_cvrapi_user_agent,
+                    )
+                )
+
+    def _get_cvr_user_agent(self):
+        """The User-Agent sent to cvrapi.dk: the setting, else one naming the
+        product and the company's e-mail (or website) as contact; False when
+        there is no contact (the look-up is then refused)."""
+        self.ensure_one()
+        if self.cvr_cvrapi_user_agent:
+            return self.cvr_cvrapi_user_agent.strip()
+        contact = self.email or self.website
+        return contact and f"Tracelink CRM - customer lookup - {contact}"

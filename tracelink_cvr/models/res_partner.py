@@ -1,0 +1,229 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..tools.cvr import cvr_from_text, cvr_variants
+from ..tools.cvr_client import REGISTER_STATES
+from .tracelink_cvr_api import CVR_PROVIDER_SELECTION
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    cvr_industry_code = fields.Char(
+        string="CVR Industry Code",
+        help="Main industry code (DB07) in the CVR register.",
+    )
+    cvr_industry_text = fields.Char(
+        string="CVR Industry", help="Main industry in the CVR register."
+    )
+    cvr_legal_form = fields.Char(string="Legal Form")
+    cvr_status = fields.Selection(
+        REGISTER_STATES,
+        string="CVR Status",
+        help="Whether the company still exists according to the CVR register.",
+    )
+    cvr_protected = fields.Boolean(
+        string="Marketing Protection",
+        help="The company has asked not to be contacted for marketing "
+        "(“reklamebeskyttet” in the CVR register).",
+    )
+    cvr_lookup_date = fields.Datetime(
+        string="CVR Look-up",
+        readonly=True,
+        copy=False,
+        help="When the register data of this company were last read.",
+    )
+    cvr_provider = fields.Selection(
+        CVR_PROVIDER_SELECTION,
+        string="CVR Source",
+        readonly=True,
+        copy=False,
+        help="The provider the register data were read from.",
+    )
+
+    @api.model
+    def _commercial_fields(self):
+        # The register data belong to the company, like its VAT number.
+        return super()._commercial_fields() + [
+            name for name in self._fields if name.startswith("cvr_")
+        ]
+
+    def action_refresh_from_cvr(self):
+        """Re-read the register data of this company; write, post in the
+        chatter and show what changed."""
+        self.ensure_one()
+        # Nothing is asked of the register for someone who may not change it.
+        self._check_cvr_user()
+        self.check_access("write")
+        cvr = self._get_cvr_number()
+        if not (self.is_company and cvr):
+            raise UserError(
+                self.env._(
+                    "Only a company with a CVR number (Company ID or a DK VAT "
+                    "number) can be refreshed from the CVR register."
+                )
+            )
+        Api = self.env["tracelink.cvr.api"]
+        company = Api._cvr_get(
+            cvr, company=self.company_id or self.env.company, use_cache=False
+        )
+        changes = self._apply_cvr_values(Api._prepare_partner_vals_from_cvr(company))
+        provider = self._cvr_display_value("cvr_provider", company.get("provider"))
+        if changes:
+            items = Markup().join(Markup("<li>%s</li>") % change for change in changes)
+            body = Markup("<p>%s</p><ul>%s</ul>") % (
+                self.env._("Refreshed from the CVR register (%s):", provider),
+                items,
+            )
+            message = "; ".join(changes)
+        else:
+            body = Markup("<p>%s</p>") % self.env._(
+                "Refreshed from the CVR register (%s): nothing has changed.", provider
+            )
+            message = self.env._("Nothing has changed.")
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Refreshed from CVR: %s", self.display_name),
+                "message": message,
+                "type": "success" if changes else "info",
+                "sticky": bool(changes),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    @api.model
+    def tracelink_find_or_create_from_cvr(self, cvr, confirm_ceased=False):
+        """The id of the customer company with this CVR number (XML-RPC), by
+        the rules of the New CVR customer wizard; a company the register does
+        not show as active only with ``confirm_ceased``."""
+        self._check_cvr_user()
+        Api = self.env["tracelink.cvr.api"]
+        number = Api._cvr_normalize(cvr)
+        partner = self._find_partners_by_cvr([number]).get(number)
+        if partner:
+            return partner.id
+        company = Api._cvr_get(number)
+        if company["state"] != "active" and not confirm_ceased:
+            raise UserError(
+                self.env._(
+                    "%(name)s is “%(state)s” according to the CVR register: call "
+                    "again with confirm_ceased=True to use it anyway.",
+                    name=company["name"],
+                    state=self._cvr_display_value("cvr_status", company["state"]),
+                )
+            )
+        return self._create_from_cvr(company).id
+
+    @api.model
+    def _check_cvr_user(self):
+        """A look-up spends the company's quota at the register and may make
+        a contact: for internal users who may create contacts (contact
+        managers, salespeople), checked before any call."""
+        if self.env.user.share or not self.browse().has_access("create"):
+            raise AccessError(
+                self.env._(
+                    "Only internal users who may create contacts may look "
+                    "companies up in the CVR register."
+                )
+            )
+
+    @api.model
+    def _create_from_cvr(self, company_dict):
+        """A customer company made from a company dict of the register."""
+        Api = self.env["tracelink.cvr.api"]
+        vals = Api._prepare_partner_vals_from_cvr(company_dict)
+        return self.create(self._prepare_customer_from_cvr(vals))
+
+    @api.model
+    def _prepare_customer_from_cvr(self, vals):
+        """The values to create a company partner with, from ``vals`` read
+        from the register: the hook of every creation from the register (New
+        CVR customer, ``tracelink_find_or_create_from_cvr``), called only when
+        no partner has the CVR number. An override adds values (e.g.
+        tracelink_economic's customer number after creating the customer in
+        e-conomic) and returns them; raising stops the creation."""
+        return vals
+
+    def _get_cvr_number(self):
+        """The CVR number of this partner (Company ID, else a Danish VAT
+        number) as 8 digits, or False."""
+        self.ensure_one()
+        return cvr_from_text(self.company_registry) or cvr_from_text(self.vat) or False
+
+    @api.model
+    def _find_partners_by_cvr(self, cvrs, company=None, domain=None):
+        """``{cvr: partner}`` for 8-digit CVR numbers: the one search of a
+        customer by CVR number. A partner without parent of ``company`` or of
+        no company whose Company ID or VAT number is the number; active ones
+        first, then the company's own, then the oldest. ``domain`` narrows
+        the candidates."""
+        company = company or self.env.company
+        cvrs = {cvr for cvr in cvrs if cvr}
+        if not cvrs:
+            return {}
+        variants = [variant for cvr in cvrs for variant in cvr_variants(cvr)]
+        partners = self.search(
+            [
+                ("parent_id", "=", False),
+                ("company_id", "in", [False, company.id]),
+                "|",
+                ("company_registry", "in", variants),
+                ("vat", "in", variants),
+                *(domain or []),
+            ],
+            order="active desc, company_id, id",
+        )
+        found = {}
+        for partner in partners:
+            cvr = partner._get_cvr_number()
+            if cvr in cvrs:
+                found.setdefault(cvr, partner)
+        return found
+
+    def _apply_cvr_values(self, vals):
+        """Write the register values that differ; return the changes as
+        "field label: old value → new value" texts. An empty text does not
+        erase what is stored; VAT and Company ID are only filled when empty."""
+        self.ensure_one()
+        updates = {key: vals[key] for key in ("cvr_lookup_date", "cvr_provider")}
+        changes = []
+        for name, new in vals.items():
+            field = self._fields[name]
+            old = self[name].id if field.type == "many2one" else self[name]
+            if (
+                name in updates
+                or name == "is_company"
+                or (field.type in ("char", "many2one") and not new)
+                or (name in ("vat", "company_registry") and old)
+                or (old or False) == (new or False)
+            ):
+                continue
+            updates[name] = new
+            changes.append(self._change_line(name, old, new))
+        self.write(updates)
+        return changes
+
+    def _change_line(self, name, old, new):
+        """ "Label: old → new" of a change of field ``name``, for the chatter
+        (Refresh from CVR, tracelink_economic's import)."""
+        label = self._fields[name]._description_string(self.env)
+        old, new = (self._cvr_display_value(name, value) for value in (old, new))
+        return f"{label}: {old} → {new}"
+
+    def _cvr_display_value(self, name, value):
+        """``value`` of field ``name`` as people read it (labels, Yes/No)."""
+        field = self._fields[name]
+        if field.type == "boolean":
+            return self.env._("Yes") if value else self.env._("No")
+        if not value:
+            return self.env._("(empty)")
+        if field.type == "selection":
+            return dict(field._description_selection(self.env)).get(value, value)
+        if field.type == "many2one":
+            return self.env[field.comodel_name].browse(value).display_name
+        return str(value)

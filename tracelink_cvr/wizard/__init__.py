@@ -1,0 +1,1 @@
+from . import cvr_customer_wizard

@@ -1,0 +1,33 @@
+{
+    "name": "Tracelink e-conomic",
+    "summary": "The e-conomic connection: customers found or created in "
+    "e-conomic, imported every hour and linked per company",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/tracelink/tracelink_crm",
+    "author": "Tracelink",
+    "license": "LGPL-3",
+    "depends": [
+        # New CVR customer creates the customer in e-conomic first
+        "tracelink_cvr",
+        # invoices drafted in e-conomic from sale orders come to this addon
+        # later; the sales groups decide who may create customers there now
+        "sale",
+    ],
+    "external_dependencies": {"python": ["requests"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "security/tracelink_economic_security.xml",
+        "data/ir_cron_data.xml",
+        "views/tracelink_economic_connection_views.xml",
+        "views/res_partner_views.xml",
+        "views/tracelink_economic_menus.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "tracelink_economic/static/tests/tours/*.js",
+        ],
+    },
+    "application": False,
+    "installable": True,
+}

@@ -1,0 +1,1 @@
+from . import res_partner, tracelink_economic_connection

@@ -1,0 +1,754 @@
+"""A company's connection to e-conomic: where and with which tokens to call,
+the defaults of new customers and the state of the customer import. It
+builds the client and turns the client's typed failures into messages."""
+
+import hashlib
+import json
+import logging
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+
+import psycopg2
+from babel import Locale
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+from odoo.tools import SQL
+from odoo.tools.translate import LazyTranslate
+
+from odoo.addons.tracelink_cvr.tools.exceptions import (
+    AuthenticationFailed,
+    InvalidRequest,
+    MalformedResponse,
+    QuotaExceeded,
+    ServiceError,
+    ServiceTimeout,
+    ServiceUnavailable,
+)
+from odoo.addons.tracelink_cvr.tools.http_client import is_secure_url
+
+from ..tools.economic_client import DEFAULT_BASE_URL, EconomicClient
+from ..tools.economic_mapping import (
+    PARTNER_TEXT_KEYS,
+    FieldTooLong,
+    customer_body_from_partner,
+    customer_data_from_partner,
+    customer_numbers,
+    pick_customer,
+)
+
+_logger = logging.getLogger(__name__)
+_lt = LazyTranslate(__name__)
+
+# An incremental import asks for the customers changed since the start of the
+# last completed run minus this margin: the clocks of Odoo and e-conomic are
+# not the same, and reading a customer twice changes nothing.
+INCREMENTAL_OVERLAP = timedelta(minutes=5)
+# After a create that got no answer, customers changed since shortly before
+# the create are searched for the one Odoo sent (customers without CVR).
+CREATE_LOOKUP_MARGIN = timedelta(minutes=10)
+# Lines about skipped customers kept for the summary of a run.
+MAX_IMPORT_NOTES = 50
+# First key of the advisory lock held while a company's customers are
+# imported (the second is the company id): "TLEI" in ASCII.
+IMPORT_LOCK = 0x544C4549
+IMPORT_COUNTS = ("created", "updated", "unchanged", "skipped")
+# Where an administrator finds the connection.
+CONNECTION_MENU = _lt("Contacts > Configuration > e-conomic")
+# e-conomic's ``country`` is free text, usually in Danish: names in the
+# installed languages and in Danish (Babel's) are recognised, and these.
+_COUNTRY_ALIASES = {"england": "GB", "holland": "NL", "nederlandene": "NL"}
+# The numbers of e-conomic's own records that new customers get.
+_DEFAULT_NUMBERS = (
+    "customer_group",
+    "payment_terms",
+    "vat_zone",
+    "vat_zone_eu",
+    "vat_zone_abroad",
+)
+# Partner field of a key of the plain customer data, where not the same.
+_PARTNER_FIELD_OF = {"country_name": "country_id", "cvr": "vat"}
+
+
+def _import_field(kind, **options):
+    """A field kept by the import itself: never edited, never copied."""
+    return kind(readonly=True, copy=False, **options)
+
+
+class TracelinkEconomicConnection(models.Model):
+    _name = "tracelink.economic.connection"
+    _inherit = ["mail.thread", "tracelink.api"]
+    _description = "e-conomic Connection"
+    _rec_name = "company_id"
+    _order = "company_id"
+
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        ondelete="cascade",
+    )
+    state = fields.Selection(
+        [("disabled", "Disabled"), ("enabled", "Enabled")],
+        default="disabled",
+        required=True,
+        tracking=True,
+        help="Enabled: New CVR customer creates the customer in e-conomic "
+        "first, Create in e-conomic is offered on companies, and e-conomic's "
+        "customers are imported every hour.",
+    )
+    # The address and the tokens decide where the tokens go: administrators
+    # only (the model's other readers, sales managers, never see them).
+    base_url = fields.Char(
+        string="Address",
+        default=DEFAULT_BASE_URL,
+        required=True,
+        groups="base.group_system",
+    )
+    app_secret_token = fields.Char(groups="base.group_system", copy=False)
+    agreement_grant_token = fields.Char(groups="base.group_system", copy=False)
+    timeout = fields.Integer(
+        string="Timeout (seconds)",
+        default=30,
+        help="How long to wait for each answer of e-conomic.",
+    )
+    customer_group = fields.Integer(
+        default=1, help="Number of the customer group new customers get."
+    )
+    payment_terms = fields.Integer(
+        default=1, help="Number of the payment terms new customers get."
+    )
+    vat_zone = fields.Integer(
+        string="VAT Zone",
+        default=1,
+        help="Number of the VAT zone new customers in the company's own country "
+        "(or without a country) get (1 is Domestic on standard agreements).",
+    )
+    vat_zone_eu = fields.Integer(
+        string="VAT Zone, EU",
+        default=2,
+        help="Number of the VAT zone new customers in another country of Europe "
+        "get (2 is EU on standard agreements).",
+    )
+    vat_zone_abroad = fields.Integer(
+        string="VAT Zone, Abroad",
+        default=3,
+        help="Number of the VAT zone new customers outside Europe get (3 is "
+        "Abroad on standard agreements).",
+    )
+    currency_id = fields.Many2one(
+        "res.currency", help="Currency of new customers; empty: the company's."
+    )
+    last_import = _import_field(
+        fields.Datetime,
+        help="Start of the last completed customer import; the next one asks "
+        "e-conomic only for customers changed since then.",
+    )
+    # The run under way (or the last one): its checkpoint and figures. It
+    # resumes after the last page that landed; last_import moves when every
+    # page has landed.
+    import_started = _import_field(
+        fields.Datetime, help="Start of the import under way; empty when none is."
+    )
+    import_page = _import_field(fields.Integer, string="Pages Landed")
+    import_last_number = _import_field(
+        fields.Integer,
+        string="Checkpoint",
+        help="Highest customer number of the pages landed by the import under "
+        "way; it goes on after this number.",
+    )
+    import_created = _import_field(fields.Integer, string="Customers Created")
+    import_updated = _import_field(fields.Integer, string="Customers Updated")
+    import_unchanged = _import_field(fields.Integer, string="Customers Unchanged")
+    import_skipped = _import_field(fields.Integer, string="Customers Skipped")
+    import_notes = _import_field(
+        fields.Text, help="The customers the import skipped, and why."
+    )
+    import_error = _import_field(
+        fields.Text,
+        help="Why the last page of the import failed; empty once a page lands. "
+        "The scheduled import tries again at its next hourly run.",
+    )
+
+    _sql_constraints = [
+        (
+            "company_uniq",
+            "unique(company_id)",
+            "A company has one e-conomic connection.",
+        ),
+    ]
+
+    @api.constrains(*_DEFAULT_NUMBERS, "timeout")
+    def _check_numbers(self):
+        for connection in self:
+            if connection.timeout < 1:
+                raise ValidationError(
+                    self.env._("The e-conomic timeout must be at least one second.")
+                )
+            if any(connection[name] < 0 for name in _DEFAULT_NUMBERS):
+                raise ValidationError(
+                    self.env._(
+                        "e-conomic customer group, payment terms and VAT zone "
+                        "numbers cannot be negative."
+                    )
+                )
+
+    @api.constrains("base_url")
+    def _check_base_url(self):
+        """The tokens travel with every call: HTTPS only."""
+        for connection in self.sudo():
+            if not is_secure_url(connection.base_url):
+                raise ValidationError(
+                    self.env._(
+                        "e-conomic receives the agreement's tokens: its address "
+                        "must start with https:// (a plain http:// address is "
+                        "only accepted on this machine)."
+                    )
+                )
+
+    # --- Actions ---------------------------------------------------------
+
+    def action_test_connection(self):
+        """Ask e-conomic who the tokens belong to; notify it, or the reason."""
+        self.ensure_one()
+        self.check_access("write")
+        try:
+            agreement, name = self._test_connection()
+        except UserError as error:
+            return self._notification(error.args[0], "danger")
+        return self._notification(
+            self.env._(
+                "Connected to e-conomic: agreement %(agreement)s, %(company)s.",
+                agreement=agreement,
+                company=name,
+            ),
+            "success",
+        )
+
+    def action_import_now(self):
+        """Land the next page of the customer import now (a new run when none
+        is under way); the pages left follow in the scheduled import, which
+        is called at once. A failure is noted here as the cron notes it."""
+        self.ensure_one()
+        self.check_access("write")
+        self._check_enabled()
+        try:
+            landed, left = self._import_page_noted()
+        except UserError as error:
+            return self._notification(error.args[0], "danger")
+        # the form shows the run's new figures and its chatter message
+        reload = {"type": "ir.actions.client", "tag": "soft_reload"}
+        if self.import_error:
+            return self._notification(self.import_error, "danger", reload)
+        if left:
+            self.env.ref(
+                "tracelink_economic.ir_cron_economic_import_customers"
+            )._trigger()
+            return self._notification(
+                self.env._(
+                    "%(landed)s e-conomic customers imported; the %(left)s left "
+                    "follow in the background. The summary will be posted on "
+                    "the connection.",
+                    landed=landed,
+                    left=left,
+                ),
+                "info",
+                reload,
+            )
+        kind = "warning" if self.import_skipped else "success"
+        return self._notification(self._import_summary(), kind, reload)
+
+    @api.model
+    def _get_company_action(self, company):
+        """The window of ``company``'s connection (a new one when it has
+        none), e.g. for a link in Settings."""
+        action = self.env["ir.actions.actions"]._for_xml_id(
+            "tracelink_economic.tracelink_economic_connection_action"
+        )
+        connection = self.search([("company_id", "=", company.id)], limit=1)
+        action.update(
+            views=[(False, "form")],
+            res_id=connection.id,
+            context={"default_company_id": company.id},
+        )
+        return action
+
+    def _notification(self, message, kind, next_action=None):
+        params = {
+            "title": self.env._("e-conomic"),
+            "message": message,
+            "type": kind,
+            "sticky": kind not in ("success", "info"),
+        }
+        if next_action:
+            params["next"] = next_action
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": params,
+        }
+
+    # --- Client and messages ---------------------------------------------
+
+    @api.model
+    def _for_company(self, company):
+        """The enabled connection of ``company`` (as superuser: every user's
+        New CVR customer may use it), or an empty recordset."""
+        return self.sudo().search(
+            [("company_id", "=", company.id), ("state", "=", "enabled")], limit=1
+        )
+
+    def _check_enabled(self):
+        if self.state != "enabled":
+            raise UserError(
+                self.env._(
+                    "The e-conomic connection of %(company)s is not enabled. "
+                    "Enable it in %(menu)s.",
+                    company=self.company_id.name,
+                    menu=self.env._(CONNECTION_MENU),
+                )
+            )
+
+    def _get_client(self):
+        """A client on this connection's settings (closed by ``with``)."""
+        self.ensure_one()
+        settings = self.sudo()
+        return EconomicClient(
+            base_url=(settings.base_url or "").strip(),
+            app_secret_token=settings.app_secret_token,
+            agreement_grant_token=settings.agreement_grant_token,
+            timeout=settings.timeout,
+        )
+
+    @contextmanager
+    def _user_errors(self):
+        """Turn the typed failures of the client into ``UserError``."""
+        try:
+            yield
+        except ServiceError as error:
+            raise UserError(self._error_message(error)) from error
+
+    def _error_message(self, error):
+        """The shared table's message (``tracelink.api``) plus what only
+        e-conomic tells: each refused field, how long to wait, the log id."""
+        if isinstance(error, AuthenticationFailed) and error.status is None:
+            message = self.env._(
+                "The e-conomic tokens are not set. Enter the App Secret Token "
+                "and the Agreement Grant Token in %s.",
+                self.env._(CONNECTION_MENU),
+            )
+        else:
+            message = self._service_error_message(
+                error, "e-conomic", self.env._(CONNECTION_MENU), timeout=self.timeout
+            )
+        if isinstance(error, InvalidRequest) and error.details:
+            message += "\n" + "\n".join(f"- {line}" for line in error.details)
+        if isinstance(error, QuotaExceeded) and error.retry_after is not None:
+            message += " " + self.env._(
+                "e-conomic asks to wait %(seconds)s seconds.",
+                seconds=round(error.retry_after),
+            )
+        if error.log_id:
+            message += "\n" + self.env._(
+                "e-conomic log id (for support): %(log_id)s", log_id=error.log_id
+            )
+        return message
+
+    def _test_connection(self):
+        """Ask e-conomic's ``/self``; return ``(agreement number, company name)``."""
+        self.ensure_one()
+        with self._user_errors(), self._get_client() as client:
+            answer = client.get_self()
+            company_info = answer.get("company")
+            name = company_info.get("name") if isinstance(company_info, dict) else None
+            if not name:
+                raise MalformedResponse("the answer of /self names no company")
+        return answer.get("agreementNumber"), name
+
+    # --- Find or create one customer ---------------------------------------
+
+    def _ensure_customer(self, partner_or_vals):
+        """The e-conomic customer of a partner, or of the values of one about
+        to be created: found by CVR number, else created. Returns
+        ``(customer, created)``; ``UserError`` when e-conomic refuses, a
+        default is missing or the customer found is linked to another
+        partner."""
+        self.ensure_one()
+        self._check_enabled()
+        partner = partner_or_vals
+        if not isinstance(partner_or_vals, models.BaseModel):
+            partner = self.env["res.partner"]
+        data = self._customer_data(partner_or_vals)
+        if not data["name"]:
+            raise UserError(
+                self.env._("A customer needs a name before it can go to e-conomic.")
+            )
+        with self._user_errors(), self._get_client() as client:
+            found = self._find_customer(client, data)
+            if found:
+                self._check_customer_unlinked(found, partner)
+                return found, False
+            body = self._customer_body(data)
+            return self._create_customer(client, partner, data, body), True
+
+    def _customer_data(self, partner_or_vals):
+        """The plain customer data of a partner or of partner values, its
+        country named in the company's language, plus ``country_id``."""
+        source = partner_or_vals
+        if isinstance(source, models.BaseModel):
+            names = [*PARTNER_TEXT_KEYS, "street2", "vat", "company_registry"]
+            source = source.read([*names, "country_id"], load=None)[0]
+        country = self.env["res.country"].browse(source.get("country_id") or [])
+        lang = self.company_id.partner_id.lang or self.env.lang
+        name = country.with_context(lang=lang).name if country else ""
+        return {**customer_data_from_partner(source, name), "country_id": country.id}
+
+    def _customer_body(self, data):
+        """The body of ``POST /customers`` with this connection's defaults;
+        ``UserError`` for a value too long or a default missing."""
+        try:
+            return customer_body_from_partner(data, self._customer_defaults(data))
+        except FieldTooLong as error:
+            name = _PARTNER_FIELD_OF.get(error.key, error.key)
+            field = self.env["res.partner"]._fields[name]
+            raise UserError(
+                self.env._(
+                    "%(field)s of %(partner)s is longer than e-conomic accepts "
+                    "(%(limit)s characters). Shorten it and try again.",
+                    field=field._description_string(self.env),
+                    partner=data["name"],
+                    limit=error.limit,
+                )
+            ) from error
+        except ValueError as error:
+            raise UserError(
+                self.env._(
+                    "The customer cannot be created in e-conomic: %(error)s. "
+                    "Fill in the defaults for new customers in %(menu)s.",
+                    error=error,
+                    menu=self.env._(CONNECTION_MENU),
+                )
+            ) from error
+
+    def _customer_defaults(self, data):
+        """The defaults of a new customer. The VAT zone follows the customer's
+        country: the company's own or none is domestic, another of Europe
+        (``base.europe``) EU, any other abroad."""
+        company = self.company_id
+        country = self.env["res.country"].browse(data["country_id"])
+        home = company.country_id
+        if not country or not home or country == home:
+            vat_zone = self.vat_zone
+        elif country in self.env.ref("base.europe").country_ids:
+            vat_zone = self.vat_zone_eu
+        else:
+            vat_zone = self.vat_zone_abroad
+        return {
+            "currency": (self.currency_id or company.currency_id).name,
+            "customer_group": self.customer_group,
+            "payment_terms": self.payment_terms,
+            "vat_zone": vat_zone,
+        }
+
+    def _check_customer_unlinked(self, customer, partner):
+        """Refuse a customer another contact of the company is linked to."""
+        number = customer["customerNumber"]
+        other = (
+            self.env["res.partner"]
+            .sudo()
+            .with_company(self.company_id)
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("economic_customer_number", "=", number),
+                    ("id", "not in", partner.ids),
+                ],
+                limit=1,
+            )
+        )
+        if other:
+            raise UserError(
+                self.env._(
+                    "e-conomic already has this customer as number %(number)s "
+                    "(%(name)s), and it is linked to the contact %(partner)s in "
+                    "Odoo. Use that contact instead.",
+                    number=number,
+                    name=customer.get("name") or "",
+                    partner=other.display_name,
+                )
+            )
+
+    def _create_customer(self, client, partner, data, body):
+        """``POST /customers``; after no answer, look up before trying again
+        with the same ``Idempotency-Key``. The key is derived, not stored, as
+        an unanswered create is rolled back with the user's transaction."""
+        subject = (
+            f"partner:{partner.id}" if partner else f"new:{data['cvr'] or data['name']}"
+        )
+        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
+        seed = json.dumps([uuid, self.company_id.id, subject, body], sort_keys=True)
+        key = "tracelink-" + hashlib.sha256(seed.encode()).hexdigest()[:40]
+        started = datetime.now(timezone.utc)
+        try:
+            return client.create_customer(body, idempotency_key=key)
+        except (ServiceTimeout, ServiceUnavailable) as error:
+            _logger.warning(
+                "e-conomic: creating customer %r got no answer (%s); looking it up "
+                "before trying again",
+                data["name"],
+                error,
+            )
+            found = self._find_customer(client, data, created_since=started)
+            if found:
+                _logger.info(
+                    "e-conomic: customer %r exists after all as number %s",
+                    data["name"],
+                    found["customerNumber"],
+                )
+                return found
+        return client.create_customer(body, idempotency_key=key)
+
+    @api.model
+    def _find_customer(self, client, data, created_since=None):
+        """The e-conomic customer with ``data``'s CVR (or VAT) number; without
+        one, after an unanswered create, the one of that name changed since."""
+        if data["cvr"]:
+            cvr = data["cvr"]
+            forms = [cvr, f"DK{cvr}"] if data["is_cvr"] else [cvr]
+            # lazy: the second form is only asked for when the first finds none
+            found = map(pick_customer, map(client.find_customers_by_cvr, forms))
+            return next(filter(None, found), None)
+        if created_since is None:
+            return None
+        name = data["name"].casefold()
+        return pick_customer(
+            customer
+            for customer in client.iter_customers(
+                updated_since=created_since - CREATE_LOOKUP_MARGIN
+            )
+            if isinstance(customer, dict)
+            and str(customer.get("name") or "").strip().casefold() == name
+        )
+
+    # --- Customer import -------------------------------------------------------
+
+    def _import_page(self):
+        """Land the next page of the customer import, starting a run when
+        none is under way; return ``(customers landed, customers left)``.
+        The client's failures go up as they are."""
+        self.ensure_one()
+        self._lock_import()
+        if not self.import_started:
+            self._start_import()
+        since = self.last_import and self.last_import - INCREMENTAL_OVERLAP
+        with self._get_client() as client:
+            customers, pagination = client.customer_page(
+                updated_since=since or None, after_number=self.import_last_number
+            )
+        stats = self.env["res.partner"]._economic_import_customers(
+            self.company_id, customers, self._country_lookup()
+        )
+        numbers = customer_numbers(customers)
+        self.write(
+            {
+                "import_page": self.import_page + 1,
+                "import_last_number": max([self.import_last_number, *numbers]),
+                "import_notes": self._import_notes(stats["notes"]),
+                "import_error": False,
+                **{
+                    f"import_{key}": self[f"import_{key}"] + stats[key]
+                    for key in IMPORT_COUNTS
+                },
+            }
+        )
+        left = 0
+        if pagination.get("nextPage") and numbers:
+            total = pagination.get("results")
+            left = max(1, total - len(customers) if isinstance(total, int) else 1)
+        else:
+            self._finish_import()
+        return len(customers), left
+
+    def _import_page_noted(self):
+        """``_import_page`` in a savepoint: a failure of e-conomic, or one
+        met by this company's page, is noted on the connection (field and
+        chatter) and lands nothing. "Already running" and a conflict with
+        another transaction go up: nothing failed, the page waits."""
+        try:
+            with self.env.cr.savepoint():
+                return self._import_page()
+        except ServiceError as error:
+            self._import_failed(self._error_message(error))
+        except UserError:
+            raise
+        except Exception as error:
+            if getattr(error, "pgcode", None) in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                raise
+            _logger.exception("e-conomic import of company %s", self.company_id.id)
+            self._import_failed(
+                self.env._(
+                    "The import stopped on an unexpected error (%s); the server "
+                    "log has the details.",
+                    type(error).__name__,
+                )
+            )
+        return 0, 0
+
+    def _lock_import(self):
+        """Take the company's import lock for this transaction, or refuse
+        (released by commit or rollback: nothing can leave it behind)."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT pg_try_advisory_xact_lock(%s, %s)",
+                IMPORT_LOCK,
+                self.company_id.id,
+            )
+        )
+        if not self.env.cr.fetchone()[0]:
+            raise UserError(
+                self.env._(
+                    "An e-conomic import for %(company)s is already running. Try "
+                    "again when it has finished.",
+                    company=self.company_id.name,
+                )
+            )
+
+    def _start_import(self):
+        self.write(
+            {
+                "import_started": fields.Datetime.now(),
+                "import_page": 0,
+                "import_last_number": 0,
+                "import_notes": False,
+                **{f"import_{key}": 0 for key in IMPORT_COUNTS},
+            }
+        )
+
+    def _import_notes(self, notes):
+        lines = (self.import_notes or "").splitlines() + notes
+        return "\n".join(lines[:MAX_IMPORT_NOTES]) or False
+
+    def _finish_import(self):
+        """Every page landed: the next run asks for the changes since this
+        one began; its summary goes to the chatter."""
+        since = self.last_import
+        self.write(
+            {
+                "last_import": self.import_started,
+                "import_started": False,
+                "import_page": 0,
+                "import_last_number": 0,
+                "import_error": False,
+            }
+        )
+        scope = (
+            self.env._("changes since %s", fields.Datetime.to_string(since))
+            if since
+            else self.env._("all customers")
+        )
+        notes = Markup().join(
+            Markup("<li>%s</li>") % line
+            for line in (self.import_notes or "").splitlines()
+        )
+        self.message_post(
+            body=Markup("<p>%s</p>") % self._import_summary(scope)
+            + (Markup("<ul>%s</ul>") % notes if notes else ""),
+            subtype_xmlid="mail.mt_note",
+        )
+        _logger.info(
+            "e-conomic customer import of company %s (%s): %s",
+            self.company_id.id,
+            scope,
+            self._import_summary(),
+        )
+
+    def _import_summary(self, scope=None):
+        summary = self.env._(
+            "e-conomic customers imported: %(created)s created, %(updated)s "
+            "updated, %(unchanged)s unchanged, %(skipped)s skipped.",
+            created=self.import_created,
+            updated=self.import_updated,
+            unchanged=self.import_unchanged,
+            skipped=self.import_skipped,
+        )
+        return f"{summary} ({scope})" if scope else summary
+
+    def _import_failed(self, message):
+        """Note a failed page: the run keeps its checkpoint and goes on from
+        it at the next scheduled run."""
+        _logger.warning(
+            "e-conomic customer import of company %s failed: %s",
+            self.company_id.id,
+            message,
+        )
+        self.import_error = message
+        self.message_post(
+            body=Markup("<p>%s</p><p>%s</p>")
+            % (
+                self.env._(
+                    "The customer import failed; it goes on from its last landed "
+                    "page at the next scheduled run:"
+                ),
+                message,
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    @api.model
+    def _country_lookup(self):
+        """Return ``{casefolded country name or code: res.country id}``."""
+        countries = self.env["res.country"].sudo().search([])
+        langs = {"en_US"} | {
+            code for code, _name in self.env["res.lang"].get_installed()
+        }
+        lookup = {}
+        for lang in sorted(langs):
+            for country in countries.with_context(lang=lang):
+                lookup.setdefault(country.name.casefold(), country.id)
+        by_code = {country.code: country.id for country in countries}
+        danish = Locale.parse("da").territories
+        for name, code in [
+            *((code, code) for code in by_code),
+            *((name, code) for code, name in danish.items()),
+            *_COUNTRY_ALIASES.items(),
+        ]:
+            if code in by_code:
+                lookup.setdefault(name.casefold(), by_code[code])
+        return lookup
+
+    @api.model
+    def _cron_import_customers(self):
+        """The scheduled import: one page of each run per call. The customers
+        left are reported to ir.cron, which calls again (committing between
+        calls) while some are. A call with no run under way starts one on
+        every enabled connection (the hourly call); a connection whose page
+        failed waits for that call, and another's running import for its end."""
+        connections = self.sudo().search([("state", "=", "enabled")])
+        under_way = connections.filtered(
+            lambda c: c.import_started and not c.import_error
+        )
+        done = left = 0
+        for connection in under_way or connections:
+            try:
+                landed, remaining = connection._import_page_noted()
+            except UserError as error:
+                _logger.info(
+                    "e-conomic import of company %s not run: %s",
+                    connection.company_id.id,
+                    error,
+                )
+                continue
+            except psycopg2.Error as error:
+                # a serialization failure or lock timeout: the next call,
+                # in a new transaction, lands the page
+                _logger.info(
+                    "e-conomic import of company %s met %s; the next call goes on",
+                    connection.company_id.id,
+                    type(error).__name__,
+                )
+                landed, remaining = 0, 1
+            done += landed
+            left += remaining
+        self.env["ir.cron"]._notify_progress(done=done, remaining=left)
