@@ -30,7 +30,10 @@ shoot() {
   TRACELINK_SCREENSHOTS="$1" TRACELINK_URL="http://127.0.0.1:$PORT" \
     TRACELINK_DOCS="$REPO_ROOT/docs" "$VENV/bin/python" "$REPO_ROOT/scripts/screenshots.py"
 }
-screens=$(tr ' ' '\n' <<<"$SHOTS" | grep -vx apps | xargs)
-if [ -n "$screens" ]; then shoot "$screens" || exit 1; fi
-"$VENV/bin/python" "$REPO_ROOT/scripts/addon_readme.py"
-if grep -qw apps <<<"$SHOTS"; then shoot apps || exit 1; fi
+screens=() apps=""
+for group in $SHOTS; do
+  if [ "$group" = apps ]; then apps=1; else screens+=("$group"); fi
+done
+if [ ${#screens[@]} -gt 0 ]; then shoot "${screens[*]}"; fi
+"$VENV/bin/python" "$REPO_ROOT/scripts/addon_readme.py"  # says what it brought up to date
+if [ -n "$apps" ]; then shoot apps; fi
