@@ -6,7 +6,9 @@
     "category": "Sales/CRM",
     "website": "https://github.com/tracelink/tracelink_crm",
     "author": "Tracelink",
+    "maintainers": ["tracelink"],
     "license": "LGPL-3",
+    "development_status": "Beta",
     "depends": [
         "crm",
         "sale_management",
@@ -56,6 +58,13 @@
         ],
     },
     "uninstall_hook": "uninstall_hook",
+    "images": [
+        "static/description/cases.png",
+        "static/description/case_tabs.png",
+        "static/description/statuses.png",
+        "static/description/customers.png",
+        "static/description/order_confirmation.png",
+    ],
     "application": False,
     "installable": True,
 }

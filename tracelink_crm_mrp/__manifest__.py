@@ -6,7 +6,9 @@
     "category": "Sales/CRM",
     "website": "https://github.com/tracelink/tracelink_crm",
     "author": "Tracelink",
+    "maintainers": ["tracelink"],
     "license": "LGPL-3",
+    "development_status": "Beta",
     "depends": [
         "tracelink_crm",
         "sale_mrp",
@@ -28,6 +30,9 @@
         ],
     },
     "auto_install": True,
+    "images": [
+        "static/description/case_production.png",
+    ],
     "application": False,
     "installable": True,
 }

@@ -6,7 +6,9 @@
     "category": "Sales/CRM",
     "website": "https://github.com/tracelink/tracelink_crm",
     "author": "Tracelink",
+    "maintainers": ["tracelink"],
     "license": "LGPL-3",
+    "development_status": "Beta",
     # No CRM, no Sales: a Danish company keeping only its contacts uses it.
     "depends": ["base", "contacts", "mail"],
     "external_dependencies": {"python": ["python-stdnum", "requests"]},
@@ -27,6 +29,9 @@
             "tracelink_cvr/static/tests/tours/*.js",
         ],
     },
+    "images": [
+        "static/description/cvr_customer.png",
+    ],
     "application": False,
     "installable": True,
 }

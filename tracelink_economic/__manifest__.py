@@ -6,7 +6,9 @@
     "category": "Accounting/Accounting",
     "website": "https://github.com/tracelink/tracelink_crm",
     "author": "Tracelink",
+    "maintainers": ["tracelink"],
     "license": "LGPL-3",
+    "development_status": "Beta",
     "depends": [
         # New CVR customer creates the customer in e-conomic first
         "tracelink_cvr",
@@ -28,6 +30,9 @@
             "tracelink_economic/static/tests/tours/*.js",
         ],
     },
+    "images": [
+        "static/description/economic_connection.png",
+    ],
     "application": False,
     "installable": True,
 }
