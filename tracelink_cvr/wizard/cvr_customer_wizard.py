@@ -96,7 +96,6 @@ class CvrCustomerWizard(models.TransientModel):
                 )
 
     def action_search(self):
-        """Look the term up in the register and list the matches."""
         self.ensure_one()
         companies = self.env["tracelink.cvr.api"]._cvr_search(
             self.search_term, company=self.company_id
@@ -111,8 +110,6 @@ class CvrCustomerWizard(models.TransientModel):
         return self._action_reopen()
 
     def action_back(self):
-        """One step back: from the ceased warning to the matches, from the
-        matches to the search."""
         self.ensure_one()
         if self.state == "confirm_ceased":
             self.state = "pick"
@@ -122,9 +119,8 @@ class CvrCustomerWizard(models.TransientModel):
         return self._action_reopen()
 
     def action_confirm(self):
-        """Use the selected company; one that is not plainly active (ceased,
-        under bankruptcy, ...) asks for a confirmation first. Then reuse or
-        create its partner, tell what happened and go on (``_next_action``)."""
+        """Reuse or create the partner of the selected company, once one that
+        is not plainly active (ceased, under bankruptcy...) is confirmed."""
         self.ensure_one()
         line = self.selected_line_id
         if self.state not in ("pick", "confirm_ceased") or not line:
@@ -161,8 +157,8 @@ class CvrCustomerWizard(models.TransientModel):
         }
 
     def _next_action(self):
-        """Where the dialog goes once the partner is there: back to the
-        caller with the partner (``return_partner``), else to the partner."""
+        """Back to the caller with the partner (``return_partner``), else to
+        the partner."""
         self.ensure_one()
         if self.return_partner:
             [values] = self.partner_id.read(["display_name"])
@@ -187,8 +183,6 @@ class CvrCustomerWizard(models.TransientModel):
 
 
 class CvrCustomerWizardLine(models.TransientModel):
-    """One company of the register found by the New CVR customer wizard."""
-
     _name = "tracelink.cvr.customer.wizard.line"
     _description = "New CVR Customer: Match"
     _order = "sequence, id"
