@@ -51,7 +51,6 @@ class TracelinkCvrApi(models.AbstractModel):
 
     @api.model
     def _cvr_normalize(self, cvr):
-        """The 8 digits of a CVR number typed by a user, or a UserError."""
         try:
             return normalize_cvr(cvr)
         except InvalidCvr as exc:
@@ -102,7 +101,6 @@ class TracelinkCvrApi(models.AbstractModel):
 
     @api.model
     def _cvr_user_error(self, exc, term, code=None, timeout=None):
-        """The UserError telling a person what went wrong and what to do."""
         if isinstance(exc, InvalidRequest) and exc.code == "INVALID_VAT":
             exc = InvalidCvr(exc.message)
         provider = self.env["res.partner"]._cvr_display_value("cvr_provider", code)

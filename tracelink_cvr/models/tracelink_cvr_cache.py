@@ -69,7 +69,6 @@ class TracelinkCvrCache(models.Model):
 
     @api.autovacuum
     def _gc_expired(self):
-        """Delete the answers no company would use any more."""
         hours = max(1, self.env["tracelink.cvr.api"]._cvr_setting("cache_hours"))
         limit = fields.Datetime.now() - timedelta(hours=hours)
         expired = self.search([("fetched_at", "<", limit)])

@@ -15,7 +15,6 @@ class TracelinkCvrLookup(models.Model):
 
     @api.model
     def _check_limit(self):
-        """Refuse one more call for the current user beyond the limit."""
         limit = self.env["tracelink.cvr.api"]._cvr_setting("lookup_limit")
         since = fields.Datetime.now() - timedelta(hours=1)
         domain = [("user_id", "=", self.env.uid), ("create_date", ">", since)]

@@ -30,11 +30,11 @@ _logger = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+# Query parameters whose values urllib3's log lines (full URLs) never show.
 _SECRET_QUERY = re.compile(r"([?&](?:token|password|secret|key)=)[^&\s'\"]+", re.I)
 
 
 def _mask_secrets(record):
-    """Masks secret query values in urllib3's log lines (full URLs)."""
     message = record.getMessage()
     masked = _SECRET_QUERY.sub(r"\1***", message)
     if masked != message:
@@ -216,7 +216,6 @@ class HttpClient:
 
     @staticmethod
     def _json_or_none(response):
-        """The JSON body of a response, or None when it is not JSON."""
         try:
             return response.json()
         except ValueError:

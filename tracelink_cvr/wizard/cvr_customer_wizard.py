@@ -48,21 +48,13 @@ class CvrCustomerWizard(models.TransientModel):
     ceased_message = fields.Char(compute="_compute_messages")
     reuse_message = fields.Char(compute="_compute_messages")
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    is_reused = fields.Boolean(
-        readonly=True, help="The customer already existed in Odoo."
-    )
 
     @api.depends("line_ids")
     def _compute_line_count(self):
         for wizard in self:
             wizard.line_count = len(wizard.line_ids)
 
-    @api.depends(
-        "selected_line_id.name",
-        "selected_line_id.status",
-        "selected_line_id.end_date",
-        "selected_line_id.existing_partner_id",
-    )
+    @api.depends("selected_line_id")
     def _compute_messages(self):
         Partner = self.env["res.partner"]
         for wizard in self:
@@ -131,7 +123,8 @@ class CvrCustomerWizard(models.TransientModel):
         partner = line.existing_partner_id
         is_reused = bool(partner)
         partner = partner or self.env["res.partner"]._create_from_cvr(line.company_data)
-        self.write({"state": "done", "partner_id": partner.id, "is_reused": is_reused})
+        self.write({"state": "done", "partner_id": partner.id})
+
         if is_reused:
             title = self.env._("Existing customer used")
             message = self.env._(
