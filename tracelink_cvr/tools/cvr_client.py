@@ -255,8 +255,9 @@ def partner_values(company):
 
 
 class CvrProvider(HttpClient):
-    """One source of CVR data; subclasses implement ``_get(number)`` and
-    ``_search_name(term, limit)``."""
+    """One source of CVR data; subclasses implement ``_get(number)``,
+    ``_search_name(term, limit)`` and, for their service's own error bodies,
+    ``_check_body(payload, response)``."""
 
     code = None
     # The registers refuse credentials with 401 or 403 alike; a 404 of the
@@ -293,8 +294,7 @@ class CvrProvider(HttpClient):
         return company
 
     def _request(self, method, path, **kwargs):
-        """The JSON object of a successful answer, or the typed exception (of
-        the service's own error body first: ``_check_body``)."""
+        """The JSON object of a successful answer, or the typed exception."""
         headers = {"Accept": "application/json", **kwargs.pop("headers", {})}
         response = self._send(method, path, headers=headers, **kwargs)
         payload = self._json_or_none(response)
@@ -310,7 +310,7 @@ class CvrProvider(HttpClient):
         return payload
 
     def _check_body(self, payload, response):
-        """Raise the error an answer's body names."""
+        """Raise the failure the service names in the body of its answer."""
 
 
 class CvrApiDkClient(CvrProvider):
