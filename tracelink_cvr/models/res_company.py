@@ -1,15 +1,15 @@
 from functools import partial
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools.cvr_client import (
+    PROVIDER_SELECTION,
     CvrApiDkClient,
     VirkDistributionClient,
     user_agent_problem,
 )
 from ..tools.http_client import is_secure_url
-from .tracelink_cvr_api import CVR_PROVIDER_SELECTION, DEFAULT_TIMEOUT
 
 # The service addresses and credentials steer where credentials are sent:
 # administrators only.
@@ -23,7 +23,7 @@ class ResCompany(models.Model):
     # Not required in the database: companies created by other code keep
     # working; an empty provider means cvrapi.dk.
     cvr_provider = fields.Selection(
-        CVR_PROVIDER_SELECTION,
+        PROVIDER_SELECTION,
         string="CVR Provider",
         default=CvrApiDkClient.code,
         help="Where the New CVR customer wizard and Refresh from CVR look "
@@ -53,7 +53,7 @@ class ResCompany(models.Model):
     cvr_virk_password = _SecretChar(string="CVR Distribution Password")
     cvr_timeout = fields.Integer(
         string="CVR Timeout (seconds)",
-        default=DEFAULT_TIMEOUT,
+        default=10,
         help="How long to wait for the CVR register before giving up.",
     )
 
@@ -104,3 +104,38 @@ class ResCompany(models.Model):
             return self.cvr_cvrapi_user_agent.strip()
         contact = self.email or self.website
         return contact and f"Tracelink CRM - customer lookup - {contact}"
+
+    def _get_cvr_client(self):
+        """The client of this company's CVR provider (close it after use); its
+        credentials serve only the users of this company."""
+        self.ensure_one()
+        if not self.env.su and self not in self.env.user.company_ids:
+            raise AccessError(
+                self.env._(
+                    "You cannot look companies up in the CVR register with the "
+                    "settings of %s: you do not work for that company.",
+                    self.sudo().display_name,
+                )
+            )
+        settings = self.sudo()
+        if settings.cvr_provider != VirkDistributionClient.code:
+            return CvrApiDkClient(
+                settings.cvr_cvrapi_url,
+                settings.cvr_timeout,
+                user_agent=settings._get_cvr_user_agent(),
+                token=settings.cvr_cvrapi_token,
+            )
+        if not (settings.cvr_virk_username and settings.cvr_virk_password):
+            raise UserError(
+                self.env._(
+                    "No user name and password are set for the CVR distribution "
+                    "(virk.dk). Ask your administrator to enter them in "
+                    "Settings > General Settings > CVR Register."
+                )
+            )
+        return VirkDistributionClient(
+            settings.cvr_virk_url,
+            settings.cvr_timeout,
+            username=settings.cvr_virk_username,
+            password=settings.cvr_virk_password,
+        )

@@ -4,8 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools.cvr import cvr_from_text, cvr_variants
-from ..tools.cvr_client import REGISTER_STATES
-from .tracelink_cvr_api import CVR_PROVIDER_SELECTION
+from ..tools.cvr_client import PROVIDER_SELECTION, REGISTER_STATES, partner_values
 
 
 class ResPartner(models.Model):
@@ -36,7 +35,7 @@ class ResPartner(models.Model):
         help="When the register data of this company were last read.",
     )
     cvr_provider = fields.Selection(
-        CVR_PROVIDER_SELECTION,
+        PROVIDER_SELECTION,
         string="CVR Source",
         readonly=True,
         copy=False,
@@ -51,8 +50,6 @@ class ResPartner(models.Model):
         ]
 
     def action_refresh_from_cvr(self):
-        """Re-read the register data of this company; write, post in the
-        chatter and show what changed."""
         self.ensure_one()
         # Nothing is asked of the register for someone who may not change it.
         self._check_cvr_user()
@@ -65,11 +62,10 @@ class ResPartner(models.Model):
                     "number) can be refreshed from the CVR register."
                 )
             )
-        Api = self.env["tracelink.cvr.api"]
-        company = Api._cvr_get(
+        company = self.env["tracelink.cvr.api"]._cvr_get(
             cvr, company=self.company_id or self.env.company, use_cache=False
         )
-        changes = self._apply_cvr_values(Api._prepare_partner_vals_from_cvr(company))
+        changes = self._apply_cvr_values(self._prepare_partner_vals_from_cvr(company))
         provider = self._cvr_display_value("cvr_provider", company.get("provider"))
         if changes:
             items = Markup().join(Markup("<li>%s</li>") % change for change in changes)
@@ -134,10 +130,20 @@ class ResPartner(models.Model):
 
     @api.model
     def _create_from_cvr(self, company_dict):
-        """A customer company made from a company dict of the register."""
-        Api = self.env["tracelink.cvr.api"]
-        vals = Api._prepare_partner_vals_from_cvr(company_dict)
+        vals = self._prepare_partner_vals_from_cvr(company_dict)
         return self.create(self._prepare_customer_from_cvr(vals))
+
+    @api.model
+    def _prepare_partner_vals_from_cvr(self, company_dict):
+        """The register fields (``tools.cvr_client.FIELDS``, in its order) of
+        a company dict, as values of a company partner."""
+        return {
+            "is_company": True,
+            "country_id": self.env.ref("base.dk").id,
+            **partner_values(company_dict),
+            "cvr_provider": company_dict.get("provider") or False,
+            "cvr_lookup_date": fields.Datetime.now(),
+        }
 
     @api.model
     def _prepare_customer_from_cvr(self, vals):
@@ -150,18 +156,16 @@ class ResPartner(models.Model):
         return vals
 
     def _get_cvr_number(self):
-        """The CVR number of this partner (Company ID, else a Danish VAT
-        number) as 8 digits, or False."""
+        """The 8 digits of the Company ID, else of a Danish VAT number."""
         self.ensure_one()
         return cvr_from_text(self.company_registry) or cvr_from_text(self.vat) or False
 
     @api.model
     def _find_partners_by_cvr(self, cvrs, company=None, domain=None):
-        """``{cvr: partner}`` for 8-digit CVR numbers: the one search of a
-        customer by CVR number. A partner without parent of ``company`` or of
-        no company whose Company ID or VAT number is the number; active ones
-        first, then the company's own, then the oldest. ``domain`` narrows
-        the candidates."""
+        """``{cvr: partner}``, the one search of a customer by CVR number: a
+        partner without parent of ``company`` or of no company whose Company
+        ID or VAT number is the number; active ones first, then the company's
+        own, then the oldest. ``domain`` narrows the candidates."""
         company = company or self.env.company
         cvrs = {cvr for cvr in cvrs if cvr}
         if not cvrs:
@@ -186,9 +190,9 @@ class ResPartner(models.Model):
         return found
 
     def _apply_cvr_values(self, vals):
-        """Write the register values that differ; return the changes as
-        "field label: old value → new value" texts. An empty text does not
-        erase what is stored; VAT and Company ID are only filled when empty."""
+        """Write the register values that differ; return the changes (see
+        ``_change_line``). An empty text does not erase what is stored; VAT
+        and Company ID are only filled when empty."""
         self.ensure_one()
         updates = {key: vals[key] for key in ("cvr_lookup_date", "cvr_provider")}
         changes = []
@@ -209,8 +213,7 @@ class ResPartner(models.Model):
         return changes
 
     def _change_line(self, name, old, new):
-        """ "Label: old → new" of a change of field ``name``, for the chatter
-        (Refresh from CVR, tracelink_economic's import)."""
+        """ "Label: old → new", for the chatter (also tracelink_economic's)."""
         label = self._fields[name]._description_string(self.env)
         old, new = (self._cvr_display_value(name, value) for value in (old, new))
         return f"{label}: {old} → {new}"

@@ -5,10 +5,10 @@ from ..tools import exceptions as errors
 
 _lt = LazyTranslate(__name__)
 
-# What people read for each typed failure of an outside service, most
-# specific class first (the first that matches is used; ServiceError's is
-# the fallback): %(service)s as users know it, %(settings)s where an
-# administrator fixes it, %(detail)s, %(seconds)s of the timeout.
+# What people read for each typed failure of an outside service (the entry of
+# the nearest class of the failure; ServiceError's is the fallback):
+# %(service)s as users know it, %(settings)s where an administrator fixes it,
+# %(detail)s, %(seconds)s of the timeout.
 SERVICE_ERROR_MESSAGES = {
     errors.InvalidCvr: _lt(
         "“%(detail)s” is not a valid CVR number. A CVR number has 8 "
@@ -78,17 +78,13 @@ class TracelinkApi(models.AbstractModel):
 
     @api.model
     def _service_error_message(self, exc, service, settings, detail=None, timeout=0):
-        """The translated message for ``exc`` (see ``SERVICE_ERROR_MESSAGES``):
-        ``service`` as users know it, the ``settings`` where an administrator
-        fixes it, the ``detail`` asked for (default: ``exc``'s message)."""
+        """The translated message for ``exc``: ``service`` as users know it,
+        the ``settings`` where an administrator fixes it, the ``detail`` asked
+        for (default: ``exc``'s message)."""
         if detail is None:
             detail = getattr(exc, "message", None) or str(exc)
-        kinds = (
-            text
-            for kind, text in SERVICE_ERROR_MESSAGES.items()
-            if isinstance(exc, kind)
-        )
-        message = next(kinds, SERVICE_ERROR_MESSAGES[errors.ServiceError])
+        kinds = (kind for kind in type(exc).__mro__ if kind in SERVICE_ERROR_MESSAGES)
+        message = SERVICE_ERROR_MESSAGES[next(kinds, errors.ServiceError)]
         return self.env._(message) % dict(
             service=service, settings=settings, detail=detail, seconds=int(timeout or 0)
         )

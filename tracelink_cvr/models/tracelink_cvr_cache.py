@@ -5,15 +5,17 @@ import psycopg2
 
 from odoo import api, fields, models
 
-from .tracelink_cvr_api import NOT_FOUND_CACHE_HOURS
-
 _logger = logging.getLogger(__name__)
+
+# A company the register does not know is not asked for again for this long.
+NOT_FOUND_CACHE_HOURS = 1
 
 
 class TracelinkCvrCache(models.Model):
     """Answers of the CVR register, kept so that repeated look-ups spend no
     quota: one row per provider, address and question (``cvr:<number>`` or
-    ``name:<term>``), read and written by the gateway as superuser."""
+    ``name:<term>``), read and written by the gateway as superuser, for
+    ``tracelink_cvr.cache_hours`` (0: never kept)."""
 
     _name = "tracelink.cvr.cache"
     _description = "CVR Register Answer Cache"
@@ -36,14 +38,15 @@ class TracelinkCvrCache(models.Model):
     ]
 
     @api.model
-    def _lookup(self, question, max_age_hours):
-        """The cached company dicts of ``question`` (its field values; empty:
-        unknown company, fresh for ``NOT_FOUND_CACHE_HOURS`` only), or None
-        when there is no fresh one."""
+    def _lookup(self, question):
+        """The fresh cached company dicts of ``question`` (its field values;
+        empty: unknown company), or None."""
+        max_age = self.env["tracelink.cvr.api"]._cvr_setting("cache_hours")
         entry = self.search([(name, "=", value) for name, value in question.items()])
-        hours = max_age_hours if entry.answer else NOT_FOUND_CACHE_HOURS
-        fresh_since = fields.Datetime.now() - timedelta(hours=min(max_age_hours, hours))
-        if entry and entry.fetched_at > fresh_since:
+        if not entry.answer:
+            max_age = min(max_age, NOT_FOUND_CACHE_HOURS)
+        fresh_since = fields.Datetime.now() - timedelta(hours=max_age)
+        if max_age and entry and entry.fetched_at > fresh_since:
             return entry.answer or []
         return None
 
@@ -51,6 +54,8 @@ class TracelinkCvrCache(models.Model):
     def _store(self, question, companies):
         """Keep the answer to ``question``, replacing an older one; one that
         a concurrent look-up stored meanwhile is left as it is."""
+        if not self.env["tracelink.cvr.api"]._cvr_setting("cache_hours"):
+            return
         values = {"answer": companies, "fetched_at": fields.Datetime.now()}
         entry = self.search([(name, "=", value) for name, value in question.items()])
         if entry:
@@ -64,7 +69,6 @@ class TracelinkCvrCache(models.Model):
 
     @api.autovacuum
     def _gc_expired(self):
-        """Delete the answers no company would use any more."""
         hours = max(1, self.env["tracelink.cvr.api"]._cvr_setting("cache_hours"))
         limit = fields.Datetime.now() - timedelta(hours=hours)
         expired = self.search([("fetched_at", "<", limit)])

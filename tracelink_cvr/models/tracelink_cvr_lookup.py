@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class TracelinkCvrLookup(models.Model):
@@ -13,10 +14,20 @@ class TracelinkCvrLookup(models.Model):
     user_id = fields.Many2one("res.users", required=True, index=True)
 
     @api.model
-    def _count_last_hour(self, user):
+    def _check_limit(self):
+        limit = self.env["tracelink.cvr.api"]._cvr_setting("lookup_limit")
         since = fields.Datetime.now() - timedelta(hours=1)
-        domain = [("user_id", "=", user.id), ("create_date", ">", since)]
-        return self.search_count(domain)
+        domain = [("user_id", "=", self.env.uid), ("create_date", ">", since)]
+        if limit and self.search_count(domain) >= limit:
+            raise UserError(
+                self.env._(
+                    "You have made %s look-ups in the CVR register in the last "
+                    "hour, the most allowed. Try again later, or ask your "
+                    "administrator to raise the limit in Settings > General "
+                    "Settings > CVR Register.",
+                    limit,
+                )
+            )
 
     @api.autovacuum
     def _gc_old(self):

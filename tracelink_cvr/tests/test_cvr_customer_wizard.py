@@ -103,9 +103,7 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
             partner.cvr_lookup_date, fields.Datetime.now(), delta=timedelta(minutes=1)
         )
         self.assertEqual(self._partners_with_cvr("13585628"), partner)
-        self.assertRecordValues(
-            wizard, [{"state": "done", "partner_id": partner.id, "is_reused": False}]
-        )
+        self.assertRecordValues(wizard, [{"state": "done", "partner_id": partner.id}])
         self.assertEqual(action["tag"], "display_notification")
         self.assertEqual(action["params"]["type"], "success")
         self.assertIn("Eksempel Maskinfabrik ApS", action["params"]["message"])
@@ -227,8 +225,8 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
         prepare.assert_not_called()
         self.assertEqual(self._partner_count(), count)
         self.assertEqual(wizard.partner_id, existing)
-        self.assertTrue(wizard.is_reused)
         self.assertEqual(action["params"]["type"], "warning")
+        self.assertEqual(action["params"]["title"], "Existing customer used")
         self.assertIn("Maskinfabrikken i Vejle", action["params"]["message"])
         self.assertIn("13585628", action["params"]["message"])
         self.assertIn("already exists", action["params"]["message"])
@@ -254,9 +252,10 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
         )
         wizard = self._look_up("13585628")
         self.assertFalse(wizard.line_ids.existing_partner_id)
-        wizard.action_confirm()
+        action = wizard.action_confirm()
         self.assertNotEqual(wizard.partner_id, theirs)
-        self.assertFalse(wizard.is_reused)
+        self.assertEqual(action["params"]["title"], "Customer created")
+
         self.assertEqual(len(self._partners_with_cvr("13585628")), 2)
 
     # -- ceased company ----------------------------------------------------------

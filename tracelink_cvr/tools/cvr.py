@@ -1,8 +1,6 @@
 """Danish CVR numbers (check digits by ``python-stdnum``): what a user
 types is validated; what the register or e-conomic sends is taken as it is."""
 
-import re
-
 from stdnum.dk import cvr as stdnum_cvr
 from stdnum.exceptions import (
     InvalidChecksum,
@@ -13,14 +11,11 @@ from stdnum.exceptions import (
 
 from .exceptions import InvalidCvr
 
-# A number typed by hand: digits with an optional "DK" prefix, spaces, dashes.
-_CVR_LIKE = re.compile(r"(?:DK)?[\d\s-]+", re.IGNORECASE)
-_WHY_INVALID = (
-    (InvalidChecksum, " (wrong check digit)"),
-    (InvalidLength, " (it must have 8 digits)"),
-    (InvalidFormat, " (digits only, not starting with 0, optionally prefixed with DK)"),
-    (ValidationError, ""),
-)
+_WHY_INVALID = {
+    InvalidChecksum: " (wrong check digit)",
+    InvalidLength: " (it must have 8 digits)",
+    InvalidFormat: " (digits only, not starting with 0, optionally prefixed with DK)",
+}
 
 
 def normalize_cvr(value):
@@ -32,15 +27,15 @@ def normalize_cvr(value):
     try:
         return stdnum_cvr.validate(text)
     except ValidationError as exc:
-        why = next(why for kind, why in _WHY_INVALID if isinstance(exc, kind))
+        why = _WHY_INVALID.get(type(exc), "")
         raise InvalidCvr(f"{text} is not a valid CVR number{why}.") from None
 
 
 def looks_like_cvr(term):
-    """True when a search term is meant as a CVR number, not a name (valid
-    or not: :func:`normalize_cvr` checks it)."""
-    text = "" if term is None or isinstance(term, bool) else str(term).strip()
-    return bool(_CVR_LIKE.fullmatch(text)) and any(c.isdigit() for c in text)
+    """True when a search term is meant as a CVR number, not a name: digits
+    as python-stdnum writes them (valid or not: :func:`normalize_cvr`)."""
+    text = "" if term is None or isinstance(term, bool) else str(term)
+    return stdnum_cvr.compact(text).isdecimal()
 
 
 def cvr_from_text(value):

@@ -12,18 +12,8 @@ from datetime import date, datetime
 from functools import partial
 from typing import NamedTuple
 
+from . import exceptions as errors
 from .cvr import looks_like_cvr, normalize_cvr
-from .exceptions import (
-    AuthenticationFailed,
-    Banned,
-    InvalidRequest,
-    InvalidUserAgent,
-    MalformedResponse,
-    NotFound,
-    QuotaExceeded,
-    ServiceError,
-    ServiceUnavailable,
-)
 from .http_client import HttpClient
 
 # Where a company stands (``state`` of a company dict), in the order name
@@ -36,6 +26,7 @@ REGISTER_STATES = [
     ("no_legal_effect", "Without Legal Effect"),
     ("ceased", "Ceased"),
 ]
+_RANKS = {state: rank for rank, (state, _label) in enumerate(REGISTER_STATES)}
 # Words of a status text (see register_state) and the state each one means.
 _STATE_WORDS = {
     "konkurs": "bankruptcy",
@@ -68,7 +59,6 @@ def parse_date(value):
 
 
 def _text(value):
-    """A value as a stripped string; None becomes ""."""
     if value is None or isinstance(value, bool):
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -84,13 +74,6 @@ def _as_bool(value):
 
 def _dict(value):
     return value if isinstance(value, dict) else {}
-
-
-def _co_line(name):
-    name = _text(name)
-    if not name or name.lower().startswith("c/o"):
-        return name
-    return f"c/o {name}"
 
 
 def is_phone(value):
@@ -130,7 +113,14 @@ def register_state(status, ceased=False, bankrupt=False):
     return next(states, "bankruptcy" if bankrupt else "active")
 
 
-# -- how each provider writes a value -----------------------------------------
+def _co_line(name):
+    name = _text(name)
+    return name if not name or name.lower().startswith("c/o") else f"c/o {name}"
+
+
+def _cvrapi_state(status, end, bankrupt):
+    # an end date cvrapi.dk writes unreadably still means ceased
+    return register_state(status, bool(_text(end)), _as_bool(bankrupt))
 
 
 def _virk_street(address):
@@ -149,7 +139,6 @@ def _virk_street(address):
 
 
 def _first(kind, contacts):
-    """The first contact (nyesteKontaktoplysninger) that ``kind`` accepts."""
     contacts = contacts if isinstance(contacts, list) else [contacts]
     return next((c for c in contacts if kind(c)), "")
 
@@ -163,10 +152,8 @@ def _virk_end(livsforloeb):
     return parse_date(latest.get("gyldigTil"))
 
 
-def _iso_date(value):
-    """A date as ISO text, as JSON fields (cache, wizard) keep it, or None."""
-    day = parse_date(value)
-    return day.isoformat() if day else None
+def _virk_state(status, livsforloeb):
+    return register_state(status, bool(_virk_end(livsforloeb)))
 
 
 def _legal_form(form):
@@ -174,41 +161,25 @@ def _legal_form(form):
     return _text(form.get("langBeskrivelse")) or form.get("kortBeskrivelse")
 
 
-def _or_false(value):
-    return value or False
-
-
-def _vat(cvr):
-    return f"DK{cvr}" if cvr else False
-
-
-def _cvrapi_state(status, end, bankrupt):
-    # an end date cvrapi.dk writes unreadably still means ceased
-    return register_state(status, bool(_text(end)), _as_bool(bankrupt))
-
-
-def _virk_state(status, livsforloeb):
-    return register_state(status, bool(_virk_end(livsforloeb)))
-
-
-# -- the register fields, once ------------------------------------------------
+def _iso_date(value):
+    """A date as ISO text, as JSON fields (cache, wizard) keep it, or None."""
+    day = parse_date(value)
+    return day.isoformat() if day else None
 
 
 class Field(NamedTuple):
     """A key of the company dict: where each provider's answer has it, the
-    ``res.partner`` fields it fills, and how it is read.
+    ``res.partner`` field it fills, and how it is read.
 
     ``cvrapi`` (its flat answer) and ``virk`` (a ``Vrvirksomhed`` document)
     are a dotted path, or a tuple of paths and a function of their values.
-    ``partner`` names a partner field (set to the value, False when empty)
-    or maps partner fields to functions of the value. ``parse`` turns the
-    provider's value into the company dict's.
+    ``parse`` turns the provider's value into the company dict's.
     """
 
     key: str
     cvrapi: str | tuple
     virk: str | tuple
-    partner: str | dict | None = None
+    partner: str | None = None
     parse: Callable = _text
 
 
@@ -230,7 +201,7 @@ FIELDS = (
     Field("city", "city", _ADDRESS + ".postdistrikt", "city"),
     Field("phone", "phone", (_CONTACTS, partial(_first, is_phone)), "phone"),
     Field("email", "email", (_CONTACTS, partial(_first, is_email)), "email"),
-    Field("cvr", "vat", "cvrNummer", {"vat": _vat, "company_registry": _or_false}),
+    Field("cvr", "vat", "cvrNummer", "company_registry"),  # and vat, DK<cvr>
     Field(
         "industry_code", "industrycode", _INDUSTRY + "branchekode", "cvr_industry_code"
     ),
@@ -257,7 +228,6 @@ def _at(answer, path):
 
 
 def _paths(source):
-    """The paths a :class:`Field` source reads."""
     return [source] if isinstance(source, str) else source[:-1]
 
 
@@ -274,31 +244,28 @@ def company_from(provider, answer):
 
 
 def partner_values(company):
-    """The ``res.partner`` values of a company dict (see :data:`FIELDS`)."""
     values = {}
     for field in FIELDS:
-        targets = field.partner or {}
-        if isinstance(targets, str):
-            targets = {targets: _or_false}
-        value = company.get(field.key)  # absent from answers cached before it
-        values.update((name, to(value)) for name, to in targets.items())
+        value = company.get(field.key) or False  # absent from older cached answers
+        if field.key == "cvr":
+            values["vat"] = value and f"DK{value}"
+        if field.partner:
+            values[field.partner] = value
     return values
 
 
-# -- providers ------------------------------------------------------------------
-
-
 class CvrProvider(HttpClient):
-    """One source of CVR data on the shared :class:`HttpClient`; subclasses
-    implement ``_get(number)`` and ``_search_name(term, limit)``."""
+    """One source of CVR data; subclasses implement ``_get(number)``,
+    ``_search_name(term, limit)`` and, for their service's own error bodies,
+    ``_check_body(payload, response)``."""
 
     code = None
     # The registers refuse credentials with 401 or 403 alike; a 404 of the
     # service itself (not of a company) is no "unknown company".
     status_errors = {
-        401: AuthenticationFailed,
-        403: AuthenticationFailed,
-        429: QuotaExceeded,
+        401: errors.AuthenticationFailed,
+        403: errors.AuthenticationFailed,
+        429: errors.QuotaExceeded,
     }
 
     def search(self, term, limit=10):
@@ -309,40 +276,41 @@ class CvrProvider(HttpClient):
             raise ValueError(f"limit must be a positive integer, not {limit!r}")
         text = _text(term)
         if not text:
-            raise InvalidRequest("Empty search term.")
+            raise errors.InvalidRequest("Empty search term.")
         if looks_like_cvr(text):
             return [self.get(text)]
-        states = [state for state, _label in REGISTER_STATES]
-        companies = sorted(
-            self._search_name(text, limit), key=lambda c: states.index(c["state"])
-        )[:limit]
-        if not companies:
-            raise NotFound(f"No company matches {text!r} in {self.label}.")
-        return companies
+        companies = self._search_name(text, limit)
+        return sorted(companies, key=lambda company: _RANKS[company["state"]])
 
     def get(self, cvr):
         """One company by CVR number (validated first); NotFound when unknown."""
         number = normalize_cvr(cvr)
         company = self._get(number)
         if company["cvr"] != number:
-            raise MalformedResponse(
+            raise errors.MalformedResponse(
                 f"{self.label} answered with company {company['cvr'] or '?'} "
                 f"when asked for {number}."
             )
         return company
 
-    def _json_object(self, response, message=None):
+    def _request(self, method, path, **kwargs):
         """The JSON object of a successful answer, or the typed exception."""
-        error = self._error_for_status(response, message)
+        headers = {"Accept": "application/json", **kwargs.pop("headers", {})}
+        response = self._send(method, path, headers=headers, **kwargs)
+        payload = self._json_or_none(response)
+        self._check_body(payload, response)
+        error = self._error_for_status(response)
         if error is not None:
             raise error
-        payload = self._json_or_none(response)
         if not isinstance(payload, dict):
-            raise MalformedResponse(
+            raise errors.MalformedResponse(
                 f"{self.label} sent an answer that is not a JSON object.",
                 status=response.status_code,
             )
         return payload
+
+    def _check_body(self, payload, response):
+        """Raise the failure the service names in the body of its answer."""
 
 
 class CvrApiDkClient(CvrProvider):
@@ -358,12 +326,12 @@ class CvrApiDkClient(CvrProvider):
     # (and a 429 with Retry-After).
     retry_statuses = frozenset({502, 503, 504})
     ERRORS = {
-        "QUOTA_EXCEEDED": QuotaExceeded,
-        "BANNED": Banned,
-        "NOT_FOUND": NotFound,
-        "INVALID_VAT": InvalidRequest,
-        "INVALID_UA": InvalidUserAgent,
-        "INTERNAL_ERROR": ServiceUnavailable,
+        "QUOTA_EXCEEDED": errors.QuotaExceeded,
+        "BANNED": errors.Banned,
+        "NOT_FOUND": errors.NotFound,
+        "INVALID_VAT": errors.InvalidRequest,
+        "INVALID_UA": errors.InvalidUserAgent,
+        "INTERNAL_ERROR": errors.ServiceUnavailable,
     }
 
     def __init__(self, *args, user_agent=None, token=None, **options):
@@ -371,36 +339,37 @@ class CvrApiDkClient(CvrProvider):
         self.user_agent, self.token = _text(user_agent), _text(token)
         self.sends_credentials = bool(self.token)
 
-    def _ask(self, **query):
-        # Refused before any call: the service would answer QUOTA_EXCEEDED
-        # (spending quota), and a non-ASCII header cannot even be sent.
-        problem = user_agent_problem(self.user_agent)
-        if problem:
-            raise InvalidUserAgent(problem)
-        params = {"country": "dk", "format": "json", "version": "6", **query}
-        if self.token:
-            params["token"] = self.token
-        headers = {"User-Agent": self.user_agent, "Accept": "application/json"}
-        response = self._send("GET", "/api", params=params, headers=headers)
-        payload = self._json_or_none(response)
-        if isinstance(payload, dict) and payload.get("error"):
-            code = _text(payload.get("error")) or "ERROR"
-            message = _text(payload.get("message")) or f"{self.label} answered {code}."
-            status = response.status_code if response.status_code >= 400 else None
-            raise self.ERRORS.get(code, ServiceError)(message, code=code, status=status)
-        payload = self._json_object(response)
-        if "vat" not in payload or "name" not in payload:
-            raise MalformedResponse(
-                f"{self.label} sent an answer without company number or name.",
-                status=response.status_code,
-            )
-        return company_from(self.code, payload)
-
     def _get(self, number):
         return self._ask(vat=number)
 
     def _search_name(self, term, limit):
         return [self._ask(search=term)]
+
+    def _ask(self, **query):
+        # Refused before any call: the service would answer QUOTA_EXCEEDED
+        # (spending quota), and a non-ASCII header cannot even be sent.
+        problem = user_agent_problem(self.user_agent)
+        if problem:
+            raise errors.InvalidUserAgent(problem)
+        params = {"country": "dk", "format": "json", "version": "6", **query}
+        if self.token:
+            params["token"] = self.token
+        headers = {"User-Agent": self.user_agent}
+        answer = self._request("GET", "/api", params=params, headers=headers)
+        if "vat" not in answer or "name" not in answer:
+            raise errors.MalformedResponse(
+                f"{self.label} sent an answer without company number or name."
+            )
+        return company_from(self.code, answer)
+
+    def _check_body(self, payload, response):
+        if isinstance(payload, dict) and payload.get("error"):
+            code = _text(payload["error"]) or "ERROR"
+            message = _text(payload.get("message")) or f"{self.label} answered {code}."
+            status = response.status_code if response.status_code >= 400 else None
+            raise self.ERRORS.get(code, errors.ServiceError)(
+                message, code=code, status=status
+            )
 
 
 class VirkDistributionClient(CvrProvider):
@@ -424,36 +393,9 @@ class VirkDistributionClient(CvrProvider):
         super().__init__(*args, **options)
         self.username, self.password = _text(username), password or ""
 
-    def _search(self, query, size):
-        if not (self.username and self.password):
-            raise AuthenticationFailed(f"No credentials set for {self.label}.")
-        response = self._send(
-            "POST",
-            self.search_path,
-            json={"_source": self.source_fields, "size": size, "query": query},
-            # UTF-8, not requests' Latin-1: a password with "€" must not crash.
-            auth=(self.username.encode(), self.password.encode()),
-            headers={"Accept": "application/json"},
-        )
-        # Elasticsearch explains a rejected query in error.reason.
-        reason = _at(self._json_or_none(response), "error.reason")
-        message = _text(reason) if response.status_code in (400, 422) else None
-        hits = _at(self._json_object(response, message), "hits.hits")
-        if not isinstance(hits, list):
-            raise MalformedResponse(
-                f"{self.label} sent an answer without hits.",
-                status=response.status_code,
-            )
-        documents = [_at(hit, "_source.Vrvirksomhed") for hit in hits]
-        if not all(isinstance(document, dict) and document for document in documents):
-            raise MalformedResponse(f"{self.label} sent a hit without Vrvirksomhed.")
-        return [company_from(self.code, document) for document in documents]
-
     def _get(self, number):
-        companies = self._search({"term": {"Vrvirksomhed.cvrNummer": int(number)}}, 1)
-        if not companies:
-            raise NotFound(f"No company with CVR number {number} in {self.label}.")
-        return companies[0]
+        query = {"term": {"Vrvirksomhed.cvrNummer": int(number)}}
+        return self._search(query, 1, f"No company with CVR number {number}")[0]
 
     def _search_name(self, term, limit):
         """Names as a user types them: the analysed name matches whole words
@@ -468,10 +410,39 @@ class VirkDistributionClient(CvrProvider):
                 "minimum_should_match": 1,
             }
         }
-        return self._search(query, limit)
+        return self._search(query, limit, f"No company matches {term!r}")
+
+    def _search(self, query, size, nothing_found):
+        if not (self.username and self.password):
+            raise errors.AuthenticationFailed(f"No credentials set for {self.label}.")
+        answer = self._request(
+            "POST",
+            self.search_path,
+            json={"_source": self.source_fields, "size": size, "query": query},
+            # UTF-8, not requests' Latin-1: a password with "€" must not crash.
+            auth=(self.username.encode(), self.password.encode()),
+        )
+        hits = _at(answer, "hits.hits")
+        if not isinstance(hits, list):
+            raise errors.MalformedResponse(f"{self.label} sent an answer without hits.")
+        if not hits:
+            raise errors.NotFound(f"{nothing_found} in {self.label}.")
+        documents = [_at(hit, "_source.Vrvirksomhed") for hit in hits]
+        if not all(isinstance(document, dict) and document for document in documents):
+            raise errors.MalformedResponse(
+                f"{self.label} sent a hit without Vrvirksomhed."
+            )
+        return [company_from(self.code, document) for document in documents]
+
+    def _check_body(self, payload, response):
+        # Elasticsearch explains a rejected query in error.reason.
+        reason = _text(_at(payload, "error.reason"))
+        if response.status_code in (400, 422) and reason:
+            raise self._error_for_status(response, reason)
 
 
 PROVIDERS = {
     CvrApiDkClient.code: CvrApiDkClient,
     VirkDistributionClient.code: VirkDistributionClient,
 }
+PROVIDER_SELECTION = [(code, provider.label) for code, provider in PROVIDERS.items()]

@@ -19,12 +19,9 @@ class ServiceError(Exception):
         self.log_id = log_id  # the service's log id, for support
 
     def __str__(self):
-        parts = [self.message or self.__class__.__name__]
-        if self.code:
-            parts.append(f"[{self.code}]")
-        if self.status:
-            parts.append(f"(HTTP {self.status})")
-        return " ".join(parts)
+        code = f" [{self.code}]" if self.code else ""
+        status = f" (HTTP {self.status})" if self.status else ""
+        return f"{self.message or type(self).__name__}{code}{status}"
 
 
 class ServiceUnavailable(ServiceError):

@@ -3,39 +3,38 @@
 Every call goes through :meth:`HttpClient._send`: explicit timeout, no
 redirects (credentials stay with the configured address), no credentials to
 an address that is neither HTTPS nor this machine; urllib3's retry repeats
-idempotent methods only, on 429 and 5xx, honouring ``Retry-After`` (read by
-:func:`parse_retry_after` only). Every failure becomes a typed exception of
-:mod:`.exceptions`. The messages of ``requests``' exceptions hold the full URL
-(and any token in it): they are never reused nor chained, and urllib3's log
-lines get such query values masked.
+idempotent methods only, on 429 and 5xx, honouring ``Retry-After``. Every
+failure becomes a typed exception of :mod:`.exceptions`. The messages of
+``requests``' exceptions hold the full URL (and any token in it): they are
+never reused nor chained, and urllib3's log lines get such query values masked.
 """
 
 import logging
-import math
 import re
 import time
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import MaxRetryError, ReadTimeoutError, ResponseError
+from urllib3.exceptions import (
+    InvalidHeader,
+    MaxRetryError,
+    ReadTimeoutError,
+    ResponseError,
+)
 from urllib3.util.retry import Retry
 
 from . import exceptions as errors
 
 _logger = logging.getLogger(__name__)
 
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE"})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
-# Query parameters whose values never reach a log line.
+# Query parameters whose values urllib3's log lines (full URLs) never show.
 _SECRET_QUERY = re.compile(r"([?&](?:token|password|secret|key)=)[^&\s'\"]+", re.I)
 
 
 def _mask_secrets(record):
-    """Masks secret query values in urllib3's log lines (full URLs)."""
     message = record.getMessage()
     masked = _SECRET_QUERY.sub(r"\1***", message)
     if masked != message:
@@ -50,29 +49,13 @@ for _name in ("urllib3.connectionpool", "urllib3.util.retry"):
 def is_secure_url(url):
     """True for an HTTPS address, or any address on this machine."""
     parts = urlsplit(url or "")
-    return parts.scheme == "https" or (parts.hostname or "") in LOCAL_HOSTS
-
-
-def parse_retry_after(value):
-    """Seconds (never negative) to wait from a ``Retry-After`` value in seconds
-    or as an HTTP date; None when missing or not understood."""
-    value = (value or "").strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=timezone.utc)
-        seconds = (when - datetime.now(timezone.utc)).total_seconds()
-    return max(0.0, seconds) if math.isfinite(seconds) else None
+    return parts.scheme == "https" or parts.hostname in LOCAL_HOSTS
 
 
 class _Retry(Retry):
-    """urllib3's Retry with the client's backoff, Retry-After parser and
-    sleep; a ``Retry-After`` beyond ``max_retry_after`` ends the retries."""
+    """urllib3's Retry with the client's backoff and sleep; a ``Retry-After``
+    beyond ``max_retry_after`` ends the retries, an unreadable one is
+    ignored (urllib3 would raise it out of the request)."""
 
     sleep_function = staticmethod(time.sleep)
     max_retry_after = 30.0
@@ -84,7 +67,10 @@ class _Retry(Retry):
         return retry
 
     def parse_retry_after(self, retry_after):
-        return parse_retry_after(retry_after)
+        try:
+            return super().parse_retry_after(retry_after)
+        except InvalidHeader:
+            return None
 
     def get_backoff_time(self):
         # One history entry per failure (redirects are not followed).
@@ -126,7 +112,7 @@ class HttpClient:
 
     label = "the service"
     default_base_url = ""
-    retry_methods = IDEMPOTENT_METHODS
+    retry_methods = Retry.DEFAULT_ALLOWED_METHODS  # the idempotent ones
     retry_statuses = RETRY_STATUSES
     retry_read_timeouts = False
     sends_credentials = False  # tokens or passwords: HTTPS (or local) only
@@ -151,8 +137,7 @@ class HttpClient:
         self.base_url = (base_url or self.default_base_url or "").rstrip("/")
         self.timeout = timeout
         self.max_retries = max(0, int(max_retries))
-        self.session = requests.Session()
-        retry = _Retry(
+        self.retry = _Retry(
             total=self.max_retries,
             read=self.max_retries if self.retry_read_timeouts else False,
             other=0,
@@ -161,9 +146,11 @@ class HttpClient:
             backoff_factor=max(0.0, float(backoff)),
             raise_on_status=False,
         )
-        retry.sleep_function = sleep
-        retry.max_retry_after = float(max_retry_after)
-        self.session.mount(self.base_url or "http://", HTTPAdapter(max_retries=retry))
+        self.retry.sleep_function = sleep
+        self.retry.max_retry_after = float(max_retry_after)
+        self.session = requests.Session()
+        adapter = HTTPAdapter(max_retries=self.retry)
+        self.session.mount(self.base_url or "http://", adapter)
 
     def __enter__(self):
         return self
@@ -190,6 +177,7 @@ class HttpClient:
                 **kwargs,
             )
         except requests.RequestException as exc:
+            # read timeouts retried to the end come wrapped in a ConnectionError
             reason = getattr(exc.args[0] if exc.args else None, "reason", None)
             if isinstance(exc, requests.Timeout) or isinstance(
                 reason, ReadTimeoutError
@@ -221,16 +209,13 @@ class HttpClient:
         exception_class = self.status_errors.get(status) or (
             errors.ServiceUnavailable if status >= 500 else errors.InvalidRequest
         )
-        message = message or f"{self.label} answered HTTP {status}."
         if issubclass(exception_class, errors.QuotaExceeded):
-            kwargs["retry_after"] = parse_retry_after(
-                response.headers.get("Retry-After")
-            )
+            kwargs["retry_after"] = self.retry.get_retry_after(response.raw)
+        message = message or f"{self.label} answered HTTP {status}."
         return exception_class(message, status=status, **kwargs)
 
     @staticmethod
     def _json_or_none(response):
-        """The JSON body of a response, or None when it is not JSON."""
         try:
             return response.json()
         except ValueError:

@@ -48,21 +48,13 @@ class CvrCustomerWizard(models.TransientModel):
     ceased_message = fields.Char(compute="_compute_messages")
     reuse_message = fields.Char(compute="_compute_messages")
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    is_reused = fields.Boolean(
-        readonly=True, help="The customer already existed in Odoo."
-    )
 
     @api.depends("line_ids")
     def _compute_line_count(self):
         for wizard in self:
             wizard.line_count = len(wizard.line_ids)
 
-    @api.depends(
-        "selected_line_id.name",
-        "selected_line_id.status",
-        "selected_line_id.end_date",
-        "selected_line_id.existing_partner_id",
-    )
+    @api.depends("selected_line_id")
     def _compute_messages(self):
         Partner = self.env["res.partner"]
         for wizard in self:
@@ -96,7 +88,6 @@ class CvrCustomerWizard(models.TransientModel):
                 )
 
     def action_search(self):
-        """Look the term up in the register and list the matches."""
         self.ensure_one()
         companies = self.env["tracelink.cvr.api"]._cvr_search(
             self.search_term, company=self.company_id
@@ -111,8 +102,6 @@ class CvrCustomerWizard(models.TransientModel):
         return self._action_reopen()
 
     def action_back(self):
-        """One step back: from the ceased warning to the matches, from the
-        matches to the search."""
         self.ensure_one()
         if self.state == "confirm_ceased":
             self.state = "pick"
@@ -122,9 +111,8 @@ class CvrCustomerWizard(models.TransientModel):
         return self._action_reopen()
 
     def action_confirm(self):
-        """Use the selected company; one that is not plainly active (ceased,
-        under bankruptcy, ...) asks for a confirmation first. Then reuse or
-        create its partner, tell what happened and go on (``_next_action``)."""
+        """Reuse or create the partner of the selected company, once one that
+        is not plainly active (ceased, under bankruptcy...) is confirmed."""
         self.ensure_one()
         line = self.selected_line_id
         if self.state not in ("pick", "confirm_ceased") or not line:
@@ -135,7 +123,8 @@ class CvrCustomerWizard(models.TransientModel):
         partner = line.existing_partner_id
         is_reused = bool(partner)
         partner = partner or self.env["res.partner"]._create_from_cvr(line.company_data)
-        self.write({"state": "done", "partner_id": partner.id, "is_reused": is_reused})
+        self.write({"state": "done", "partner_id": partner.id})
+
         if is_reused:
             title = self.env._("Existing customer used")
             message = self.env._(
@@ -161,8 +150,8 @@ class CvrCustomerWizard(models.TransientModel):
         }
 
     def _next_action(self):
-        """Where the dialog goes once the partner is there: back to the
-        caller with the partner (``return_partner``), else to the partner."""
+        """Back to the caller with the partner (``return_partner``), else to
+        the partner."""
         self.ensure_one()
         if self.return_partner:
             [values] = self.partner_id.read(["display_name"])
@@ -187,8 +176,6 @@ class CvrCustomerWizard(models.TransientModel):
 
 
 class CvrCustomerWizardLine(models.TransientModel):
-    """One company of the register found by the New CVR customer wizard."""
-
     _name = "tracelink.cvr.customer.wizard.line"
     _description = "New CVR Customer: Match"
     _order = "sequence, id"
