@@ -70,6 +70,7 @@ N_CUSTOMERS = int(os.environ.get("BENCH_ECONOMIC_CUSTOMERS", "3000"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 PORT = int(os.environ.get("BENCH_PORT", "8177"))
 RPC = os.environ.get("BENCH_RPC", "xmlrpc")
+AUTH = os.environ.get("BENCH_AUTH", "password")
 IMPORT_TIMEOUT = int(os.environ.get("BENCH_IMPORT_TIMEOUT", "900"))
 APP_TOKEN = "bench-load-app-secret-token"
 GRANT_TOKEN = "bench-load-agreement-grant-token"
@@ -112,8 +113,9 @@ def setup(env):
                     "name": f"Load {kind} {n:02d}",
                     "login": f"load-{kind}-{n:02d}",
                     "email": f"load-{kind}-{n:02d}@example.com",
-                    "password": PASSWORD,
                     "groups_id": [(6, 0, [env.ref(group).id])],
+                    # an integration user: an API key and no password
+                    **({} if AUTH == "apikey" else {"password": PASSWORD}),
                 }
                 for n in range(count)
             ]
@@ -121,6 +123,16 @@ def setup(env):
 
     salespeople = users("sales", N_SALESPEOPLE, "sales_team.group_sale_salesman")
     racers = users("racer", N_RACERS, "sales_team.group_sale_salesman_all_leads")
+    secrets = {}
+    for user in salespeople | racers:
+        secrets[user.login] = (
+            env["res.users.apikeys"]
+            .with_user(user)
+            .sudo()
+            ._generate(None, "Load benchmark", None)
+            if AUTH == "apikey"
+            else PASSWORD
+        )
     Connection = env["tracelink.economic.connection"]
     connection = Connection.search([("company_id", "=", company.id)])
     vals = {
@@ -159,6 +171,7 @@ def setup(env):
         "connection_id": connection.id,
         "salespeople": salespeople.mapped("login"),
         "racers": racers.mapped("login"),
+        "secrets": secrets,
         "race_cases": cases.ids,
     }
     print(RESULT_MARK + json.dumps(result))
@@ -434,8 +447,8 @@ class Recorder:
                     self.unexpected.append(f"{label}: {error.kind}: {error.message}")
 
 
-def salesperson(server, db, login, recorder, start, results):
-    client = CLIENTS[RPC](server.url, db, login, PASSWORD)
+def salesperson(server, db, login, secret, recorder, start, results):
+    client = CLIENTS[RPC](server.url, db, login, secret)
     start.wait()
     for n in range(N_CASES):
         try:
@@ -472,8 +485,8 @@ def salesperson(server, db, login, recorder, start, results):
             continue  # noted by the recorder
 
 
-def racer(server, db, login, recorder, start, barriers, case_ids, outcomes):
-    client = CLIENTS[RPC](server.url, db, login, PASSWORD)
+def racer(server, db, login, secret, recorder, start, barriers, case_ids, outcomes):
+    client = CLIENTS[RPC](server.url, db, login, secret)
     start.wait()
     for barrier, case_id in zip(barriers, case_ids, strict=True):
         barrier.wait()
@@ -620,6 +633,10 @@ def import_state(db, connection_id):
 
 
 def drive():
+    if RPC not in CLIENTS or AUTH not in ("password", "apikey"):
+        raise SystemExit("BENCH_RPC: xmlrpc or jsonrpc; BENCH_AUTH: password or apikey")
+    if RPC == "jsonrpc" and AUTH == "apikey":
+        raise SystemExit("an API key logs in over XML-RPC only (BENCH_RPC=xmlrpc)")
     prefix = os.environ.get("BENCH_DB_PREFIX", "tracelink_bench")
     os.makedirs(os.path.join(REPO, "var"), exist_ok=True)
     logfile = os.path.join(REPO, "var", "bench-load-server.log")
@@ -636,12 +653,14 @@ def drive():
         recorder = Recorder()
         results = {"cases": [], "converted": defaultdict(list)}
         outcomes = defaultdict(list)
+        secrets = setup_result["secrets"]
         clients = N_SALESPEOPLE + N_RACERS
         start = threading.Barrier(clients + 1)
         barriers = [threading.Barrier(N_RACERS) for _ in setup_result["race_cases"]]
         threads = [
             threading.Thread(
-                target=salesperson, args=(server, db, login, recorder, start, results)
+                target=salesperson,
+                args=(server, db, login, secrets[login], recorder, start, results),
             )
             for login in setup_result["salespeople"]
         ] + [
@@ -651,6 +670,7 @@ def drive():
                     server,
                     db,
                     login,
+                    secrets[login],
                     recorder,
                     start,
                     barriers,
@@ -665,6 +685,7 @@ def drive():
             thread.start()
         admin = CLIENTS[RPC](server.url, db, "admin", "admin")
         start.wait()
+        load_before = os.getloadavg()[0]
         began = time.perf_counter()
         log(
             f"load: {N_SALESPEOPLE} salespeople x {N_CASES} cases, {N_RACERS} racers x "
@@ -680,6 +701,7 @@ def drive():
         for thread in threads:
             thread.join()
         load_time = time.perf_counter() - began
+        load_after = os.getloadavg()[0]
         log("clients done; waiting for the import to finish")
         wait_for_import(db, setup_result["connection_id"])
         import_time = time.perf_counter() - began
@@ -696,10 +718,13 @@ def drive():
     by_label = defaultdict(list)
     for label, elapsed, _error in recorder.calls:
         by_label[label].append(elapsed)
+    auth = "session" if RPC == "jsonrpc" else AUTH
     print(
-        f"Load: {WORKERS} HTTP workers + 1 cron worker, {RPC}, {N_SALESPEOPLE} "
-        f"salespeople x {N_CASES} cases, {N_RACERS} racers x {N_RACE_CASES} cases, "
-        f"e-conomic import of {N_CUSTOMERS} customers; {os.cpu_count()} CPU"
+        f"Load: {WORKERS} HTTP workers + 1 cron worker, {RPC} ({auth}), "
+        f"{N_SALESPEOPLE} salespeople x {N_CASES} cases, {N_RACERS} racers x "
+        f"{N_RACE_CASES} cases, e-conomic import of {N_CUSTOMERS} customers; "
+        f"{os.cpu_count()} CPU, load average {load_before:.1f} at the start, "
+        f"{load_after:.1f} at the end"
     )
     print(
         f"  calls: {len(durations)} in {load_time:.1f} s = "
