@@ -617,6 +617,28 @@ def read_log(logfile):
     return bad, conflicts
 
 
+# Odoo's request log line ends with the request's queries, their time and
+# the rest of its time (Python): "POST /xmlrpc/2/object HTTP/1.1" 200 - 46 0.2 1.1
+REQUEST = re.compile(
+    r'"POST (/xmlrpc/2/object|/web/dataset/call_kw/\S*) HTTP[^"]*" 200 - '
+    r"(\d+) ([\d.]+) ([\d.]+)"
+)
+
+
+def server_times(logfile):
+    """Per RPC call, as the server logged it: (calls, queries, SQL seconds,
+    other seconds), averaged."""
+    with open(logfile, encoding="utf-8", errors="replace") as server_log:
+        rows = [
+            tuple(map(float, match.groups()[1:]))
+            for match in map(REQUEST.search, server_log)
+            if match
+        ]
+    if not rows:
+        return 0, 0.0, 0.0, 0.0
+    return (len(rows), *(sum(column) / len(rows) for column in zip(*rows, strict=True)))
+
+
 def import_state(db, connection_id):
     row = psql_value(
         db,
@@ -732,6 +754,11 @@ def drive():
         f"unexpected errors: {len(recorder.unexpected)}"
     )
     print(figures("all calls", durations))
+    calls, queries, sql, other = server_times(logfile)
+    print(
+        f"  server time per call ({calls} calls, Odoo's request log): "
+        f"{queries:.0f} queries, {sql:.3f} s in SQL, {other:.3f} s in Python"
+    )
     for label in sorted(by_label):
         print(figures(label, by_label[label]))
     params = import_answer.get("params", {}) if isinstance(import_answer, dict) else {}
