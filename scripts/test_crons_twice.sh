@@ -8,9 +8,9 @@
 # failed (no ERROR line, no traceback).
 #   bash scripts/test_crons_twice.sh [DB]
 # DB: a test database with tracelink_economic installed (scripts/test.sh
-# passes its own; what the test makes is committed there); without it, or
-# when the addon is not installed there, a fresh database is made (about a
-# minute) and dropped afterwards.
+# passes its own; what the test makes is committed there, so once per
+# database); without it, or when the addon is not installed there, a fresh
+# database is made (about a minute) and dropped afterwards.
 # Exit status 0 when everything held. Log: var/test-logs/crons-twice.log.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 set +e
