@@ -536,9 +536,13 @@ def check(db, setup_result, results, outcomes, logfile, import_figures):
     failures = []
     cases = results["cases"] + setup_result["race_cases"]
     ids = ",".join(map(str, cases)) or "0"
-    there = psql_value(db, f"SELECT count(*) FROM crm_lead WHERE id IN ({ids})")
-    if int(there or 0) != len(cases):
-        failures.append(f"cases: {there} of {len(cases)} there")
+    there = psql_value(
+        db,
+        "SELECT count(*), count(*) FILTER (WHERE stage.is_won) FROM crm_lead lead "
+        f"JOIN crm_stage stage ON stage.id = lead.stage_id WHERE lead.id IN ({ids})",
+    )
+    if there != f"{len(cases)}|{len(cases)}":
+        failures.append(f"cases there|won: {there}, not {len(cases)}")
     expected = N_SALESPEOPLE * N_CASES
     if len(results["cases"]) != expected:
         failures.append(f"cases made: {len(results['cases'])} of {expected}")
