@@ -1,0 +1,67 @@
+"""From one addon to four: what tracelink_crm 18.0.1.x kept of e-conomic.
+
+tracelink_cvr, a new dependency, is installed before this script runs and
+has taken the CVR register over already (tracelink_cvr/hooks.py). A database
+that used e-conomic gets tracelink_economic installed by this upgrade (Odoo
+installs a module marked here once tracelink_crm is loaded), and its partner
+fields, scheduled import and partner view pass to it before it loads: the
+e-conomic customer numbers stay in their columns. The settings, kept on the
+company until now, move to the company's e-conomic connection in
+end-migrate.py, once tracelink_economic is there.
+
+A database that never used e-conomic leaves it out, and its e-conomic fields
+go with the rest of what tracelink_crm no longer defines.
+"""
+
+from openupgradelib import openupgrade
+
+from odoo import SUPERUSER_ID, api
+from odoo.tools import SQL, sql
+
+_PARTNER_FIELDS = ["economic_customer_number", "economic_last_sync", "economic_enabled"]
+_RECORDS = (
+    "ir_cron_economic_import_customers",
+    "ir_cron_economic_import_customers_ir_actions_server",
+    "res_partner_view_form_economic",
+)
+
+
+def _used_economic(cr):
+    """A company connected (or once connected: tokens, an import) or a
+    partner with an e-conomic customer number."""
+    company = sql.table_columns(cr, "res_company")
+    if "economic_enabled" not in company:
+        return False
+    cr.execute(
+        SQL(
+            """SELECT EXISTS (
+                   SELECT 1 FROM res_company
+                    WHERE economic_enabled
+                       OR economic_app_secret_token IS NOT NULL
+                       OR economic_agreement_grant_token IS NOT NULL
+                       OR economic_last_import IS NOT NULL
+                       OR economic_import_started IS NOT NULL)
+                OR EXISTS (
+                   SELECT 1 FROM res_partner
+                    WHERE economic_customer_number IS NOT NULL
+                      AND economic_customer_number != '{}'::jsonb)"""
+        )
+    )
+    return cr.fetchone()[0]
+
+
+def migrate(cr, version):
+    if not _used_economic(cr):
+        return
+    for model in ("res.partner", "res.users"):
+        openupgrade.update_module_moved_fields(
+            cr, model, _PARTNER_FIELDS, "tracelink_crm", "tracelink_economic"
+        )
+    openupgrade.rename_xmlids(
+        cr,
+        [(f"tracelink_crm.{name}", f"tracelink_economic.{name}") for name in _RECORDS],
+    )
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    env["ir.module.module"].search(
+        [("name", "=", "tracelink_economic"), ("state", "=", "uninstalled")]
+    ).button_install()
