@@ -133,79 +133,132 @@ _MOVED_FIELDS = """SELECT model, name, id FROM ir_model_fields
 
 # (name, before, after or None for the same query, mapping)
 FIGURES = [
-    ("cases: count, value, weighted value per company and status", cases_by_status,
-     None, "lost: Lost status before; Lost status or archived lost case after"),
-    ("cases: each lost case, its reason, the status lost from", lost_cases, None,
-     "by case id; the status lost from: stage_before_close_id while in Lost"),
-    ("cases: name, customer, value, weighted value, dates, probability",
-     """SELECT id, company_id, name, partner_id, expected_revenue::text,
+    (
+        "cases: count, value, weighted value per company and status",
+        cases_by_status,
+        None,
+        "lost: Lost status before; Lost status or archived lost case after",
+    ),
+    (
+        "cases: each lost case, its reason, the status lost from",
+        lost_cases,
+        None,
+        "by case id; the status lost from: stage_before_close_id while in Lost",
+    ),
+    (
+        "cases: name, customer, value, weighted value, dates, probability",
+        """SELECT id, company_id, name, partner_id, expected_revenue::text,
                prorated_revenue::text, probability, follow_up_date::text,
                date_deadline::text, date_closed IS NOT NULL, customer_reference
-          FROM crm_lead ORDER BY id""", None, ""),
-    ("cases: won ones and their orders",
-     """SELECT l.id, l.sale_order_id, o.name, o.state, o.amount_total::text,
+          FROM crm_lead ORDER BY id""",
+        None,
+        "",
+    ),
+    (
+        "cases: won ones and their orders",
+        """SELECT l.id, l.sale_order_id, o.name, o.state, o.amount_total::text,
                o.company_id
           FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
           LEFT JOIN sale_order o ON o.opportunity_id = l.id
-         WHERE s.is_won ORDER BY l.id, o.id""", None, ""),
-    ("cases: orders per case",
-     """SELECT opportunity_id, count(*) FROM sale_order
-         WHERE opportunity_id IS NOT NULL GROUP BY 1 ORDER BY 1""", None, ""),
+         WHERE s.is_won ORDER BY l.id, o.id""",
+        None,
+        "",
+    ),
+    (
+        "cases: orders per case",
+        """SELECT opportunity_id, count(*) FROM sale_order
+         WHERE opportunity_id IS NOT NULL GROUP BY 1 ORDER BY 1""",
+        None,
+        "",
+    ),
     ("Won/Lost API figures (tracelink_statistics)", statistics, None, ""),
-    ("cases: chatter messages and tracked values",
-     """SELECT m.model, count(DISTINCT m.id), count(t.id) FROM mail_message m
+    (
+        "cases: chatter messages and tracked values",
+        """SELECT m.model, count(DISTINCT m.id), count(t.id) FROM mail_message m
           LEFT JOIN mail_tracking_value t ON t.mail_message_id = m.id
          WHERE m.model IN ('crm.lead', 'res.partner', 'sale.order')
-         GROUP BY 1 ORDER BY 1""", None, ""),
-    ("partners: CVR data",
-     """SELECT id, company_id, vat, company_registry, cvr_industry_code,
+         GROUP BY 1 ORDER BY 1""",
+        None,
+        "",
+    ),
+    (
+        "partners: CVR data",
+        """SELECT id, company_id, vat, company_registry, cvr_industry_code,
                cvr_industry_text, cvr_legal_form, cvr_status, cvr_protected,
                cvr_lookup_date::text, cvr_provider
           FROM res_partner
          WHERE cvr_status IS NOT NULL OR cvr_lookup_date IS NOT NULL
-         ORDER BY id""", None, "tracelink_crm's columns, now tracelink_cvr's"),
-    ("partners: with CVR data per company",
-     """SELECT company_id, count(*) FROM res_partner
+         ORDER BY id""",
+        None,
+        "tracelink_crm's columns, now tracelink_cvr's",
+    ),
+    (
+        "partners: with CVR data per company",
+        """SELECT company_id, count(*) FROM res_partner
          WHERE cvr_status IS NOT NULL GROUP BY 1 ORDER BY 1 NULLS FIRST""",
-     None, ""),
-    ("partners: e-conomic numbers and last sync (per company, jsonb)",
-     """SELECT id, company_id, economic_customer_number::text,
+        None,
+        "",
+    ),
+    (
+        "partners: e-conomic numbers and last sync (per company, jsonb)",
+        """SELECT id, company_id, economic_customer_number::text,
                economic_last_sync::text FROM res_partner
-         WHERE economic_customer_number IS NOT NULL ORDER BY id""", None,
-     "tracelink_crm's columns, now tracelink_economic's"),
-    ("partners: with an e-conomic number per company",
-     """SELECT n.key, count(*) FROM res_partner,
+         WHERE economic_customer_number IS NOT NULL ORDER BY id""",
+        None,
+        "tracelink_crm's columns, now tracelink_economic's",
+    ),
+    (
+        "partners: with an e-conomic number per company",
+        """SELECT n.key, count(*) FROM res_partner,
                jsonb_each(economic_customer_number) n GROUP BY 1 ORDER BY 1""",
-     None, ""),
-    ("partners: e-conomic numbers through the ORM per company",
-     economic_numbers_orm, None, ""),
-    ("fields that changed addon: same ir_model_fields rows", _MOVED_FIELDS, None,
-     "no field deleted and made again"),
-    ("settings: CVR register per company",
-     f"SELECT id, {_CVR_COMPANY} FROM res_company ORDER BY id", None,
-     "stay on the company"),
-    ("settings: CVR cache hours and look-up limit",
-     f"SELECT cvr_cache_hours, cvr_lookup_limit FROM res_company "
-     f"WHERE id = {_MAIN_COMPANY}",
-     """SELECT (SELECT value::int FROM ir_config_parameter
+        None,
+        "",
+    ),
+    (
+        "partners: e-conomic numbers through the ORM per company",
+        economic_numbers_orm,
+        None,
+        "",
+    ),
+    (
+        "fields that changed addon: same ir_model_fields rows",
+        _MOVED_FIELDS,
+        None,
+        "no field deleted and made again",
+    ),
+    (
+        "settings: CVR register per company",
+        f"SELECT id, {_CVR_COMPANY} FROM res_company ORDER BY id",
+        None,
+        "stay on the company",
+    ),
+    (
+        "settings: CVR cache hours and look-up limit",
+        f"SELECT cvr_cache_hours, cvr_lookup_limit FROM res_company "
+        f"WHERE id = {_MAIN_COMPANY}",
+        """SELECT (SELECT value::int FROM ir_config_parameter
                  WHERE key = 'tracelink_cvr.cache_hours'),
                (SELECT value::int FROM ir_config_parameter
                  WHERE key = 'tracelink_cvr.lookup_limit')""",
-     "the main company's -> system parameters tracelink_cvr.*"),
-    ("settings: e-conomic per company that used it",
-     f"""SELECT id, economic_enabled, economic_base_url,
+        "the main company's -> system parameters tracelink_cvr.*",
+    ),
+    (
+        "settings: e-conomic per company that used it",
+        f"""SELECT id, economic_enabled, economic_base_url,
                economic_app_secret_token, economic_agreement_grant_token,
                economic_timeout, economic_customer_group, economic_payment_terms,
                economic_vat_zone, economic_vat_zone_eu, economic_vat_zone_abroad,
                economic_currency_id FROM res_company
          WHERE {_USED_ECONOMIC} ORDER BY id""",
-     """SELECT company_id, state = 'enabled', base_url, app_secret_token,
+        """SELECT company_id, state = 'enabled', base_url, app_secret_token,
                agreement_grant_token, timeout, customer_group, payment_terms,
                vat_zone, vat_zone_eu, vat_zone_abroad, currency_id
           FROM tracelink_economic_connection ORDER BY company_id""",
-     "res.company economic_* -> tracelink.economic.connection"),
-    ("e-conomic import: last run, checkpoint, figures, notes",
-     f"""SELECT id, economic_last_import::text, economic_import_started::text,
+        "res.company economic_* -> tracelink.economic.connection",
+    ),
+    (
+        "e-conomic import: last run, checkpoint, figures, notes",
+        f"""SELECT id, economic_last_import::text, economic_import_started::text,
                COALESCE(economic_import_page, 0),
                COALESCE(economic_import_last_number, 0),
                COALESCE(economic_import_created, 0),
@@ -214,56 +267,77 @@ FIGURES = [
                COALESCE(economic_import_skipped, 0),
                economic_import_notes, economic_import_error
           FROM res_company WHERE {_USED_ECONOMIC} ORDER BY id""",
-     """SELECT company_id, last_import::text, import_started::text,
+        """SELECT company_id, last_import::text, import_started::text,
                COALESCE(import_page, 0), COALESCE(import_last_number, 0),
                COALESCE(import_created, 0), COALESCE(import_updated, 0),
                COALESCE(import_unchanged, 0), COALESCE(import_skipped, 0),
                import_notes, import_error
           FROM tracelink_economic_connection ORDER BY company_id""",
-     "res.company economic_import_* -> the connection's import_*"),
-    ("e-conomic scheduled import: active, interval, next call",
-     """SELECT c.active, c.interval_number, c.interval_type, c.nextcall::text
+        "res.company economic_import_* -> the connection's import_*",
+    ),
+    (
+        "e-conomic scheduled import: active, interval, next call",
+        """SELECT c.active, c.interval_number, c.interval_type, c.nextcall::text
           FROM ir_cron c JOIN ir_model_data d
             ON d.model = 'ir.cron' AND d.res_id = c.id
-         WHERE d.name = 'ir_cron_economic_import_customers'""", None,
-     "tracelink_crm's cron record, now tracelink_economic's"),
-    ("settings: orders from cases per company",
-     """SELECT id, tracelink_order_product_id, tracelink_order_auto_send
-          FROM res_company ORDER BY id""", None, "stay on the company"),
-    ("CVR cache and look-ups",
-     """SELECT 'cache', query_key, provider, service_url, answer::text
+         WHERE d.name = 'ir_cron_economic_import_customers'""",
+        None,
+        "tracelink_crm's cron record, now tracelink_economic's",
+    ),
+    (
+        "settings: orders from cases per company",
+        """SELECT id, tracelink_order_product_id, tracelink_order_auto_send
+          FROM res_company ORDER BY id""",
+        None,
+        "stay on the company",
+    ),
+    (
+        "CVR cache and look-ups",
+        """SELECT 'cache', query_key, provider, service_url, answer::text
           FROM tracelink_cvr_cache
          UNION ALL SELECT 'lookup', user_id::text, count(*)::text, NULL, NULL
-          FROM tracelink_cvr_lookup GROUP BY user_id ORDER BY 1, 2""", None,
-     "tracelink_crm's tables, now tracelink_cvr's"),
+          FROM tracelink_cvr_lookup GROUP BY user_id ORDER BY 1, 2""",
+        None,
+        "tracelink_crm's tables, now tracelink_cvr's",
+    ),
 ]
 
 # What must hold after the upgrade (each query answers one true value).
 EXPECTED = [
-    ("tracelink_cvr, tracelink_economic and tracelink_crm installed",
-     """SELECT count(*) = 3 FROM ir_module_module WHERE state = 'installed'
-           AND name IN ('tracelink_cvr', 'tracelink_economic', 'tracelink_crm')"""),
-    ("the moved fields belong to tracelink_cvr and tracelink_economic",
-     """SELECT bool_and(d.module = CASE WHEN f.name LIKE 'cvr%%'
+    (
+        "tracelink_cvr, tracelink_economic and tracelink_crm installed",
+        """SELECT count(*) = 3 FROM ir_module_module WHERE state = 'installed'
+           AND name IN ('tracelink_cvr', 'tracelink_economic', 'tracelink_crm')""",
+    ),
+    (
+        "the moved fields belong to tracelink_cvr and tracelink_economic",
+        """SELECT bool_and(d.module = CASE WHEN f.name LIKE 'cvr%%'
                                      THEN 'tracelink_cvr'
                                      ELSE 'tracelink_economic' END)
                AND count(*) > 0
           FROM ir_model_data d JOIN ir_model_fields f ON f.id = d.res_id
          WHERE d.model = 'ir.model.fields' AND f.model = 'res.partner'
-           AND (f.name LIKE 'cvr\\_%%' OR f.name LIKE 'economic\\_%%')"""),
-    ("the scheduled import runs on the e-conomic connections",
-     """SELECT a.model_name = 'tracelink.economic.connection'
+           AND (f.name LIKE 'cvr\\_%%' OR f.name LIKE 'economic\\_%%')""",
+    ),
+    (
+        "the scheduled import runs on the e-conomic connections",
+        """SELECT a.model_name = 'tracelink.economic.connection'
           FROM ir_cron c JOIN ir_act_server a ON a.id = c.ir_actions_server_id
           JOIN ir_model_data d ON d.model = 'ir.cron' AND d.res_id = c.id
          WHERE d.module = 'tracelink_economic'
-           AND d.name = 'ir_cron_economic_import_customers'"""),
-    ("one record rule per CVR dialog (none made twice)",
-     """SELECT count(*) = 2 FROM ir_rule r JOIN ir_model m ON m.id = r.model_id
-         WHERE m.model LIKE 'tracelink.cvr.customer.wizard%%'"""),
-    ("the old company settings columns are gone",
-     """SELECT NOT EXISTS (SELECT 1 FROM information_schema.columns
+           AND d.name = 'ir_cron_economic_import_customers'""",
+    ),
+    (
+        "one record rule per CVR dialog (none made twice)",
+        """SELECT count(*) = 2 FROM ir_rule r JOIN ir_model m ON m.id = r.model_id
+         WHERE m.model LIKE 'tracelink.cvr.customer.wizard%%'""",
+    ),
+    (
+        "the old company settings columns are gone",
+        """SELECT NOT EXISTS (SELECT 1 FROM information_schema.columns
          WHERE table_name = 'res_company' AND (column_name LIKE 'economic\\_%%'
-            OR column_name IN ('cvr_cache_hours', 'cvr_lookup_limit')))"""),
+            OR column_name IN ('cvr_cache_hours', 'cvr_lookup_limit')))""",
+    ),
 ]
 
 
@@ -298,7 +372,7 @@ def compare(before_file, after_file):
     with open(after_file, encoding="utf-8") as handle:
         after = json.load(handle)
     passed = failed = 0
-    print(f"| figure | before | after | |\n|---|---|---|---|")
+    print("| figure | before | after | |\n|---|---|---|---|")
     for name, _before, _after, mapping in FIGURES:
         same = before.get(name) == after.get(name) and before.get(name) is not None
         passed, failed = passed + same, failed + (not same)
@@ -314,7 +388,8 @@ def compare(before_file, after_file):
         print(f"| after: {name} | | {_short(value)} | {'ok' if ok else 'FAILED'} |")
     for name, *_rest in FIGURES:
         if before.get(name) != after.get(name):
-            print(f"\nDIFFERS: {name}\n  before: {before.get(name)}\n  after:  {after.get(name)}")
+            print(f"\nDIFFERS: {name}")
+            print(f"  before: {before.get(name)}\n  after:  {after.get(name)}")
     print(f"\nfigures: {passed} passed, {failed} failed")
     return failed == 0
 

@@ -11,7 +11,6 @@ companies, Won ones converted to orders; the CVR cache and look-up counts.
 Everything is fixed (no "now") so that two runs make the same figures.
 """
 
-# ruff: noqa: E501
 from datetime import date, datetime
 
 env = env(context=dict(env.context, tracking_disable=False))
@@ -109,16 +108,28 @@ own_b = cvr_company("Nordisk Plade ApS", "25313763", second, cvr_provider="virk"
 shared = cvr_company("Fælles Maskiner A/S", "10403782", None)
 plain = Partner.create({"name": "Uden CVR", "is_company": True})
 own_a.with_company(main).write(
-    {"economic_customer_number": 101, "economic_last_sync": datetime(2026, 11, 3, 7, 0, 0)}
+    {
+        "economic_customer_number": 101,
+        "economic_last_sync": datetime(2026, 11, 3, 7, 0, 0),
+    }
 )
 own_b.with_company(second).write(
-    {"economic_customer_number": 201, "economic_last_sync": datetime(2026, 11, 4, 7, 0, 0)}
+    {
+        "economic_customer_number": 201,
+        "economic_last_sync": datetime(2026, 11, 4, 7, 0, 0),
+    }
 )
 shared.with_company(main).write(
-    {"economic_customer_number": 102, "economic_last_sync": datetime(2026, 11, 5, 7, 0, 0)}
+    {
+        "economic_customer_number": 102,
+        "economic_last_sync": datetime(2026, 11, 5, 7, 0, 0),
+    }
 )
 shared.with_company(second).write(
-    {"economic_customer_number": 202, "economic_last_sync": datetime(2026, 11, 6, 7, 0, 0)}
+    {
+        "economic_customer_number": 202,
+        "economic_last_sync": datetime(2026, 11, 6, 7, 0, 0),
+    }
 )
 
 # The CVR cache and the look-ups counted against the per-user limit.
