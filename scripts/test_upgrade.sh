@@ -28,14 +28,6 @@ OLD="$(mktemp -d)"
 passed=0
 failed=0
 mkdir -p "$LOG_DIR"
-check() {  # check <what> <command...>: one named check, counted
-  local what="$1"; shift
-  if "$@"; then
-    echo "ok: $what"; passed=$((passed + 1))
-  else
-    echo "FAILED: $what"; failed=$((failed + 1))
-  fi
-}
 finish() {
   dropdb --if-exists "$DB" >/dev/null 2>&1
   rm -rf "$OLD"

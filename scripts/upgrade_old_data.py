@@ -107,30 +107,19 @@ own_a = cvr_company("Svejs & Stål A/S", "13585628", main, cvr_protected=True)
 own_b = cvr_company("Nordisk Plade ApS", "25313763", second, cvr_provider="virk")
 shared = cvr_company("Fælles Maskiner A/S", "10403782", None)
 plain = Partner.create({"name": "Uden CVR", "is_company": True})
-own_a.with_company(main).write(
-    {
-        "economic_customer_number": 101,
-        "economic_last_sync": datetime(2026, 11, 3, 7, 0, 0),
-    }
-)
-own_b.with_company(second).write(
-    {
-        "economic_customer_number": 201,
-        "economic_last_sync": datetime(2026, 11, 4, 7, 0, 0),
-    }
-)
-shared.with_company(main).write(
-    {
-        "economic_customer_number": 102,
-        "economic_last_sync": datetime(2026, 11, 5, 7, 0, 0),
-    }
-)
-shared.with_company(second).write(
-    {
-        "economic_customer_number": 202,
-        "economic_last_sync": datetime(2026, 11, 6, 7, 0, 0),
-    }
-)
+# Each company's own number, the shared contact one in each company.
+for partner, company, number, day in (
+    (own_a, main, 101, 3),
+    (own_b, second, 201, 4),
+    (shared, main, 102, 5),
+    (shared, second, 202, 6),
+):
+    partner.with_company(company).write(
+        {
+            "economic_customer_number": number,
+            "economic_last_sync": datetime(2026, 11, day, 7, 0, 0),
+        }
+    )
 
 # The CVR cache and the look-ups counted against the per-user limit.
 Cache = env["tracelink.cvr.cache"].sudo()
