@@ -14,15 +14,21 @@
 #   4. odoo-bin -u tracelink_crm with the checkout's addons; its log must
 #      hold no error
 #   5. the figures read again (after) and compared: the table, each row
-#      counted, then "upgrade: N passed, N failed"
+#      counted
+#   6. a copy of the database as installed (e-conomic never used) upgraded
+#      too: tracelink_economic stays out, e-conomic's columns and scheduled
+#      import go, and the log holds no error
+# The last line: "upgrade: N passed, N failed".
 # Without git history to find the release in (a shallow clone, no .git),
 # the last line is "upgrade: NOT RUN (<why>)" and the exit status 0.
 # About a minute and a half on a 2-core machine.
-#   TRACELINK_UPGRADE_DB   the throwaway database (default tracelink_upgrade_<pid>)
+#   TRACELINK_UPGRADE_DB   the throwaway database (default tracelink_upgrade_<pid>;
+#                          its copy without e-conomic is <it>_plain)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 set +e
 
 DB="${TRACELINK_UPGRADE_DB:-tracelink_upgrade_$$}"
+PLAIN_DB="${DB}_plain"
 LOG_DIR="${TRACELINK_LOG_DIR:-$REPO_ROOT/var/test-logs}"
 OLD="$(mktemp -d)"
 passed=0
@@ -30,6 +36,7 @@ failed=0
 mkdir -p "$LOG_DIR"
 finish() {
   dropdb --if-exists "$DB" >/dev/null 2>&1
+  dropdb --if-exists "$PLAIN_DB" >/dev/null 2>&1
   rm -rf "$OLD"
 }
 trap finish EXIT
@@ -76,12 +83,15 @@ clean_log() { ! grep -E "ERROR|CRITICAL|Traceback" "$1"; }
 
 # --- 2. a database of the release -------------------------------------------
 dropdb --if-exists "$DB" >/dev/null 2>&1
+dropdb --if-exists "$PLAIN_DB" >/dev/null 2>&1
 rm -f "$LOG_DIR"/upgrade-{before,after}.json
 step "installing release 18.0.1.1.0 of tracelink_crm in $DB"
 odoo_bin "${OLD_ARGS[@]}" -d "$DB" -i tracelink_crm --without-demo=all --no-http \
   --stop-after-init --log-level=warn > "$LOG_DIR/upgrade-install.log" 2>&1
 check "release 18.0.1.1.0 installed" [ "$(module_state "$DB" tracelink_crm)" = installed ]
 [ "$failed" -eq 0 ] || { echo "upgrade: $passed passed, $failed failed"; exit 1; }
+# a copy as it is installed: a database that never used e-conomic
+createdb -T "$DB" "$PLAIN_DB"
 step "its data, through its ORM (scripts/upgrade_old_data.py)"
 shell "${OLD_ARGS[@]}" < "$REPO_ROOT/scripts/upgrade_old_data.py" \
   > "$LOG_DIR/upgrade-data.log" 2>&1
@@ -104,5 +114,21 @@ if [ -s "$LOG_DIR/upgrade-before.json" ] && [ -s "$LOG_DIR/upgrade-after.json" ]
   read -r _ p _ f _ < <(grep -E '^figures: [0-9]+ passed, [0-9]+ failed$' "$LOG_DIR/upgrade-figures.md")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-1}))
 fi
+
+# --- 6. without e-conomic ------------------------------------------------------
+step "-u tracelink_crm on a database that never used e-conomic"
+odoo_bin "${NEW_ARGS[@]}" -d "$PLAIN_DB" -u tracelink_crm --no-http --stop-after-init \
+  --log-level=warn > "$LOG_DIR/upgrade-plain.log" 2>&1
+check "without e-conomic: -u tracelink_crm ran without an error (see $LOG_DIR/upgrade-plain.log)" \
+  clean_log "$LOG_DIR/upgrade-plain.log"
+check "without e-conomic: tracelink_cvr installed, tracelink_economic not" \
+  [ "$(module_state "$PLAIN_DB" tracelink_cvr) $(module_state "$PLAIN_DB" tracelink_economic)" \
+    = "installed uninstalled" ]
+check "without e-conomic: no e-conomic column left, nor its scheduled import" \
+  [ "$(psql -d "$PLAIN_DB" -tAc "SELECT
+      (SELECT count(*) FROM information_schema.columns WHERE column_name LIKE 'economic%'
+        AND table_name IN ('res_partner', 'res_company'))
+      + (SELECT count(*) FROM ir_model_data WHERE name = 'ir_cron_economic_import_customers')")" = 0 ]
+
 echo "upgrade: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -9,8 +9,9 @@ e-conomic customer numbers stay in their columns. The settings, kept on the
 company until now, move to the company's e-conomic connection in
 end-migrate.py, once tracelink_economic is there.
 
-A database that never used e-conomic leaves it out, and its e-conomic fields
-go with the rest of what tracelink_crm no longer defines.
+A database that never used e-conomic leaves it out: its e-conomic fields
+go with the rest of what tracelink_crm no longer defines, and the partner
+view that shows them is removed first.
 """
 
 from openupgradelib import openupgrade
@@ -51,7 +52,13 @@ def _used_economic(cr):
 
 
 def migrate(cr, version):
+    env = api.Environment(cr, SUPERUSER_ID, {})
     if not _used_economic(cr):
+        # Its partner view shows fields that go with e-conomic: it goes
+        # first, or tracelink_crm's partner views would not validate.
+        openupgrade.delete_records_safely_by_xml_id(
+            env, ["tracelink_crm.res_partner_view_form_economic"]
+        )
         return
     for model in ("res.partner", "res.users"):
         openupgrade.update_module_moved_fields(
@@ -61,7 +68,6 @@ def migrate(cr, version):
         cr,
         [(f"tracelink_crm.{name}", f"tracelink_economic.{name}") for name in _RECORDS],
     )
-    env = api.Environment(cr, SUPERUSER_ID, {})
     env["ir.module.module"].search(
         [("name", "=", "tracelink_economic"), ("state", "=", "uninstalled")]
     ).button_install()
