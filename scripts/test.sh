@@ -283,7 +283,7 @@ else
   # --- upgrade: a database of release 18.0.1.1.0 upgraded --------------------
   # scripts/test_upgrade.sh: the release's tracelink_crm from git history, a
   # database of it with data in two companies, -u tracelink_crm with the
-  # checkout, every figure compared (about 2 minutes; TRACELINK_SKIP_UPGRADE=1
+  # checkout, every figure compared (about 3 minutes; TRACELINK_SKIP_UPGRADE=1
   # skips; NOT RUN without git history, e.g. in a shallow clone)
   if [ -n "${TRACELINK_TEST_TAGS:-}" ] || [ "${TRACELINK_SKIP_UPGRADE:-0}" = 1 ]; then
     note "upgrade from 18.0.1.1.0: NOT RUN (targeted run or TRACELINK_SKIP_UPGRADE=1)"

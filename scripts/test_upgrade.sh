@@ -18,17 +18,22 @@
 #   6. a copy of the database as installed (e-conomic never used) upgraded
 #      too: tracelink_economic stays out, e-conomic's columns and scheduled
 #      import go, and the log holds no error
+#   7. a new installation of tracelink_crm and tracelink_economic: the
+#      upgraded database has exactly its external ids (every record moved to
+#      its addon, none left behind, none made twice)
 # The last line: "upgrade: N passed, N failed".
 # Without git history to find the release in (a shallow clone, no .git),
 # the last line is "upgrade: NOT RUN (<why>)" and the exit status 0.
-# About a minute and a half on a 2-core machine.
+# About three minutes on a 2-core machine.
 #   TRACELINK_UPGRADE_DB   the throwaway database (default tracelink_upgrade_<pid>;
-#                          its copy without e-conomic is <it>_plain)
+#                          its copy without e-conomic is <it>_plain, the new
+#                          installation <it>_new)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 set +e
 
 DB="${TRACELINK_UPGRADE_DB:-tracelink_upgrade_$$}"
 PLAIN_DB="${DB}_plain"
+FRESH_DB="${DB}_new"
 LOG_DIR="${TRACELINK_LOG_DIR:-$REPO_ROOT/var/test-logs}"
 OLD="$(mktemp -d)"
 passed=0
@@ -37,6 +42,7 @@ mkdir -p "$LOG_DIR"
 finish() {
   dropdb --if-exists "$DB" >/dev/null 2>&1
   dropdb --if-exists "$PLAIN_DB" >/dev/null 2>&1
+  dropdb --if-exists "$FRESH_DB" >/dev/null 2>&1
   rm -rf "$OLD"
 }
 trap finish EXIT
@@ -84,6 +90,7 @@ clean_log() { ! grep -E "ERROR|CRITICAL|Traceback" "$1"; }
 # --- 2. a database of the release -------------------------------------------
 dropdb --if-exists "$DB" >/dev/null 2>&1
 dropdb --if-exists "$PLAIN_DB" >/dev/null 2>&1
+dropdb --if-exists "$FRESH_DB" >/dev/null 2>&1
 rm -f "$LOG_DIR"/upgrade-{before,after}.json
 step "installing release 18.0.1.1.0 of tracelink_crm in $DB"
 odoo_bin "${OLD_ARGS[@]}" -d "$DB" -i tracelink_crm --without-demo=all --no-http \
@@ -129,6 +136,22 @@ check "without e-conomic: no e-conomic column left, nor its scheduled import" \
       (SELECT count(*) FROM information_schema.columns WHERE column_name LIKE 'economic%'
         AND table_name IN ('res_partner', 'res_company'))
       + (SELECT count(*) FROM ir_model_data WHERE name = 'ir_cron_economic_import_customers')")" = 0 ]
+
+# --- 7. the external ids of a new installation -----------------------------------
+step "a new installation of tracelink_crm and tracelink_economic, to compare"
+odoo_bin "${NEW_ARGS[@]}" -d "$FRESH_DB" -i tracelink_crm,tracelink_economic \
+  --without-demo=all --no-http --stop-after-init --log-level=warn \
+  > "$LOG_DIR/upgrade-fresh.log" 2>&1
+external_ids() {
+  psql -d "$1" -tAc "SELECT module || '.' || name || ' ' || model FROM ir_model_data
+    WHERE module LIKE 'tracelink%' ORDER BY 1"
+}
+same_external_ids() {
+  diff <(external_ids "$DB") <(external_ids "$FRESH_DB") > "$LOG_DIR/upgrade-external-ids.diff" \
+    && [ "$(module_state "$FRESH_DB" tracelink_economic)" = installed ]
+}
+check "the upgraded database has the external ids of a new installation, no more, no fewer (see $LOG_DIR/upgrade-external-ids.diff)" \
+  same_external_ids
 
 echo "upgrade: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
