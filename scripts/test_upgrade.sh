@@ -74,7 +74,7 @@ step "release 18.0.1.1.0: commit $(git -C "$REPO_ROOT" rev-parse --short "$FROM"
 mapfile -t NEW_ARGS < <(odoo_db_args)
 OLD_ARGS=()
 for arg in "${NEW_ARGS[@]}"; do
-  OLD_ARGS+=("${arg/$REPO_ROOT/$OLD}")
+  OLD_ARGS+=("${arg/"$REPO_ROOT"/$OLD}")
 done
 shell() {  # shell <args...> < script: odoo-bin shell on $DB
   odoo_bin shell "$@" -d "$DB" --no-http --log-level=warn
