@@ -74,6 +74,7 @@ def pre_init_hook(env):
         return
     for model in _MODELS:
         openupgrade.update_module_moved_models(cr, model, _OLD, _NEW)
+        _move_selections(cr, model)
     fields = dict(_FIELDS)
     cr.execute(
         SQL(
@@ -91,20 +92,21 @@ def pre_init_hook(env):
     )
 
 
-def _move_selections(cr, model, names):
+def _move_selections(cr, model, names=None):
     """The external ids of the values of moved selection fields follow them
-    (openupgradelib moves those of the fields only)."""
+    (openupgradelib moves those of the fields only); all of the model's
+    without ``names``."""
     cr.execute(
         SQL(
-            """UPDATE ir_model_data imd SET module = %(new)s
+            """UPDATE ir_model_data imd SET module = %s
                  FROM ir_model_fields_selection sel
                  JOIN ir_model_fields imf ON imf.id = sel.field_id
                 WHERE imd.model = 'ir.model.fields.selection'
-                  AND imd.res_id = sel.id AND imd.module = %(old)s
-                  AND imf.model = %(model)s AND imf.name IN %(names)s""",
-            new=_NEW,
-            old=_OLD,
-            model=model,
-            names=tuple(names),
+                  AND imd.res_id = sel.id AND imd.module = %s
+                  AND imf.model = %s %s""",
+            _NEW,
+            _OLD,
+            model,
+            SQL("AND imf.name IN %s", tuple(names)) if names else SQL(),
         )
     )
