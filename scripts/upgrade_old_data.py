@@ -107,6 +107,9 @@ own_a = cvr_company("Svejs & Stål A/S", "13585628", main, cvr_protected=True)
 own_b = cvr_company("Nordisk Plade ApS", "25313763", second, cvr_provider="virk")
 shared = cvr_company("Fælles Maskiner A/S", "10403782", None)
 plain = Partner.create({"name": "Uden CVR", "is_company": True})
+# Committed before they change, so that the changes are tracked in the
+# chatter (tracking values point at the fields that change addon).
+env.cr.commit()
 # Each company's own number, the shared contact one in each company.
 for partner, company, number, day in (
     (own_a, main, 101, 3),
@@ -183,6 +186,7 @@ lost = [
     case("Lågesystem", second, own_b, qualified, 33000),
 ]
 archived = case("Gammel forespørgsel", main, plain, qualified, 5000, probability=20)
+env.cr.commit()
 archived.action_archive()
 
 for lead in won:
