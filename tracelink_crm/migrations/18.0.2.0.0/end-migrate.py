@@ -49,7 +49,7 @@ def _main_company_id(env):
 
 
 def _move_cvr_parameters(env, columns):
-    """The main company's cache life and look-up limit, for every company."""
+    """The main company's cache life and look-up limit, for the whole database."""
     names = [name for name in _CVR_PARAMETERS if f"cvr_{name}" in columns]
     if not names:
         return
