@@ -4,7 +4,8 @@ ORM of release 18.0.1.1.0, when tracelink_crm was one addon: piped into
 `odoo-bin shell` of that release's code (`env` is the shell's).
 
 Two companies with their own settings (CVR register, e-conomic, orders from
-cases), an e-conomic import under way in the first; companies with CVR data
+cases), an e-conomic import under way in the first, the scheduled import at
+a timing of its own; companies with CVR data
 and e-conomic customer numbers, own ones in each company and one shared
 contact numbered in both; open, Won, Lost and archived cases in both
 companies, Won ones converted to orders; the CVR cache and look-up counts.
@@ -77,6 +78,11 @@ second.sudo().write(
         "economic_import_updated": 1,
         "tracelink_order_auto_send": True,
     }
+)
+
+# The scheduled import, set to its own timing.
+env.ref("tracelink_crm.ir_cron_economic_import_customers").write(
+    {"interval_number": 2, "nextcall": datetime(2026, 12, 4, 6, 0, 0)}
 )
 
 # --- companies with CVR data and e-conomic numbers ------------------------------

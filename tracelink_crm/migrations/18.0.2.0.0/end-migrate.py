@@ -10,7 +10,8 @@ company columns that tracelink_crm no longer defines.
 - e-conomic: each company that used it gets its connection record with the
   company's settings, the figures of the last import and the checkpoint of
   the import under way (it goes on after the last page landed); the
-  scheduled import keeps its timing and runs on the connections.
+  scheduled import keeps its timing (active, interval) and runs on the
+  connections.
 - Orders from cases stay on the company (tracelink_crm's columns).
 """
 
@@ -18,6 +19,8 @@ from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL, sql
 
 _CVR_PARAMETERS = ("cache_hours", "lookup_limit")
+# made by pre-migrate.py: the scheduled import's timing before the upgrade
+_CRON_TIMING_TABLE = "tracelink_crm_upgrade_cron_timing"
 # res.company column economic_<name> -> tracelink.economic.connection field
 _CONNECTION_FIELDS = (
     "base_url",
@@ -110,6 +113,17 @@ def _move_economic_settings(env, columns):
     )
     if cron and cron.model_id.model != Connection._name:
         cron.model_id = env["ir.model"]._get(Connection._name)
+    # ... and its timing, which tracelink_economic's install wrote over.
+    if sql.table_exists(env.cr, _CRON_TIMING_TABLE):
+        table = SQL.identifier(_CRON_TIMING_TABLE)
+        env.cr.execute(
+            SQL("SELECT id, active, interval_number, interval_type FROM %s", table)
+        )
+        for cron_id, active, number, kind in env.cr.fetchall():
+            env["ir.cron"].browse(cron_id).write(
+                {"active": active, "interval_number": number, "interval_type": kind}
+            )
+        env.cr.execute(SQL("DROP TABLE %s", table))
 
 
 def migrate(cr, version):

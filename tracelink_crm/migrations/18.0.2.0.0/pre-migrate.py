@@ -20,6 +20,10 @@ from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL, sql
 
 _PARTNER_FIELDS = ["economic_customer_number", "economic_last_sync", "economic_enabled"]
+# tracelink_economic's install writes the scheduled import as its data file
+# has it (noupdate keeps a record only on updates): its timing waits here for
+# end-migrate.py to put it back.
+_CRON_TIMING_TABLE = "tracelink_crm_upgrade_cron_timing"
 _RECORDS = (
     "ir_cron_economic_import_customers",
     "ir_cron_economic_import_customers_ir_actions_server",
@@ -60,6 +64,17 @@ def migrate(cr, version):
             env, ["tracelink_crm.res_partner_view_form_economic"]
         )
         return
+    cr.execute(
+        SQL(
+            """CREATE TABLE %s AS
+               SELECT c.id, c.active, c.interval_number, c.interval_type
+                 FROM ir_cron c JOIN ir_model_data d
+                   ON d.model = 'ir.cron' AND d.res_id = c.id
+                WHERE d.module = 'tracelink_crm'
+                  AND d.name = 'ir_cron_economic_import_customers'""",
+            SQL.identifier(_CRON_TIMING_TABLE),
+        )
+    )
     for model in ("res.partner", "res.users"):
         openupgrade.update_module_moved_fields(
             cr, model, _PARTNER_FIELDS, "tracelink_crm", "tracelink_economic"
