@@ -20,6 +20,8 @@
         # New CVR customer next to a case's customer
         "tracelink_cvr",
     ],
+    # openupgradelib: the migration from the one-addon release 18.0.1.x
+    "external_dependencies": {"python": ["openupgradelib"]},
     "data": [
         "security/ir.model.access.csv",
         "security/tracelink_crm_security.xml",

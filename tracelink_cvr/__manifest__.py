@@ -11,7 +11,10 @@
     "development_status": "Beta",
     # No CRM, no Sales: a Danish company keeping only its contacts uses it.
     "depends": ["base", "contacts", "mail"],
-    "external_dependencies": {"python": ["python-stdnum", "requests"]},
+    # openupgradelib: taking the register over from tracelink_crm 18.0.1.x
+    "external_dependencies": {
+        "python": ["python-stdnum", "requests", "openupgradelib"]
+    },
     "data": [
         "security/ir.model.access.csv",
         "security/tracelink_cvr_security.xml",
@@ -32,6 +35,7 @@
     "images": [
         "static/description/cvr_customer.png",
     ],
+    "pre_init_hook": "pre_init_hook",
     "application": False,
     "installable": True,
 }
