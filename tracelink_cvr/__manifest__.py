@@ -16,10 +16,13 @@
         "security/ir.model.access.csv",
         "security/tracelink_cvr_security.xml",
         "data/ir_config_parameter_data.xml",
+        "data/ir_cron_data.xml",
         # the wizard's action is used by the partner views
         "wizard/cvr_customer_wizard_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/tracelink_cvr_change_views.xml",
+        "views/tracelink_cvr_menus.xml",
     ],
     "assets": {
         "web.assets_backend": [
