@@ -296,7 +296,8 @@ class ResPartner(models.Model):
         address, advertising protection, industry) is also written to the
         CVR changes, ``seen_by`` "watch" or "refresh"."""
         self.ensure_one()
-        before = self._cvr_watched_texts()
+        # a first reading of the register is no change
+        before = self.cvr_lookup_date and self._cvr_watched_texts()
         old_status = self.cvr_status
         changes = self._apply_cvr_values(
             self._prepare_partner_vals_from_cvr(company_dict)
@@ -312,11 +313,11 @@ class ResPartner(models.Model):
                 "provider": company_dict.get("provider") or False,
             }
             for what in WATCHED_FIELDS
-            if before[what] != after[what]
+            if before and before[what] != after[what]
         ]
         if rows:
             self.env["tracelink.cvr.change"].sudo().create(rows)
-        if self.cvr_status != old_status:
+        if before and self.cvr_status != old_status:
             self._cvr_status_changed(old_status)
         return changes
 

@@ -4,7 +4,11 @@ from datetime import datetime, time, timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools.cvr_client import WATCH_BATCH_SIZE, VirkDistributionClient
+from ..tools.cvr_client import (
+    WATCH_BATCH_SIZE,
+    WATCH_PAGE_SIZE,
+    VirkDistributionClient,
+)
 from ..tools.exceptions import NotFound, ServiceError
 
 _logger = logging.getLogger(__name__)
@@ -98,7 +102,9 @@ class TracelinkCvrWatch(models.AbstractModel):
         by_number.pop(False, None)
         with company._get_cvr_client() as client:
             found = client.changed(
-                list(by_number), since=recent and since - VIRK_OVERLAP
+                list(by_number),
+                since=since - VIRK_OVERLAP if recent else None,
+                page_size=WATCH_PAGE_SIZE,
             )
         for company_dict in found:
             partner = by_number.get(company_dict["cvr"])

@@ -45,8 +45,9 @@ class CvrStandIns:
 
     def setUp(self):
         super().setUp()
-        self.fake_api.reset()
-        self.fake_virk.reset()
+        for fake in (self.fake_api, self.fake_virk):
+            fake.reset()
+            self.addCleanup(fake.restore)
 
     def _use_virk(self, password=None):
         self.company.write(

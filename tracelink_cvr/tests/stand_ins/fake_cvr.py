@@ -431,6 +431,7 @@ class _FakeService:
     method = None
 
     def __init__(self, companies, *, mode=None, mode_times=None, delay=1.0):
+        self.original = companies
         self.companies = copy.deepcopy(companies)
         self.mode = mode
         self.mode_times = mode_times  # None: the mode stays until changed
@@ -457,6 +458,10 @@ class _FakeService:
         self.mode = None
         self.mode_times = None
         self.calls.clear()
+
+    def restore(self):
+        """The companies as they were before any ``change``."""
+        self.companies = copy.deepcopy(self.original)
 
     def handle(self, request):
         self.calls.append(
