@@ -266,10 +266,12 @@ class ResPartner(models.Model):
                 found.setdefault(cvr, partner)
         return found
 
-    def _apply_cvr_values(self, vals):
+    def _apply_cvr_values(self, vals, write_unchanged=True):
         """Write the register values that differ; return the changes (see
         ``_change_line``). An empty text does not erase what is stored; VAT
-        and Company ID are only filled when empty."""
+        and Company ID are only filled when empty. Without
+        ``write_unchanged``, nothing is written when nothing differs (not
+        even the look-up date)."""
         self.ensure_one()
         stamps = ("cvr_lookup_date", "cvr_checked_date", "cvr_provider")
         updates = {key: vals[key] for key in stamps if key in vals}
@@ -287,7 +289,8 @@ class ResPartner(models.Model):
                 continue
             updates[name] = new
             changes.append(self._change_line(name, old, new))
-        self.write(updates)
+        if changes or write_unchanged:
+            self.write(updates)
         return changes
 
     def _apply_cvr_company(self, company_dict, seen_by):
@@ -297,11 +300,16 @@ class ResPartner(models.Model):
         CVR changes, ``seen_by`` "watch" or "refresh"."""
         self.ensure_one()
         # a first reading of the register is no change
-        before = self.cvr_lookup_date and self._cvr_watched_texts()
+        known = self.cvr_lookup_date or self.cvr_checked_date
+        before = known and self._cvr_watched_texts()
         old_status = self.cvr_status
         changes = self._apply_cvr_values(
-            self._prepare_partner_vals_from_cvr(company_dict)
+            self._prepare_partner_vals_from_cvr(company_dict),
+            # the watch stamps the companies it checked all at once
+            write_unchanged=seen_by != "watch",
         )
+        if not changes:
+            return changes
         after = self._cvr_watched_texts()
         rows = [
             {
