@@ -94,6 +94,7 @@ def make_partners(documents):
         vals = partner_values(company_from("virk", document))
         vals.update(
             is_company=True,
+            country_id=env.ref("base.dk").id,
             cvr_watch=True,
             cvr_provider="virk",
             cvr_lookup_date=now,
