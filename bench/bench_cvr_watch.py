@@ -66,8 +66,12 @@ def virk_documents(numbers):
         number: fake_cvr._vrvirksomhed(
             int(number),
             f"Bench Virksomhed {index} ApS",
-            {"vejnavn": "Industrivej", "husnummerFra": index % 200 + 1,
-             "postnummer": 7100, "postdistrikt": "Vejle"},
+            {
+                "vejnavn": "Industrivej",
+                "husnummerFra": index % 200 + 1,
+                "postnummer": 7100,
+                "postdistrikt": "Vejle",
+            },
             contacts=[f"{70000000 + index}"],
             industry=("282900", "Fremstilling af andre maskiner"),
             legal_form=(80, "APS", "Anpartsselskab"),
@@ -213,8 +217,9 @@ def bench_cvrapi(company, numbers):
                 for _run in range(RUNS_PER_DAY):
                     run(f"day {day + 1}")
                 days.append(len(fake.calls))
-        checked = env["res.partner"].search_count([("cvr_checked_date", "!=", False),
-                                                   ("cvr_watch", "=", True)])
+        checked = env["res.partner"].search_count(
+            [("cvr_checked_date", "!=", False), ("cvr_watch", "=", True)]
+        )
     finally:
         server.stop()
     print(f"cvrapi.dk: {N_COMPANIES} watched companies, budget {budget} a day")

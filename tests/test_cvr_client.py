@@ -762,7 +762,9 @@ def test_virk_credentials_outside_latin_1(httpserver):
 
 
 def test_virk_changed_asks_for_the_numbers_changed_since(virk, fake_virk):
-    fake_virk.change("22756214", "2026-12-01T10:00:00.000+01:00", status="UNDER KONKURS")
+    fake_virk.change(
+        "22756214", "2026-12-01T10:00:00.000+01:00", status="UNDER KONKURS"
+    )
     since = datetime(2026, 12, 1, 8, 30)
     found = virk.changed(["13585628", "22756214", "28271026"], since=since)
     assert [company["cvr"] for company in found] == ["22756214"]
@@ -770,7 +772,9 @@ def test_virk_changed_asks_for_the_numbers_changed_since(virk, fake_virk):
     [call] = fake_virk.calls
     assert call["args"] == {"scroll": "2m"}
     [terms, changed] = call["json"]["query"]["bool"]["filter"]
-    assert terms == {"terms": {"Vrvirksomhed.cvrNummer": [13585628, 22756214, 28271026]}}
+    assert terms == {
+        "terms": {"Vrvirksomhed.cvrNummer": [13585628, 22756214, 28271026]}
+    }
     assert changed == {
         "range": {"Vrvirksomhed.sidstOpdateret": {"gte": "2026-12-01T08:30:00.000Z"}}
     }

@@ -54,9 +54,9 @@ class TestCvrWatchCase(TracelinkCvrWatchCaseCommon):
         won.action_convert_to_order()
         self.assertIn(self.other_customer, self._watched())
         self.assertEqual(
-            self.env["res.partner"].with_user(self.user_salesman).search(
-                [("cvr_watched", "=", True), ("id", "=", self.other_customer.id)]
-            ),
+            self.env["res.partner"]
+            .with_user(self.user_salesman)
+            .search([("cvr_watched", "=", True), ("id", "=", self.other_customer.id)]),
             self.other_customer,
         )
 
@@ -68,7 +68,10 @@ class TestCvrWatchCase(TracelinkCvrWatchCaseCommon):
         won = self._create_won_case(user_id=self.user_manager.id)
         self._go_bankrupt()
         self.assertEqual(self.customer.cvr_status, "bankruptcy")
-        for case, user in ((open_case, self.user_salesman), (other_open, self.user_salesman_all)):
+        for case, user in (
+            (open_case, self.user_salesman),
+            (other_open, self.user_salesman_all),
+        ):
             with self.subTest(case=case.name):
                 [activity] = case.activity_ids
                 self.assertEqual(activity.user_id, user)
@@ -98,7 +101,7 @@ class TestCvrWatchCase(TracelinkCvrWatchCaseCommon):
         self.assertEqual(action["res_model"], "tracelink.crm.convert.status.wizard")
         self.assertFalse(self._orders_of(case))
         wizard = (
-            self.env[action["res_model"]].with_context(action["context"]).create({})
+            self.env[action["res_model"]].with_context(**action["context"]).create({})
         )
         self.assertEqual(
             wizard.message,
@@ -120,13 +123,15 @@ class TestCvrWatchCase(TracelinkCvrWatchCaseCommon):
         self.assertEqual(picker["res_model"], "tracelink.crm.convert.order.wizard")
         action = (
             self.env[picker["res_model"]]
-            .with_context(picker["context"])
+            .with_context(**picker["context"])
             .create({"sale_order_id": chosen.id})
             .action_convert()
         )
         self.assertEqual(action["res_model"], "tracelink.crm.convert.status.wizard")
         self.assertEqual(chosen.state, "draft")
-        wizard = self.env[action["res_model"]].with_context(action["context"]).create({})
+        wizard = (
+            self.env[action["res_model"]].with_context(**action["context"]).create({})
+        )
         self.assertIn("“Ceased”", wizard.message)
         wizard.action_convert()
         self.assertEqual(chosen.state, "sale")
@@ -156,7 +161,9 @@ class TestCvrWatchCaseTour(HttpCase, TracelinkCvrWatchCaseCommon):
         won = self._create_won_case(name="Tour won case", user_id=admin.id)
         self._go_bankrupt()
         self.start_tour(
-            f"/odoo/crm/{open_case.id}", "tracelink_crm_cvr_watch_case_tour", login="admin"
+            f"/odoo/crm/{open_case.id}",
+            "tracelink_crm_cvr_watch_case_tour",
+            login="admin",
         )
         self.start_tour(
             f"/odoo/crm/{won.id}", "tracelink_crm_cvr_watch_convert_tour", login="admin"

@@ -340,7 +340,9 @@ class ResPartner(models.Model):
             self.message_post(
                 body=Markup("<p>%s</p><ul>%s</ul>")
                 % (
-                    self.env._("Changed in the CVR register (CVR watch, %s):", provider),
+                    self.env._(
+                        "Changed in the CVR register (CVR watch, %s):", provider
+                    ),
                     items,
                 ),
                 subtype_xmlid="mail.mt_note",

@@ -149,8 +149,7 @@ class TracelinkCvrWatch(models.AbstractModel):
                     except ServiceError as error:
                         # down or over quota: the next run goes on from here
                         _logger.warning(
-                            "CVR watch of company %s stopped after %d look-ups: "
-                            "%s: %s",
+                            "CVR watch of company %s stopped after %d look-ups: %s: %s",
                             company.id,
                             checked,
                             type(error).__name__,

@@ -8,7 +8,7 @@ from odoo.tests.common import freeze_time
 from odoo.tools import mute_logger
 
 from ..models import tracelink_cvr_watch
-from .common import TracelinkCvrCommon
+from .common import TracelinkCvrCommon, cron_progress
 
 WATCH_LOGGER = "odoo.addons.tracelink_cvr.models.tracelink_cvr_watch"
 
@@ -37,20 +37,7 @@ class CvrWatchCommon(TracelinkCvrCommon):
 
     def cron_call(self):
         """One call of the scheduled action: ``(done, remaining)``."""
-        IrCron = type(self.env["ir.cron"])
-        notify = IrCron._notify_progress
-        reported = []
-
-        def spy(cron_self, *, done, remaining, deactivate=False):
-            reported.append((done, remaining))
-            return notify(
-                cron_self, done=done, remaining=remaining, deactivate=deactivate
-            )
-
-        with patch.object(IrCron, "_notify_progress", spy):
-            self.env["tracelink.cvr.watch"]._cron_watch()
-        [progress] = reported
-        return progress
+        return cron_progress(self.env, self.env["tracelink.cvr.watch"]._cron_watch)
 
     def run_cron(self, calls=10):
         """Call as ir.cron does while work is left (at most ``calls``)."""
@@ -71,14 +58,22 @@ class TestCvrWatchWhat(CvrWatchCommon):
     def test_marked_companies_with_a_cvr_number_are_watched(self):
         Partner = self.env["res.partner"]
         unmarked = Partner.create(
-            {"name": "Umarkeret ApS", "is_company": True, "company_registry": "29910251"}
+            {
+                "name": "Umarkeret ApS",
+                "is_company": True,
+                "company_registry": "29910251",
+            }
         )
         without_cvr = Partner.create(
             {"name": "Uden CVR ApS", "is_company": True, "cvr_watch": True}
         )
         by_vat = Partner.create(
-            {"name": "Momsnummer A/S", "is_company": True, "vat": "DK39090325",
-             "cvr_watch": True}
+            {
+                "name": "Momsnummer A/S",
+                "is_company": True,
+                "vat": "DK39090325",
+                "cvr_watch": True,
+            }
         )
         person = Partner.create({"name": "Karen", "parent_id": self.maskinfabrik.id})
         watched = Partner.search([("cvr_watched", "=", True)])
@@ -88,7 +83,9 @@ class TestCvrWatchWhat(CvrWatchCommon):
             unmarked | by_vat, [{"cvr_watched": False}, {"cvr_watched": True}]
         )
         self.assertFalse(
-            Partner.search([("cvr_watched", "!=", True), ("id", "in", self.watched.ids)])
+            Partner.search(
+                [("cvr_watched", "!=", True), ("id", "in", self.watched.ids)]
+            )
         )
         # the mark is the company's own, not its contacts'
         self.assertFalse(person.cvr_watch)
@@ -150,7 +147,11 @@ class TestCvrWatchVirk(CvrWatchCommon):
         self.watched.cvr_checked_date = datetime(2026, 1, 2)
         now = datetime.now(UTC).isoformat()
         self.fake_virk.change(
-            "13585628", now, status="UNDER KONKURS", vejnavn="Konkursvej", husnummerFra=1
+            "13585628",
+            now,
+            status="UNDER KONKURS",
+            vejnavn="Konkursvej",
+            husnummerFra=1,
         )
         self.fake_virk.reset()
         messages = len(self.maskinfabrik.message_ids)
@@ -160,7 +161,11 @@ class TestCvrWatchVirk(CvrWatchCommon):
         self.assertEqual(len(terms["terms"]["Vrvirksomhed.cvrNummer"]), 3)
         self.assertEqual(
             changed,
-            {"range": {"Vrvirksomhed.sidstOpdateret": {"gte": "2025-12-31T00:00:00.000Z"}}},
+            {
+                "range": {
+                    "Vrvirksomhed.sidstOpdateret": {"gte": "2025-12-31T00:00:00.000Z"}
+                }
+            },
         )
         self.assertEqual(self.maskinfabrik.cvr_status, "bankruptcy")
         self.assertEqual(self.maskinfabrik.street, "Konkursvej 1")
@@ -230,7 +235,9 @@ class TestCvrWatchVirk(CvrWatchCommon):
             self.fake_virk.reset()
             self.assertEqual(self.run_cron(), [(1, 0)])
         [call] = self.fake_virk.calls
-        self.assertEqual(len(call["json"]["query"]["terms"]["Vrvirksomhed.cvrNummer"]), 1)
+        self.assertEqual(
+            len(call["json"]["query"]["terms"]["Vrvirksomhed.cvrNummer"]), 1
+        )
         self.assertEqual(self.company.cvr_watch_since, start)
 
 
@@ -294,7 +301,10 @@ class TestCvrWatchCvrapi(CvrWatchCommon):
     def test_status_and_protection_changes(self):
         self.run_cron()
         self.fake_api.change(
-            "13585628", creditbankrupt=True, creditstatus="Under konkurs", protected=True
+            "13585628",
+            creditbankrupt=True,
+            creditstatus="Under konkurs",
+            protected=True,
         )
         self.watched.cvr_checked_date = datetime(2026, 1, 1)
         self.fake_api.reset()
@@ -365,8 +375,11 @@ class TestCvrWatchRights(CvrWatchCommon):
                     self.change.with_user(user).unlink()
                 with self.assertRaises(AccessError):
                     Change.create(
-                        {"partner_id": self.fjordlys.id, "what": "name",
-                         "seen_by": "watch"}
+                        {
+                            "partner_id": self.fjordlys.id,
+                            "what": "name",
+                            "seen_by": "watch",
+                        }
                     )
 
     def test_portal_users_see_no_changes(self):
@@ -381,5 +394,6 @@ class TestCvrWatchRights(CvrWatchCommon):
         settings = self.env["res.config.settings"].create({"cvr_watch_budget": 25})
         settings.execute()
         self.assertEqual(
-            self.env["ir.config_parameter"].get_param("tracelink_cvr.watch_budget"), "25"
+            self.env["ir.config_parameter"].get_param("tracelink_cvr.watch_budget"),
+            "25",
         )

@@ -435,8 +435,12 @@ class VirkDistributionClient(CvrProvider):
             query = {"bool": {"filter": [query, changed]}}
         answer = self._post(
             self.search_path,
-            {"_source": self.source_fields, "size": page_size, "query": query,
-             "sort": ["_doc"]},
+            {
+                "_source": self.source_fields,
+                "size": page_size,
+                "query": query,
+                "sort": ["_doc"],
+            },
             params={"scroll": WATCH_SCROLL},
         )
         total = _at(answer, "hits.total")
