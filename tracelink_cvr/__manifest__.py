@@ -2,7 +2,7 @@
     "name": "Tracelink CVR Register",
     "summary": "Danish companies from the CVR register: New CVR customer, "
     "Refresh from CVR and a look-up for other systems, on any contact",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/tracelink/tracelink_crm",
     "author": "Tracelink",
