@@ -22,6 +22,10 @@ class CvrWatchCommon(TracelinkCvrCommon):
     def setUpClass(cls):
         super().setUpClass()
         Partner = cls.env["res.partner"]
+        # the watch checks these companies only (demo data has others)
+        Partner.search([("cvr_watched", "=", True)]).write(
+            {"company_registry": False, "vat": False}
+        )
         cls.watched = Partner
         for cvr in ("13585628", "22756214", "28271026", "35000011", "41000015"):
             company = cls.fake_api.companies[cvr]
