@@ -3,6 +3,7 @@ from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..tools.cvr_client import (
     WATCH_BATCH_SIZE,
@@ -19,6 +20,10 @@ CVRAPI_CHUNK = 10
 # less this much: the register stamps its own time, and a change it indexes
 # late is still seen (a company seen twice changes nothing the second time).
 VIRK_OVERLAP = timedelta(days=1)
+# Key of the advisory lock a call of the watch holds for its transaction: a
+# second run at once (another cron worker or server) leaves the work to it,
+# so that no company is looked up twice nor the budget spent twice.
+WATCH_LOCK = 0x54435657
 
 
 class TracelinkCvrWatch(models.AbstractModel):
@@ -43,6 +48,11 @@ class TracelinkCvrWatch(models.AbstractModel):
 
     @api.model
     def _cron_watch(self):
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", WATCH_LOCK))
+        if not self.env.cr.fetchone()[0]:
+            _logger.info("CVR watch already running elsewhere: this run leaves it")
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return
         done = left = 0
         companies = self.env["res.company"].sudo().search([], order="id")
         for company in companies:

@@ -2,6 +2,7 @@ from ast import literal_eval
 from datetime import UTC, datetime
 from unittest.mock import patch
 
+import odoo
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged, users
 from odoo.tests.common import freeze_time
@@ -347,6 +348,26 @@ class TestCvrWatchCvrapi(CvrWatchCommon):
             ],
         )
         self.assertEqual(row.create_uid, self.user_contacts)
+
+
+@tagged("post_install", "-at_install")
+class TestCvrWatchTwice(CvrWatchCommon):
+    """A run while another holds the watch (a second cron worker or server)
+    does nothing. A class of its own: the lock is held by the transaction."""
+
+    def test_a_second_run_at_once_leaves_the_work_to_the_first(self):
+        other = odoo.sql_db.db_connect(self.env.cr.dbname).cursor()
+        try:
+            other.execute(
+                "SELECT pg_try_advisory_xact_lock(%s)", [tracelink_cvr_watch.WATCH_LOCK]
+            )
+            self.assertTrue(other.fetchone()[0])
+            self.assertEqual(self.cron_call(), (0, 0))
+        finally:
+            other.rollback()
+            other.close()
+        self.assertFalse(self.fake_api.calls)
+        self.assertEqual(self.cron_call(), (5, 0))
 
 
 @tagged("post_install", "-at_install")
