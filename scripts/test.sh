@@ -8,16 +8,18 @@
 #      there by Odoo's runner (then Odoo's crm and sale_crm tests in the
 #      tracelink_crm database); then one database with demo data and every
 #      addon, where every addon's tests run again through pytest-odoo
-#      (browser tours included), Odoo's sale_mrp tests, and a multi-worker
-#      server (scripts/test_multiworker.sh)
+#      (browser tours included), Odoo's sale_mrp tests, a multi-worker
+#      server (scripts/test_multiworker.sh) and the scheduled actions run
+#      twice at once (scripts/test_crons_twice.sh)
 #   4. the addons installed from their wheels alone (scripts/test_wheels.sh)
 # Where Odoo cannot be set up, 1 and 2 still run and the summary says what was
 # skipped and why. Exit status: 0 only when everything that ran passed.
 #   TRACELINK_TEST_TAGS   restrict the Odoo tests (odoo-bin --test-tags syntax):
 #                         an addon's own database runs only when the tags name
 #                         it; the database of all addons runs them by Odoo's
-#                         runner; Odoo's own suites, the multi-worker server
-#                         and the wheels do not run
+#                         runner; Odoo's own suites, the multi-worker server,
+#                         the scheduled actions twice at once and the wheels
+#                         do not run
 #   TRACELINK_SKIP_ODOO_SUITE=1   skip Odoo's own crm/sale_crm/sale_mrp tests
 #   TRACELINK_MRP_FULL_SUITE=1    also run Odoo's mrp tests (long)
 #   TRACELINK_SKIP_WHEELS=1       skip the wheel install test
@@ -273,6 +275,17 @@ else
       count "multi-worker server (see $LOG_DIR/multiworker.log)" 0 1
     fi
     # --- end multi-worker server ---------------------------------------------------
+    # --- scheduled actions twice at once (scripts/test_crons_twice.sh) -----------
+    # two cron workers run the e-conomic import and the CVR clean-ups at the
+    # same moment on the database of all addons: no work done twice, nothing
+    # failed.
+    if bash "$REPO_ROOT/scripts/test_crons_twice.sh" "$ALL_DB" > "$LOG_DIR/crons-twice-run.log" 2>&1; then
+      count "scheduled actions twice at once (no work done twice, nothing failed)" 1 0
+    else
+      grep '^\[crons-twice\]' "$LOG_DIR/crons-twice-run.log" | tail -8
+      count "scheduled actions twice at once (see $LOG_DIR/crons-twice.log)" 0 1
+    fi
+    # --- end scheduled actions twice at once ----------------------------------------
   fi
   dropdb --if-exists "$ALL_DB" >/dev/null 2>&1
 

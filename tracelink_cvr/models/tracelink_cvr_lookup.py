@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .tracelink_cvr_cache import unlink_untaken
+
 
 class TracelinkCvrLookup(models.Model):
     """One call to the CVR register made for a user: what the per-user hourly
@@ -44,4 +46,4 @@ class TracelinkCvrLookup(models.Model):
     @api.autovacuum
     def _gc_old(self):
         since = fields.Datetime.now() - timedelta(days=1)
-        self.search([("create_date", "<", since)]).unlink()
+        unlink_untaken(self.search([("create_date", "<", since)]))
