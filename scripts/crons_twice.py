@@ -18,7 +18,11 @@ that only the addons' own locks keep them from doing the work twice:
    over;
 2. the CVR register clean-ups of ``ir.autovacuum`` (expired cached answers,
    day-old look-ups), as the autovacuum job calls them (each method, then a
-   commit), on 2,000 old rows each.
+   commit), on 2,000 old rows each;
+3. the CVR watch (``tracelink_cvr.ir_cron_cvr_watch``) of ``N_WATCHED``
+   companies due on the cvrapi.dk stand-in, more than its daily budget, each
+   worker running the job as Odoo's cron worker does, four times: each CVR
+   number is looked up once at most, never more than the budget.
 
 It checks that no work was done twice and nothing failed: every customer
 landed as one partner (no number twice), the import's figures count each
@@ -37,7 +41,9 @@ import re
 import threading
 import time
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+from stdnum.dk import cvr as stdnum_cvr
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.modules.module import get_module_path
@@ -46,6 +52,7 @@ env = globals()["env"]  # given by odoo-bin shell
 
 N_CUSTOMERS = int(os.environ.get("CRONS_TWICE_CUSTOMERS", "2500"))
 N_OLD_ROWS = 2000
+N_WATCHED = 60  # companies the CVR watch has to check, over its daily budget
 FIRST_NUMBER = 700001  # far from any number of the database's own customers
 APP_TOKEN = "crons-twice-app-secret-token"
 GRANT_TOKEN = "crons-twice-agreement-grant-token"
@@ -76,6 +83,89 @@ class Faults(logging.Handler):
                 f"{record.name}: {text}"
                 + (" (with traceback)" if record.exc_info else "")
             )
+
+
+def load_fake_cvr():
+    path = os.path.join(
+        get_module_path("tracelink_cvr"), "tests", "stand_ins", "fake_cvr.py"
+    )
+    spec = importlib.util.spec_from_file_location("fake_cvr", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def set_up_watch(fake_cvr):
+    """``N_WATCHED`` companies marked Watch in CVR, never checked, on the
+    cvrapi.dk stand-in; the budget left today. Committed."""
+    numbers, candidate = [], 40000000
+    while len(numbers) < N_WATCHED:
+        candidate += 1
+        if stdnum_cvr.is_valid(str(candidate)):
+            numbers.append(str(candidate))
+    template = fake_cvr.CVRAPI_COMPANIES["13585628"]
+    fake = fake_cvr.FakeCvrApi(
+        {n: {**template, "vat": int(n), "name": f"Twice {n} ApS"} for n in numbers}
+    )
+    server = fake_cvr.start_fake_server(fake)
+    env.company.write(
+        {
+            "cvr_provider": "cvrapi",
+            "cvr_cvrapi_url": server.url_for("/"),
+            "cvr_cvrapi_user_agent": "Tracelink CRM - crons twice - test@example.dk",
+        }
+    )
+    Partner = env["res.partner"]
+    # only these companies are due: the others were checked today
+    Partner.search(
+        [("cvr_watched", "=", True)]
+    ).cvr_checked_date = fields.Datetime.now()
+    for number in numbers:
+        partner = Partner.search([("company_registry", "=", number)], limit=1)
+        vals = {"cvr_watch": True, "cvr_checked_date": False}
+        if partner:
+            partner.write(vals)
+        else:
+            Partner.create(
+                {
+                    "name": f"Twice {number}",
+                    "is_company": True,
+                    "company_registry": number,
+                    **vals,
+                }
+            )
+    budget = env["tracelink.cvr.api"]._cvr_setting("watch_budget")
+    today = datetime.combine(fields.Date.today(), datetime.min.time())
+    spent = env["tracelink.cvr.lookup"].search_count(
+        [("is_watch", "=", True), ("date", ">=", today)]
+    )
+    cron = env.ref("tracelink_cvr.ir_cron_cvr_watch")
+    env.cr.execute("SELECT * FROM ir_cron WHERE id = %s", (cron.id,))
+    job = {**env.cr.dictfetchone(), "timed_out_counter": 0}
+    env.cr.commit()
+    return fake, server, numbers, max(0, budget - spent), job
+
+
+def watch_worker(name, start, job, statuses):
+    """A cron worker given the CVR watch job a few times (each time Odoo's
+    ``_run_job`` calls it again while the watch reports work left)."""
+    IrCron = env.registry["ir.cron"]
+    start.wait()
+    for _run in range(4):
+        statuses.append((name, IrCron._run_job(dict(job))))
+
+
+def check_watch(fake, numbers, budget, statuses, problems):
+    asked = [call["args"].get("vat") for call in fake.calls]
+    twice = [number for number, count in Counter(asked).items() if count > 1]
+    if twice:
+        problems.append(f"CVR numbers looked up twice: {twice[:5]}")
+    if len(asked) > budget:
+        problems.append(f"{len(asked)} cvrapi.dk look-ups, over the budget {budget}")
+    if len(asked) < min(budget, len(numbers)):
+        problems.append(f"only {len(asked)} of {min(budget, len(numbers))} looked up")
+    if any(status == "failed" for _name, status in statuses):
+        problems.append(f"a CVR watch job failed: {statuses}")
 
 
 def load_fake_economic():
@@ -252,6 +342,7 @@ def main():
     fake = load_fake_economic()(APP_TOKEN, GRANT_TOKEN)
     fake.add_customers(N_CUSTOMERS, start=FIRST_NUMBER)
     server = fake.start_server()
+    servers = [server]
     problems = []
     try:
         connection, job, cache_ids, lookup_ids = set_up(server)
@@ -267,13 +358,25 @@ def main():
         say(f"clean-ups: {vacuums}")
         if any(status != "done" for *_rest, status in vacuums):
             problems.append(f"a clean-up failed: {vacuums}")
+        watch_fake, watch_server, numbers, budget, watch_job = set_up_watch(
+            load_fake_cvr()
+        )
+        servers.append(watch_server)
+        say(
+            f"two cron workers at once: the CVR watch of {len(numbers)} companies "
+            f"on cvrapi.dk, {budget} look-ups left today"
+        )
+        watch_statuses = run_twice(watch_worker, watch_job)
+        say(f"CVR watch job runs: {dict(Counter(watch_statuses))}")
+        check_watch(watch_fake, numbers, budget, watch_statuses, problems)
         check_import(connection, fake, server, problems)
         left = env["tracelink.cvr.cache"].search_count([("id", "in", cache_ids)])
         left += env["tracelink.cvr.lookup"].search_count([("id", "in", lookup_ids)])
         if left:
             problems.append(f"{left} old CVR rows left")
     finally:
-        server.stop()
+        for running in servers:
+            running.stop()
         logging.getLogger().removeHandler(faults)
     if faults.conflicts:
         say(

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The Tracelink scheduled actions run twice at once on one database
 # (scripts/crons_twice.py, fed to odoo-bin shell): two cron workers run the
-# e-conomic import of 2,500 customers from the local e-conomic stand-in and
-# the CVR clean-ups at the same moment, without the job lock Odoo's cron
+# e-conomic import of 2,500 customers from the local e-conomic stand-in, the
+# CVR clean-ups and the CVR watch (on the cvrapi.dk stand-in) at the same
+# moment, without the job lock Odoo's cron
 # takes, so that only the addons' own locks keep the work from being done
 # twice. Passes when no partner, page or row was handled twice and nothing
 # failed (no ERROR line, no traceback).

@@ -2,7 +2,7 @@
     "name": "Tracelink CVR Register",
     "summary": "Danish companies from the CVR register: New CVR customer, "
     "Refresh from CVR and a look-up for other systems, on any contact",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/tracelink/tracelink_crm",
     "author": "Tracelink",
@@ -19,10 +19,13 @@
         "security/ir.model.access.csv",
         "security/tracelink_cvr_security.xml",
         "data/ir_config_parameter_data.xml",
+        "data/ir_cron_data.xml",
         # the wizard's action is used by the partner views
         "wizard/cvr_customer_wizard_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "views/tracelink_cvr_change_views.xml",
+        "views/tracelink_cvr_menus.xml",
     ],
     "assets": {
         "web.assets_backend": [
