@@ -124,12 +124,30 @@ _MAIN_COMPANY = (
     "(SELECT res_id FROM ir_model_data WHERE module = 'base' AND name = 'main_company')"
 )
 # The fields that changed addon keep their ir_model_fields row (and so their
-# column and tracking values): same ids before and after.
-_MOVED_FIELDS = """SELECT model, name, id FROM ir_model_fields
-     WHERE (model IN ('res.partner', 'res.company') AND name LIKE 'cvr\\_%%'
-            AND name NOT IN ('cvr_cache_hours', 'cvr_lookup_limit'))
-        OR (model = 'res.partner' AND name LIKE 'economic\\_%%')
-     ORDER BY 1, 2"""
+# column and tracking values): same ids before and after. Named one by one:
+# the release's fields are fixed, while the new addons add fields of the same
+# prefixes (the CVR watch's cvr_watch, ...).
+_RELEASE_MOVED_FIELDS = {
+    "res.company": (
+        "cvr_cvrapi_token cvr_cvrapi_url cvr_cvrapi_user_agent cvr_provider "
+        "cvr_timeout cvr_virk_password cvr_virk_url cvr_virk_username"
+    ),
+    "res.partner": (
+        "cvr_industry_code cvr_industry_text cvr_legal_form cvr_lookup_date "
+        "cvr_protected cvr_provider cvr_status economic_customer_number "
+        "economic_enabled economic_last_sync"
+    ),
+}
+_MOVED_FIELDS = (
+    "SELECT model, name, id FROM ir_model_fields WHERE {} ORDER BY 1, 2".format(
+        " OR ".join(
+            "(model = '{}' AND name IN ({}))".format(
+                model, ", ".join(f"'{name}'" for name in names.split())
+            )
+            for model, names in _RELEASE_MOVED_FIELDS.items()
+        )
+    )
+)
 
 # (name, before, after or None for the same query, mapping)
 FIGURES = [
