@@ -19,6 +19,9 @@
         "crm_sms",
         # New CVR customer next to a case's customer
         "tracelink_cvr",
+        # its paid lead enrichment (Enrich) is hidden on cases; auto-installed
+        # with CRM anyway
+        "crm_iap_enrich",
     ],
     "data": [
         "security/ir.model.access.csv",
