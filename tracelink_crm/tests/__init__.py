@@ -1,6 +1,7 @@
 from . import (
     test_api_example,
     test_crm_case_report,
+    test_crm_case_report_chart,
     test_crm_lead_access,
     test_crm_lead_case_screens,
     test_crm_lead_convert_order,

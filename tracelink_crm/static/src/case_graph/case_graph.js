@@ -43,6 +43,20 @@ patch(GraphRenderer.prototype, {
                 dataset.borderColor = colors[dataset.label];
             }
         }
+        if (this.model.metaData.mode === "pie") {
+            // Odoo colours the legend from its palette, not from the slices
+            const labelsOptions = config.options.plugins?.legend?.labels;
+            const generateLabels = labelsOptions?.generateLabels;
+            if (generateLabels) {
+                labelsOptions.generateLabels = (chart) =>
+                    generateLabels(chart).map((item) => {
+                        const fill = chart.data.datasets[0]?.backgroundColor?.[item.index];
+                        return fill && item.fillStyle !== fill
+                            ? { ...item, fillStyle: fill }
+                            : item;
+                    });
+            }
+        }
         return config;
     },
 });
