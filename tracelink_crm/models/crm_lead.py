@@ -491,10 +491,6 @@ class CrmLead(models.Model):
         others = self - closed
         return super(CrmLead, others).action_archive() if others else True
 
-    def action_open_overdue(self):
-        self.ensure_one()
-        return self.get_formview_action()
-
     def action_open_same_customer_leads(self):
         self.ensure_one()
         action = self.env["ir.actions.actions"]._for_xml_id(

@@ -3,6 +3,8 @@ from . import (
     test_crm_case_report,
     test_crm_case_report_chart,
     test_crm_lead_access,
+    test_crm_lead_case_input,
+    test_crm_lead_case_list,
     test_crm_lead_case_screens,
     test_crm_lead_convert_order,
     test_crm_lead_convert_order_http,

@@ -1,0 +1,58 @@
+from datetime import date, timedelta
+
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common_order import TracelinkOrderCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCrmLeadCaseListHttp(HttpCase, TracelinkOrderCommon):
+    browser_size = "1280x800"
+
+    def test_case_list_columns_read_whole_at_1280(self):
+        """Case and Customer names of 30 characters are not cut at 1280 px
+        (salesperson as an avatar, narrow figures, optional columns hidden)."""
+        self.user_salesman.tour_enabled = False
+        customer = self.env["res.partner"].create(
+            {"name": "Vejle Maskinfabrik og Stål ApS", "is_company": True}
+        )
+        self._create_case(
+            name="Svejste rammer til lagerhallen",
+            partner_id=customer.id,
+            expected_revenue=125000,
+            probability=30,
+        )
+        self.start_tour(
+            "/odoo/cases", "tracelink_crm_case_list_width_tour", login=self.user_salesman.login
+        )
+
+    def test_empty_case_list_helps_in_danish(self):
+        """A new salesperson without cases is told in Danish how to add the
+        first one, without Odoo's sample rows."""
+        self.env["res.lang"]._activate_lang("da_DK")
+        self.env["ir.module.module"]._load_module_terms(["tracelink_crm"], ["da_DK"])
+        newcomer = new_test_user(
+            self.env,
+            login="tl_newcomer",
+            name="Nina Ny",
+            lang="da_DK",
+            groups="sales_team.group_sale_salesman",
+            tour_enabled=False,
+        )
+        self.start_tour(
+            "/odoo/cases", "tracelink_crm_empty_case_list_tour", login=newcomer.login
+        )
+
+    def test_overdue_and_closed_are_icons(self):
+        """The red clock in the list and the form and the lock in the tabs are
+        icons; the Orders tab shows the delivery date as a date."""
+        self.user_salesman.tour_enabled = False
+        self._create_case(
+            name="Markers overdue case", follow_up_date=date.today() - timedelta(days=1)
+        )
+        won = self._create_won_case(name="Markers won case")
+        won.action_convert_to_order()
+        won.sale_order_id.commitment_date = "2026-10-15 14:30:00"
+        self.start_tour(
+            "/odoo/cases", "tracelink_crm_case_markers_tour", login=self.user_salesman.login
+        )
