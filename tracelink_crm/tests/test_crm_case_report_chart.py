@@ -21,3 +21,39 @@ class TestCrmCaseReportChartHttp(HttpCase, TracelinkOrderCommon):
             "tracelink_crm_status_legend_tour",
             login=self.user_salesman.login,
         )
+
+    def test_no_win_rate_without_closed_cases(self):
+        """Customers report and customer form: "–" for a customer without won
+        or lost cases, 0 for one with only lost cases."""
+        self.user_salesman.tour_enabled = False
+        Partner = self.env["res.partner"]
+        open_customer = Partner.create({"name": "Rate Open Customer", "is_company": True})
+        lost_customer = Partner.create({"name": "Rate Lost Customer", "is_company": True})
+        self._create_case(name="Rate open", partner_id=open_customer.id)
+        self._create_case(
+            name="Rate lost",
+            partner_id=lost_customer.id,
+            stage_id=self.stage_lost.id,
+            lost_reason_id=self.lost_reason.id,
+        )
+        self.start_tour(
+            "/odoo/action-tracelink_crm.tracelink_crm_case_report_action_customer",
+            "tracelink_crm_win_rate_tour",
+            login=self.user_salesman.login,
+        )
+        self.start_tour(
+            f"/odoo/res.partner/{open_customer.id}",
+            "tracelink_crm_partner_win_rate_tour",
+            login=self.user_salesman.login,
+        )
+
+    def test_winloss_chart_shows_every_month(self):
+        """This year per month: twelve months on the Won/Lost chart, the
+        empty ones as 0."""
+        self.user_salesman.tour_enabled = False
+        self._create_won_case(name="Periods won")
+        self.start_tour(
+            "/odoo/action-tracelink_crm.tracelink_crm_winloss_wizard_action",
+            "tracelink_crm_winloss_periods_tour",
+            login=self.user_salesman.login,
+        )

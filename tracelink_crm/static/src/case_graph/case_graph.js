@@ -5,8 +5,10 @@
  * case list filtered on that status, the filter shown (and removable) in the
  * search bar.
  */
+import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { patch } from "@web/core/utils/patch";
+import { GraphModel } from "@web/views/graph/graph_model";
 import { graphView } from "@web/views/graph/graph_view";
 import { GraphRenderer } from "@web/views/graph/graph_renderer";
 
@@ -25,6 +27,19 @@ function statusColors(metaData) {
     return colors;
 }
 
+patch(GraphModel.prototype, {
+    _getProcessedDataPoints() {
+        const processed = super._getProcessedDataPoints(...arguments);
+        const { mode, order, resModel } = this.metaData;
+        if (!CASE_MODELS.includes(resModel) || mode !== "bar" || order !== null) {
+            return processed;
+        }
+        // Odoo's bars leave out empty groups, which are the weeks or months
+        // the Won/Lost chart fills in (fill_temporal): keep them, as 0
+        return this.dataPoints.filter((point) => processed.includes(point) || !point.count);
+    },
+});
+
 patch(GraphRenderer.prototype, {
     getChartConfig() {
         const config = super.getChartConfig(...arguments);
@@ -32,6 +47,14 @@ patch(GraphRenderer.prototype, {
             return config;
         }
         const colors = statusColors(this.model.metaData);
+        if (this.model.metaData.mode !== "pie") {
+            // the empty weeks or months the Won/Lost chart fills in have no
+            // status: their zeros are not a series of their own
+            const none = _t("None");
+            config.data.datasets = config.data.datasets.filter(
+                (dataset) => dataset.label !== none || dataset.data.some(Boolean)
+            );
+        }
         const { labels, datasets } = config.data;
         for (const dataset of datasets) {
             if (this.model.metaData.mode === "pie") {
