@@ -1,7 +1,8 @@
 /** @odoo-module **/
 /*
- * The Won/Lost chart shows every month of the chosen interval, the empty
- * ones as 0, and only the Won and Lost series.
+ * The report charts: the status pie's legend in the colours of its slices;
+ * the Won/Lost chart with every month of the chosen interval, the empty ones
+ * as 0, and only the Won and Lost series.
  */
 import { registry } from "@web/core/registry";
 
@@ -9,6 +10,36 @@ function chart() {
     const canvas = document.querySelector(".o_graph_renderer canvas");
     return canvas && window.Chart && window.Chart.getChart(canvas);
 }
+
+registry.category("web_tour.tours").add("tracelink_crm_status_legend_tour", {
+    url: "/odoo/action-tracelink_crm.tracelink_crm_case_report_action_status",
+    steps: () => [
+        {
+            trigger: ".o_graph_renderer canvas",
+            content: "Each legend item has the colour of its slice",
+            run() {
+                const instance = chart();
+                const colors = instance.data.datasets[0].backgroundColor;
+                const items = instance.legend.legendItems;
+                if (items.length !== instance.data.labels.length) {
+                    throw new Error(`${items.length} legend items for ${instance.data.labels.length} slices`);
+                }
+                for (const item of items) {
+                    if (item.fillStyle !== colors[item.index]) {
+                        throw new Error(
+                            `${item.text}: legend ${item.fillStyle}, slice ${colors[item.index]}`
+                        );
+                    }
+                }
+                const won = items.find((item) => item.text === "Won");
+                const lost = items.find((item) => item.text === "Lost");
+                if (won?.fillStyle !== "#28a745" || lost?.fillStyle !== "#dc3545") {
+                    throw new Error("Won is not green or Lost not red in the legend");
+                }
+            },
+        },
+    ],
+});
 
 registry.category("web_tour.tours").add("tracelink_crm_winloss_periods_tour", {
     url: "/odoo/action-tracelink_crm.tracelink_crm_winloss_wizard_action",
