@@ -56,3 +56,26 @@ class TestCrmLeadCaseListHttp(HttpCase, TracelinkOrderCommon):
         self.start_tour(
             "/odoo/cases", "tracelink_crm_case_markers_tour", login=self.user_salesman.login
         )
+
+    def test_kanban_columns_total_value_and_weighted_value(self):
+        """A kanban column shows the value and the weighted value of its
+        cases, named and with the currency: the case list's group totals."""
+        self.user_salesman.tour_enabled = False
+        stage = self.env["crm.stage"].create({"name": "Kanban Status", "sequence": 2})
+        self._create_case(name="Kanban a", stage_id=stage.id, probability=30)
+        self._create_case(
+            name="Kanban b", stage_id=stage.id, expected_revenue=20000, probability=50
+        )
+        [(value, weighted)] = (
+            self.env["crm.lead"]
+            .with_user(self.user_salesman)
+            ._read_group(
+                [("stage_id", "=", stage.id)],
+                aggregates=["expected_revenue:sum", "prorated_revenue:sum"],
+            )
+        )
+        self.assertEqual((value, weighted), (30000, 13000))
+        self.assertEqual(self.env.company.currency_id.symbol, "$")
+        self.start_tour(
+            "/odoo/cases", "tracelink_crm_case_kanban_tour", login=self.user_salesman.login
+        )
