@@ -17,6 +17,7 @@ from . import (
     test_crm_lead_status,
     test_crm_lead_tabs,
     test_crm_lead_traceability,
+    test_crm_lead_wording,
     test_cvr_customer_case,
     test_cvr_customer_tour,
     test_res_config_settings,
