@@ -6,7 +6,9 @@ from odoo.tools.translate import TranslationImporter
 class IrModuleModule(models.Model):
     _inherit = "ir.module.module"
 
-    def _load_module_terms(self, modules, langs, overwrite=False, imported_module=False):
+    def _load_module_terms(
+        self, modules, langs, overwrite=False, imported_module=False
+    ):
         # Tracelink's words for CRM's own terms (i18n_vocabulary/: Sag and
         # Status, not Salgsmulighed and Fase) replace CRM's Danish ones. A
         # module's .po never overwrites another module's translations, and no

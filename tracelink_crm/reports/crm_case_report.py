@@ -154,7 +154,12 @@ class CrmCaseReport(models.Model):
             fill_to = fill_to and fields.Datetime.to_datetime(fill_to)
             report = self.with_context(tz=False)
         return super(CrmCaseReport, report)._read_group_fill_temporal(
-            data, groupby, annoted_aggregates, fill_from=fill_from, fill_to=fill_to, **kw
+            data,
+            groupby,
+            annoted_aggregates,
+            fill_from=fill_from,
+            fill_to=fill_to,
+            **kw,
         )
 
     def action_open_case(self):

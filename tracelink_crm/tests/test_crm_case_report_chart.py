@@ -27,8 +27,12 @@ class TestCrmCaseReportChartHttp(HttpCase, TracelinkOrderCommon):
         or lost cases, 0 for one with only lost cases."""
         self.user_salesman.tour_enabled = False
         Partner = self.env["res.partner"]
-        open_customer = Partner.create({"name": "Rate Open Customer", "is_company": True})
-        lost_customer = Partner.create({"name": "Rate Lost Customer", "is_company": True})
+        open_customer = Partner.create(
+            {"name": "Rate Open Customer", "is_company": True}
+        )
+        lost_customer = Partner.create(
+            {"name": "Rate Lost Customer", "is_company": True}
+        )
         self._create_case(name="Rate open", partner_id=open_customer.id)
         self._create_case(
             name="Rate lost",

@@ -22,13 +22,17 @@ class TestCrmLeadCaseFigures(TracelinkOrderCommon):
 
     def test_negative_value_is_refused(self):
         case = self._create_case(name="Rammer").with_user(self.user_salesman)
-        with self.assertRaisesRegex(ValidationError, "value of Rammer cannot be negative"):
+        with self.assertRaisesRegex(
+            ValidationError, "value of Rammer cannot be negative"
+        ):
             case.write({"expected_revenue": -500})
         case.write({"expected_revenue": 0})
         self.assertEqual(case.prorated_revenue, 0)
 
     def test_case_with_negative_value_is_not_created(self):
-        with self.assertRaisesRegex(ValidationError, "value of Minus cannot be negative"):
+        with self.assertRaisesRegex(
+            ValidationError, "value of Minus cannot be negative"
+        ):
             self._create_case(name="Minus", expected_revenue=-1)
 
 
@@ -53,7 +57,9 @@ class TestCrmLeadCaseInputHttp(HttpCase, TracelinkOrderCommon):
         self.env["res.lang"]._activate_lang("da_DK")
         self.user_salesman.lang = "da_DK"
         self.start_tour(
-            "/odoo/cases", "tracelink_crm_case_bounds_tour", login=self.user_salesman.login
+            "/odoo/cases",
+            "tracelink_crm_case_bounds_tour",
+            login=self.user_salesman.login,
         )
         self.assertEqual(self.case.probability, 40)
         self.assertEqual(self.case.expected_revenue, 500)

@@ -23,7 +23,9 @@ class TestCrmLeadCaseListHttp(HttpCase, TracelinkOrderCommon):
             probability=30,
         )
         self.start_tour(
-            "/odoo/cases", "tracelink_crm_case_list_width_tour", login=self.user_salesman.login
+            "/odoo/cases",
+            "tracelink_crm_case_list_width_tour",
+            login=self.user_salesman.login,
         )
 
     def test_empty_case_list_helps_in_danish(self):
@@ -54,7 +56,9 @@ class TestCrmLeadCaseListHttp(HttpCase, TracelinkOrderCommon):
         won.action_convert_to_order()
         won.sale_order_id.commitment_date = "2026-10-15 14:30:00"
         self.start_tour(
-            "/odoo/cases", "tracelink_crm_case_markers_tour", login=self.user_salesman.login
+            "/odoo/cases",
+            "tracelink_crm_case_markers_tour",
+            login=self.user_salesman.login,
         )
 
     def test_kanban_columns_total_value_and_weighted_value(self):
@@ -77,5 +81,7 @@ class TestCrmLeadCaseListHttp(HttpCase, TracelinkOrderCommon):
         self.assertEqual((value, weighted), (30000, 13000))
         self.assertEqual(self.env.company.currency_id.symbol, "$")
         self.start_tour(
-            "/odoo/cases", "tracelink_crm_case_kanban_tour", login=self.user_salesman.login
+            "/odoo/cases",
+            "tracelink_crm_case_kanban_tour",
+            login=self.user_salesman.login,
         )

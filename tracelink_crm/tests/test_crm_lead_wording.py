@@ -38,7 +38,9 @@ class TestCrmLeadWording(CaseWordingCommon):
     def test_crm_update_keeps_the_words(self):
         """Loading CRM's Danish again (crm updated) keeps Sag and Status."""
         self.env["ir.module.module"]._load_module_terms(["crm"], ["da_DK"])
-        labels = self.env["crm.lead"].with_context(lang="da_DK").fields_get(["stage_id"])
+        labels = (
+            self.env["crm.lead"].with_context(lang="da_DK").fields_get(["stage_id"])
+        )
         self.assertEqual(labels["stage_id"]["string"], "Status")
 
 
@@ -50,5 +52,7 @@ class TestCrmLeadWordingTour(HttpCase, CaseWordingCommon):
         self.env["crm.stage"].create({"name": "Ordlyd tilbud", "sequence": 3})
         self._create_case(name="Ordlyd sag")
         self.start_tour(
-            "/odoo/cases", "tracelink_crm_case_wording_tour", login=self.user_salesman.login
+            "/odoo/cases",
+            "tracelink_crm_case_wording_tour",
+            login=self.user_salesman.login,
         )
