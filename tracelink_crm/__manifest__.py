@@ -53,6 +53,7 @@
             "tracelink_crm/static/src/case_form/*",
             "tracelink_crm/static/src/case_report/*",
             "tracelink_crm/static/src/case_kanban/*",
+            "tracelink_crm/static/src/case_list/*",
         ],
         # with Odoo's graph view, which the web client loads when first needed
         "web.assets_backend_lazy": [

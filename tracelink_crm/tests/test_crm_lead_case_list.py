@@ -85,3 +85,27 @@ class TestCrmLeadCaseListHttp(HttpCase, TracelinkOrderCommon):
             "tracelink_crm_case_kanban_tour",
             login=self.user_salesman.login,
         )
+
+    def test_add_a_case_at_the_bottom_of_the_list(self):
+        """Add a case (Danish: Tilføj en sag) fills a case in its row, the
+        customer picked there, New CVR customer offered; a saved case opens
+        in the form."""
+        self.env["res.lang"]._activate_lang("da_DK")
+        self.env["ir.module.module"]._load_module_terms(
+            ["tracelink_cvr", "tracelink_crm"], ["da_DK"]
+        )
+        self.user_salesman.write({"lang": "da_DK", "tour_enabled": False})
+        customer = self.env["res.partner"].create(
+            {"name": "Rækkekunde ApS", "is_company": True}
+        )
+        self._create_case(name="Rækkesag")
+        self.start_tour(
+            "/odoo/cases",
+            "tracelink_crm_case_add_row_tour",
+            login=self.user_salesman.login,
+        )
+        case = self.env["crm.lead"].search([("name", "=", "Tavle til hal 3")])
+        self.assertEqual(
+            (case.type, case.partner_id, case.expected_revenue, case.user_id),
+            ("opportunity", customer, 50000, self.user_salesman),
+        )
