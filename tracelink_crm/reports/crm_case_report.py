@@ -153,7 +153,7 @@ class CrmCaseReport(models.Model):
             fill_from = fill_from and fields.Datetime.to_datetime(fill_from)
             fill_to = fill_to and fields.Datetime.to_datetime(fill_to)
             report = self.with_context(tz=False)
-        return super(CrmCaseReport, report)._read_group_fill_temporal(
+        rows = super(CrmCaseReport, report)._read_group_fill_temporal(
             data,
             groupby,
             annoted_aggregates,
@@ -161,6 +161,23 @@ class CrmCaseReport(models.Model):
             fill_to=fill_to,
             **kw,
         )
+        # A filled week or month has no status: it takes one of the others'
+        # (with 0), so that the chart draws no "None" series, nor the pivot a
+        # "None" column; its sums are 0 (a win rate stays none).
+        sums = [
+            name for name, spec in annoted_aggregates.items() if spec.endswith(":sum")
+        ]
+        for row in rows:
+            if not row["__count"]:
+                row.update({name: row[name] or 0 for name in sums})
+        for spec in groupby[1:]:
+            value = next(
+                (row[spec] for row in rows if row["__count"] and row[spec]), False
+            )
+            for row in rows if value else ():
+                if not row["__count"] and not row[spec]:
+                    row[spec] = value
+        return rows
 
     def action_open_case(self):
         self.ensure_one()

@@ -61,3 +61,27 @@ class TestCrmCaseReportChartHttp(HttpCase, TracelinkOrderCommon):
             "tracelink_crm_winloss_periods_tour",
             login=self.user_salesman.login,
         )
+
+    def test_filled_months_take_a_status(self):
+        """The chart's and pivot's read of a year per month and status: twelve
+        months, the empty ones with a status (no "None" series or column)."""
+        won = self._create_won_case(name="Filled won")
+        won.date_closed = "2026-06-15 10:00:00"
+        Report = (
+            self.env["tracelink.crm.case.report"]
+            .with_user(self.user_salesman)
+            .with_context(
+                tz="Europe/Copenhagen",
+                fill_temporal={"fill_from": "2026-01-01", "fill_to": "2026-12-31"},
+            )
+        )
+        groups = Report.read_group(
+            [("lead_id", "=", won.id)],
+            ["__count", "won_value:sum"],
+            ["date_closed:month", "stage_kind"],
+            lazy=False,
+        )
+        self.assertEqual(len(groups), 12)
+        self.assertEqual({group["stage_kind"] for group in groups}, {"won"})
+        self.assertEqual([group["__count"] for group in groups].count(1), 1)
+        self.assertEqual([group["won_value"] for group in groups].count(0), 11)

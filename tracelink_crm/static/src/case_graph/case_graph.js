@@ -5,7 +5,6 @@
  * case list filtered on that status, the filter shown (and removable) in the
  * search bar.
  */
-import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { patch } from "@web/core/utils/patch";
 import { GraphModel } from "@web/views/graph/graph_model";
@@ -47,14 +46,6 @@ patch(GraphRenderer.prototype, {
             return config;
         }
         const colors = statusColors(this.model.metaData);
-        if (this.model.metaData.mode !== "pie") {
-            // the empty weeks or months the Won/Lost chart fills in have no
-            // status: their zeros are not a series of their own
-            const none = _t("None");
-            config.data.datasets = config.data.datasets.filter(
-                (dataset) => dataset.label !== none || dataset.data.some(Boolean)
-            );
-        }
         const { labels, datasets } = config.data;
         for (const dataset of datasets) {
             if (this.model.metaData.mode === "pie") {
