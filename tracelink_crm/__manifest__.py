@@ -19,9 +19,10 @@
         "crm_sms",
         # New CVR customer next to a case's customer
         "tracelink_cvr",
-        # its paid lead enrichment (Enrich) is hidden on cases; auto-installed
-        # with CRM anyway
+        # their paid lead enrichment (Enrich) and lead mining (Generate Leads)
+        # are hidden on cases; auto-installed with CRM anyway
         "crm_iap_enrich",
+        "crm_iap_mine",
     ],
     "data": [
         "security/ir.model.access.csv",

@@ -1,5 +1,7 @@
 from datetime import date, timedelta
 
+from lxml import etree
+
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common_order import TracelinkOrderCommon
@@ -109,3 +111,17 @@ class TestCrmLeadCaseListHttp(HttpCase, TracelinkOrderCommon):
             (case.type, case.partner_id, case.expected_revenue, case.user_id),
             ("opportunity", customer, 50000, self.user_salesman),
         )
+
+
+@tagged("post_install", "-at_install")
+class TestCrmLeadCaseListArch(TracelinkOrderCommon):
+    def test_no_paid_lead_mining_on_cases(self):
+        """Odoo's Generate Leads (paid lead mining) is not offered on the case
+        list, even to a sales manager."""
+        view = self.env.ref("tracelink_crm.crm_lead_view_list_case")
+        Lead = self.env["crm.lead"].with_user(self.user_manager)
+        arch = Lead.get_views([(view.id, "list")])["views"]["list"]["arch"]
+        [button] = etree.fromstring(arch).xpath(
+            "//button[@name='action_generate_leads']"
+        )
+        self.assertEqual(button.get("invisible"), "True")
