@@ -19,6 +19,10 @@
         "crm_sms",
         # New CVR customer next to a case's customer
         "tracelink_cvr",
+        # their paid lead enrichment (Enrich) and lead mining (Generate Leads)
+        # are hidden on cases; auto-installed with CRM anyway
+        "crm_iap_enrich",
+        "crm_iap_mine",
     ],
     # openupgradelib: the migration from the one-addon release 18.0.1.x
     "external_dependencies": {"python": ["openupgradelib"]},
@@ -53,6 +57,9 @@
     "assets": {
         "web.assets_backend": [
             "tracelink_crm/static/src/case_form/*",
+            "tracelink_crm/static/src/case_report/*",
+            "tracelink_crm/static/src/case_kanban/*",
+            "tracelink_crm/static/src/case_list/*",
         ],
         # with Odoo's graph view, which the web client loads when first needed
         "web.assets_backend_lazy": [

@@ -3,7 +3,7 @@ from datetime import datetime, time
 import psycopg2.errors
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL, clean_context, float_compare, html2plaintext
 from odoo.tools.sql import create_index
@@ -229,6 +229,28 @@ class CrmLead(models.Model):
         for lead, probability in kept.items():
             lead.probability = probability
         return res
+
+    @api.constrains("probability", "expected_revenue")
+    def _check_case_figures(self):
+        # before Odoo's SQL check of the probability, with the case named
+        for lead in self:
+            if not 0 <= lead.probability <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "The probability of %(case)s must be between 0 and 100 %%,"
+                        " not %(probability)s %%.",
+                        case=lead.name,
+                        probability=lead.probability,
+                    )
+                )
+            if lead.expected_revenue < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The value of %(case)s cannot be negative (%(value)s).",
+                        case=lead.name,
+                        value=lead.expected_revenue,
+                    )
+                )
 
     def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
         # Cases without a follow-up or expected closing date come last,
@@ -468,10 +490,6 @@ class CrmLead(models.Model):
             closed.write({"active": False})
         others = self - closed
         return super(CrmLead, others).action_archive() if others else True
-
-    def action_open_overdue(self):
-        self.ensure_one()
-        return self.get_formview_action()
 
     def action_open_same_customer_leads(self):
         self.ensure_one()

@@ -125,15 +125,6 @@ class CrmCaseReport(models.Model):
         )
 
     @api.model
-    def _read_group_select(self, aggregate_spec, query):
-        # a group without won or lost cases has a win rate of 0, as in the
-        # Won/Lost dialog (the pivot cannot draw none)
-        select = super()._read_group_select(aggregate_spec, query)
-        if aggregate_spec == "win_rate:avg":
-            return SQL("COALESCE(%s, 0.0)", select)
-        return select
-
-    @api.model
     def _read_group_format_result(self, rows_dict, lazy_groupby):
         # Odoo labels weeks "W49 2026" in every language; Danes read "Uge 49".
         res = super()._read_group_format_result(rows_dict, lazy_groupby)
@@ -145,6 +136,48 @@ class CrmCaseReport(models.Model):
                         "Week %(week)s %(year)s", week=match[1], year=match[2]
                     )
         return res
+
+    @api.model
+    def _read_group_fill_temporal(
+        self, data, groupby, annoted_aggregates, fill_from=False, fill_to=False, **kw
+    ):
+        # The Won/Lost chart fills every week or month of its interval (the
+        # context's fill_temporal, the only hook the graph view offers). Its
+        # bounds come as date strings through JSON, which Odoo reads as dates,
+        # and localizes datetimes: neither compares with the groups of a
+        # datetime field, which are naive datetimes in the user's time zone.
+        # So the bounds are given as naive datetimes, without the time zone.
+        field = self._fields[groupby[0].split(":")[0]]
+        report = self
+        if field.type == "datetime" and (fill_from or fill_to):
+            fill_from = fill_from and fields.Datetime.to_datetime(fill_from)
+            fill_to = fill_to and fields.Datetime.to_datetime(fill_to)
+            report = self.with_context(tz=False)
+        rows = super(CrmCaseReport, report)._read_group_fill_temporal(
+            data,
+            groupby,
+            annoted_aggregates,
+            fill_from=fill_from,
+            fill_to=fill_to,
+            **kw,
+        )
+        # A filled week or month has no status: it takes one of the others'
+        # (with 0), so that the chart draws no "None" series, nor the pivot a
+        # "None" column; its sums are 0 (a win rate stays none).
+        sums = [
+            name for name, spec in annoted_aggregates.items() if spec.endswith(":sum")
+        ]
+        for row in rows:
+            if not row["__count"]:
+                row.update({name: row[name] or 0 for name in sums})
+        for spec in groupby[1:]:
+            value = next(
+                (row[spec] for row in rows if row["__count"] and row[spec]), False
+            )
+            for row in rows if value else ():
+                if not row["__count"] and not row[spec]:
+                    row[spec] = value
+        return rows
 
     def action_open_case(self):
         self.ensure_one()

@@ -1,7 +1,10 @@
 from . import (
     test_api_example,
     test_crm_case_report,
+    test_crm_case_report_chart,
     test_crm_lead_access,
+    test_crm_lead_case_input,
+    test_crm_lead_case_list,
     test_crm_lead_case_screens,
     test_crm_lead_convert_order,
     test_crm_lead_convert_order_http,
@@ -14,6 +17,7 @@ from . import (
     test_crm_lead_status,
     test_crm_lead_tabs,
     test_crm_lead_traceability,
+    test_crm_lead_wording,
     test_cvr_customer_case,
     test_cvr_customer_tour,
     test_cvr_watch_case,

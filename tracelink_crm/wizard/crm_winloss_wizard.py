@@ -119,7 +119,8 @@ class CrmWinlossWizard(models.TransientModel):
             "lost_count": lost or 0,
             "won_value": won_value or 0.0,
             "lost_value": lost_value or 0.0,
-            "win_rate": rate,
+            # none without closed cases: 0 here, has_closed_cases tells
+            "win_rate": rate or 0.0,
         }
 
     def action_show_chart(self):
@@ -143,6 +144,11 @@ class CrmWinlossWizard(models.TransientModel):
         # would lead back to a closed dialog
         action["target"] = "main"
         action["context"] = {
+            # every week or month of the interval, an empty one as 0
+            "fill_temporal": {
+                "fill_from": fields.Date.to_string(self.date_from),
+                "fill_to": fields.Date.to_string(self.date_to),
+            },
             "graph_groupbys": [f"date_closed:{self.interval}", "stage_kind"],
             "pivot_row_groupby": [f"date_closed:{self.interval}"],
             "pivot_column_groupby": ["stage_kind"],

@@ -7,6 +7,7 @@
  */
 import { registry } from "@web/core/registry";
 import { patch } from "@web/core/utils/patch";
+import { GraphModel } from "@web/views/graph/graph_model";
 import { graphView } from "@web/views/graph/graph_view";
 import { GraphRenderer } from "@web/views/graph/graph_renderer";
 
@@ -25,6 +26,19 @@ function statusColors(metaData) {
     return colors;
 }
 
+patch(GraphModel.prototype, {
+    _getProcessedDataPoints() {
+        const processed = super._getProcessedDataPoints(...arguments);
+        const { mode, order, resModel } = this.metaData;
+        if (!CASE_MODELS.includes(resModel) || mode !== "bar" || order !== null) {
+            return processed;
+        }
+        // Odoo's bars leave out empty groups, which are the weeks or months
+        // the Won/Lost chart fills in (fill_temporal): keep them, as 0
+        return this.dataPoints.filter((point) => processed.includes(point) || !point.count);
+    },
+});
+
 patch(GraphRenderer.prototype, {
     getChartConfig() {
         const config = super.getChartConfig(...arguments);
@@ -41,6 +55,20 @@ patch(GraphRenderer.prototype, {
             } else if (colors[dataset.label]) {
                 dataset.backgroundColor = colors[dataset.label];
                 dataset.borderColor = colors[dataset.label];
+            }
+        }
+        if (this.model.metaData.mode === "pie") {
+            // Odoo colours the legend from its palette, not from the slices
+            const labelsOptions = config.options.plugins?.legend?.labels;
+            const generateLabels = labelsOptions?.generateLabels;
+            if (generateLabels) {
+                labelsOptions.generateLabels = (chart) =>
+                    generateLabels(chart).map((item) => {
+                        const fill = chart.data.datasets[0]?.backgroundColor?.[item.index];
+                        return fill && item.fillStyle !== fill
+                            ? { ...item, fillStyle: fill }
+                            : item;
+                    });
             }
         }
         return config;

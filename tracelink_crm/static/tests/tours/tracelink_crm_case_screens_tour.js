@@ -19,8 +19,8 @@ registry.category("web_tour.tours").add("tracelink_crm_case_screens_tour", {
             run: "click",
         },
         {
-            trigger: `${overdueRow} td.o_list_button:nth-last-child(-n+2) .o_tracelink_overdue .fa-clock-o.text-danger`,
-            content: "The overdue row ends with a red clock (before the optional columns toggle)",
+            trigger: `${overdueRow} td:nth-last-child(-n+2):not(:has(button)) i.o_tracelink_overdue.fa-clock-o.text-danger`,
+            content: "The overdue row ends with a red clock icon, not a button (before the optional columns toggle)",
         },
         {
             trigger: `.o_list_view:not(:has(.o_data_row button[name='action_snooze'], .o_data_row .fa-envelope))`,
