@@ -47,8 +47,9 @@ env = globals()["env"]  # given by odoo-bin shell
 def make_orders(company, partner):
     start = time.perf_counter()
     Order = env["sale.order"].with_context(tracking_disable=True)
+    # one dict per order: create() writes each order's name into its own
     orders = Order.create(
-        [{"partner_id": partner.id, "company_id": company.id}] * N_ORDERS
+        [{"partner_id": partner.id, "company_id": company.id} for _ in range(N_ORDERS)]
     )
     orders.write({"state": "sale", "economic_invoice_state": "draft"})
     env.flush_all()

@@ -9,6 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.tracelink_cvr.tools.exceptions import (
+    NotFound,
     ServiceError,
     ServiceTimeout,
     ServiceUnavailable,
@@ -110,6 +111,14 @@ class SaleOrder(models.Model):
             if connection.invoice_trigger == "confirm":
                 order._economic_send_noted()
         return res
+
+    def _action_cancel(self):
+        # an order invoiced in e-conomic: a draft is deleted there first (a
+        # refusal stops the cancellation); a booked invoice cannot be undone
+        # from Odoo, it takes a credit note in e-conomic
+        for order in self.filtered("economic_invoice_state"):
+            order._economic_cancel()
+        return super()._action_cancel()
 
     # --- Actions ---------------------------------------------------------
 
@@ -294,6 +303,41 @@ class SaleOrder(models.Model):
             )
             if connection.invoice_booking != "draft":
                 order._economic_book(connection, client, number)
+
+    def _economic_cancel(self):
+        """Delete the order's draft in e-conomic; refuse for a booked one."""
+        if self.economic_invoice_state != "draft":
+            raise UserError(
+                self.env._(
+                    "%(order)s is invoiced in e-conomic (invoice %(number)s, "
+                    "booked): booking cannot be undone. Make a credit note for "
+                    "it in e-conomic, then cancel the order.",
+                    order=self.name,
+                    number=self.economic_invoice_number,
+                )
+            )
+        connection = self._economic_require_connection()
+        number = self.economic_draft_number
+        with connection._user_errors(), connection._get_client() as client:
+            try:
+                client.delete_draft_invoice(number)
+            except NotFound:
+                _logger.info(
+                    "e-conomic: draft %s of order %s already gone", number, self.id
+                )
+        self.sudo().write(
+            {
+                "economic_invoice_state": False,
+                "economic_draft_number": 0,
+                "economic_invoice_error": False,
+            }
+        )
+        self.message_post(
+            body=self.env._(
+                "Invoice draft %(number)s deleted in e-conomic.", number=number
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
 
     def _economic_book(self, connection, client, draft_number):
         """Book the draft; a refusal leaves the draft for the bookkeeper and

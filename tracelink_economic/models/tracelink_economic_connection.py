@@ -5,6 +5,7 @@ builds the client and turns the client's typed failures into messages."""
 import hashlib
 import json
 import logging
+import secrets
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
@@ -237,6 +238,19 @@ class TracelinkEconomicConnection(models.Model):
         help="Leave the draft for the bookkeeper, or book it at once (booking "
         "cannot be undone; by EAN, e-conomic sends it through NemHandel).",
     )
+    webhook_token = fields.Char(
+        groups="base.group_system",
+        copy=False,
+        default=lambda self: secrets.token_urlsafe(24),
+        help="Secret of the webhook URL: e-conomic's Invoice booked webhook "
+        "calls it and the invoices' state is read at once.",
+    )
+    webhook_url = fields.Char(
+        string="Webhook URL",
+        compute="_compute_webhook_url",
+        groups="base.group_system",
+        help="Give this address to e-conomic's Invoice booked webhook.",
+    )
     invoice_sync_last = _import_field(
         fields.Datetime,
         string="Last Invoice Sync",
@@ -267,6 +281,17 @@ class TracelinkEconomicConnection(models.Model):
             "A company has one e-conomic connection.",
         ),
     ]
+
+    @api.depends("webhook_token", "company_id")
+    def _compute_webhook_url(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for connection in self:
+            connection.webhook_url = (
+                f"{base}/tracelink_economic/webhook/{connection.company_id.id}/"
+                f"{connection.webhook_token}"
+                if connection.webhook_token and connection.company_id
+                else False
+            )
 
     @api.constrains(*_DEFAULT_NUMBERS, "timeout")
     def _check_numbers(self):

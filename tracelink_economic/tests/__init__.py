@@ -7,4 +7,5 @@ from . import (
     test_economic_import,
     test_economic_import_run,
     test_economic_invoice,
+    test_economic_webhook,
 )

@@ -218,6 +218,33 @@ class TestEconomicInvoiceDraft(TracelinkEconomicInvoiceCommon):
         self.assertEqual(order.economic_invoice_state, "draft")
 
 
+class TestEconomicInvoiceCancel(TracelinkEconomicInvoiceCommon):
+    def test_cancel_deletes_the_draft(self):
+        order = self.make_order()
+        self.send(order)
+        order.with_user(self.user_sale_manager)._action_cancel()
+        self.assertEqual(order.state, "cancel")
+        self.assertFalse(order.economic_invoice_state)
+        self.assertFalse(self.fake.drafts)
+
+    def test_cancel_refused_when_the_draft_cannot_be_deleted(self):
+        order = self.make_order()
+        self.send(order)
+        self.fake.fail_next(500, times=5)
+        with self.assertRaisesRegex(UserError, "e-conomic"):
+            order.with_user(self.user_sale_manager)._action_cancel()
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(len(self.fake.drafts), 1)
+
+    def test_cancel_of_a_booked_invoice_asks_for_a_credit_note(self):
+        self.connection.invoice_booking = "book"
+        order = self.make_order()
+        self.send(order)
+        with self.assertRaisesRegex(UserError, "credit note"):
+            order.with_user(self.user_sale_manager)._action_cancel()
+        self.assertEqual(order.state, "sale")
+
+
 class TestEconomicInvoiceState(TracelinkEconomicInvoiceCommon):
     def sync(self):
         """Every page of the invoice state, as ir.cron calls the job."""

@@ -280,6 +280,12 @@ class EconomicClient(HttpClient):
             "/invoices/booked", body, idempotency_key, "bookedInvoiceNumber"
         )
 
+    def delete_draft_invoice(self, draft_number):
+        """``DELETE /invoices/drafts/{n}`` (e-conomic answers 204)."""
+        self._request(
+            "DELETE", f"/invoices/drafts/{int(draft_number)}", expect_body=False
+        )
+
     def find_invoices_by_reference(self, reference):
         """``(drafts, booked)``: the invoices whose ``references.other`` is
         ``reference`` (an order's reference), drafts and booked ones."""
@@ -312,7 +318,9 @@ class EconomicClient(HttpClient):
                 text = text.replace(token, "***")
         return text
 
-    def _request(self, method, path, *, params=None, body=None, headers=None):
+    def _request(
+        self, method, path, *, params=None, body=None, headers=None, expect_body=True
+    ):
         """Send one call (reads retried by the base); return the JSON object."""
         if not self._app_secret_token or not self._agreement_grant_token:
             raise AuthenticationFailed("e-conomic tokens are not configured")
@@ -350,6 +358,8 @@ class EconomicClient(HttpClient):
             self._pause = wait  # a whole window refills the bucket
         if response.status_code >= 300:
             raise self._error_from_response(method, path, response)
+        if not expect_body:
+            return {}
         payload = self._json_or_none(response)
         if not isinstance(payload, dict):
             content_type = response.headers.get("Content-Type") or "no content type"
