@@ -17,6 +17,11 @@
         "views/crm_lead_views.xml",
         "reports/crm_case_report_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "tracelink_crm_economic/static/tests/tours/*.js",
+        ],
+    },
     "auto_install": True,
     "application": False,
     "installable": True,

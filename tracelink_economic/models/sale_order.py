@@ -31,6 +31,17 @@ SEND_GROUPS = (
     "account.group_account_user",
     "account.group_account_invoice",
 )
+# Order fields whose change replaces the order's draft in e-conomic.
+UPDATE_FIELDS = frozenset(
+    {
+        "order_line",
+        "partner_id",
+        "partner_invoice_id",
+        "payment_term_id",
+        "client_order_ref",
+        "currency_id",
+    }
+)
 INVOICE_STATES = [
     ("draft", "Draft"),
     ("booked", "Booked"),
@@ -110,6 +121,16 @@ class SaleOrder(models.Model):
             connection = order._economic_connection()
             if connection.invoice_trigger == "confirm":
                 order._economic_send_noted()
+        return res
+
+    def write(self, vals):
+        res = super().write(vals)
+        # a draft follows its order until it is booked
+        if not UPDATE_FIELDS.isdisjoint(vals):
+            for order in self.filtered(
+                lambda o: o.economic_invoice_state == "draft" and o.state == "sale"
+            ):
+                order._economic_update_draft()
         return res
 
     def _action_cancel(self):
@@ -269,10 +290,7 @@ class SaleOrder(models.Model):
         order = self.sudo()
         customer_number = order._economic_customer_number(connection)
         with connection._get_client() as client:
-            lines = order._economic_lines(connection, client)
-            body = draft_invoice_body(
-                order._economic_head(connection, client, customer_number), lines
-            )
+            body = order._economic_draft_body(connection, client, customer_number)
             key = connection._invoice_idempotency_key(f"sale.order:{order.id}")
             try:
                 draft = client.create_draft_invoice(body, idempotency_key=key)
@@ -303,6 +321,30 @@ class SaleOrder(models.Model):
             )
             if connection.invoice_booking != "draft":
                 order._economic_book(connection, client, number)
+
+    def _economic_draft_body(self, connection, client, customer_number):
+        lines = self._economic_lines(connection, client)
+        head = self._economic_head(connection, client, customer_number)
+        try:
+            return draft_invoice_body(head, lines)
+        except ValueError as error:
+            raise UserError(
+                self.env._(
+                    "%(order)s cannot go to e-conomic: %(error)s.",
+                    order=self.name,
+                    error=error,
+                )
+            ) from error
+
+    def _economic_update_draft(self):
+        """Replace the order's draft in e-conomic with the order as it is now
+        (PUT sends the whole document); a refusal refuses the change."""
+        connection = self._economic_require_connection()
+        order = self.sudo()
+        customer_number = order._economic_customer_number(connection)
+        with connection._user_errors(), connection._get_client() as client:
+            body = order._economic_draft_body(connection, client, customer_number)
+            client.replace_draft_invoice(order.economic_draft_number, body)
 
     def _economic_cancel(self):
         """Delete the order's draft in e-conomic; refuse for a booked one."""

@@ -245,6 +245,37 @@ class TestEconomicInvoiceCancel(TracelinkEconomicInvoiceCommon):
         self.assertEqual(order.state, "sale")
 
 
+class TestEconomicInvoiceChange(TracelinkEconomicInvoiceCommon):
+    def test_changed_order_replaces_its_draft(self):
+        order = self.make_order()
+        self.send(order)
+        number = order.economic_draft_number
+        line = order.order_line.filtered(lambda line: line.product_id == self.frame)
+        order.with_user(self.user_sale_manager).write(
+            {"order_line": [(1, line.id, {"product_uom_qty": 5})]}
+        )
+        [put] = self.requests_to("PUT", f"/invoices/drafts/{number}")
+        self.assertEqual(put.json["lines"][1]["quantity"], 5)
+        self.assertEqual(self.fake.drafts[number]["lines"][1]["quantity"], 5)
+        self.assertEqual(list(self.fake.drafts), [number])
+
+    def test_change_refused_when_e_conomic_refuses(self):
+        order = self.make_order()
+        self.send(order)
+        del self.fake.products["RAMME-40"]
+        self.connection.invoice_default_product = False
+        line = order.order_line.filtered(lambda line: line.product_id == self.frame)
+        with self.assertRaises(UserError):
+            order.write({"order_line": [(1, line.id, {"product_uom_qty": 5})]})
+
+    def test_booked_order_is_not_replaced(self):
+        self.connection.invoice_booking = "book"
+        order = self.make_order()
+        self.send(order)
+        order.client_order_ref = "PO-4712"
+        self.assertFalse(self.requests_to("PUT", "/invoices/drafts/1"))
+
+
 class TestEconomicInvoiceState(TracelinkEconomicInvoiceCommon):
     def sync(self):
         """Every page of the invoice state, as ir.cron calls the job."""

@@ -280,6 +280,10 @@ class EconomicClient(HttpClient):
             "/invoices/booked", body, idempotency_key, "bookedInvoiceNumber"
         )
 
+    def replace_draft_invoice(self, draft_number, body):
+        """``PUT /invoices/drafts/{n}``: the draft replaced by ``body``."""
+        return self._request("PUT", f"/invoices/drafts/{int(draft_number)}", body=body)
+
     def delete_draft_invoice(self, draft_number):
         """``DELETE /invoices/drafts/{n}`` (e-conomic answers 204)."""
         self._request(

@@ -276,6 +276,7 @@ class _InvoiceEndpoints:
         ("POST", r"^/invoices/drafts/?$", "_create_draft"),
         ("GET", r"^/invoices/drafts/(?P<number>\d+)/?$", "_get_draft"),
         ("DELETE", r"^/invoices/drafts/(?P<number>\d+)/?$", "_delete_draft"),
+        ("PUT", r"^/invoices/drafts/(?P<number>\d+)/?$", "_put_draft"),
         ("POST", r"^/invoices/booked/?$", "_book"),
         ("GET", r"^/invoices/booked/?$", "_list_booked"),
         ("GET", r"^/invoices/booked/(?P<number>\d+)/?$", "_get_booked"),
@@ -432,6 +433,22 @@ class _InvoiceEndpoints:
                 return self._not_found("Draft invoice")
         return Response(status=204)
 
+    def _put_draft(self, request, number):
+        """PUT replaces the whole draft (what it leaves out is gone)."""
+        number = int(number)
+        with self._lock:
+            if number not in self.drafts:
+                return self._not_found("Draft invoice")
+        body, refused = self._read_body(request)
+        if refused is not None:
+            return refused
+        errors = self._validate_draft(body)
+        if errors.count:
+            return self._validation_failed(errors)
+        with self._lock:
+            draft = self._store_draft(request, number, body)
+        return self._json(200, draft)
+
     def _create_draft(self, request):
         body, answer = self._write_body(request)
         if answer is not None:
@@ -442,30 +459,34 @@ class _InvoiceEndpoints:
         with self._lock:
             # e-conomic gives the next number: one of a deleted draft again
             number = max(self.drafts, default=0) + 1
-            draft = copy.deepcopy(body)
-            draft["draftInvoiceNumber"] = number
-            net = round(
-                sum(
-                    line.get("quantity", 0)
-                    * line.get("unitNetPrice", 0)
-                    * (1 - line.get("discountPercentage", 0) / 100)
-                    for line in draft.get("lines", [])
-                ),
-                2,
-            )
-            rate = _VAT_RATES.get(draft["recipient"]["vatZone"]["vatZoneNumber"], 0)
-            draft.update(
-                netAmount=net,
-                vatAmount=round(net * rate, 2),
-                grossAmount=round(net * (1 + rate), 2),
-            )
-            draft["self"] = f"{request.host_url.rstrip('/')}/invoices/drafts/{number}"
-            self.drafts[number] = draft
-            out = copy.deepcopy(draft)
+            out = self._store_draft(request, number, body)
         self._remember(request, 201, out)
         if self.timeout_after_create:
             time.sleep(self.create_delay)
         return self._json(201, out)
+
+    def _store_draft(self, request, number, body):
+        """Store ``body`` as draft ``number`` with its totals; a copy."""
+        draft = copy.deepcopy(body)
+        draft["draftInvoiceNumber"] = number
+        net = round(
+            sum(
+                line.get("quantity", 0)
+                * line.get("unitNetPrice", 0)
+                * (1 - line.get("discountPercentage", 0) / 100)
+                for line in draft.get("lines", [])
+            ),
+            2,
+        )
+        rate = _VAT_RATES.get(draft["recipient"]["vatZone"]["vatZoneNumber"], 0)
+        draft.update(
+            netAmount=net,
+            vatAmount=round(net * rate, 2),
+            grossAmount=round(net * (1 + rate), 2),
+        )
+        draft["self"] = f"{request.host_url.rstrip('/')}/invoices/drafts/{number}"
+        self.drafts[number] = draft
+        return copy.deepcopy(draft)
 
     def _validate_draft(self, body):
         """The checks e-conomic's schema and public clients report."""
