@@ -187,6 +187,14 @@ class TracelinkEconomicInvoiceCommon(TracelinkEconomicCommon):
         self.fake.add_product("1", "Diverse")
         self.fake.add_product("RAMME-40", "Svejset ramme")
 
+    def stock_aware(self, user):
+        """``user`` with Inventory rights where stock is installed (with
+        demo data): confirming or changing an order launches its deliveries."""
+        group = self.env.ref("stock.group_stock_user", raise_if_not_found=False)
+        if group:
+            user.groups_id |= group
+        return user
+
     def make_order(self, confirm=True, **vals):
         order = self.env["sale.order"].create(
             {

@@ -4,6 +4,10 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form
 
 from .common import APP_TOKEN, GRANT_TOKEN, TracelinkEconomicInvoiceCommon
+from .stand_ins.fake_economic import FakeEconomic
+
+APP_TOKEN_B = "app-secret-b-61ad0c3f95e2"
+GRANT_TOKEN_B = "grant-secret-b-2e8b7d1a4c06"
 
 
 class TestEconomicInvoiceSettings(TracelinkEconomicInvoiceCommon):
@@ -194,7 +198,7 @@ class TestEconomicInvoiceDraft(TracelinkEconomicInvoiceCommon):
     def test_draft_on_confirmation(self):
         self.connection.invoice_trigger = "confirm"
         order = self.make_order(confirm=False)
-        order.with_user(self.user_sale_manager).action_confirm()
+        order.with_user(self.stock_aware(self.user_sale_manager)).action_confirm()
         self.assertEqual(order.state, "sale")
         self.assertEqual(order.economic_invoice_state, "draft")
 
@@ -251,7 +255,7 @@ class TestEconomicInvoiceChange(TracelinkEconomicInvoiceCommon):
         self.send(order)
         number = order.economic_draft_number
         line = order.order_line.filtered(lambda line: line.product_id == self.frame)
-        order.with_user(self.user_sale_manager).write(
+        order.with_user(self.stock_aware(self.user_sale_manager)).write(
             {"order_line": [(1, line.id, {"product_uom_qty": 5})]}
         )
         [put] = self.requests_to("PUT", f"/invoices/drafts/{number}")
@@ -352,3 +356,61 @@ class TestEconomicInvoiceState(TracelinkEconomicInvoiceCommon):
         self.assertEqual(
             self.connection.invoice_last_booked, order.economic_invoice_number
         )
+
+
+class TestEconomicInvoiceCompanies(TracelinkEconomicInvoiceCommon):
+    """Each company's orders go to its own agreement."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server_b = FakeEconomic(APP_TOKEN_B, GRANT_TOKEN_B).start_server()
+        cls.addClassCleanup(cls.server_b.stop)
+        cls.company_b = cls.env["res.company"].create({"name": "Søsterselskab ApS"})
+        layout_b = cls.env["tracelink.economic.layout"].create(
+            {"name": "Faktura B", "number": 21, "company_id": cls.company_b.id}
+        )
+        cls.connection_b = cls.Connection.create(
+            {
+                **cls.connection_vals(
+                    cls.server_b, cls.company_b, app=APP_TOKEN_B, grant=GRANT_TOKEN_B
+                ),
+                "invoice_enabled": True,
+                "invoice_layout_id": layout_b.id,
+                "invoice_default_product": "1",
+            }
+        )
+        cls.user_sale_manager.company_ids |= cls.company_b
+
+    def setUp(self):
+        super().setUp()
+        self.server_b.clear()
+        self.fake_b = FakeEconomic(APP_TOKEN_B, GRANT_TOKEN_B)
+        self.fake_b.add_product("1", "Diverse")
+        self.fake_b.add_product("RAMME-40", "Svejset ramme")
+        self.fake_b.install(self.server_b)
+
+    def test_order_goes_to_its_company_agreement(self):
+        order_b = self.make_order(company_id=self.company_b.id)
+        order_a = self.make_order()
+        manager = self.user_sale_manager
+        order_b.with_user(manager).with_company(self.company_b).action_economic_send()
+        order_a.with_user(manager).action_economic_send()
+        [draft_b] = self.fake_b.drafts.values()
+        [draft_a] = self.fake.drafts.values()
+        self.assertEqual(draft_b["references"], {"other": order_b.name})
+        self.assertEqual(draft_b["layout"], {"layoutNumber": 21})
+        self.assertEqual(draft_a["references"], {"other": order_a.name})
+        # the shared customer has a number in each agreement
+        self.assertTrue(
+            self.customer.with_company(self.company_b).economic_customer_number
+        )
+
+    def test_company_without_invoices_refused(self):
+        self.connection_b.invoice_enabled = False
+        order_b = self.make_order(company_id=self.company_b.id)
+        with self.assertRaisesRegex(UserError, "not turned on"):
+            order_b.with_user(self.user_sale_manager).with_company(
+                self.company_b
+            ).action_economic_send()
+        self.assertFalse(self.fake_b.drafts)
