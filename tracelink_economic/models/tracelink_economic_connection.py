@@ -55,6 +55,9 @@ MAX_IMPORT_NOTES = 50
 # First key of the advisory lock held while a company's customers are
 # imported (the second is the company id): "TLEI" in ASCII.
 IMPORT_LOCK = 0x544C4549
+# First key of the advisory lock held while a company's invoices are read
+# (the second is the company id): "TLES" in ASCII.
+INVOICE_SYNC_LOCK = 0x544C4553
 IMPORT_COUNTS = ("created", "updated", "unchanged", "skipped")
 # Invoice states of a booked invoice not paid yet.
 OPEN_INVOICE_STATES = ("booked", "partial", "overdue")
@@ -946,6 +949,12 @@ class TracelinkEconomicConnection(models.Model):
         for connection in self.sudo().search(
             [("state", "=", "enabled"), ("invoice_enabled", "=", True)]
         ):
+            if not connection._lock_invoice_sync():
+                _logger.info(
+                    "e-conomic invoice sync of company %s is already running",
+                    connection.company_id.id,
+                )
+                continue
             try:
                 with self.env.cr.savepoint():
                     sent, pending = connection._send_delivered_orders()
@@ -966,6 +975,19 @@ class TracelinkEconomicConnection(models.Model):
             done += sent + read
             left += pending + more
         self.env["ir.cron"]._notify_progress(done=done, remaining=left)
+
+    def _lock_invoice_sync(self):
+        """Take the company's invoice sync lock for this transaction (two
+        runs at once would read and write the same pages); False when
+        another run holds it."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT pg_try_advisory_xact_lock(%s, %s)",
+                INVOICE_SYNC_LOCK,
+                self.company_id.id,
+            )
+        )
+        return self.env.cr.fetchone()[0]
 
     def _send_delivered_orders(self, limit=20):
         """Make the drafts of this company's fully delivered orders (when

@@ -3,6 +3,7 @@ import time
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form
 
+from ..models.tracelink_economic_connection import INVOICE_SYNC_LOCK
 from .common import APP_TOKEN, GRANT_TOKEN, TracelinkEconomicInvoiceCommon
 from .stand_ins.fake_economic import FakeEconomic
 
@@ -414,3 +415,20 @@ class TestEconomicInvoiceCompanies(TracelinkEconomicInvoiceCommon):
                 self.company_b
             ).action_economic_send()
         self.assertFalse(self.fake_b.drafts)
+
+
+class TestEconomicInvoiceSyncLock(TracelinkEconomicInvoiceCommon):
+    def test_second_run_at_once_leaves_the_work_to_the_first(self):
+        order = self.make_order()
+        self.send(order)
+        self.fake.book_draft(order.economic_draft_number)
+        with self.registry.cursor() as other:
+            other.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                (INVOICE_SYNC_LOCK, self.company.id),
+            )
+            self.Connection._cron_sync_invoices()
+            self.assertFalse(self.requests_to("GET", "/invoices/booked"))
+            self.assertEqual(order.economic_invoice_state, "draft")
+        self.Connection._cron_sync_invoices()
+        self.assertEqual(order.economic_invoice_state, "booked")
