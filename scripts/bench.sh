@@ -6,6 +6,9 @@
 # bench/bench_vs_core.py makes its own two databases (Odoo's crm + sale_crm
 # only, and tracelink_crm) and prints one table comparing them:
 #   bash scripts/bench.sh bench/bench_vs_core.py
+# bench/bench_load.py makes its own database and starts a multi-worker server
+# on it (BENCH_PORT and the port after it, default 8177 and 8178):
+#   bash scripts/bench.sh bench/bench_load.py
 # Environment variables are passed through (e.g. BENCH_CASES=10000;
 # BENCH_DB_PREFIX names the throwaway databases, default tracelink_bench;
 # BENCH_PORT the port of the server a benchmark rendering PDFs gets).
@@ -15,8 +18,8 @@ script="${1:?usage: scripts/bench.sh bench/<name>.py}"
 [ -f "$script" ] || { log "no such benchmark: $script"; exit 2; }
 bash "$REPO_ROOT/scripts/bootstrap.sh" || { log "setup failed: see above"; exit 1; }
 
-if [ "$(basename "$script")" = bench_vs_core.py ]; then
-  # builds its own two databases (Odoo core and tracelink_crm) and drops them
+if [ "$(basename "$script")" = bench_vs_core.py ] || [ "$(basename "$script")" = bench_load.py ]; then
+  # builds its own databases (and server) and drops them
   BENCH_PYTHON="$VENV/bin/python" BENCH_ODOO_BIN="$ODOO_SRC/odoo-bin" \
     BENCH_ODOO_ARGS="$(odoo_db_args)" exec "$VENV/bin/python" "$script"
 fi

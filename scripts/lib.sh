@@ -37,6 +37,18 @@ export PGUSER="${PGUSER:-$(id -un)}"
 
 log() { printf '[tracelink] %s\n' "$*" >&2; }
 
+# check <what> <command...>: one named check of a test script, printed as
+# "ok: <what>" or "FAILED: <what>" and counted in the script's $passed and
+# $failed.
+check() {
+  local what="$1"; shift
+  if "$@"; then
+    echo "ok: $what"; passed=$((${passed:-0} + 1))
+  else
+    echo "FAILED: $what"; failed=$((${failed:-0} + 1))
+  fi
+}
+
 # build_helper_wheels <python> <requirement files>: the wheels of
 # OLD_SETUPTOOLS_BUILDS at the versions these files ask for, unless built.
 build_helper_wheels() {

@@ -8,18 +8,24 @@
 #      there by Odoo's runner (then Odoo's crm and sale_crm tests in the
 #      tracelink_crm database); then one database with demo data and every
 #      addon, where every addon's tests run again through pytest-odoo
-#      (browser tours included), Odoo's sale_mrp tests, and a multi-worker
-#      server (scripts/test_multiworker.sh)
-#   4. the addons installed from their wheels alone (scripts/test_wheels.sh)
+#      (browser tours included), Odoo's sale_mrp tests, a multi-worker
+#      server (scripts/test_multiworker.sh) and the scheduled actions run
+#      twice at once (scripts/test_crons_twice.sh)
+#   4. a database of release 18.0.1.1.0 (one addon) upgraded with
+#      -u tracelink_crm, every figure compared (scripts/test_upgrade.sh; not
+#      run without git history, e.g. a shallow clone: the summary says so)
+#   5. the addons installed from their wheels alone (scripts/test_wheels.sh)
 # Where Odoo cannot be set up, 1 and 2 still run and the summary says what was
 # skipped and why. Exit status: 0 only when everything that ran passed.
 #   TRACELINK_TEST_TAGS   restrict the Odoo tests (odoo-bin --test-tags syntax):
 #                         an addon's own database runs only when the tags name
 #                         it; the database of all addons runs them by Odoo's
-#                         runner; Odoo's own suites, the multi-worker server
+#                         runner; Odoo's own suites, the multi-worker server,
+#                         the scheduled actions twice at once, the upgrade
 #                         and the wheels do not run
 #   TRACELINK_SKIP_ODOO_SUITE=1   skip Odoo's own crm/sale_crm/sale_mrp tests
 #   TRACELINK_MRP_FULL_SUITE=1    also run Odoo's mrp tests (long)
+#   TRACELINK_SKIP_UPGRADE=1      skip the upgrade test
 #   TRACELINK_SKIP_WHEELS=1       skip the wheel install test
 #   TRACELINK_TEST_DB_PREFIX      names of the throwaway databases (default
 #                                 tracelink_test: tracelink_test_cvr_<pid>, ...)
@@ -273,8 +279,45 @@ else
       count "multi-worker server (see $LOG_DIR/multiworker.log)" 0 1
     fi
     # --- end multi-worker server ---------------------------------------------------
+    # --- scheduled actions twice at once (scripts/test_crons_twice.sh) -----------
+    # two cron workers run the e-conomic import and the CVR clean-ups at the
+    # same moment on the database of all addons: no work done twice, nothing
+    # failed.
+    if bash "$REPO_ROOT/scripts/test_crons_twice.sh" "$ALL_DB" > "$LOG_DIR/crons-twice-run.log" 2>&1; then
+      count "scheduled actions twice at once (no work done twice, nothing failed)" 1 0
+    else
+      grep '^\[crons-twice\]' "$LOG_DIR/crons-twice-run.log" | tail -8
+      count "scheduled actions twice at once (see $LOG_DIR/crons-twice.log)" 0 1
+    fi
+    # --- end scheduled actions twice at once ----------------------------------------
   fi
   dropdb --if-exists "$ALL_DB" >/dev/null 2>&1
+
+  # --- upgrade: a database of release 18.0.1.1.0 upgraded --------------------
+  # scripts/test_upgrade.sh: the release's tracelink_crm from git history, a
+  # database of it with data in two companies, -u tracelink_crm with the
+  # checkout, every figure compared (about 3 minutes; TRACELINK_SKIP_UPGRADE=1
+  # skips; NOT RUN without git history, e.g. in a shallow clone)
+  if [ -n "${TRACELINK_TEST_TAGS:-}" ] || [ "${TRACELINK_SKIP_UPGRADE:-0}" = 1 ]; then
+    note "upgrade from 18.0.1.1.0: NOT RUN (targeted run or TRACELINK_SKIP_UPGRADE=1)"
+  else
+    log "upgrade: a database of release 18.0.1.1.0 upgraded with -u tracelink_crm"
+    t0=$SECONDS
+    TRACELINK_LOG_DIR="$LOG_DIR" TRACELINK_UPGRADE_DB="${DB_PREFIX}_upgrade_$$" \
+      bash "$REPO_ROOT/scripts/test_upgrade.sh" > "$LOG_DIR/upgrade.log" 2>&1
+    grep -E '^(FAILED: |DIFFERS|\| .*\| (DIFFERS|FAILED) \|$)' "$LOG_DIR/upgrade.log"
+    line=$(grep -E '^upgrade: ' "$LOG_DIR/upgrade.log" | tail -1)
+    if [[ "$line" =~ ^upgrade:\ ([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+      count "upgrade from 18.0.1.1.0 (figures before and after) in $((SECONDS - t0)) s" \
+        "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}"
+    elif [[ "$line" =~ ^upgrade:\ NOT\ RUN ]]; then
+      note "upgrade from 18.0.1.1.0: ${line#upgrade: }"
+      skipped_total=$((skipped_total + 1))
+    else
+      count "upgrade from 18.0.1.1.0 (script broke, see $LOG_DIR/upgrade.log)" 0 1
+    fi
+  fi
+  # --- end upgrade ------------------------------------------------------------
 
   # --- wheels: the addons installed from their wheels alone -------------------
   # scripts/test_wheels.sh: a fresh venv, Odoo from pip, the wheels of dist/,

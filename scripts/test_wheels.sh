@@ -34,14 +34,6 @@ HELPER=("$VENV/bin/python" "$REPO_ROOT/scripts/wheel_metadata.py")
 PIP=(-m pip --disable-pip-version-check -q)
 passed=0
 failed=0
-check() {  # check <what> <command...>: one named check, counted
-  local what="$1"; shift
-  if "$@"; then
-    echo "ok: $what"; passed=$((passed + 1))
-  else
-    echo "FAILED: $what"; failed=$((failed + 1))
-  fi
-}
 finish() {
   dropdb --if-exists "$DB" >/dev/null 2>&1
   [ "${TRACELINK_KEEP_WHEEL_ENV:-0}" = 1 ] || rm -rf "$WORK"

@@ -754,3 +754,66 @@ def test_virk_credentials_outside_latin_1(httpserver):
     )
     assert client.get("13585628")["cvr"] == "13585628"
     assert len(fake.calls) == 1
+
+
+# ---------------------------------------------------------------------------
+# The CVR watch on the CVR distribution: changed since, in batches, by scroll
+# ---------------------------------------------------------------------------
+
+
+def test_virk_changed_asks_for_the_numbers_changed_since(virk, fake_virk):
+    fake_virk.change(
+        "22756214", "2026-12-01T10:00:00.000+01:00", status="UNDER KONKURS"
+    )
+    since = datetime(2026, 12, 1, 8, 30)
+    found = virk.changed(["13585628", "22756214", "28271026"], since=since)
+    assert [company["cvr"] for company in found] == ["22756214"]
+    assert found[0]["state"] == "bankruptcy"
+    [call] = fake_virk.calls
+    assert call["args"] == {"scroll": "2m"}
+    [terms, changed] = call["json"]["query"]["bool"]["filter"]
+    assert terms == {
+        "terms": {"Vrvirksomhed.cvrNummer": [13585628, 22756214, 28271026]}
+    }
+    assert changed == {
+        "range": {"Vrvirksomhed.sidstOpdateret": {"gte": "2026-12-01T08:30:00.000Z"}}
+    }
+    # a change before the time asked for is not sent
+    assert virk.changed(["22756214"], since=since + timedelta(hours=2)) == []
+
+
+def test_virk_changed_reads_long_answers_by_scroll(virk, fake_virk):
+    numbers = ["13585628", "22756214", "28271026", "10150817", "29910251"]
+    found = virk.changed(numbers, page_size=2)
+    assert sorted(company["cvr"] for company in found) == sorted(numbers[:4])
+    paths = [call["path"] for call in fake_virk.calls]
+    assert paths == [VirkDistributionClient.search_path, "/_search/scroll"]
+    assert fake_virk.calls[1]["json"]["scroll"] == "2m"
+
+
+def test_virk_changed_refuses_too_many_numbers(virk):
+    with pytest.raises(ValueError):
+        virk.changed([str(n) for n in range(2501)])
+    assert virk.changed([]) == []
+
+
+def test_virk_scroll_gone_is_an_error(virk, fake_virk):
+    fake_virk.scrolls.clear()
+    answer = requests.post(
+        virk.base_url + "/_search/scroll",
+        json={"scroll": "2m", "scroll_id": "gone"},
+        auth=(USERNAME, PASSWORD),
+        timeout=5,
+    )
+    assert answer.status_code == 404
+    assert answer.json()["error"]["type"] == "search_context_missing_exception"
+
+
+def test_cvrapi_daily_quota_of_the_stand_in(cvrapi, fake_api):
+    fake_api.new_day(quota=1)
+    assert cvrapi.get("13585628")["cvr"] == "13585628"
+    with pytest.raises(QuotaExceeded):
+        cvrapi.get("22756214")
+    fake_api.new_day()
+    fake_api.change("22756214", enddate="30/11 - 2026")
+    assert cvrapi.get("22756214")["state"] == "ceased"

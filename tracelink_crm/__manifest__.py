@@ -20,6 +20,8 @@
         # New CVR customer next to a case's customer
         "tracelink_cvr",
     ],
+    # openupgradelib: the migration from the one-addon release 18.0.1.x
+    "external_dependencies": {"python": ["openupgradelib"]},
     "data": [
         "security/ir.model.access.csv",
         "security/tracelink_crm_security.xml",
@@ -40,6 +42,9 @@
         "reports/sale_order_templates.xml",
         "data/mail_template_data.xml",
         "wizard/crm_lead_convert_order_wizard_views.xml",
+        # the CVR watch on cases and orders
+        "wizard/crm_lead_convert_status_wizard_views.xml",
+        "views/cvr_watch_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

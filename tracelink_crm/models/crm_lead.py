@@ -496,10 +496,12 @@ class CrmLead(models.Model):
         )
         return action
 
-    def action_convert_to_order(self, quotation_id=None):
+    def action_convert_to_order(self, quotation_id=None, confirm_status=False):
         """Convert a won case, once, to a confirmed order: its quotation (the
         one named, its only one, or one chosen in a dialog), else a new order.
-        The case row is locked first: two simultaneous calls make one order."""
+        The case row is locked first: two simultaneous calls make one order.
+        A customer the CVR register does not show as active is confirmed in a
+        dialog first (``confirm_status``: already confirmed)."""
         self.ensure_one()
         case = self.with_context(clean_context(self.env.context))
         case._lock_for_conversion()
@@ -524,6 +526,8 @@ class CrmLead(models.Model):
                 "target": "new",
                 "context": {"default_lead_id": case.id},
             }
+        if not confirm_status and case.cvr_customer_status not in (False, "active"):
+            return case._action_confirm_cvr_status(order)
         if order:
             order.write(case._prepare_order_vals(order))
         else:
@@ -557,11 +561,14 @@ class CrmLead(models.Model):
         self.flush_recordset()
         try:
             with self.env.cr.savepoint(flush=False):
+                # a lock held by another conversion is expected, and answered
+                # below: not a "bad query" for the server log
                 self.env.cr.execute(
                     SQL(
                         "SELECT id FROM crm_lead WHERE id = %s FOR UPDATE NOWAIT",
                         self.id,
-                    )
+                    ),
+                    log_exceptions=False,
                 )
         except psycopg2.errors.LockNotAvailable:
             raise UserError(
@@ -735,6 +742,30 @@ class CrmLead(models.Model):
         if include_lost:
             return duplicates
         return duplicates.filtered(lambda lead: lead.stage_kind != "lost")
+
+    # ------------------------------------------------------------
+    # CVR watch: a customer no longer active in the register
+    # ------------------------------------------------------------
+
+    cvr_customer_status = fields.Selection(
+        related="partner_id.commercial_partner_id.cvr_status",
+        string="Customer's CVR Status",
+    )
+
+    def _action_confirm_cvr_status(self, quotation):
+        """The dialog asking to convert anyway, naming the customer's status."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Convert to Order"),
+            "res_model": "tracelink.crm.convert.status.wizard",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {
+                "default_lead_id": self.id,
+                "default_sale_order_id": quotation.id,
+            },
+        }
 
     # ------------------------------------------------------------
     # Mail

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from markupsafe import Markup
+
+from odoo import api, fields, models
 
 _CASE_STATISTIC = {
     "compute": "_compute_case_statistics",
@@ -49,3 +51,62 @@ class ResPartner(models.Model):
             "tracelink_case": True,
         }
         return action
+
+    # ------------------------------------------------------------
+    # CVR watch: customers with open cases or orders; their salespeople
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cvr_watch_domains(self):
+        # What the watch follows is the same for every user: read as superuser.
+        Lead = self.env["crm.lead"].sudo()
+        cases = Lead._read_group(
+            [
+                ("type", "=", "opportunity"),
+                ("is_closed", "=", False),
+                ("partner_id", "!=", False),
+            ],
+            ["partner_id"],
+        )
+        partners = self.browse([partner.id for [partner] in cases])
+        partners |= self.env["sale.order"].sudo()._get_cvr_watched_customers()
+        return [
+            *super()._cvr_watch_domains(),
+            [("id", "in", partners.commercial_partner_id.ids)],
+        ]
+
+    def _cvr_status_changed(self, old_status):
+        """An activity for the salesperson of each open case of a company the
+        register no longer shows as active."""
+        res = super()._cvr_status_changed(old_status)
+        if self.cvr_status in (False, "active"):
+            return res
+        status = self._cvr_display_value("cvr_status", self.cvr_status)
+        cases = (
+            self.env["crm.lead"]
+            .sudo()
+            .search(
+                [
+                    ("type", "=", "opportunity"),
+                    ("is_closed", "=", False),
+                    ("partner_id", "child_of", self.id),
+                    ("user_id", "!=", False),
+                ]
+            )
+        )
+        for case in cases:
+            case.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=case.user_id.id,
+                summary=self.env._("Customer %s in the CVR register", status),
+                note=Markup("<p>%s</p>")
+                % self.env._(
+                    "%(customer)s is “%(status)s” according to the CVR register "
+                    "(was “%(old)s”). Check the case before you quote, confirm "
+                    "or deliver.",
+                    customer=self.display_name,
+                    status=status,
+                    old=self._cvr_display_value("cvr_status", old_status),
+                ),
+            )
+        return res

@@ -16,6 +16,10 @@ class SaleOrder(models.Model):
         compute="_compute_is_closed",
         help="The order is locked or cancelled: it can no longer be changed.",
     )
+    cvr_customer_status = fields.Selection(
+        related="partner_id.commercial_partner_id.cvr_status",
+        string="Customer's CVR Status",
+    )
 
     @api.depends("state", "locked")
     def _compute_is_closed(self):
@@ -42,6 +46,33 @@ class SaleOrder(models.Model):
         action["name"] = self.env._("Send Order Confirmation")
         action["context"]["tracelink_order_confirmation"] = True
         return action
+
+    # ------------------------------------------------------------
+    # Business methods: CVR watch
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_cvr_watched_customers(self):
+        """The customers of confirmed orders not yet delivered (with stock)
+        or invoiced, or whose invoice is not paid: the CVR watch follows
+        them."""
+        not_done = [("invoice_status", "!=", "invoiced")]
+        if "delivery_status" in self._fields:  # sale_stock
+            undelivered = ("delivery_status", "in", ("pending", "started", "partial"))
+            not_done = ["|", undelivered, *not_done]
+        orders = self._read_group([("state", "=", "sale"), *not_done], ["partner_id"])
+        unpaid = self.env["account.move"]._read_group(
+            [
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("invoice_line_ids.sale_line_ids", "!=", False),
+            ],
+            ["partner_id"],
+        )
+        return self.env["res.partner"].browse(
+            [partner.id for [partner] in orders + unpaid]
+        )
 
     # ------------------------------------------------------------
     # Business methods: order conversion and confirmation

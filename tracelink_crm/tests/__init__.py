@@ -16,6 +16,7 @@ from . import (
     test_crm_lead_traceability,
     test_cvr_customer_case,
     test_cvr_customer_tour,
+    test_cvr_watch_case,
     test_res_config_settings,
     test_sale_order_confirmation_mail,
     test_sale_order_confirmation_pdf,

@@ -6,9 +6,10 @@ from .common import TracelinkCrmCommon
 
 
 class TestWizardAccess(OwnDialogsCases, TracelinkCrmCommon):
-    """Dialog rows (Won/Lost interval, quotation choice) belong to the user
-    who opened them; other users, managers included, can neither find, read
-    nor change them over RPC."""
+    """Dialog rows (Won/Lost interval, quotation choice, the confirmation of
+    a customer not active in CVR) belong to the user who opened them; other
+    users, managers included, can neither find, read nor change them over
+    RPC."""
 
     @classmethod
     def setUpClass(cls):
@@ -30,6 +31,11 @@ class TestWizardAccess(OwnDialogsCases, TracelinkCrmCommon):
             .with_user(owner)
             .create({"lead_id": case.id, "sale_order_id": quotation.id}): {
                 "sale_order_id": quotation.id
+            },
+            cls.env["tracelink.crm.convert.status.wizard"]
+            .with_user(owner)
+            .create({"lead_id": case.id, "sale_order_id": quotation.id}): {
+                "sale_order_id": False
             },
         }
         cls.dialog_owner = owner

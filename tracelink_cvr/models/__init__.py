@@ -5,5 +5,7 @@ from . import (
     tracelink_api,
     tracelink_cvr_api,
     tracelink_cvr_cache,
+    tracelink_cvr_change,
     tracelink_cvr_lookup,
+    tracelink_cvr_watch,
 )

@@ -57,6 +57,21 @@ class ResCompany(models.Model):
         help="How long to wait for the CVR register before giving up.",
     )
 
+    # Where the CVR watch stands on the CVR distribution (tracelink.cvr.watch)
+    cvr_watch_since = fields.Datetime(
+        string="CVR Watch: Last Run",
+        readonly=True,
+        copy=False,
+        help="Start of the last complete run of the CVR watch on the CVR "
+        "distribution: the next one asks for the changes since then.",
+    )
+    cvr_watch_run_start = fields.Datetime(
+        string="CVR Watch: Run Under Way",
+        readonly=True,
+        copy=False,
+        help="Start of the run of the CVR watch under way on the CVR distribution.",
+    )
+
     @api.constrains("cvr_timeout")
     def _check_cvr_timeout(self):
         if any(company.cvr_timeout < 1 for company in self):

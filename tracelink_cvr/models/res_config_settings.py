@@ -40,9 +40,21 @@ class ResConfigSettings(models.TransientModel):
         "(answers from the cache do not count; 0: no limit).",
     )
 
-    @api.constrains("cvr_cache_hours", "cvr_lookup_limit")
+    cvr_watch_budget = fields.Integer(
+        string="CVR Watch Look-ups per Day",
+        config_parameter="tracelink_cvr.watch_budget",
+        help="How many look-ups the scheduled CVR watch may make on cvrapi.dk "
+        "in a day, apart from the users' look-ups (0: none). The CVR "
+        "distribution needs no budget: it is asked for the changes only.",
+    )
+
+    @api.constrains("cvr_cache_hours", "cvr_lookup_limit", "cvr_watch_budget")
     def _check_cvr_numbers(self):
         for settings in self:
+            if settings.cvr_watch_budget < 0:
+                raise ValidationError(
+                    self.env._("The CVR watch's daily look-ups cannot be negative.")
+                )
             if settings.cvr_cache_hours < 0:
                 raise ValidationError(
                     self.env._("The CVR cache time cannot be negative.")

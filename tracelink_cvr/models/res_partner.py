@@ -2,9 +2,22 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.osv import expression
 
 from ..tools.cvr import cvr_from_text, cvr_variants
 from ..tools.cvr_client import PROVIDER_SELECTION, REGISTER_STATES, partner_values
+
+# What the CVR watch compares (a change of one is a row of "CVR changes"):
+# the kind of change and the partner fields that make it.
+WATCHED_FIELDS = {
+    "status": ("cvr_status",),
+    "name": ("name",),
+    "address": ("street", "street2", "zip", "city"),
+    "protected": ("cvr_protected",),
+    "industry": ("cvr_industry_code", "cvr_industry_text"),
+}
+# The watch's own fields, which a company's contacts do not share.
+_WATCH_OWN_FIELDS = {"cvr_watch", "cvr_watched", "cvr_checked_date", "cvr_change_ids"}
 
 
 class ResPartner(models.Model):
@@ -41,13 +54,76 @@ class ResPartner(models.Model):
         copy=False,
         help="The provider the register data were read from.",
     )
+    # The CVR watch
+    cvr_watch = fields.Boolean(
+        string="Watch in CVR",
+        tracking=True,
+        copy=False,
+        help="The scheduled CVR watch checks this company in the register every "
+        "day, as it does every company with an open case or an order not yet "
+        "delivered or paid.",
+    )
+    cvr_watched = fields.Boolean(
+        string="Watched in CVR",
+        compute="_compute_cvr_watched",
+        search="_search_cvr_watched",
+        help="A company with a CVR number that the scheduled CVR watch checks.",
+    )
+    cvr_checked_date = fields.Datetime(
+        string="CVR Checked",
+        readonly=True,
+        copy=False,
+        help="When the register data of this company were last found current "
+        "(by the CVR watch or a look-up).",
+    )
+    cvr_change_ids = fields.One2many(
+        "tracelink.cvr.change", "partner_id", string="CVR Changes", readonly=True
+    )
 
     @api.model
     def _commercial_fields(self):
         # The register data belong to the company, like its VAT number.
         return super()._commercial_fields() + [
-            name for name in self._fields if name.startswith("cvr_")
+            name
+            for name in self._fields
+            if name.startswith("cvr_") and name not in _WATCH_OWN_FIELDS
         ]
+
+    def _compute_cvr_watched(self):
+        watched = self.with_context(active_test=False).search(
+            [("id", "in", self._origin.ids), ("cvr_watched", "=", True)]
+        )
+        for partner in self:
+            partner.cvr_watched = partner._origin in watched
+
+    def _search_cvr_watched(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on Watched in CVR."))
+        domain = expression.AND(
+            [self._cvr_company_domain(), expression.OR(self._cvr_watch_domains())]
+        )
+        if (operator == "=") == value:
+            return domain
+        return [("id", "not in", self.with_context(active_test=False)._search(domain))]
+
+    @api.model
+    def _cvr_company_domain(self):
+        """Companies that may have a CVR number (the number itself is checked
+        when they are looked up)."""
+        return [
+            ("is_company", "=", True),
+            ("parent_id", "=", False),
+            "|",
+            ("company_registry", "!=", False),
+            ("vat", "=ilike", "DK%"),
+        ]
+
+    @api.model
+    def _cvr_watch_domains(self):
+        """The domains (OR'ed) of the companies the CVR watch checks besides
+        their CVR number: the hook for the addons that know why a customer
+        matters (tracelink_crm: open cases, orders not delivered or paid)."""
+        return [[("cvr_watch", "=", True)]]
 
     def action_refresh_from_cvr(self):
         self.ensure_one()
@@ -65,7 +141,7 @@ class ResPartner(models.Model):
         company = self.env["tracelink.cvr.api"]._cvr_get(
             cvr, company=self.company_id or self.env.company, use_cache=False
         )
-        changes = self._apply_cvr_values(self._prepare_partner_vals_from_cvr(company))
+        changes = self._apply_cvr_company(company, "refresh")
         provider = self._cvr_display_value("cvr_provider", company.get("provider"))
         if changes:
             items = Markup().join(Markup("<li>%s</li>") % change for change in changes)
@@ -143,6 +219,7 @@ class ResPartner(models.Model):
             **partner_values(company_dict),
             "cvr_provider": company_dict.get("provider") or False,
             "cvr_lookup_date": fields.Datetime.now(),
+            "cvr_checked_date": fields.Datetime.now(),
         }
 
     @api.model
@@ -189,12 +266,15 @@ class ResPartner(models.Model):
                 found.setdefault(cvr, partner)
         return found
 
-    def _apply_cvr_values(self, vals):
+    def _apply_cvr_values(self, vals, write_unchanged=True):
         """Write the register values that differ; return the changes (see
         ``_change_line``). An empty text does not erase what is stored; VAT
-        and Company ID are only filled when empty."""
+        and Company ID are only filled when empty. Without
+        ``write_unchanged``, nothing is written when nothing differs (not
+        even the look-up date)."""
         self.ensure_one()
-        updates = {key: vals[key] for key in ("cvr_lookup_date", "cvr_provider")}
+        stamps = ("cvr_lookup_date", "cvr_checked_date", "cvr_provider")
+        updates = {key: vals[key] for key in stamps if key in vals}
         changes = []
         for name, new in vals.items():
             field = self._fields[name]
@@ -209,8 +289,86 @@ class ResPartner(models.Model):
                 continue
             updates[name] = new
             changes.append(self._change_line(name, old, new))
-        self.write(updates)
+        if changes or write_unchanged:
+            self.write(updates)
         return changes
+
+    def _apply_cvr_company(self, company_dict, seen_by):
+        """Apply a company dict of the register as Refresh from CVR does and
+        return the change lines; what the CVR watch compares (status, name,
+        address, advertising protection, industry) is also written to the
+        CVR changes, ``seen_by`` "watch" or "refresh"."""
+        self.ensure_one()
+        # a first reading of the register is no change
+        known = self.cvr_lookup_date or self.cvr_checked_date
+        before = known and self._cvr_watched_texts()
+        old_status = self.cvr_status
+        changes = self._apply_cvr_values(
+            self._prepare_partner_vals_from_cvr(company_dict),
+            # the watch stamps the companies it checked all at once
+            write_unchanged=seen_by != "watch",
+        )
+        if not changes:
+            return changes
+        after = self._cvr_watched_texts()
+        rows = [
+            {
+                "partner_id": self.id,
+                "what": what,
+                "old_value": before[what],
+                "new_value": after[what],
+                "seen_by": seen_by,
+                "provider": company_dict.get("provider") or False,
+            }
+            for what in WATCHED_FIELDS
+            if before and before[what] != after[what]
+        ]
+        if rows:
+            self.env["tracelink.cvr.change"].sudo().create(rows)
+        if before and self.cvr_status != old_status:
+            self._cvr_status_changed(old_status)
+        return changes
+
+    def _cvr_watch_apply(self, company_dict):
+        """What the CVR watch does with a company dict of the register: apply
+        it, and note the changes in the chatter."""
+        self.ensure_one()
+        changes = self._apply_cvr_company(company_dict, "watch")
+        if changes:
+            provider = self._cvr_display_value("cvr_provider", company_dict["provider"])
+            items = Markup().join(Markup("<li>%s</li>") % change for change in changes)
+            self.message_post(
+                body=Markup("<p>%s</p><ul>%s</ul>")
+                % (
+                    self.env._(
+                        "Changed in the CVR register (CVR watch, %s):", provider
+                    ),
+                    items,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return changes
+
+    def _cvr_watched_texts(self):
+        """``{what: text}`` of what the CVR watch compares, as people read it."""
+        self.ensure_one()
+        texts = {}
+        for what, names in WATCHED_FIELDS.items():
+            if what == "address":
+                city = " ".join(filter(None, (self.zip, self.city)))
+                texts[what] = ", ".join(filter(None, (self.street, self.street2, city)))
+            elif what == "industry":
+                industry = (self.cvr_industry_code, self.cvr_industry_text)
+                texts[what] = " ".join(filter(None, industry))
+            else:
+                [name] = names
+                texts[what] = self._cvr_display_value(name, self[name])
+        return texts
+
+    def _cvr_status_changed(self, old_status):
+        """The register status of this company changed from ``old_status``:
+        the hook of the addons that tell the people concerned (tracelink_crm
+        gives each open case's salesperson an activity)."""
 
     def _change_line(self, name, old, new):
         """ "Label: old → new", for the chatter (also tracelink_economic's)."""

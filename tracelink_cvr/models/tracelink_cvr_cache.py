@@ -4,11 +4,40 @@ from datetime import timedelta
 import psycopg2
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
 # A company the register does not know is not asked for again for this long.
 NOT_FOUND_CACHE_HOURS = 1
+
+
+def unlink_untaken(records):
+    """Unlink those of ``records`` no other transaction has taken, for a
+    clean-up that may run twice at once (two cron workers, or two servers):
+    rows the other run is deleting are locked by it and skipped here, rows it
+    deleted since this transaction began are its work done. Neither run
+    fails on the other."""
+    if not records:
+        return records
+    cr = records.env.cr
+    try:
+        with cr.savepoint(flush=False):
+            cr.execute(
+                SQL(
+                    "SELECT id FROM %s WHERE id IN %s FOR UPDATE SKIP LOCKED",
+                    SQL.identifier(records._table),
+                    tuple(records.ids),
+                ),
+                log_exceptions=False,
+            )
+            ids = [row[0] for row in cr.fetchall()]
+    except psycopg2.errors.SerializationFailure:
+        _logger.info("%s: removed meanwhile by another run", records._name)
+        return records.browse()
+    taken = records.browse(ids)
+    taken.unlink()
+    return taken
 
 
 class TracelinkCvrCache(models.Model):
@@ -71,6 +100,5 @@ class TracelinkCvrCache(models.Model):
     def _gc_expired(self):
         hours = max(1, self.env["tracelink.cvr.api"]._cvr_setting("cache_hours"))
         limit = fields.Datetime.now() - timedelta(hours=hours)
-        expired = self.search([("fetched_at", "<", limit)])
-        _logger.info("Removing %d expired CVR register answers", len(expired))
-        expired.unlink()
+        expired = unlink_untaken(self.search([("fetched_at", "<", limit)]))
+        _logger.info("Removed %d expired CVR register answers", len(expired))

@@ -3,21 +3,35 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .tracelink_cvr_cache import unlink_untaken
+
 
 class TracelinkCvrLookup(models.Model):
     """One call to the CVR register made for a user: what the per-user hourly
-    limit (``tracelink_cvr.lookup_limit``) counts; the gateway's only."""
+    limit (``tracelink_cvr.lookup_limit``) counts; the gateway's only. The
+    CVR watch's calls (``is_watch``) count in its daily budget
+    (``tracelink_cvr.watch_budget``) instead."""
 
     _name = "tracelink.cvr.lookup"
     _description = "CVR Register Look-up"
 
     user_id = fields.Many2one("res.users", required=True, index=True)
+    date = fields.Datetime(required=True, index=True, default=fields.Datetime.now)
+    is_watch = fields.Boolean(
+        string="CVR Watch",
+        help="Made by the scheduled CVR watch: counted in its daily budget, "
+        "not in the user's hourly limit.",
+    )
 
     @api.model
     def _check_limit(self):
         limit = self.env["tracelink.cvr.api"]._cvr_setting("lookup_limit")
         since = fields.Datetime.now() - timedelta(hours=1)
-        domain = [("user_id", "=", self.env.uid), ("create_date", ">", since)]
+        domain = [
+            ("user_id", "=", self.env.uid),
+            ("is_watch", "=", False),
+            ("create_date", ">", since),
+        ]
         if limit and self.search_count(domain) >= limit:
             raise UserError(
                 self.env._(
@@ -32,4 +46,4 @@ class TracelinkCvrLookup(models.Model):
     @api.autovacuum
     def _gc_old(self):
         since = fields.Datetime.now() - timedelta(days=1)
-        self.search([("create_date", "<", since)]).unlink()
+        unlink_untaken(self.search([("create_date", "<", since)]))

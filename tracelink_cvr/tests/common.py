@@ -1,7 +1,27 @@
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 from .stand_ins.fake_cvr import FakeCvrApi, FakeVirk, start_fake_server
+
+
+def cron_progress(env, cron_method):
+    """Call ``cron_method`` (one call of a scheduled action) and return the
+    ``(done, remaining)`` it reported to ``ir.cron._notify_progress``, which
+    it must report once."""
+    IrCron = type(env["ir.cron"])
+    notify = IrCron._notify_progress
+    reported = []
+
+    def spy(cron_self, *, done, remaining, deactivate=False):
+        reported.append((done, remaining))
+        return notify(cron_self, done=done, remaining=remaining, deactivate=deactivate)
+
+    with patch.object(IrCron, "_notify_progress", spy):
+        cron_method()
+    [progress] = reported
+    return progress
 
 
 class CvrStandIns:
@@ -45,8 +65,9 @@ class CvrStandIns:
 
     def setUp(self):
         super().setUp()
-        self.fake_api.reset()
-        self.fake_virk.reset()
+        for fake in (self.fake_api, self.fake_virk):
+            fake.reset()
+            self.addCleanup(fake.restore)
 
     def _use_virk(self, password=None):
         self.company.write(

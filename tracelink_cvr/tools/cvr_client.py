@@ -42,6 +42,11 @@ _CEASED_WORDS = frozenset(
 # Day-first dates as the registers write them: cvrapi.dk "29/12 - 1997".
 _DANISH_DATE_FORMATS = ("%d/%m - %Y", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
 _PHONE = re.compile(r"\+?[\d ]+")
+# The watch on the CVR distribution: CVR numbers per search (``terms``), hits
+# per page of its answer and how long the register keeps the page open.
+WATCH_BATCH_SIZE = 2500
+WATCH_PAGE_SIZE = 1000
+WATCH_SCROLL = "2m"
 _USER_AGENT_CONTACT = re.compile(r"[^@\s]+@[^@\s]+\.\w+|\w[\w.-]*\.[a-z]{2,}", re.I)
 
 
@@ -383,6 +388,7 @@ class VirkDistributionClient(CvrProvider):
     default_base_url = "https://distribution.virk.dk"
     sends_credentials = True
     search_path = "/cvr-permanent/virksomhed/_search"
+    scroll_path = "/_search/scroll"
     name_field = "Vrvirksomhed.virksomhedMetadata.nyesteNavn.navn"
     # Only what FIELDS reads: a whole Vrvirksomhed is 23-110 KB.
     source_fields = sorted(
@@ -412,27 +418,82 @@ class VirkDistributionClient(CvrProvider):
         }
         return self._search(query, limit, f"No company matches {term!r}")
 
+    def changed(self, numbers, since=None, page_size=WATCH_PAGE_SIZE):
+        """The company dicts of the CVR ``numbers`` (8 digits each, at most
+        :data:`WATCH_BATCH_SIZE`) that the register changed at or after
+        ``since`` (a datetime, UTC; None: all of them): one search, ``terms``
+        on the numbers and ``range`` on ``sidstOpdateret``, whose long answer
+        is read page by page with ``scroll``. Unknown numbers are left out."""
+        if len(numbers) > WATCH_BATCH_SIZE:
+            raise ValueError(f"at most {WATCH_BATCH_SIZE} numbers per search")
+        if not numbers:
+            return []
+        query = {"terms": {"Vrvirksomhed.cvrNummer": [int(n) for n in numbers]}}
+        if since:
+            stamp = since.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+            changed = {"range": {"Vrvirksomhed.sidstOpdateret": {"gte": stamp}}}
+            query = {"bool": {"filter": [query, changed]}}
+        answer = self._post(
+            self.search_path,
+            {
+                "_source": self.source_fields,
+                "size": page_size,
+                "query": query,
+                "sort": ["_doc"],
+            },
+            params={"scroll": WATCH_SCROLL},
+        )
+        total = _at(answer, "hits.total")
+        total = _at(total, "value") if isinstance(total, dict) else total
+        documents = self._documents(answer)
+        while documents and isinstance(total, int) and len(documents) < total:
+            scroll_id = answer.get("_scroll_id")
+            if not scroll_id:
+                raise errors.MalformedResponse(
+                    f"{self.label} sent a long answer without _scroll_id."
+                )
+            answer = self._post(
+                self.scroll_path, {"scroll": WATCH_SCROLL, "scroll_id": scroll_id}
+            )
+            page = self._documents(answer)
+            if not page:
+                break
+            documents += page
+        return [company_from(self.code, document) for document in documents]
+
     def _search(self, query, size, nothing_found):
+        answer = self._post(
+            self.search_path,
+            {"_source": self.source_fields, "size": size, "query": query},
+        )
+        documents = self._documents(answer)
+        if not documents:
+            raise errors.NotFound(f"{nothing_found} in {self.label}.")
+        return [company_from(self.code, document) for document in documents]
+
+    def _post(self, path, body, **kwargs):
         if not (self.username and self.password):
             raise errors.AuthenticationFailed(f"No credentials set for {self.label}.")
-        answer = self._request(
+        return self._request(
             "POST",
-            self.search_path,
-            json={"_source": self.source_fields, "size": size, "query": query},
+            path,
+            json=body,
             # UTF-8, not requests' Latin-1: a password with "€" must not crash.
             auth=(self.username.encode(), self.password.encode()),
+            **kwargs,
         )
+
+    def _documents(self, answer):
+        """The ``Vrvirksomhed`` documents of the hits of an answer."""
         hits = _at(answer, "hits.hits")
         if not isinstance(hits, list):
             raise errors.MalformedResponse(f"{self.label} sent an answer without hits.")
-        if not hits:
-            raise errors.NotFound(f"{nothing_found} in {self.label}.")
         documents = [_at(hit, "_source.Vrvirksomhed") for hit in hits]
         if not all(isinstance(document, dict) and document for document in documents):
             raise errors.MalformedResponse(
                 f"{self.label} sent a hit without Vrvirksomhed."
             )
-        return [company_from(self.code, document) for document in documents]
+        return documents
 
     def _check_body(self, payload, response):
         # Elasticsearch explains a rejected query in error.reason.

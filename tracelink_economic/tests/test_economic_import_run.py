@@ -3,6 +3,8 @@ from unittest.mock import patch
 from odoo.exceptions import UserError
 from odoo.tools import mute_logger
 
+from odoo.addons.tracelink_cvr.tests.common import cron_progress
+
 from ..models.tracelink_economic_connection import IMPORT_LOCK
 from .common import TracelinkEconomicCommon
 from .stand_ins.fake_economic import FakeEconomic
@@ -25,20 +27,7 @@ class TestEconomicImportRun(TracelinkEconomicCommon):
 
     def cron_call(self):
         """One call of the scheduled action; the progress it reported."""
-        IrCron = type(self.env["ir.cron"])
-        notify = IrCron._notify_progress
-        reported = []
-
-        def spy(cron_self, *, done, remaining, deactivate=False):
-            reported.append((done, remaining))
-            return notify(
-                cron_self, done=done, remaining=remaining, deactivate=deactivate
-            )
-
-        with patch.object(IrCron, "_notify_progress", spy):
-            self.Connection._cron_import_customers()
-        [progress] = reported
-        return progress
+        return cron_progress(self.env, self.Connection._cron_import_customers)
 
     def sister_connection(self, app_token="other-app-token-123"):
         """Another company with its own agreement in its own fake e-conomic,

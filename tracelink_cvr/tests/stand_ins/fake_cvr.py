@@ -50,6 +50,7 @@ import copy
 import json
 import re
 import time
+from datetime import datetime
 from pathlib import Path
 
 from werkzeug.wrappers import Response
@@ -235,6 +236,8 @@ def _vrvirksomhed(
     emails = [c for c in contacts if "@" in c]
     return {
         "cvrNummer": cvr,
+        "sidstOpdateret": f"{start}T00:00:00.000+02:00",
+        "sidstIndlaest": f"{start}T00:00:00.000+02:00",
         "reklamebeskyttet": protected,
         "navne": [{"navn": name, "periode": _period(start, end)}],
         "beliggenhedsadresse": [address],
@@ -428,6 +431,7 @@ class _FakeService:
     method = None
 
     def __init__(self, companies, *, mode=None, mode_times=None, delay=1.0):
+        self.original = companies
         self.companies = copy.deepcopy(companies)
         self.mode = mode
         self.mode_times = mode_times  # None: the mode stays until changed
@@ -454,6 +458,10 @@ class _FakeService:
         self.mode = None
         self.mode_times = None
         self.calls.clear()
+
+    def restore(self):
+        """The companies as they were before any ``change``."""
+        self.companies = copy.deepcopy(self.original)
 
     def handle(self, request):
         self.calls.append(
@@ -525,6 +533,20 @@ class FakeCvrApi(_FakeService):
         # HTTP status of the JSON error answers (None: the service's own)
         self.error_status = None
         self.strict_user_agent = True
+        # look-ups left today (None: no limit): the free quota per address;
+        # then QUOTA_EXCEEDED, as the service answers, until new_day()
+        self.quota = None
+
+    def new_day(self, quota=None):
+        """A new day: ``quota`` look-ups (None: no limit) and no calls yet."""
+        self.quota = quota
+        self.calls.clear()
+
+    def change(self, cvr, **values):
+        """The register changes company ``cvr``: its cvrapi.dk fields
+        ``values`` (e.g. ``creditbankrupt=True, creditstatus="Under
+        konkurs"``, ``enddate="30/06 - 2026"``, ``protected=True``)."""
+        self.companies[cvr].update(values)
 
     def error_body(self, code, message=None, status=None):
         """The service's error answer: the fixture body of ``code`` when there
@@ -557,6 +579,10 @@ class FakeCvrApi(_FakeService):
                 return self.error_body(
                     "QUOTA_EXCEEDED", "Describe yourself in the User-Agent header."
                 )
+        if self.quota is not None:
+            if self.quota <= 0:
+                return self.error_body("QUOTA_EXCEEDED")
+            self.quota -= 1
         args = request.args
         if args.get("country", "dk").lower() != "dk":
             return self.error_body("INVALID_COUNTRY")
@@ -594,8 +620,10 @@ class FakeVirk(_FakeService):
     """
 
     path = "/cvr-permanent/virksomhed/_search"
+    scroll_path = "/_search/scroll"
     method = "POST"
     number_field = "Vrvirksomhed.cvrNummer"
+    changed_field = "Vrvirksomhed.sidstOpdateret"
     name_field = "Vrvirksomhed.virksomhedMetadata.nyesteNavn.navn"
 
     def __init__(
@@ -606,6 +634,35 @@ class FakeVirk(_FakeService):
         self.password = password
         self.max_result_window = 3000
         self.last_source = None  # the _source of the last hit sent
+        self.scrolls = {}  # scroll id -> (documents left, _source, page size)
+
+    def install(self, httpserver):
+        super().install(httpserver)
+        httpserver.expect_request(
+            self.scroll_path, method=self.method
+        ).respond_with_handler(self.handle)
+        return self
+
+    def change(self, cvr, at, *, status=None, name=None, protected=None, **address):
+        """The register changes company ``cvr`` at ``at`` (ISO text with
+        time zone, the ``sidstOpdateret`` it gets): its status text
+        (``sammensatStatus``, e.g. "UNDER KONKURS"), name, advertising
+        protection or address fields (``vejnavn``, ``postnummer``...)."""
+        document = self.companies[cvr]
+        meta = document["virksomhedMetadata"]
+        if status is not None:
+            meta["sammensatStatus"] = status
+            document["virksomhedsstatus"] = [{"status": status, "periode": {}}]
+        if name is not None:
+            meta["nyesteNavn"]["navn"] = name
+        if protected is not None:
+            document["reklamebeskyttet"] = protected
+        if address:
+            meta["nyesteBeliggenhedsadresse"] = {
+                **meta["nyesteBeliggenhedsadresse"],
+                **address,
+            }
+        document["sidstOpdateret"] = document["sidstIndlaest"] = at
 
     @staticmethod
     def es_error(status, error_type, reason, headers=None):
@@ -641,6 +698,8 @@ class FakeVirk(_FakeService):
         body = request.get_json(silent=True)
         if not isinstance(body, dict):
             return self.es_error(400, "parse_exception", "request body is required")
+        if request.path == self.scroll_path:
+            return self._scroll_page(body.get("scroll_id"))
         query = body.get("query") or {}
         size = body.get("size", 10)
         if body.get("from", 0) + size > self.max_result_window:
@@ -648,31 +707,49 @@ class FakeVirk(_FakeService):
         documents = self._documents(query)
         if documents is None:
             return _json_response(fixture("virk/error_parsing.json"), 400)
+        source = body.get("_source", True)
+        answer = self._hits(documents[:size], len(documents), source)
+        if request.args.get("scroll"):
+            # Elasticsearch keeps the rest of the answer for /_search/scroll
+            scroll_id = f"DXF1ZXJ5QW5kRmV0Y2gBAAAAAAAA{len(self.scrolls):06d}"
+            self.scrolls[scroll_id] = (documents[size:], source, size)
+            answer["_scroll_id"] = scroll_id
+        return _json_response(answer)
+
+    def _scroll_page(self, scroll_id):
+        if scroll_id not in self.scrolls:
+            return self.es_error(
+                404,
+                "search_context_missing_exception",
+                f"No search context found for id [{scroll_id}]",
+            )
+        documents, source, size = self.scrolls[scroll_id]
+        self.scrolls[scroll_id] = (documents[size:], source, size)
+        answer = self._hits(documents[:size], None, source)
+        return _json_response({"_scroll_id": scroll_id, **answer})
+
+    def _hits(self, documents, total, source):
         hits = [
             {
                 "_index": "cvr-permanent-prod-20240101",
                 "_type": "_doc",
                 "_id": str(document["cvrNummer"]),
                 "_score": round(10.0 / (rank + 1), 3),
-                "_source": _source_filter(
-                    {"Vrvirksomhed": document}, body.get("_source", True)
-                ),
+                "_source": _source_filter({"Vrvirksomhed": document}, source),
             }
-            for rank, document in enumerate(documents[:size])
+            for rank, document in enumerate(documents)
         ]
         if hits:
             self.last_source = hits[-1]["_source"]
-        return _json_response(
-            {
-                "took": 2,
-                "timed_out": False,
-                "hits": {
-                    "total": len(documents),
-                    "max_score": hits[0]["_score"] if hits else None,
-                    "hits": hits,
-                },
-            }
-        )
+        return {
+            "took": 2,
+            "timed_out": False,
+            "hits": {
+                "total": len(documents) if total is None else total,
+                "max_score": hits[0]["_score"] if hits else None,
+                "hits": hits,
+            },
+        }
 
     def _documents(self, query):
         """The documents a query finds, best first; None when not understood.
@@ -682,6 +759,8 @@ class FakeVirk(_FakeService):
         (as typed), also as ``bool.should`` clauses; the living companies
         rank before the others, like the score of the real index does not.
         """
+        if "terms" in query or "filter" in query.get("bool", {}):
+            return self._filtered(query)
         if "term" in query and self.number_field in query["term"]:
             value = query["term"][self.number_field]
             if isinstance(value, dict):
@@ -717,9 +796,35 @@ class FakeVirk(_FakeService):
             ),
         )
 
+    def _filtered(self, query):
+        """``terms`` on the numbers, alone or with a ``range`` on
+        ``sidstOpdateret`` in ``bool.filter``, in index order (``_doc``)."""
+        clauses = query["bool"]["filter"] if "bool" in query else [query]
+        numbers, since = None, None
+        for clause in clauses:
+            if self.number_field in clause.get("terms", {}):
+                numbers = {str(n) for n in clause["terms"][self.number_field]}
+            elif self.changed_field in clause.get("range", {}):
+                since = _es_time(clause["range"][self.changed_field].get("gte"))
+            else:
+                return None
+        if numbers is None:
+            return None
+        return [
+            document
+            for number, document in self.companies.items()
+            if number in numbers
+            and (since is None or _es_time(document["sidstOpdateret"]) >= since)
+        ]
+
     @staticmethod
     def _name(document):
         return document["virksomhedMetadata"]["nyesteNavn"]["navn"]
+
+
+def _es_time(text):
+    """An Elasticsearch date (ISO, ``Z`` or an offset) as an aware datetime."""
+    return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
 
 
 def start_fake_server(*fakes, host="127.0.0.1", port=0):

@@ -1,0 +1,112 @@
+"""The CVR register was part of tracelink_crm up to its release 18.0.1.1.0.
+
+Upgrading such a database (``-u tracelink_crm``) installs this addon first,
+as a new dependency of tracelink_crm, before tracelink_crm's own migration
+runs: Odoo loads a new dependency before the module that needs it. So the
+register's models, fields and records pass from tracelink_crm to this addon
+here, before its models load: their external ids are renamed, the tables,
+columns and rows stay as they are (nothing is dropped and filled again), and
+the records kept with ``noupdate`` (record rules) are not made twice.
+"""
+
+from openupgradelib import openupgrade
+
+from odoo.tools import SQL
+
+# tracelink_crm 18.0.1.1.0 defined all of these; tracelink_cvr does now.
+_MODELS = (
+    "tracelink.api",
+    "tracelink.cvr.api",
+    "tracelink.cvr.cache",
+    "tracelink.cvr.lookup",
+    "tracelink.cvr.customer.wizard.line",
+)
+_PARTNER_FIELDS = (
+    "cvr_industry_code",
+    "cvr_industry_text",
+    "cvr_legal_form",
+    "cvr_status",
+    "cvr_protected",
+    "cvr_lookup_date",
+    "cvr_provider",
+)
+_COMPANY_FIELDS = (
+    "cvr_provider",
+    "cvr_cvrapi_url",
+    "cvr_cvrapi_user_agent",
+    "cvr_cvrapi_token",
+    "cvr_virk_url",
+    "cvr_virk_username",
+    "cvr_virk_password",
+    "cvr_timeout",
+)
+_FIELDS = {
+    "res.partner": _PARTNER_FIELDS,
+    "res.users": _PARTNER_FIELDS,
+    "res.company": _COMPANY_FIELDS,
+    # the cache life and look-up limit: for the whole database now
+    # (tracelink_crm's migration moves their values to system parameters)
+    "res.config.settings": (*_COMPANY_FIELDS, "cvr_cache_hours", "cvr_lookup_limit"),
+}
+# The wizard is this addon's; tracelink_crm keeps its model id and lead_id.
+_WIZARD = "tracelink.cvr.customer.wizard"
+_WIZARD_FIELDS_KEPT = ("lead_id",)
+_RECORDS = (
+    "access_tracelink_cvr_cache_system",
+    "access_tracelink_cvr_lookup_system",
+    "constraint_tracelink_cvr_cache_question_uniq",
+    "model_inherit__tracelink_cvr_api__tracelink_api",
+    "tracelink_cvr_customer_wizard_action",
+    "tracelink_cvr_customer_wizard_rule_own",
+    "tracelink_cvr_customer_wizard_line_rule_own",
+)
+_OLD = "tracelink_crm"
+_NEW = "tracelink_cvr"
+
+
+def pre_init_hook(env):
+    """Take the CVR register over from tracelink_crm 18.0.1.x, when the
+    database has it (a new database has nothing to take over)."""
+    cr = env.cr
+    if not env["ir.model.data"].search_count(
+        [("module", "=", _OLD), ("name", "=", "model_tracelink_cvr_cache")]
+    ):
+        return
+    for model in _MODELS:
+        openupgrade.update_module_moved_models(cr, model, _OLD, _NEW)
+        _move_selections(cr, model)
+    fields = dict(_FIELDS)
+    cr.execute(
+        SQL(
+            "SELECT name FROM ir_model_fields WHERE model = %s AND name NOT IN %s",
+            _WIZARD,
+            _WIZARD_FIELDS_KEPT,
+        )
+    )
+    fields[_WIZARD] = tuple(name for (name,) in cr.fetchall())
+    for model, names in fields.items():
+        openupgrade.update_module_moved_fields(cr, model, list(names), _OLD, _NEW)
+        _move_selections(cr, model, names)
+    openupgrade.rename_xmlids(
+        cr, [(f"{_OLD}.{name}", f"{_NEW}.{name}") for name in _RECORDS]
+    )
+
+
+def _move_selections(cr, model, names=None):
+    """The external ids of the values of moved selection fields follow them
+    (openupgradelib moves those of the fields only); all of the model's
+    without ``names``."""
+    cr.execute(
+        SQL(
+            """UPDATE ir_model_data imd SET module = %s
+                 FROM ir_model_fields_selection sel
+                 JOIN ir_model_fields imf ON imf.id = sel.field_id
+                WHERE imd.model = 'ir.model.fields.selection'
+                  AND imd.res_id = sel.id AND imd.module = %s
+                  AND imf.model = %s %s""",
+            _NEW,
+            _OLD,
+            model,
+            SQL("AND imf.name IN %s", tuple(names)) if names else SQL(),
+        )
+    )
