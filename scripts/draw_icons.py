@@ -12,6 +12,8 @@ symbol differs, and says what the addon is about:
                          (accounts kept in step with e-conomic)
     tracelink_crm        a sales funnel whose last stage, Won, is amber
     tracelink_crm_mrp    a factory with an amber gear (cases to production)
+    tracelink_crm_economic  a receipt with an amber check mark (the case's
+                         order invoiced and paid)
 
 Shapes are drawn at four times the size and scaled down, which smooths
 their edges; the result is a 256 x 256 RGBA PNG (Odoo shows it at 50 px in
@@ -143,11 +145,26 @@ def crm_mrp(draw):
     gear(draw, 70, 62, 20, 15, 8, AMBER, 6.5)
 
 
+def crm_economic(draw):
+    # a receipt with a torn (zigzag) lower edge and its lines
+    teeth = [(20 + i * 6, 78 if i % 2 else 84) for i in range(9)]
+    outline = [20, 16, 68, 16, *(v for t in reversed(teeth) for v in t)]
+    draw.polygon(p(*outline), fill=WHITE)
+    for row in range(4):
+        y = 26 + row * 10
+        draw.rectangle(p(27, y, 48, y + 3.5), fill=BLUE)
+        draw.rectangle(p(53, y, 61, y + 3.5), fill=BLUE)
+    # an amber seal with a check mark: paid
+    draw.ellipse(p(52, 54, 88, 90), fill=AMBER)
+    draw.line(p(61, 72, 68, 79, 80, 64), fill=BLUE_DARK, width=p(4.5)[0])
+
+
 SYMBOLS = {
     "tracelink_cvr": cvr,
     "tracelink_economic": economic,
     "tracelink_crm": crm,
     "tracelink_crm_mrp": crm_mrp,
+    "tracelink_crm_economic": crm_economic,
 }
 
 

@@ -7,7 +7,7 @@
 #   bash scripts/i18n.sh tracelink_cvr   the same for the addons named only
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bash "$REPO_ROOT/scripts/bootstrap.sh" || exit 1
-ALL_ADDONS=(tracelink_cvr tracelink_economic tracelink_crm tracelink_crm_mrp)
+ALL_ADDONS=(tracelink_cvr tracelink_economic tracelink_crm tracelink_crm_mrp tracelink_crm_economic)
 if [ "$#" -gt 0 ]; then ADDONS=("$@"); else ADDONS=("${ALL_ADDONS[@]}"); fi
 DB="tracelink_i18n_$$"
 trap 'dropdb --if-exists "$DB" >/dev/null 2>&1' EXIT

@@ -1,8 +1,9 @@
 {
     "name": "Tracelink e-conomic",
     "summary": "The e-conomic connection: customers found or created in "
-    "e-conomic, imported every hour and linked per company",
-    "version": "18.0.1.0.0",
+    "e-conomic, imported every hour and linked per company; sale orders "
+    "drafted as invoices and their payment read back",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/tracelink/tracelink_crm",
     "author": "Tracelink",
@@ -12,8 +13,8 @@
     "depends": [
         # New CVR customer creates the customer in e-conomic first
         "tracelink_cvr",
-        # invoices drafted in e-conomic from sale orders come to this addon
-        # later; the sales groups decide who may create customers there now
+        # sale orders become invoice drafts in e-conomic; the sales and
+        # accounting groups decide who may send them and create customers
         "sale",
     ],
     "external_dependencies": {"python": ["requests"]},
@@ -23,6 +24,7 @@
         "data/ir_cron_data.xml",
         "views/tracelink_economic_connection_views.xml",
         "views/res_partner_views.xml",
+        "views/sale_order_views.xml",
         "views/tracelink_economic_menus.xml",
     ],
     "assets": {

@@ -1,1 +1,6 @@
-from . import res_partner, tracelink_economic_connection
+from . import (
+    res_partner,
+    sale_order,
+    tracelink_economic_connection,
+    tracelink_economic_layout,
+)

@@ -56,6 +56,12 @@ class ResPartner(models.Model):
         help="When this contact was last created, found or imported from the "
         "current company's e-conomic.",
     )
+    economic_ean = fields.Char(
+        string="EAN Number",
+        copy=False,
+        help="The public customer's EAN location number (13 digits): its "
+        "e-conomic invoices are addressed to it (NemHandel).",
+    )
     economic_enabled = fields.Boolean(
         string="e-conomic Connected",
         compute="_compute_economic_enabled",
@@ -70,6 +76,21 @@ class ResPartner(models.Model):
             partner.economic_enabled = (
                 partner.company_id or self.env.company
             ) in enabled
+
+    @api.constrains("economic_ean")
+    def _check_economic_ean(self):
+        for partner in self.filtered("economic_ean"):
+            ean = partner.economic_ean
+            digits = [int(c) for c in ean] if ean.isdigit() else []
+            check = -sum(d * (3 if i % 2 else 1) for i, d in enumerate(digits[:12]))
+            if len(digits) != 13 or check % 10 != digits[12]:
+                raise ValidationError(
+                    self.env._(
+                        "%(ean)s is not an EAN number: 13 digits, the last one "
+                        "a check digit.",
+                        ean=ean,
+                    )
+                )
 
     @api.constrains("economic_customer_number")
     def _check_economic_customer_number(self):

@@ -5,6 +5,7 @@ builds the client and turns the client's typed failures into messages."""
 import hashlib
 import json
 import logging
+import secrets
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 
@@ -54,7 +55,12 @@ MAX_IMPORT_NOTES = 50
 # First key of the advisory lock held while a company's customers are
 # imported (the second is the company id): "TLEI" in ASCII.
 IMPORT_LOCK = 0x544C4549
+# First key of the advisory lock held while a company's invoices are read
+# (the second is the company id): "TLES" in ASCII.
+INVOICE_SYNC_LOCK = 0x544C4553
 IMPORT_COUNTS = ("created", "updated", "unchanged", "skipped")
+# Invoice states of a booked invoice not paid yet.
+OPEN_INVOICE_STATES = ("booked", "partial", "overdue")
 # Where an administrator finds the connection.
 CONNECTION_MENU = _lt("Contacts > Configuration > e-conomic")
 # e-conomic's ``country`` is free text, usually in Danish: names in the
@@ -172,6 +178,105 @@ class TracelinkEconomicConnection(models.Model):
         "The scheduled import tries again at its next hourly run.",
     )
 
+    # Invoices: drafts of the company's sale orders in e-conomic
+    invoice_enabled = fields.Boolean(
+        string="Invoices in e-conomic",
+        tracking=True,
+        help="Sale orders become invoice drafts in e-conomic, and their "
+        "payment state is read back.",
+    )
+    invoice_trigger = fields.Selection(
+        [
+            ("confirm", "On Order Confirmation"),
+            ("delivered", "When Fully Delivered"),
+            ("manual", "By Hand Only"),
+        ],
+        string="Draft Made",
+        default="manual",
+        required=True,
+        tracking=True,
+        help="When an order's invoice draft is made in e-conomic; Send to "
+        "e-conomic on the order makes it at any time.",
+    )
+    invoice_layout_id = fields.Many2one(
+        "tracelink.economic.layout",
+        string="Layout",
+        domain="[('company_id', '=', company_id)]",
+        tracking=True,
+        help="The e-conomic layout of the invoices (Read Layouts lists the "
+        "agreement's).",
+    )
+    invoice_product_mode = fields.Selection(
+        [
+            ("create", "Create Missing Products"),
+            ("default", "Use the Default Product"),
+        ],
+        string="Products Missing in e-conomic",
+        default="default",
+        required=True,
+        help="An order line's product is the e-conomic product whose number is "
+        "its internal reference. One e-conomic does not have is created there "
+        "(in the product group below), or the line goes on the default product.",
+    )
+    invoice_product_group = fields.Integer(
+        string="Product Group",
+        default=1,
+        help="Number of the e-conomic product group new products are created in.",
+    )
+    invoice_default_product = fields.Char(
+        string="Default Product No.",
+        help="Number of the e-conomic product for lines whose product has no "
+        "internal reference, or one e-conomic does not have.",
+    )
+    invoice_booking = fields.Selection(
+        [
+            ("draft", "Leave as Draft"),
+            ("book", "Book at Once"),
+            ("book_ean", "Book at Once, Send by EAN"),
+        ],
+        string="Booking",
+        default="draft",
+        required=True,
+        tracking=True,
+        help="Leave the draft for the bookkeeper, or book it at once (booking "
+        "cannot be undone; by EAN, e-conomic sends it through NemHandel).",
+    )
+    webhook_token = fields.Char(
+        groups="base.group_system",
+        copy=False,
+        default=lambda self: secrets.token_urlsafe(24),
+        help="Secret of the webhook URL: e-conomic's Invoice booked webhook "
+        "calls it and the invoices' state is read at once.",
+    )
+    webhook_url = fields.Char(
+        string="Webhook URL",
+        compute="_compute_webhook_url",
+        groups="base.group_system",
+        help="Give this address to e-conomic's Invoice booked webhook.",
+    )
+    invoice_sync_last = _import_field(
+        fields.Datetime,
+        string="Last Invoice Sync",
+        help="End of the last completed read of the invoices' state.",
+    )
+    invoice_sync_phase = _import_field(
+        fields.Selection,
+        selection=[("booked", "New Booked Invoices"), ("unpaid", "Unpaid Invoices")],
+        string="Invoice Sync Under Way",
+    )
+    invoice_sync_after = _import_field(
+        fields.Integer,
+        string="Invoice Sync Checkpoint",
+        help="Booked number after which the read under way goes on.",
+    )
+    invoice_last_booked = _import_field(
+        fields.Integer,
+        string="Last Booked Invoice Seen",
+        help="Highest booked invoice number read: the next read asks for the "
+        "invoices booked after it.",
+    )
+    invoice_sync_known = _import_field(fields.Integer)
+
     _sql_constraints = [
         (
             "company_uniq",
@@ -179,6 +284,17 @@ class TracelinkEconomicConnection(models.Model):
             "A company has one e-conomic connection.",
         ),
     ]
+
+    @api.depends("webhook_token", "company_id")
+    def _compute_webhook_url(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for connection in self:
+            connection.webhook_url = (
+                f"{base}/tracelink_economic/webhook/{connection.company_id.id}/"
+                f"{connection.webhook_token}"
+                if connection.webhook_token and connection.company_id
+                else False
+            )
 
     @api.constrains(*_DEFAULT_NUMBERS, "timeout")
     def _check_numbers(self):
@@ -765,3 +881,221 @@ class TracelinkEconomicConnection(models.Model):
             done += landed
             left += remaining
         self.env["ir.cron"]._notify_progress(done=done, remaining=left)
+
+    # --- Invoices ------------------------------------------------------------
+
+    @api.constrains("invoice_enabled", "invoice_layout_id", "company_id")
+    def _check_invoice_layout(self):
+        for connection in self:
+            layout = connection.invoice_layout_id
+            if layout and layout.company_id != connection.company_id:
+                raise ValidationError(
+                    self.env._("The layout belongs to another company's agreement.")
+                )
+            if connection.invoice_enabled and not layout:
+                raise ValidationError(
+                    self.env._(
+                        "Invoices in e-conomic need a layout: read the agreement's "
+                        "layouts and choose one."
+                    )
+                )
+
+    def action_read_layouts(self):
+        """Read the agreement's layouts (``GET /layouts``) to choose from."""
+        self.ensure_one()
+        self.check_access("write")
+        try:
+            with self._user_errors(), self._get_client() as client:
+                layouts = list(client.iter_collection("/layouts"))
+        except UserError as error:
+            return self._notification(error.args[0], "danger")
+        Layout = (
+            self.env["tracelink.economic.layout"].sudo().with_context(active_test=False)
+        )
+        known = {
+            layout.number: layout
+            for layout in Layout.search([("company_id", "=", self.company_id.id)])
+        }
+        seen = set()
+        for item in layouts:
+            number = item.get("layoutNumber") if isinstance(item, dict) else None
+            if not isinstance(number, int):
+                continue
+            seen.add(number)
+            vals = {"name": str(item.get("name") or number), "active": True}
+            if number in known:
+                known[number].write(vals)
+            else:
+                Layout.create(
+                    {**vals, "number": number, "company_id": self.company_id.id}
+                )
+        for number, layout in known.items():
+            if number not in seen:
+                layout.active = False
+        return self._notification(
+            self.env._("%s e-conomic layouts read.", len(seen)),
+            "success",
+            {"type": "ir.actions.client", "tag": "soft_reload"},
+        )
+
+    @api.model
+    def _for_invoices(self, company):
+        """The enabled connection of ``company`` with invoices on (as
+        superuser), or an empty recordset."""
+        connection = self._for_company(company)
+        return connection if connection.invoice_enabled else connection.browse()
+
+    def _invoice_idempotency_key(self, subject):
+        """The key of a create that must happen once: the database, the
+        company and ``subject`` (e.g. an order), never a retry counter."""
+        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
+        seed = json.dumps([uuid, self.company_id.id, subject])
+        return "tracelink-" + hashlib.sha256(seed.encode()).hexdigest()[:40]
+
+    @api.model
+    def _cron_sync_invoices(self):
+        """The scheduled read of the invoices: drafts of the fully delivered
+        orders first, then one page of e-conomic's booked invoices per call.
+        The work left is reported to ir.cron, which calls again (committing
+        between calls) while some is."""
+        done = left = 0
+        for connection in self.sudo().search(
+            [("state", "=", "enabled"), ("invoice_enabled", "=", True)]
+        ):
+            if not connection._lock_invoice_sync():
+                _logger.info(
+                    "e-conomic invoice sync of company %s is already running",
+                    connection.company_id.id,
+                )
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    sent, pending = connection._send_delivered_orders()
+                    read, more = connection._sync_invoice_page()
+            except ServiceError as error:
+                message = connection._error_message(error)
+                _logger.warning(
+                    "e-conomic invoice sync of company %s failed: %s",
+                    connection.company_id.id,
+                    message,
+                )
+                connection.message_post(
+                    body=Markup("<p>%s</p><p>%s</p>")
+                    % (self.env._("Reading the invoices' state failed:"), message),
+                    subtype_xmlid="mail.mt_note",
+                )
+                continue
+            done += sent + read
+            left += pending + more
+        self.env["ir.cron"]._notify_progress(done=done, remaining=left)
+
+    def _lock_invoice_sync(self):
+        """Take the company's invoice sync lock for this transaction (two
+        runs at once would read and write the same pages); False when
+        another run holds it."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT pg_try_advisory_xact_lock(%s, %s)",
+                INVOICE_SYNC_LOCK,
+                self.company_id.id,
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _send_delivered_orders(self, limit=20):
+        """Make the drafts of this company's fully delivered orders (when
+        drafts are made on delivery); ``(sent, left)``."""
+        if self.invoice_trigger != "delivered":
+            return 0, 0
+        orders = (
+            self.env["sale.order"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("state", "=", "sale"),
+                    ("economic_invoice_state", "=", False),
+                    ("economic_invoice_error", "=", False),
+                ]
+            )
+        )
+        delivered = orders.filtered("economic_fully_delivered")
+        for order in delivered[:limit]:
+            order._economic_send_noted()
+        return min(len(delivered), limit), max(0, len(delivered) - limit)
+
+    def _sync_invoice_page(self):
+        """Read one page of the invoices' state; ``(invoices read, pages
+        left)``. A run reads the invoices booked after the last one seen
+        (new bookings with their remainder), then, when orders booked before
+        the run are still open, e-conomic's unpaid invoices: an open order
+        whose invoice is not among them has been paid."""
+        self.ensure_one()
+        Order = self.env["sale.order"].sudo()
+        if not self.invoice_sync_phase:
+            self.write(
+                {
+                    "invoice_sync_phase": "booked",
+                    "invoice_sync_known": self.invoice_last_booked,
+                    "invoice_sync_after": 0,
+                }
+            )
+        with self._get_client() as client:
+            if self.invoice_sync_phase == "booked":
+                invoices, pagination = client.booked_page(self.invoice_last_booked)
+                Order._economic_apply_booked(self.company_id, invoices)
+                numbers = [
+                    n
+                    for n in (i.get("bookedInvoiceNumber") for i in invoices)
+                    if isinstance(n, int)
+                ]
+                self.invoice_last_booked = max([self.invoice_last_booked, *numbers])
+                if pagination.get("nextPage") and numbers:
+                    return len(invoices), 1
+                open_before = Order.search_count(
+                    [
+                        ("company_id", "=", self.company_id.id),
+                        ("economic_invoice_state", "in", OPEN_INVOICE_STATES),
+                        ("economic_invoice_number", "<=", self.invoice_sync_known),
+                    ],
+                    limit=1,
+                )
+                if not open_before:
+                    self._finish_invoice_sync()
+                    return len(invoices), 0
+                self.invoice_sync_phase = "unpaid"
+                return len(invoices), 1
+            after = self.invoice_sync_after
+            invoices, pagination = client.booked_page(after, unpaid=True)
+        numbers = [
+            n
+            for n in (i.get("bookedInvoiceNumber") for i in invoices)
+            if isinstance(n, int)
+        ]
+        last_page = not (pagination.get("nextPage") and numbers)
+        Order._economic_apply_booked(self.company_id, invoices)
+        # open orders in this page's range whose invoice is no longer unpaid
+        domain = [
+            ("company_id", "=", self.company_id.id),
+            ("economic_invoice_state", "in", OPEN_INVOICE_STATES),
+            ("economic_invoice_number", ">", after),
+            ("economic_invoice_number", "<=", self.invoice_sync_known),
+            ("economic_invoice_number", "not in", numbers),
+        ]
+        if not last_page:
+            domain.append(("economic_invoice_number", "<=", max(numbers)))
+        Order.search(domain)._economic_mark_paid()
+        if last_page:
+            self._finish_invoice_sync()
+            return len(invoices), 0
+        self.invoice_sync_after = max(numbers)
+        return len(invoices), 1
+
+    def _finish_invoice_sync(self):
+        self.write(
+            {
+                "invoice_sync_phase": False,
+                "invoice_sync_after": 0,
+                "invoice_sync_last": fields.Datetime.now(),
+            }
+        )

@@ -6,4 +6,6 @@ from . import (
     test_economic_cvr_customer,
     test_economic_import,
     test_economic_import_run,
+    test_economic_invoice,
+    test_economic_webhook,
 )

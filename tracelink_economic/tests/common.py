@@ -130,3 +130,108 @@ class TracelinkEconomicCommon(TransactionCase):
             key: connection[f"import_{key}"]
             for key in ("created", "updated", "unchanged", "skipped")
         }
+
+
+class TracelinkEconomicInvoiceCommon(TracelinkEconomicCommon):
+    """Invoices on: layout 19 of the stand-in, the default product "1",
+    a Danish customer and an order of sections, notes and two products."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.layout = cls.env["tracelink.economic.layout"].create(
+            {"name": "Standard faktura", "number": 19, "company_id": cls.company.id}
+        )
+        cls.connection.write(
+            {
+                "invoice_enabled": True,
+                "invoice_layout_id": cls.layout.id,
+                "invoice_default_product": "1",
+            }
+        )
+        cls.user_accountant = new_test_user(
+            cls.env,
+            login="tl_eco_accountant",
+            name="Bodil Bogholder",
+            groups="account.group_account_invoice",
+        )
+        cls.customer = cls.Partner.create(
+            {
+                "name": "Eksempel Maskinfabrik ApS",
+                "is_company": True,
+                "vat": f"DK{cls.cvrs[0]}",
+                "street": "Industrivej 4",
+                "zip": "7100",
+                "city": "Vejle",
+                "country_id": cls.env.ref("base.dk").id,
+            }
+        )
+        Product = cls.env["product.product"]
+        cls.frame = Product.create(
+            {
+                "name": "Svejset ramme",
+                "default_code": "RAMME-40",
+                "list_price": 1200.0,
+                "type": "consu",
+            }
+        )
+        cls.bolt = Product.create({"name": "Bolt M6", "list_price": 0.125})
+        # prices of a fraction of a krone per piece
+        cls.env.ref("product.decimal_price").digits = 4
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "database.uuid", "tracelink-invoice-tests"
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.fake.add_product("1", "Diverse")
+        self.fake.add_product("RAMME-40", "Svejset ramme")
+
+    def stock_aware(self, user):
+        """``user`` with Inventory rights where stock is installed (with
+        demo data): confirming or changing an order launches its deliveries."""
+        group = self.env.ref("stock.group_stock_user", raise_if_not_found=False)
+        if group:
+            user.groups_id |= group
+        return user
+
+    def make_order(self, confirm=True, **vals):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "client_order_ref": "PO-4711",
+                "order_line": [
+                    (0, 0, {"display_type": "line_section", "name": "Rammer"}),
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": self.frame.id,
+                            "name": "Svejset ramme 40x40",
+                            "product_uom_qty": 3,
+                            "price_unit": 1200.0,
+                            "discount": 10.0,
+                            "tax_id": [(5,)],
+                        },
+                    ),
+                    (0, 0, {"display_type": "line_note", "name": "Leveres på paller"}),
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": self.bolt.id,
+                            "product_uom_qty": 1000,
+                            "price_unit": 0.125,
+                            "tax_id": [(5,)],
+                        },
+                    ),
+                ],
+                **vals,
+            }
+        )
+        if confirm:
+            order.action_confirm()
+        return order
+
+    def send(self, order, user=None):
+        return order.with_user(user or self.user_accountant).action_economic_send()

@@ -41,6 +41,10 @@ DEFAULT_RATE_WINDOW = 60.0
 CVR_FILTER_FIELD = "corporateIdentificationNumber"
 CVR_FILTER_FIELD_FALLBACK = "ciNumber"
 
+# Where an invoice keeps the Odoo order's reference: filterable on drafts and
+# booked invoices (the property path as a filter name is unconfirmed).
+REFERENCE_FILTER_FIELD = "references.other"
+
 # Token values shorter than this (e.g. the public "demo") are not scrubbed
 # from messages: they are not secret and would garble ordinary words.
 _MIN_SCRUB_LENGTH = 8
@@ -205,6 +209,112 @@ class EconomicClient(HttpClient):
             )
         return created
 
+    # --- Invoicing: catalogues, products, drafts, booked invoices -------------
+
+    def collection_page(self, path, where=(), sort=None, page_size=MAX_PAGE_SIZE):
+        """``(items, pagination)`` of one page of the collection at ``path``
+        (e.g. ``/layouts``), the conditions of ``where`` joined by ``$and:``."""
+        query = {"pagesize": page_size}
+        if sort:
+            query["sort"] = sort
+        if where:
+            query["filter"] = "$and:".join(where)
+        payload = self._request("GET", path, params=query)
+        collection = payload.get("collection")
+        if not isinstance(collection, list):
+            raise MalformedResponse(
+                f"e-conomic answered GET {path} without a collection", status=200
+            )
+        pagination = payload.get("pagination")
+        return collection, pagination if isinstance(pagination, dict) else {}
+
+    def iter_collection(self, path, where=(), key=None):
+        """Every item of a collection, page by page, sorted by the number
+        ``key`` and resumed after the last one (nothing shifts meanwhile);
+        without ``key`` the first page only (catalogues of a few items)."""
+        after = 0
+        while True:
+            conditions = [*where, f"{key}$gt:{after}"] if key and after else where
+            items, pagination = self.collection_page(path, conditions, sort=key)
+            yield from items
+            numbers = [
+                item[key]
+                for item in items
+                if key and isinstance(item, dict) and isinstance(item.get(key), int)
+            ]
+            if not key or not pagination.get("nextPage") or not numbers:
+                return
+            after = max(numbers)
+
+    def find_products(self, numbers):
+        """The products among ``numbers`` (one call for up to 50 numbers)."""
+        found = {}
+        numbers = sorted({str(number) for number in numbers if number})
+        for start in range(0, len(numbers), 50):
+            condition = "$or:".join(
+                f"productNumber$eq:{escape_filter_value(number)}"
+                for number in numbers[start : start + 50]
+            )
+            for product in self.iter_collection("/products", [condition]):
+                if isinstance(product, dict) and product.get("productNumber"):
+                    found[str(product["productNumber"])] = product
+        return found
+
+    def create_product(self, body, idempotency_key=None):
+        """``POST /products`` (the caller chooses the product number)."""
+        return self._create("/products", body, idempotency_key, "productNumber")
+
+    def create_draft_invoice(self, body, idempotency_key=None):
+        """``POST /invoices/drafts``; the draft with its ``draftInvoiceNumber``."""
+        return self._create(
+            "/invoices/drafts", body, idempotency_key, "draftInvoiceNumber"
+        )
+
+    def book_invoice(self, draft_number, send_by=None, idempotency_key=None):
+        """``POST /invoices/booked``: the draft becomes a booked invoice (for
+        good); returns it with its ``bookedInvoiceNumber``."""
+        body = {"draftInvoice": {"draftInvoiceNumber": int(draft_number)}}
+        if send_by:
+            body["sendBy"] = send_by
+        return self._create(
+            "/invoices/booked", body, idempotency_key, "bookedInvoiceNumber"
+        )
+
+    def replace_draft_invoice(self, draft_number, body):
+        """``PUT /invoices/drafts/{n}``: the draft replaced by ``body``."""
+        return self._request("PUT", f"/invoices/drafts/{int(draft_number)}", body=body)
+
+    def delete_draft_invoice(self, draft_number):
+        """``DELETE /invoices/drafts/{n}`` (e-conomic answers 204)."""
+        self._request(
+            "DELETE", f"/invoices/drafts/{int(draft_number)}", expect_body=False
+        )
+
+    def find_invoices_by_reference(self, reference):
+        """``(drafts, booked)``: the invoices whose ``references.other`` is
+        ``reference`` (an order's reference), drafts and booked ones."""
+        condition = [f"{REFERENCE_FILTER_FIELD}$eq:{escape_filter_value(reference)}"]
+        drafts = list(self.iter_collection("/invoices/drafts", condition))
+        booked = list(self.iter_collection("/invoices/booked", condition))
+        return drafts, booked
+
+    def booked_page(self, after_number=0, unpaid=False):
+        """``(invoices, pagination)``: a page of the booked invoices (with
+        ``unpaid`` those with a remainder, ``/invoices/unpaid``) after the
+        booked number ``after_number``, sorted by number."""
+        path = "/invoices/unpaid" if unpaid else "/invoices/booked"
+        where = [f"bookedInvoiceNumber$gt:{int(after_number)}"] if after_number else []
+        return self.collection_page(path, where, sort="bookedInvoiceNumber")
+
+    def _create(self, path, body, idempotency_key, number_key):
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        created = self._request("POST", path, body=body, headers=headers)
+        if created.get(number_key) in (None, ""):
+            raise MalformedResponse(
+                f"e-conomic answered POST {path} without {number_key}", status=201
+            )
+        return created
+
     def _scrub(self, text):
         text = str(text)
         for token in (self._app_secret_token, self._agreement_grant_token):
@@ -212,7 +322,9 @@ class EconomicClient(HttpClient):
                 text = text.replace(token, "***")
         return text
 
-    def _request(self, method, path, *, params=None, body=None, headers=None):
+    def _request(
+        self, method, path, *, params=None, body=None, headers=None, expect_body=True
+    ):
         """Send one call (reads retried by the base); return the JSON object."""
         if not self._app_secret_token or not self._agreement_grant_token:
             raise AuthenticationFailed("e-conomic tokens are not configured")
@@ -250,6 +362,8 @@ class EconomicClient(HttpClient):
             self._pause = wait  # a whole window refills the bucket
         if response.status_code >= 300:
             raise self._error_from_response(method, path, response)
+        if not expect_body:
+            return {}
         payload = self._json_or_none(response)
         if not isinstance(payload, dict):
             content_type = response.headers.get("Content-Type") or "no content type"

@@ -35,7 +35,7 @@ import re
 import threading
 import time
 from collections import Counter, deque
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from urllib.parse import quote
 
 from werkzeug.wrappers import Response
@@ -73,7 +73,13 @@ _TEXT_LENGTHS = {
     "corporateIdentificationNumber": 40,
 }
 # Type of each filterable property: how filter values are compared.
-_PROPERTY_TYPES = {"customerNumber": int, "lastUpdated": datetime}
+_PROPERTY_TYPES = {
+    "customerNumber": int,
+    "lastUpdated": datetime,
+    "draftInvoiceNumber": int,
+    "bookedInvoiceNumber": int,
+    "customer.customerNumber": int,
+}
 _SORTABLE = frozenset({"customerNumber", "name", "lastUpdated"})
 _CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2)
 
@@ -206,7 +212,497 @@ class _Errors:
         self.count += 1
 
 
-class FakeEconomic:
+# Invoicing -------------------------------------------------------------------
+
+# Collections of the invoicing endpoints: path -> (number property, the
+# properties it filters on, with their types).
+_INVOICE_FILTERS = {
+    "productNumber": str,
+    "name": str,
+    "draftInvoiceNumber": int,
+    "bookedInvoiceNumber": int,
+    "references.other": str,
+    "date": str,
+    "dueDate": str,
+    "customer.customerNumber": int,
+}
+# Days to pay of the payment terms of a new agreement, by number.
+_PAYMENT_DAYS = {1: 8, 2: 14, 3: 30}
+# VAT rate of each VAT zone for the gross amount (Domestic 25 %).
+_VAT_RATES = {1: 0.25, 2: 0.0, 3: 0.0, 4: 0.0}
+
+
+def _dig(item, path):
+    """The value at the dotted ``path`` of a dict (None when absent)."""
+    for key in path.split("."):
+        if not isinstance(item, dict):
+            return None
+        item = item.get(key)
+    return item
+
+
+def _decimals(value):
+    text = repr(float(value))
+    return 0 if "e" in text else len(text.split(".")[1].rstrip("0"))
+
+
+class _InvoiceEndpoints:
+    """``/layouts``, ``/units``, ``/payment-terms``, ``/product-groups``,
+    ``/products`` and ``/invoices/...`` of :class:`FakeEconomic`.
+
+    State, all public: ``layouts``, ``units``, ``product_groups`` (number ->
+    name), ``products`` (number -> product), ``drafts`` and ``booked``
+    (number -> invoice as stored). ``book_draft(n)`` books as the bookkeeper
+    does in e-conomic, ``pay(n, amount)`` registers a payment.
+    """
+
+    def _init_invoicing(self):
+        self.layouts = {19: "Standard faktura", 21: "Faktura med logo"}
+        self.units = {1: "stk.", 2: "timer", 3: "kg", 4: "Units"}
+        self.product_groups = {1: "Varer m/moms", 2: "Ydelser m/moms"}
+        self.products = {}
+        self.drafts = {}
+        self.booked = {}
+        self.ean_allowed = True
+
+    _INVOICE_ROUTES = (
+        ("GET", r"^/layouts/?$", "_list_layouts"),
+        ("GET", r"^/units/?$", "_list_units"),
+        ("GET", r"^/payment-terms/?$", "_list_payment_terms"),
+        ("GET", r"^/product-groups/?$", "_list_product_groups"),
+        ("GET", r"^/products/?$", "_list_products"),
+        ("POST", r"^/products/?$", "_create_product"),
+        ("GET", r"^/invoices/drafts/?$", "_list_drafts"),
+        ("POST", r"^/invoices/drafts/?$", "_create_draft"),
+        ("GET", r"^/invoices/drafts/(?P<number>\d+)/?$", "_get_draft"),
+        ("DELETE", r"^/invoices/drafts/(?P<number>\d+)/?$", "_delete_draft"),
+        ("PUT", r"^/invoices/drafts/(?P<number>\d+)/?$", "_put_draft"),
+        ("POST", r"^/invoices/booked/?$", "_book"),
+        ("GET", r"^/invoices/booked/?$", "_list_booked"),
+        ("GET", r"^/invoices/booked/(?P<number>\d+)/?$", "_get_booked"),
+        (
+            "GET",
+            r"^/invoices/(?P<which>unpaid|paid|overdue|not-due)/?$",
+            "_list_booked",
+        ),
+    )
+
+    # Data ---------------------------------------------------------------------
+
+    def add_product(self, number, name=None, **properties):
+        with self._lock:
+            self.products[str(number)] = {
+                "productNumber": str(number),
+                "name": name or f"Vare {number}",
+                "salesPrice": 0.0,
+                "productGroup": {"productGroupNumber": 1},
+                **properties,
+            }
+
+    def book_draft(self, number, send_by="none"):
+        """Book draft ``number`` as the bookkeeper does; the booked invoice."""
+        with self._lock:
+            return copy.deepcopy(self._book_number(int(number), send_by))
+
+    def pay(self, booked_number, amount=None):
+        """Register a payment (the whole remainder by default)."""
+        with self._lock:
+            invoice = self.booked[int(booked_number)]
+            paid = invoice["remainder"] if amount is None else amount
+            invoice["remainder"] = round(max(0.0, invoice["remainder"] - paid), 2)
+            invoice["remainderInBaseCurrency"] = invoice["remainder"]
+            return copy.deepcopy(invoice)
+
+    def add_booked(self, n, start=1, reference="S{:05d}", customer=1, amount=1250.0):
+        """Add ``n`` booked invoices numbered from ``start`` (for benchmarks),
+        ``references.other`` from ``reference`` formatted with the number."""
+        today = self.clock().date()
+        with self._lock:
+            for number in range(start, start + n):
+                self.booked[number] = {
+                    "bookedInvoiceNumber": number,
+                    "date": today.isoformat(),
+                    "dueDate": (today + timedelta(days=8)).isoformat(),
+                    "currency": "DKK",
+                    "customer": {"customerNumber": customer},
+                    "recipient": {"name": f"Kunde {customer}"},
+                    "references": {"other": reference.format(number)},
+                    "netAmount": round(amount / 1.25, 2),
+                    "grossAmount": amount,
+                    "remainder": amount,
+                    "remainderInBaseCurrency": amount,
+                }
+
+    # Catalogues ----------------------------------------------------------------
+
+    def _catalogue(self, request, path, items, number_key):
+        rows = [
+            {number_key: number, "name": name} for number, name in sorted(items.items())
+        ]
+        return self._collection(request, path, rows, number_key)
+
+    def _list_layouts(self, request):
+        return self._catalogue(request, "/layouts", self.layouts, "layoutNumber")
+
+    def _list_units(self, request):
+        return self._catalogue(request, "/units", self.units, "unitNumber")
+
+    def _list_payment_terms(self, request):
+        rows = [
+            {
+                "paymentTermsNumber": number,
+                "name": name,
+                "daysOfCredit": _PAYMENT_DAYS.get(number, 8),
+                "paymentTermsType": "net",
+            }
+            for number, name in sorted(self.payment_terms.items())
+        ]
+        return self._collection(request, "/payment-terms", rows, "paymentTermsNumber")
+
+    def _list_product_groups(self, request):
+        return self._catalogue(
+            request, "/product-groups", self.product_groups, "productGroupNumber"
+        )
+
+    # Products -------------------------------------------------------------------
+
+    def _list_products(self, request):
+        with self._lock:
+            rows = [copy.deepcopy(p) for _n, p in sorted(self.products.items())]
+        return self._collection(request, "/products", rows, "productNumber")
+
+    def _create_product(self, request):
+        body, answer = self._write_body(request)
+        if answer is not None:
+            return answer
+        errors = _Errors()
+        _check_nulls(body, [], errors)
+        number = body.get("productNumber")
+        if not isinstance(number, str) or not number.strip():
+            errors.add(["productNumber"], "Property is required.", "FAKE-REQUIRED")
+        elif len(number) > 25:
+            errors.add(
+                ["productNumber"], "Must be at most 25 characters.", "FAKE-TOO-LONG"
+            )
+        if not body.get("name"):
+            errors.add(["name"], "Property is required.", "FAKE-REQUIRED")
+        _check_reference(
+            body,
+            "productGroup",
+            "productGroupNumber",
+            self.product_groups,
+            "Product group",
+            errors,
+        )
+        with self._lock:
+            if isinstance(number, str) and number in self.products:
+                errors.add(
+                    ["productNumber"],
+                    "Product number already in use.",
+                    "FAKE-DUPLICATE",
+                    number,
+                )
+            if errors.count:
+                return self._validation_failed(errors)
+            product = copy.deepcopy(body)
+            self.products[number] = product
+            out = {
+                **product,
+                "self": f"{request.host_url.rstrip('/')}/products/{number}",
+            }
+        self._remember(request, 201, out)
+        return self._json(201, out)
+
+    # Drafts -----------------------------------------------------------------------
+
+    def _list_drafts(self, request):
+        with self._lock:
+            rows = [copy.deepcopy(d) for _n, d in sorted(self.drafts.items())]
+        return self._collection(request, "/invoices/drafts", rows, "draftInvoiceNumber")
+
+    def _get_draft(self, request, number):
+        with self._lock:
+            draft = self.drafts.get(int(number))
+            if draft is None:
+                return self._not_found("Draft invoice")
+            return self._json(200, copy.deepcopy(draft))
+
+    def _delete_draft(self, request, number):
+        with self._lock:
+            if self.drafts.pop(int(number), None) is None:
+                return self._not_found("Draft invoice")
+        return Response(status=204)
+
+    def _put_draft(self, request, number):
+        """PUT replaces the whole draft (what it leaves out is gone)."""
+        number = int(number)
+        with self._lock:
+            if number not in self.drafts:
+                return self._not_found("Draft invoice")
+        body, refused = self._read_body(request)
+        if refused is not None:
+            return refused
+        errors = self._validate_draft(body)
+        if errors.count:
+            return self._validation_failed(errors)
+        with self._lock:
+            draft = self._store_draft(request, number, body)
+        return self._json(200, draft)
+
+    def _create_draft(self, request):
+        body, answer = self._write_body(request)
+        if answer is not None:
+            return answer
+        errors = self._validate_draft(body)
+        if errors.count:
+            return self._validation_failed(errors)
+        with self._lock:
+            # e-conomic gives the next number: one of a deleted draft again
+            number = max(self.drafts, default=0) + 1
+            out = self._store_draft(request, number, body)
+        self._remember(request, 201, out)
+        if self.timeout_after_create:
+            time.sleep(self.create_delay)
+        return self._json(201, out)
+
+    def _store_draft(self, request, number, body):
+        """Store ``body`` as draft ``number`` with its totals; a copy."""
+        draft = copy.deepcopy(body)
+        draft["draftInvoiceNumber"] = number
+        net = round(
+            sum(
+                line.get("quantity", 0)
+                * line.get("unitNetPrice", 0)
+                * (1 - line.get("discountPercentage", 0) / 100)
+                for line in draft.get("lines", [])
+            ),
+            2,
+        )
+        rate = _VAT_RATES.get(draft["recipient"]["vatZone"]["vatZoneNumber"], 0)
+        draft.update(
+            netAmount=net,
+            vatAmount=round(net * rate, 2),
+            grossAmount=round(net * (1 + rate), 2),
+        )
+        draft["self"] = f"{request.host_url.rstrip('/')}/invoices/drafts/{number}"
+        self.drafts[number] = draft
+        return copy.deepcopy(draft)
+
+    def _validate_draft(self, body):
+        """The checks e-conomic's schema and public clients report."""
+        errors = _Errors()
+        _check_nulls(body, [], errors)
+        currency = body.get("currency")
+        if "currency" not in body:
+            errors.add(["currency"], "Property is required.", "FAKE-REQUIRED")
+        elif currency not in self.currencies:
+            errors.add(["currency"], "Currency not found.", "E06000", currency)
+        if not isinstance(body.get("date"), str):
+            errors.add(["date"], "Property is required.", "FAKE-REQUIRED")
+        customer = _dig(body, "customer.customerNumber")
+        if customer is None:
+            errors.add(["customer"], "Property is required.", "FAKE-REQUIRED")
+        elif customer not in self.customers:
+            errors.add(["customer"], "Customer not found.", "E06000", customer)
+        _check_reference(body, "layout", "layoutNumber", self.layouts, "Layout", errors)
+        _check_reference(
+            body,
+            "paymentTerms",
+            "paymentTermsNumber",
+            self.payment_terms,
+            "Payment terms",
+            errors,
+        )
+        recipient = body.get("recipient")
+        if not isinstance(recipient, dict):
+            errors.add(["recipient"], "Property is required.", "FAKE-REQUIRED")
+        else:
+            if not recipient.get("name"):
+                errors.add(
+                    ["recipient", "name"], "Property is required.", "FAKE-REQUIRED"
+                )
+            sub = _Errors()
+            _check_reference(
+                recipient, "vatZone", "vatZoneNumber", self.vat_zones, "VAT zone", sub
+            )
+            for entry_path, entry in _error_entries(sub.tree):
+                errors.add(
+                    ["recipient", *entry_path],
+                    entry["errorMessage"],
+                    entry["errorCode"],
+                    entry["inputValue"],
+                )
+            if recipient.get("nemHandelType") not in (
+                None,
+                "ean",
+                "corporateIdentificationNumber",
+                "pNumber",
+            ):
+                errors.add(
+                    ["recipient", "nemHandelType"], "Invalid value.", "FAKE-INVALID"
+                )
+        other = _dig(body, "references.other")
+        if other is not None and len(str(other)) > 250:
+            errors.add(
+                ["references", "other"],
+                "Must be at most 250 characters.",
+                "FAKE-TOO-LONG",
+            )
+        self._validate_draft_lines(body.get("lines") or [], errors)
+        return errors
+
+    def _validate_draft_lines(self, lines, errors):
+        for index, line in enumerate(lines):
+            path = ["lines", str(index)]
+            if "lineNumber" not in line or "sortKey" not in line:
+                errors.add(
+                    [*path, "lineNumber"],
+                    "lineNumber and sortKey are required.",
+                    "FAKE-REQUIRED",
+                )
+            product = _dig(line, "product.productNumber")
+            if product is None:
+                if "quantity" in line or "unitNetPrice" in line:
+                    errors.add(
+                        [*path, "product"],
+                        "Quantity and price need a product.",
+                        "FAKE-REQUIRED",
+                    )
+                continue
+            if product not in self.products:
+                errors.add([*path, "product"], "Product not found.", "E06000", product)
+            if not line.get("description"):
+                errors.add(
+                    [*path, "description"], "Property is required.", "FAKE-REQUIRED"
+                )
+            price = line.get("unitNetPrice", 0)
+            if _decimals(price) > 2:
+                errors.add(
+                    [*path, "unitNetPrice"],
+                    "The unit net price can have at most 2 decimals.",
+                    "E04740",
+                    price,
+                )
+            unit = _dig(line, "unit.unitNumber")
+            if unit is not None and unit not in self.units:
+                errors.add([*path, "unit"], "Unit not found.", "E06000", unit)
+
+    # Booked invoices -------------------------------------------------------------
+
+    def _book(self, request):
+        body, answer = self._write_body(request)
+        if answer is not None:
+            return answer
+        errors = _Errors()
+        number = _dig(body, "draftInvoice.draftInvoiceNumber")
+        send_by = body.get("sendBy")
+        with self._lock:
+            if number not in self.drafts:
+                errors.add(
+                    ["draftInvoice"], "Draft invoice not found.", "E06000", number
+                )
+            if send_by not in (None, "none", "ean"):
+                errors.add(
+                    ["sendBy"], "sendBy must be none or ean.", "FAKE-INVALID", send_by
+                )
+            elif send_by == "ean" and number in self.drafts:
+                if (
+                    not _dig(self.drafts[number], "recipient.ean")
+                    or not self.ean_allowed
+                ):
+                    errors.add(
+                        ["sendBy"],
+                        "Sending by EAN needs an EAN number on the recipient.",
+                        "FAKE-INVALID",
+                        send_by,
+                    )
+            if errors.count:
+                return self._validation_failed(errors)
+            invoice = self._book_number(number, send_by or "none")
+            out = copy.deepcopy(invoice)
+        self._remember(request, 201, out)
+        return self._json(201, out)
+
+    def _book_number(self, number, send_by):
+        draft = self.drafts.pop(number)
+        booked_number = max(self.booked, default=0) + 1
+        day = date.fromisoformat(draft["date"])
+        days = _PAYMENT_DAYS.get(_dig(draft, "paymentTerms.paymentTermsNumber"), 8)
+        invoice = {
+            key: value
+            for key, value in draft.items()
+            if key not in ("draftInvoiceNumber", "self")
+        }
+        invoice.update(
+            bookedInvoiceNumber=booked_number,
+            dueDate=(day + timedelta(days=days)).isoformat(),
+            remainder=draft["grossAmount"],
+            remainderInBaseCurrency=draft["grossAmount"],
+            sent=send_by,
+        )
+        self.booked[booked_number] = invoice
+        return invoice
+
+    def _get_booked(self, request, number):
+        with self._lock:
+            invoice = self.booked.get(int(number))
+            if invoice is None:
+                return self._not_found("Booked invoice")
+            return self._json(200, copy.deepcopy(invoice))
+
+    def _list_booked(self, request, which=None):
+        today = self.clock().date()
+        keep = {
+            None: lambda i: True,
+            "unpaid": lambda i: i["remainder"] > 0,
+            "paid": lambda i: i["remainder"] <= 0,
+            "overdue": lambda i: (
+                i["remainder"] > 0 and i["dueDate"] < today.isoformat()
+            ),
+            "not-due": lambda i: (
+                i["remainder"] > 0 and i["dueDate"] >= today.isoformat()
+            ),
+        }[which]
+        with self._lock:
+            rows = [
+                copy.deepcopy(i) for _n, i in sorted(self.booked.items()) if keep(i)
+            ]
+        path = f"/invoices/{which}" if which else "/invoices/booked"
+        return self._collection(request, path, rows, "bookedInvoiceNumber")
+
+    # Collections -------------------------------------------------------------------
+
+    def _collection(self, request, path, rows, number_key):
+        """A page of ``rows`` as e-conomic answers a collection: filter,
+        sort, ``skippages``/``pagesize`` and the pagination object."""
+        paging, refused = self._paging(request)
+        if refused is not None:
+            return refused
+        fields = {name: name for name in (*_INVOICE_FILTERS, number_key)}
+        conditions, refused = self._filter_groups(request, fields)
+        if refused is not None:
+            return refused
+        rows = [row for row in rows if self._matches(row, conditions)]
+        sort = request.args.get("sort")
+        if sort:
+            prop = sort.lstrip("-")
+            rows.sort(
+                key=lambda row: (_dig(row, prop) is None, _dig(row, prop) or 0),
+                reverse=sort.startswith("-"),
+            )
+        return self._page_answer(request, path, rows, paging)
+
+
+def _error_entries(tree, path=()):
+    for key, value in tree.items():
+        if key == "errors":
+            for entry in value:
+                yield list(path), entry
+        else:
+            yield from _error_entries(value, (*path, key))
+
+
+class FakeEconomic(_InvoiceEndpoints):
     """In-memory e-conomic agreement served over HTTP.
 
     :param app_secret_token: the ``X-AppSecretToken`` it accepts.
@@ -274,6 +770,7 @@ class FakeEconomic:
         self.rate_limit = (10000, 60)
         self.rate_tokens = 10000
         self.call_costs = {"GET": 1, "POST": 5, "PUT": 5, "DELETE": 5}
+        self._init_invoicing()
 
     # Data -------------------------------------------------------------------
 
@@ -436,6 +933,10 @@ class FakeEconomic:
             ("POST", r"^/customers/?$", self._create_customer),
             ("GET", r"^/customers/(?P<number>[^/]+)/?$", self._get_customer),
             ("PUT", r"^/customers/(?P<number>[^/]+)/?$", self._put_customer),
+        )
+        routes += tuple(
+            (method, pattern, getattr(self, name))
+            for method, pattern, name in self._INVOICE_ROUTES
         )
         for method, pattern, func in routes:
             regex = re.compile(pattern)
@@ -653,30 +1154,13 @@ class FakeEconomic:
         )
 
     def _list_customers(self, request):
-        args = request.args
-        try:
-            skip = int(args.get("skippages", 0))
-            size = int(args.get("pagesize", DEFAULT_PAGE_SIZE))
-        except ValueError:
-            return self._error(
-                400, "skippages and pagesize must be integers.", "FAKE-400"
-            )
-        if skip < 0 or not 1 <= size <= MAX_PAGE_SIZE:
-            return self._error(
-                400,
-                f"pagesize must be between 1 and {MAX_PAGE_SIZE}; skippages >= 0.",
-                "FAKE-400",
-            )
-        try:
-            conditions = self._parse_filter(args.get("filter"))
-        except _FilterError as error:
-            # e-conomic lists plain messages here, without errorCode
-            body = self._error_body(400, "Error in filter.", None, errors=[str(error)])
-            del body["errorCode"], body["developerHint"]
-            if error.allowed:
-                body["allowedFilteringFields"] = error.allowed
-            return self._json(400, body)
-        sort = args.get("sort") or "customerNumber"
+        paging, refused = self._paging(request)
+        if refused is not None:
+            return refused
+        conditions, refused = self._filter_groups(request)
+        if refused is not None:
+            return refused
+        sort = request.args.get("sort") or "customerNumber"
         prop = sort.lstrip("-")
         if prop not in _SORTABLE:
             return self._error(400, f"Cannot sort on {prop}.", "FAKE-BAD-SORT")
@@ -685,7 +1169,49 @@ class FakeEconomic:
             rows = sorted(self.customers.items())
             rows = [(n, c) for n, c in rows if self._matches(c, conditions)]
         rows.sort(key=lambda row: _sort_key(row, prop), reverse=sort.startswith("-"))
+        base = request.host_url.rstrip("/")
+        return self._page_answer(
+            request,
+            "/customers",
+            rows,
+            paging,
+            render=lambda row: self._customer_out(row[1], base, row[0]),
+            resultsWithoutFilter=len(self.customers),
+        )
 
+    def _paging(self, request):
+        """``((skip, size), None)``, or ``(None, 400 answer)``."""
+        try:
+            skip = int(request.args.get("skippages", 0))
+            size = int(request.args.get("pagesize", DEFAULT_PAGE_SIZE))
+        except ValueError:
+            return None, self._error(
+                400, "skippages and pagesize must be integers.", "FAKE-400"
+            )
+        if skip < 0 or not 1 <= size <= MAX_PAGE_SIZE:
+            return None, self._error(
+                400,
+                f"pagesize must be between 1 and {MAX_PAGE_SIZE}; skippages >= 0.",
+                "FAKE-400",
+            )
+        return (skip, size), None
+
+    def _filter_groups(self, request, fields=None):
+        """``(conditions, None)``, or ``(None, 400 answer)`` for a bad filter."""
+        try:
+            return self._parse_filter(request.args.get("filter"), fields), None
+        except _FilterError as error:
+            # e-conomic lists plain messages here, without errorCode
+            body = self._error_body(400, "Error in filter.", None, errors=[str(error)])
+            del body["errorCode"], body["developerHint"]
+            if error.allowed:
+                body["allowedFilteringFields"] = error.allowed
+            return None, self._json(400, body)
+
+    def _page_answer(self, request, path, rows, paging, render=None, **extra):
+        """One page of ``rows`` with e-conomic's pagination object."""
+        skip, size = paging
+        args = request.args
         base = request.host_url.rstrip("/")
         total = len(rows)
         last = max(0, (total - 1) // size)
@@ -696,14 +1222,14 @@ class FakeEconomic:
             encoded = "&".join(
                 f"{key}={quote(str(value), safe='')}" for key, value in query.items()
             )
-            return f"{base}/customers?{encoded}"
+            return f"{base}{path}?{encoded}"
 
         pagination = {
             "maxPageSizeAllowed": MAX_PAGE_SIZE,
             "skipPages": skip,
             "pageSize": size,
             "results": total,
-            "resultsWithoutFilter": len(self.customers),
+            **extra,
             "firstPage": page_url(0),
             "lastPage": page_url(last),
         }
@@ -714,7 +1240,7 @@ class FakeEconomic:
         return self._json(
             200,
             {
-                "collection": [self._customer_out(c, base, n) for n, c in page],
+                "collection": [render(row) for row in page] if render else page,
                 "pagination": pagination,
                 "self": page_url(skip),
             },
@@ -766,6 +1292,14 @@ class FakeEconomic:
             return None
         return self._json(stored[1], stored[2], {"X-ResultFromCache": "true"})
 
+    def _write_body(self, request):
+        """``(body, None)`` of a write, or ``(None, answer)``: the replay of a
+        repeated Idempotency-Key, or the refusal of a bad body."""
+        replayed = self._replay(request)
+        if replayed is not None:
+            return None, replayed
+        return self._read_body(request)
+
     def _remember(self, request, status, payload):
         key = request.headers.get("Idempotency-Key")
         if key:
@@ -773,12 +1307,9 @@ class FakeEconomic:
                 self.idempotent_answers[key] = (self.clock(), status, payload)
 
     def _create_customer(self, request):
-        replayed = self._replay(request)
-        if replayed is not None:
-            return replayed
-        body, refused = self._read_body(request)
-        if refused is not None:
-            return refused
+        body, answer = self._write_body(request)
+        if answer is not None:
+            return answer
         errors = self._validate(body)
         with self._lock:
             number = body.get("customerNumber")
@@ -917,7 +1448,7 @@ class FakeEconomic:
 
     # Filters ----------------------------------------------------------------
 
-    def _parse_filter(self, text):
+    def _parse_filter(self, text, fields=None):
         """Parse ``field$op:value[$and:|$or:...]`` into OR-groups of conditions.
 
         Each condition is ``(property, operator, typed value)``; ``$and:``
@@ -952,7 +1483,9 @@ class FakeEconomic:
             if name in ("and", "or"):
                 if operator is None:
                     raise _FilterError(f"${name}: must follow a condition.")
-                groups[-1].append(self._condition(field, operator, "".join(buffer)))
+                groups[-1].append(
+                    self._condition(field, operator, "".join(buffer), fields)
+                )
                 field, operator, buffer = None, None, []
                 if name == "or":
                     groups.append([])
@@ -964,15 +1497,16 @@ class FakeEconomic:
                 field, operator, buffer = "".join(buffer).strip(), name, []
         if operator is None:
             raise _FilterError("The filter has no operator.")
-        groups[-1].append(self._condition(field, operator, "".join(buffer)))
+        groups[-1].append(self._condition(field, operator, "".join(buffer), fields))
         return groups
 
-    def _condition(self, field, operator, raw):
-        prop = self.filter_fields.get(field)
+    def _condition(self, field, operator, raw, fields=None):
+        fields = self.filter_fields if fields is None else fields
+        prop = fields.get(field)
         if prop is None:
             raise _FilterError(
                 f"Filtering on {field!r} is not allowed.",
-                allowed=sorted(self.filter_fields),
+                allowed=sorted(fields),
             )
         if operator == "null":
             return prop, operator, None
@@ -991,7 +1525,7 @@ class FakeEconomic:
         if not isinstance(customer, dict):
             return False
         return any(
-            all(_compare(customer.get(prop), op, value) for prop, op, value in group)
+            all(_compare(_dig(customer, prop), op, value) for prop, op, value in group)
             for group in groups
         )
 

@@ -1,0 +1,586 @@
+"""Sale orders as invoices in e-conomic: the draft made once per order, its
+booking and its payment state read back."""
+
+import logging
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from odoo.addons.tracelink_cvr.tools.exceptions import (
+    NotFound,
+    ServiceError,
+    ServiceTimeout,
+    ServiceUnavailable,
+)
+
+from ..tools.economic_invoice import (
+    booked_status,
+    draft_invoice_body,
+    invoice_reference,
+)
+
+_logger = logging.getLogger(__name__)
+
+# Who may send orders to e-conomic (any one of these groups); everyone who
+# reads the order sees its invoice state.
+SEND_GROUPS = (
+    "sales_team.group_sale_manager",
+    "account.group_account_manager",
+    "account.group_account_user",
+    "account.group_account_invoice",
+)
+# Order fields whose change replaces the order's draft in e-conomic.
+UPDATE_FIELDS = frozenset(
+    {
+        "order_line",
+        "partner_id",
+        "partner_invoice_id",
+        "payment_term_id",
+        "client_order_ref",
+        "currency_id",
+    }
+)
+INVOICE_STATES = [
+    ("draft", "Draft"),
+    ("booked", "Booked"),
+    ("partial", "Partly Paid"),
+    ("paid", "Paid"),
+    ("overdue", "Overdue"),
+]
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    economic_invoice_state = fields.Selection(
+        INVOICE_STATES,
+        string="e-conomic Invoice",
+        copy=False,
+        readonly=True,
+        tracking=True,
+        index="btree_not_null",
+        help="The order's invoice in e-conomic: a draft, booked, partly paid, "
+        "paid, or overdue (past its due date and not paid).",
+    )
+    economic_draft_number = fields.Integer(
+        string="e-conomic Draft No.", copy=False, readonly=True
+    )
+    economic_invoice_number = fields.Integer(
+        string="e-conomic Invoice No.",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="Number of the booked invoice in e-conomic.",
+    )
+    economic_due_date = fields.Date(
+        string="e-conomic Due Date", copy=False, readonly=True
+    )
+    economic_remainder = fields.Monetary(
+        string="e-conomic Remainder",
+        copy=False,
+        readonly=True,
+        help="What the customer still owes on the booked invoice.",
+    )
+    economic_invoice_error = fields.Text(
+        string="e-conomic Error",
+        copy=False,
+        readonly=True,
+        help="Why the order could not go to e-conomic; Send to e-conomic tries again.",
+    )
+    economic_invoice_enabled = fields.Boolean(
+        string="e-conomic Invoicing", compute="_compute_economic_invoice_enabled"
+    )
+    economic_fully_delivered = fields.Boolean(
+        compute="_compute_economic_fully_delivered"
+    )
+
+    @api.depends("company_id")
+    def _compute_economic_invoice_enabled(self):
+        Connection = self.env["tracelink.economic.connection"].sudo()
+        enabled = Connection.search(
+            [("state", "=", "enabled"), ("invoice_enabled", "=", True)]
+        ).company_id
+        for order in self:
+            order.economic_invoice_enabled = order.company_id in enabled
+
+    @api.depends("order_line.qty_delivered", "order_line.product_uom_qty")
+    def _compute_economic_fully_delivered(self):
+        for order in self:
+            lines = order.order_line.filtered(
+                lambda line: not line.display_type and line.product_uom_qty > 0
+            )
+            order.economic_fully_delivered = bool(lines) and all(
+                line.qty_delivered >= line.product_uom_qty for line in lines
+            )
+
+    def action_confirm(self):
+        res = super().action_confirm()
+        for order in self:
+            connection = order._economic_connection()
+            if connection.invoice_trigger == "confirm":
+                order._economic_send_noted()
+        return res
+
+    def write(self, vals):
+        res = super().write(vals)
+        # a draft follows its order until it is booked
+        if not UPDATE_FIELDS.isdisjoint(vals):
+            for order in self.filtered(
+                lambda o: o.economic_invoice_state == "draft" and o.state == "sale"
+            ):
+                order._economic_update_draft()
+        return res
+
+    def _action_cancel(self):
+        # an order invoiced in e-conomic: a draft is deleted there first (a
+        # refusal stops the cancellation); a booked invoice cannot be undone
+        # from Odoo, it takes a credit note in e-conomic
+        for order in self.filtered("economic_invoice_state"):
+            order._economic_cancel()
+        return super()._action_cancel()
+
+    # --- Actions ---------------------------------------------------------
+
+    def action_economic_send(self):
+        """Send to e-conomic: make the order's invoice draft (and book it,
+        as set), or try again after a refusal."""
+        self.ensure_one()
+        self.check_access("write")
+        if not any(self.env.user.has_group(group) for group in SEND_GROUPS):
+            raise AccessError(
+                self.env._(
+                    "Only sales managers and accounting users may send orders "
+                    "to e-conomic."
+                )
+            )
+        if self.state != "sale":
+            raise UserError(
+                self.env._("Only a confirmed order can be sent to e-conomic.")
+            )
+        if self.economic_invoice_state:
+            raise UserError(
+                self.env._(
+                    "%(order)s is already in e-conomic; Refresh reads its state.",
+                    order=self.name,
+                )
+            )
+        self._economic_require_connection()
+        if self._economic_send_noted():
+            return self._economic_notification(
+                self.env._(
+                    "%(order)s is in e-conomic: %(state)s.",
+                    order=self.name,
+                    state=self._economic_state_label(),
+                ),
+                "success",
+            )
+        return self._economic_notification(self.economic_invoice_error, "danger")
+
+    def action_economic_refresh(self):
+        """Read the order's invoice in e-conomic again (found by the order's
+        reference, whether booked from Odoo or in e-conomic)."""
+        self.ensure_one()
+        self.check_access("write")
+        connection = self._economic_require_connection()
+        try:
+            with connection._user_errors(), connection._get_client() as client:
+                drafts, booked = client.find_invoices_by_reference(self.name)
+        except UserError as error:
+            return self._economic_notification(error.args[0], "danger")
+        if booked:
+            self.sudo()._economic_apply_booked(self.company_id, booked)
+        elif drafts:
+            number = max(d.get("draftInvoiceNumber") or 0 for d in drafts)
+            self.sudo().write(
+                {
+                    "economic_invoice_state": "draft",
+                    "economic_draft_number": number,
+                    "economic_invoice_error": False,
+                }
+            )
+        elif self.economic_invoice_state == "draft":
+            # the bookkeeper deleted the draft: the order may be sent again
+            self.sudo().write(
+                {"economic_invoice_state": False, "economic_draft_number": 0}
+            )
+            self.message_post(
+                body=self.env._("The invoice draft is no longer in e-conomic."),
+                subtype_xmlid="mail.mt_note",
+            )
+        if not self.economic_invoice_state:
+            message = self.env._("%s has no invoice in e-conomic.", self.name)
+        else:
+            message = self.env._(
+                "%(order)s in e-conomic: %(state)s.",
+                order=self.name,
+                state=self._economic_state_label(),
+            )
+        return self._economic_notification(message, "info")
+
+    def _economic_notification(self, message, kind):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("e-conomic"),
+                "message": message,
+                "type": kind,
+                "sticky": kind == "danger",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _economic_state_label(self):
+        label = dict(
+            self._fields["economic_invoice_state"]._description_selection(self.env)
+        ).get(self.economic_invoice_state, "")
+        if self.economic_invoice_number:
+            return f"{label} ({self.economic_invoice_number})"
+        if self.economic_draft_number:
+            return f"{label} ({self.economic_draft_number})"
+        return label
+
+    # --- Sending -----------------------------------------------------------
+
+    def _economic_connection(self):
+        return self.env["tracelink.economic.connection"]._for_invoices(self.company_id)
+
+    def _economic_require_connection(self):
+        connection = self._economic_connection()
+        if not connection:
+            raise UserError(
+                self.env._(
+                    "Invoices in e-conomic are not turned on for %(company)s "
+                    "(Contacts > Configuration > e-conomic).",
+                    company=self.company_id.name,
+                )
+            )
+        return connection
+
+    def _economic_send_noted(self):
+        """Make the draft; a refusal is noted on the order (field and
+        chatter) and nothing of the draft is kept. True when it was made."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                self._economic_send()
+        except (UserError, ServiceError) as error:
+            if isinstance(error, ServiceError):
+                message = self._economic_connection()._error_message(error)
+            else:
+                message = error.args[0]
+            message = self.env._("The order could not go to e-conomic: %s", message)
+            _logger.info("e-conomic: order %s not sent: %s", self.id, message)
+            self.sudo().economic_invoice_error = message
+            self.message_post(
+                body=Markup("<p>%s</p>") % message, subtype_xmlid="mail.mt_note"
+            )
+            return False
+        return True
+
+    def _economic_send(self):
+        """The draft of this order in e-conomic, once: the customer first
+        (found or created), the products, then ``POST /invoices/drafts`` with
+        the order's Idempotency-Key; after no answer, the draft is looked up
+        by the order's reference before it is sent again. Booked at once
+        when the connection says so."""
+        connection = self._economic_require_connection()
+        order = self.sudo()
+        customer_number = order._economic_customer_number(connection)
+        with connection._get_client() as client:
+            body = order._economic_draft_body(connection, client, customer_number)
+            key = connection._invoice_idempotency_key(f"sale.order:{order.id}")
+            try:
+                draft = client.create_draft_invoice(body, idempotency_key=key)
+            except (ServiceTimeout, ServiceUnavailable) as error:
+                _logger.warning(
+                    "e-conomic: draft of order %s got no answer (%s); looking it "
+                    "up before trying again",
+                    order.id,
+                    error,
+                )
+                drafts, _booked = client.find_invoices_by_reference(order.name)
+                draft = drafts[0] if drafts else None
+                if draft is None:
+                    draft = client.create_draft_invoice(body, idempotency_key=key)
+            number = draft["draftInvoiceNumber"]
+            order.write(
+                {
+                    "economic_invoice_state": "draft",
+                    "economic_draft_number": number,
+                    "economic_invoice_error": False,
+                }
+            )
+            order.message_post(
+                body=self.env._(
+                    "Invoice draft %(number)s made in e-conomic.", number=number
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            if connection.invoice_booking != "draft":
+                order._economic_book(connection, client, number)
+
+    def _economic_draft_body(self, connection, client, customer_number):
+        lines = self._economic_lines(connection, client)
+        head = self._economic_head(connection, client, customer_number)
+        try:
+            return draft_invoice_body(head, lines)
+        except ValueError as error:
+            raise UserError(
+                self.env._(
+                    "%(order)s cannot go to e-conomic: %(error)s.",
+                    order=self.name,
+                    error=error,
+                )
+            ) from error
+
+    def _economic_update_draft(self):
+        """Replace the order's draft in e-conomic with the order as it is now
+        (PUT sends the whole document); a refusal refuses the change."""
+        connection = self._economic_require_connection()
+        order = self.sudo()
+        customer_number = order._economic_customer_number(connection)
+        with connection._user_errors(), connection._get_client() as client:
+            body = order._economic_draft_body(connection, client, customer_number)
+            client.replace_draft_invoice(order.economic_draft_number, body)
+
+    def _economic_cancel(self):
+        """Delete the order's draft in e-conomic; refuse for a booked one."""
+        if self.economic_invoice_state != "draft":
+            raise UserError(
+                self.env._(
+                    "%(order)s is invoiced in e-conomic (invoice %(number)s, "
+                    "booked): booking cannot be undone. Make a credit note for "
+                    "it in e-conomic, then cancel the order.",
+                    order=self.name,
+                    number=self.economic_invoice_number,
+                )
+            )
+        connection = self._economic_require_connection()
+        number = self.economic_draft_number
+        with connection._user_errors(), connection._get_client() as client:
+            try:
+                client.delete_draft_invoice(number)
+            except NotFound:
+                _logger.info(
+                    "e-conomic: draft %s of order %s already gone", number, self.id
+                )
+        self.sudo().write(
+            {
+                "economic_invoice_state": False,
+                "economic_draft_number": 0,
+                "economic_invoice_error": False,
+            }
+        )
+        self.message_post(
+            body=self.env._(
+                "Invoice draft %(number)s deleted in e-conomic.", number=number
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _economic_book(self, connection, client, draft_number):
+        """Book the draft; a refusal leaves the draft for the bookkeeper and
+        is noted on the order."""
+        send_by = "ean" if connection.invoice_booking == "book_ean" else "none"
+        try:
+            invoice = client.book_invoice(
+                draft_number,
+                send_by=send_by,
+                idempotency_key=connection._invoice_idempotency_key(
+                    f"sale.order:{self.id}:book:{draft_number}"
+                ),
+            )
+        except ServiceError as error:
+            message = self.env._(
+                "The invoice draft %(number)s is in e-conomic, but booking it "
+                "failed: %(error)s",
+                number=draft_number,
+                error=connection._error_message(error),
+            )
+            self.economic_invoice_error = message
+            self.message_post(
+                body=Markup("<p>%s</p>") % message, subtype_xmlid="mail.mt_note"
+            )
+            return
+        self._economic_apply_booked(self.company_id, [invoice])
+
+    def _economic_customer_number(self, connection):
+        """The customer's e-conomic number; a customer e-conomic does not
+        have yet is found or created there first (and linked, kept even if
+        the draft then fails: it exists in e-conomic)."""
+        partner = self.partner_invoice_id.commercial_partner_id.with_company(
+            self.company_id
+        )
+        if partner.economic_customer_number:
+            return partner.economic_customer_number
+        with connection._user_errors():
+            customer, _created = connection._ensure_customer(partner)
+        partner.write(
+            {
+                "economic_customer_number": customer["customerNumber"],
+                "economic_last_sync": fields.Datetime.now(),
+            }
+        )
+        return customer["customerNumber"]
+
+    def _economic_head(self, connection, client, customer_number):
+        partner = self.partner_invoice_id
+        commercial = partner.commercial_partner_id
+        country = partner.country_id
+        lang = self.company_id.partner_id.lang or self.env.lang
+        data = connection._customer_data(commercial)
+        vat_zone = connection._customer_defaults({"country_id": country.id})["vat_zone"]
+        return {
+            "currency": self.currency_id.name,
+            "customer_number": customer_number,
+            "date": fields.Date.context_today(self),
+            "layout": connection.invoice_layout_id.number,
+            "payment_terms": self._economic_payment_terms(connection, client),
+            "vat_zone": vat_zone,
+            "reference": self.name,
+            "heading": self.client_order_ref or "",
+            "recipient": {
+                "name": commercial.name,
+                "address": data["street"],
+                "zip": commercial.zip or "",
+                "city": commercial.city or "",
+                "country": country.with_context(lang=lang).name if country else "",
+                "ean": commercial.economic_ean or "",
+            },
+        }
+
+    def _economic_payment_terms(self, connection, client):
+        """The e-conomic payment terms named like the order's, else the
+        connection's default."""
+        name = (self.payment_term_id.name or "").strip().casefold()
+        if name:
+            for terms in client.iter_collection("/payment-terms"):
+                if str(terms.get("name") or "").strip().casefold() == name:
+                    return terms.get("paymentTermsNumber")
+        return connection.payment_terms
+
+    def _economic_lines(self, connection, client):
+        """The plain lines of the draft, in the order's order; products
+        e-conomic lacks are created or replaced by the default product."""
+        lines = self.order_line.sorted(lambda line: (line.sequence, line.id))
+        product_lines = lines.filtered(lambda line: not line.display_type)
+        if not product_lines:
+            raise UserError(self.env._("%s has no lines to invoice.", self.name))
+        numbers = self._economic_product_numbers(connection, client, product_lines)
+        units = {
+            str(unit.get("name") or "").strip().casefold(): unit.get("unitNumber")
+            for unit in client.iter_collection("/units")
+            if isinstance(unit, dict)
+        }
+        plain = []
+        for line in lines:
+            if line.display_type:
+                plain.append({"kind": "text", "description": line.name})
+                continue
+            plain.append(
+                {
+                    "kind": "product",
+                    "product_number": numbers[line.product_id],
+                    "description": line.name,
+                    "quantity": line.product_uom_qty,
+                    "price_unit": line.price_unit,
+                    "discount": line.discount,
+                    "subtotal": line.price_subtotal,
+                    "unit_number": units.get(
+                        (line.product_uom.name or "").strip().casefold()
+                    ),
+                }
+            )
+        return plain
+
+    def _economic_product_numbers(self, connection, client, lines):
+        """``{product: e-conomic product number}``: its internal reference
+        when e-conomic has it (or after creating it), else the default."""
+        products = lines.product_id
+        found = client.find_products(
+            [p.default_code for p in products if p.default_code]
+            + [connection.invoice_default_product or ""]
+        )
+        default = (connection.invoice_default_product or "").strip()
+        numbers = {}
+        for product in products:
+            code = (product.default_code or "").strip()
+            if code and code in found:
+                numbers[product] = code
+            elif code and connection.invoice_product_mode == "create":
+                client.create_product(
+                    {
+                        "productNumber": code,
+                        "name": product.name[:300],
+                        "salesPrice": round(product.lst_price, 2),
+                        "productGroup": {
+                            "productGroupNumber": connection.invoice_product_group
+                        },
+                    },
+                    idempotency_key=connection._invoice_idempotency_key(
+                        f"product:{code}"
+                    ),
+                )
+                numbers[product] = code
+            elif default and default in found:
+                numbers[product] = default
+            else:
+                raise UserError(
+                    self.env._(
+                        "%(product)s is not in e-conomic (its internal reference "
+                        "is the e-conomic product number) and no default product "
+                        "of e-conomic is set. Give it the number of an e-conomic "
+                        "product, or set a default product in Contacts > "
+                        "Configuration > e-conomic.",
+                        product=product.display_name,
+                    )
+                )
+        return numbers
+
+    # --- State read back ------------------------------------------------------
+
+    @api.model
+    def _economic_apply_booked(self, company, invoices):
+        """Write the state of booked invoices on the orders of ``company``
+        they name by reference (one search for the whole page)."""
+        by_reference = {}
+        for invoice in invoices:
+            reference = invoice_reference(invoice)
+            if reference:
+                by_reference.setdefault(reference, []).append(invoice)
+        if not by_reference:
+            return self.browse()
+        orders = self.sudo().search(
+            [("company_id", "=", company.id), ("name", "in", list(by_reference))]
+        )
+        today = fields.Date.context_today(self)
+        for order in orders:
+            invoice = max(
+                by_reference[order.name],
+                key=lambda i: i.get("bookedInvoiceNumber") or 0,
+            )
+            state, values = booked_status(invoice, today)
+            vals = {
+                "economic_invoice_state": state,
+                "economic_invoice_number": values["number"],
+                "economic_due_date": values["due_date"],
+                "economic_remainder": values["remainder"],
+                "economic_draft_number": 0,
+                "economic_invoice_error": False,
+            }
+            changed = {
+                key: value
+                for key, value in vals.items()
+                if order[key] != value and (order[key] or value)
+            }
+            if changed:
+                order.write(changed)
+        return orders
+
+    def _economic_mark_paid(self):
+        """Open invoices e-conomic no longer lists as unpaid: paid."""
+        if self:
+            self.write({"economic_invoice_state": "paid", "economic_remainder": 0.0})
