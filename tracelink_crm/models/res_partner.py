@@ -20,8 +20,8 @@ class ResPartner(models.Model):
 
     def _compute_case_statistics(self):
         """Counts over the customer's company and its contacts, from the case
-        statistics (archived won/lost cases included; the user's own cases
-        only when the user may only see those)."""
+        statistics (the cases the case list shows, lost ones as Lost; the
+        user's own cases only when the user may only see those)."""
         figures = ("won_count", "lost_count", "open_count", "win_rate")
         groups = self.env["tracelink.crm.case.report"]._read_group(
             [("partner_id", "in", self.commercial_partner_id.ids)],
@@ -42,6 +42,9 @@ class ResPartner(models.Model):
         action["domain"] = [
             ("type", "=", "opportunity"),
             ("partner_id", "child_of", self.commercial_partner_id.id),
+            "|",
+            ("active", "=", True),
+            ("stage_kind", "=", "lost"),
         ]
         action["context"] = {
             "default_type": "opportunity",

@@ -22,3 +22,4 @@ from . import (
     test_sale_order_confirmation_report,
     test_wizard_access,
 )
+from . import test_upgrade

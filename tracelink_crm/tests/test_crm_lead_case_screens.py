@@ -43,6 +43,11 @@ class TestCrmLeadCaseScreens(TracelinkOrderCommon):
             with self.assertRaisesRegex(UserError, f"converted to order {order.name}"):
                 as_salesman.stage_id = stage
             self.assertEqual(case.stage_kind, "won")
+        # nor lost through Odoo's Lost dialog
+        with self.assertRaisesRegex(UserError, f"converted to order {order.name}"):
+            as_salesman.action_set_lost(lost_reason_id=self.lost_reason.id)
+        self.assertTrue(case.active)
+        self.assertEqual(case.converted_order_id, order)
         order.with_user(self.user_salesman)._action_cancel()
         as_salesman.stage_id = self.stage_new
         self.assertEqual(case.stage_kind, "open")
@@ -93,11 +98,8 @@ class TestCrmLeadCaseScreensTour(HttpCase, TracelinkOrderCommon):
         admin.tour_enabled = False
         self._create_case(name="Pie open case", user_id=admin.id)
         self._create_won_case(name="Pie won case", user_id=admin.id)
-        self._create_case(
-            name="Pie lost case",
-            user_id=admin.id,
-            stage_id=self.stage_lost.id,
-            lost_reason_id=self.lost_reason.id,
+        self._create_case(name="Pie lost case", user_id=admin.id).action_set_lost(
+            lost_reason_id=self.lost_reason.id
         )
         self.start_tour(
             "/odoo/action-tracelink_crm.tracelink_crm_case_report_action_status",
