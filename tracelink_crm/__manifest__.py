@@ -48,6 +48,7 @@
     "assets": {
         "web.assets_backend": [
             "tracelink_crm/static/src/case_form/*",
+            "tracelink_crm/static/src/case_kanban/*",
         ],
         # with Odoo's graph view, which the web client loads when first needed
         "web.assets_backend_lazy": [

@@ -250,7 +250,11 @@ class CrmLead(models.Model):
 
     def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
         # Cases without a follow-up or expected closing date come last,
-        # whichever way the list is sorted.
+        # whichever way the list is sorted. Overrides a core private method
+        # (one of the four, see README): no field attribute or public hook
+        # orders NULLs per field, and the web client's sort sends no NULLS
+        # clause. test_crm_lead_case_screens (sorting by either date) fails
+        # when Odoo stops ordering through this method.
         if field_name in ("follow_up_date", "date_deadline") and not nulls.code:
             nulls = SQL("NULLS LAST")
         return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
@@ -672,6 +676,10 @@ class CrmLead(models.Model):
     ):
         # Odoo deletes the merged cases as superuser, past the deletion guard:
         # a merge that would delete a case with history is refused up front.
+        # Overrides a core private method (one of the four, see README): the
+        # merge wizard and the mail gateway call it, and no public method or
+        # hook runs before Odoo's superuser unlink. test_crm_lead_merge fails
+        # when Odoo's merge stops going through it.
         if auto_unlink:
             head = self._sort_by_confidence_level(reverse=True)[:1]
             doomed = (self - head)._filter_with_history()

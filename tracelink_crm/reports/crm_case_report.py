@@ -128,9 +128,10 @@ class CrmCaseReport(models.Model):
     @api.model
     def _read_group_format_result(self, rows_dict, lazy_groupby):
         # Odoo labels weeks "W49 2026" in every language; Danes read "Uge 49".
-        # No public hook names a read_group's groups (the web client shows
-        # the label the server formats); test_crm_case_report's week test
-        # fails when Odoo's label or this method's signature changes.
+        # Overrides a core private method (one of the four, see README): no
+        # public hook names a read_group's groups (the web client shows the
+        # label the server formats). test_crm_lead_case_screens' week labels
+        # test fails when Odoo's label or this method changes.
         res = super()._read_group_format_result(rows_dict, lazy_groupby)
         weekly = [spec for spec in lazy_groupby if spec.endswith(":week")]
         for row in rows_dict:

@@ -108,6 +108,37 @@ class TestCrmLeadCaseScreensTour(HttpCase, TracelinkOrderCommon):
         )
 
 
+    def test_case_kanban_lost_column_tour(self):
+        """Dropping a case on the kanban's Lost column loses it through Odoo's
+        lost-reason dialog, dragging it out restores it; a converted case's
+        form offers no status bar or Lost button and names its order."""
+        admin = self.env.ref("base.user_admin")
+        admin.tour_enabled = False
+        case = self._create_case(name="Kanban sag", user_id=admin.id)
+        converted = self._create_won_case(name="Kanban konverteret", user_id=admin.id)
+        converted.action_convert_to_order()
+        self.start_tour(
+            "/odoo/action-tracelink_crm.crm_lead_action_case?view_type=kanban",
+            "tracelink_crm_case_kanban_tour",
+            login="admin",
+        )
+        self.assertRecordValues(
+            case,
+            [
+                {
+                    "active": True,
+                    "stage_id": self.stage_offer.id,
+                    "status_id": self.stage_offer.id,
+                    "lost_reason_id": False,
+                }
+            ],
+        )
+        lost_messages = case.message_ids.filtered(
+            lambda message: message.subtype_id == self.env.ref("crm.mt_lead_lost")
+        )
+        self.assertTrue(lost_messages, "lost through the dialog, then restored")
+
+
 @tagged("post_install", "-at_install")
 class TestCrmCaseReportDanish(TracelinkOrderCommon):
     """The Won/Lost chart as Danes read it: interval in the title, weeks as
