@@ -11,6 +11,33 @@ CLOSED_KINDS = ("won", "lost")
 # What Won (100 %) and Lost (0 %) force: kept unless the status changes.
 FORCED_FIELDS = {"probability", "automated_probability"}
 
+# The fields of the Same Customer and Orders tabs' lists, fetched with them.
+CASE_TAB_FIELDS = [
+    "name",
+    "partner_id",
+    "status_id",
+    "stage_kind",
+    "probability",
+    "expected_revenue",
+    "date_deadline",
+    # what the record rules check when the form reads them
+    "company_id",
+    "user_id",
+]
+ORDER_TAB_FIELDS = [
+    "name",
+    "partner_id",
+    "date_order",
+    "production_start_date",
+    "commitment_date",
+    "currency_id",
+    "amount_untaxed",
+    "state",
+    "locked",
+    "company_id",
+    "user_id",
+]
+
 # Partial indexes over the active opportunities, dropped with the addon
 # (uninstall_hook):
 # - the pipeline's totals (list and kanban grouped by status) count and sum
@@ -221,23 +248,33 @@ class CrmLead(models.Model):
     @api.depends("partner_id.commercial_partner_id")
     def _compute_customer_records(self):
         # One query each for the cases and the orders of all the customers,
-        # however many they have.
+        # however many they have, fetching the fields of the tabs' lists (the
+        # form reads its first rows from the cache); the customers' partners
+        # and the statuses are read once with them. (The customers: the
+        # commercial partners of the cases' partners, in a subquery.)
         Lead = self.env["crm.lead"].with_context(active_test=False)
         Order = self.env["sale.order"]
-        entities = self.partner_id.commercial_partner_id
-        domain = [("partner_id.commercial_partner_id", "in", entities.ids)]
+        entities = SQL(
+            "(%s)",
+            self.env["res.partner"]
+            .sudo()
+            ._search([("id", "in", self.partner_id.ids)])
+            .subselect("commercial_partner_id"),
+        )
+        domain = [("partner_id.commercial_partner_id", "in", entities)]
+        cases = Lead.search_fetch(
+            [*domain, ("type", "=", "opportunity")],
+            CASE_TAB_FIELDS,
+            order="create_date desc, id desc",
+        )
+        orders = Order.search_fetch(
+            domain, ORDER_TAB_FIELDS, order="date_order desc, id desc"
+        )
+        (cases.partner_id | orders.partner_id | self.partner_id).commercial_partner_id
+        self.env["crm.stage"].browse((cases.status_id | self.stage_id).ids).mapped("name")
         cases, orders = (
             records.grouped(lambda record: record.partner_id.commercial_partner_id.id)
-            for records in (
-                Lead.search_fetch(
-                    [*domain, ("type", "=", "opportunity")],
-                    ["partner_id"],
-                    order="create_date desc, id desc",
-                ),
-                Order.search_fetch(
-                    domain, ["partner_id"], order="date_order desc, id desc"
-                ),
-            )
+            for records in (cases, orders)
         )
         for lead in self:
             entity_id = lead.partner_id.commercial_partner_id.id
@@ -651,7 +688,9 @@ class CrmLead(models.Model):
         domain = dialog._closed_domain()
         if partner_id:
             partner = self.env["res.partner"].browse(partner_id)
-            domain.append(("partner_id", "=", partner.commercial_partner_id.id))
+            domain.append(
+                ("partner_id.commercial_partner_id", "=", partner.commercial_partner_id.id)
+            )
         return {
             "date_from": fields.Date.to_string(start),
             "date_to": fields.Date.to_string(end),
