@@ -69,16 +69,15 @@ class CrmLead(models.Model):
         compute="_compute_status_id",
         inverse="_inverse_status_id",
         store=True,
-        index=True,
         group_expand="_read_group_status_ids",
         help="The status of the case; a lost case shows Lost and keeps the "
         "status it was lost in.",
     )
+    # (not indexed: each index slows Odoo's scoring update of every open case)
     stage_kind = fields.Selection(
         related="status_id.status_kind",
         string="Status Type",
         store=True,
-        index=True,
     )
     is_closed = fields.Boolean(
         string="Closed",
@@ -254,14 +253,14 @@ class CrmLead(models.Model):
         # commercial partners of the cases' partners, in a subquery.)
         Lead = self.env["crm.lead"].with_context(active_test=False)
         Order = self.env["sale.order"]
-        entities = SQL(
+        customers = SQL(
             "(%s)",
             self.env["res.partner"]
             .sudo()
             ._search([("id", "in", self.partner_id.ids)])
             .subselect("commercial_partner_id"),
         )
-        domain = [("partner_id.commercial_partner_id", "in", entities)]
+        domain = [("partner_id.commercial_partner_id", "in", customers)]
         cases = Lead.search_fetch(
             [*domain, ("type", "=", "opportunity")],
             CASE_TAB_FIELDS,
@@ -270,12 +269,17 @@ class CrmLead(models.Model):
         orders = Order.search_fetch(
             domain, ORDER_TAB_FIELDS, order="date_order desc, id desc"
         )
-        (cases.partner_id | orders.partner_id | self.partner_id).commercial_partner_id
+        partners = cases.partner_id | orders.partner_id | self.partner_id
+        entities = partners.commercial_partner_id
         self.env["crm.stage"].browse((cases.status_id | self.stage_id).ids).mapped("name")
-        cases, orders = (
-            records.grouped(lambda record: record.partner_id.commercial_partner_id.id)
-            for records in (cases, orders)
-        )
+        if len(entities) == 1:  # a case's form: all of them are its customer's
+            cases, orders = {entities.id: cases}, {entities.id: orders}
+        else:
+            entity_of = {partner.id: partner.commercial_partner_id.id for partner in partners}
+            cases, orders = (
+                records.grouped(lambda record: entity_of[record.partner_id.id])
+                for records in (cases, orders)
+            )
         for lead in self:
             entity_id = lead.partner_id.commercial_partner_id.id
             same = cases.get(entity_id, Lead) - lead._origin
