@@ -124,3 +124,10 @@ def fill_status(cr):
             """
         )
     )
+
+
+def drop_status_kind_index(cr):
+    """The kind of status is no longer indexed (each index slows Odoo's
+    scoring update of every open case); Odoo keeps an index a field no
+    longer asks for."""
+    cr.execute(SQL("DROP INDEX IF EXISTS crm_lead__stage_kind_index"))
