@@ -65,7 +65,6 @@ class CrmLead(models.Model):
     # in). The case screens and statistics group by it.
     status_id = fields.Many2one(
         "crm.stage",
-        string="Status",
         compute="_compute_status_id",
         inverse="_inverse_status_id",
         store=True,
@@ -201,7 +200,9 @@ class CrmLead(models.Model):
     def _compute_converted_order_id(self):
         for lead in self:
             order = lead.sudo().sale_order_id
-            lead.converted_order_id = order if order.state not in (False, "cancel") else False
+            lead.converted_order_id = (
+                order if order.state not in (False, "cancel") else False
+            )
 
     @api.depends("stage_kind")
     def _compute_is_closed(self):
@@ -271,11 +272,15 @@ class CrmLead(models.Model):
         )
         partners = cases.partner_id | orders.partner_id | self.partner_id
         entities = partners.commercial_partner_id
-        self.env["crm.stage"].browse((cases.status_id | self.stage_id).ids).mapped("name")
+        self.env["crm.stage"].browse((cases.status_id | self.stage_id).ids).mapped(
+            "name"
+        )
         if len(entities) == 1:  # a case's form: all of them are its customer's
             cases, orders = {entities.id: cases}, {entities.id: orders}
         else:
-            entity_of = {partner.id: partner.commercial_partner_id.id for partner in partners}
+            entity_of = {
+                partner.id: partner.commercial_partner_id.id for partner in partners
+            }
             cases, orders = (
                 records.grouped(lambda record: entity_of[record.partner_id.id])
                 for records in (cases, orders)
@@ -344,8 +349,11 @@ class CrmLead(models.Model):
             # without a change of status is left out (an archived Won case
             # toggled off by Odoo is lost at 0 %, as Odoo means it)
             closed = self.filtered(
-                lambda lead: lead.stage_kind == "lost"
-                or lead.active and lead.stage_kind == "won"
+                lambda lead: (
+                    lead.stage_kind == "lost"
+                    or lead.active
+                    and lead.stage_kind == "won"
+                )
             )
             if closed:
                 kept = {k: v for k, v in vals.items() if k not in FORCED_FIELDS}
@@ -466,9 +474,7 @@ class CrmLead(models.Model):
         # Archiving puts a case away as it is (a Won case stays Won, an open
         # one keeps its probability); Odoo's archiving would mean losing it.
         # Losing is action_set_lost, which sets the 0 % itself.
-        cases = self.filtered(
-            lambda lead: lead.active and lead.type == "opportunity"
-        )
+        cases = self.filtered(lambda lead: lead.active and lead.type == "opportunity")
         if cases:
             cases.write({"active": False})
         others = self - cases
@@ -693,7 +699,11 @@ class CrmLead(models.Model):
         if partner_id:
             partner = self.env["res.partner"].browse(partner_id)
             domain.append(
-                ("partner_id.commercial_partner_id", "=", partner.commercial_partner_id.id)
+                (
+                    "partner_id.commercial_partner_id",
+                    "=",
+                    partner.commercial_partner_id.id,
+                )
             )
         return {
             "date_from": fields.Date.to_string(start),

@@ -20,6 +20,6 @@ from . import (
     test_sale_order_confirmation_mail,
     test_sale_order_confirmation_pdf,
     test_sale_order_confirmation_report,
+    test_upgrade,
     test_wizard_access,
 )
-from . import test_upgrade

@@ -107,7 +107,6 @@ class TestCrmLeadCaseScreensTour(HttpCase, TracelinkOrderCommon):
             login="admin",
         )
 
-
     def test_case_kanban_lost_column_tour(self):
         """Dropping a case on the kanban's Lost column loses it through Odoo's
         lost-reason dialog, dragging it out restores it; a converted case's

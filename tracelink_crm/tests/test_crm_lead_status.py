@@ -51,10 +51,17 @@ class TestCrmLeadStatus(TracelinkCrmCommon):
         )
         # Odoo's Lost filter finds it
         Lead = self.env["crm.lead"]
-        self.assertIn(case, Lead.search([("active", "=", False), ("probability", "=", 0)]))
+        self.assertIn(
+            case, Lead.search([("active", "=", False), ("probability", "=", 0)])
+        )
         # and so does the case list's domain
         cases = Lead.search(
-            [("id", "=", case.id), "|", ("active", "=", True), ("stage_kind", "=", "lost")]
+            [
+                ("id", "=", case.id),
+                "|",
+                ("active", "=", True),
+                ("stage_kind", "=", "lost"),
+            ]
         )
         self.assertEqual(cases, case)
 

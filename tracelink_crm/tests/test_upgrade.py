@@ -47,7 +47,10 @@ class TestUpgradeLostCases(TracelinkCrmCommon):
         )
         self.typed = self._create_case(name="Skrevet")
         self._old_form(
-            self.typed, probability=33, automated_probability=20, is_probability_manual=True
+            self.typed,
+            probability=33,
+            automated_probability=20,
+            is_probability_manual=True,
         )
         self.defaulted = self._create_case(name="Statusens")
         self._old_form(
