@@ -465,7 +465,7 @@ class CrmLead(models.Model):
         res = super().action_set_lost(**additional_values)
         # at 0 %, as Odoo's archiving would have left them (action_archive
         # keeps the probability: archiving is not losing)
-        lost = self.filtered(lambda lead: not lead.active and lead.probability)
+        lost = self.filtered(lambda lead: not lead.active)
         if lost:
             super(CrmLead, lost).write({"probability": 0, "automated_probability": 0})
         return res
@@ -748,3 +748,22 @@ class CrmLead(models.Model):
                     )
                 )
         return super()._merge_opportunity(user_id, team_id, auto_unlink, max_length)
+
+    # ------------------------------------------------------------
+    # Mail
+    # ------------------------------------------------------------
+
+    def _mail_track(self, tracked_fields, initial_values):
+        # Probability is tracked for cases; plain leads keep Odoo's tracking
+        # (a lost lead tracks its archiving and lost reason only). Overrides
+        # a core private method (one of the four, see README): a field's
+        # tracking is the same for every record, and no public hook decides
+        # it per record. test_crm_lead_traceability fails when Odoo tracks
+        # otherwise.
+        if self.type != "opportunity":
+            tracked_fields = {
+                fname: desc
+                for fname, desc in tracked_fields.items()
+                if fname != "probability"
+            }
+        return super()._mail_track(tracked_fields, initial_values)
