@@ -42,13 +42,11 @@ class ResPartner(models.Model):
         action["domain"] = [
             ("type", "=", "opportunity"),
             ("partner_id", "child_of", self.commercial_partner_id.id),
-            "|",
-            ("active", "=", True),
-            ("stage_kind", "=", "lost"),
         ]
         action["context"] = {
             "default_type": "opportunity",
             "default_partner_id": self.id,
             "tracelink_case": True,
+            "search_default_current": 1,
         }
         return action
