@@ -231,8 +231,11 @@ class TestCrmCaseReport(CaseStatisticsCommon):
         self.assertAlmostEqual(self.customer.case_win_rate, 200 / 3, places=2)
         self.assertEqual(self.other_customer.case_win_rate, 0.0)
         self.assertEqual(self.customer_c.case_win_rate, 0.0, "no closed case")
+        # the case list, on its Current filter (lost cases included)
         action = self.customer.action_view_cases()
-        cases = self.env["crm.lead"].search(action["domain"])
+        self.assertTrue(action["context"]["search_default_current"])
+        current = ["|", ("active", "=", True), ("stage_kind", "=", "lost")]
+        cases = self.env["crm.lead"].search(action["domain"] + current)
         self.assertEqual(
             cases, self.a_won_dec | self.a_lost_jan | self.a_won_jan | self.a_open
         )
