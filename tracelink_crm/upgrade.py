@@ -131,3 +131,10 @@ def drop_status_kind_index(cr):
     scoring update of every open case); Odoo keeps an index a field no
     longer asks for."""
     cr.execute(SQL("DROP INDEX IF EXISTS crm_lead__stage_kind_index"))
+
+
+def drop_case_indexes(cr):
+    """The addon's partial indexes over the cases cover the lost ones from
+    18.0.3.0.0: dropped before the model is loaded, which makes them anew."""
+    for name in ("crm_lead_tracelink_pipeline_index", "crm_lead_tracelink_list_index"):
+        cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))

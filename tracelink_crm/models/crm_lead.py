@@ -38,23 +38,26 @@ ORDER_TAB_FIELDS = [
     "user_id",
 ]
 
-# Partial indexes over the active opportunities, dropped with the addon
-# (uninstall_hook):
-# - the pipeline's totals (list and kanban grouped by status) count and sum
-#   active opportunities under the company and own-cases rules: answered from
-#   the pipeline index without reading the table;
+# Partial indexes over the cases the case list shows (active and lost ones),
+# dropped with the addon (uninstall_hook):
+# - the totals of the list and kanban grouped by status count and sum the
+#   cases under the company and own-cases rules: answered from the pipeline
+#   index without reading the table;
 # - the case list's first page in its default order (Odoo's _order) is read
 #   from the list index instead of sorting every visible case.
 INDEXES = {
     "crm_lead_tracelink_pipeline_index": [
+        "status_id",
         "stage_id",
         "company_id",
         "user_id",
+        "active",
         "expected_revenue",
         "prorated_revenue",
     ],
     "crm_lead_tracelink_list_index": ["priority DESC", "id DESC"],
 }
+INDEX_WHERE = "type = 'opportunity' AND (active OR stage_kind = 'lost')"
 
 
 class CrmLead(models.Model):
@@ -316,7 +319,7 @@ class CrmLead(models.Model):
                 name,
                 self._table,
                 expressions,
-                where="active AND type = 'opportunity'",
+                where=INDEX_WHERE,
             )
         return super().init()
 

@@ -92,23 +92,26 @@ class TestCrmLeadPerformance(TracelinkCrmCommon):
     def test_grouped_list_reads_only_the_pipeline_index(self):
         """The list and kanban grouped by status, with their sums, are answered
         by an index-only scan, for a salesperson (own cases) as for a manager."""
+        # the case list: active and lost cases (its Current filter), by status
+        current = ["|", ("active", "=", True), ("stage_kind", "=", "lost")]
         for user in (self.user_salesman, self.user_manager):
             with self.subTest(user=user.login):
-                Lead = self.env["crm.lead"].with_user(user)
-                result, query = self._lead_query(
-                    partial(
-                        Lead.web_read_group,
-                        [("type", "=", "opportunity")],
-                        ["expected_revenue:sum", "prorated_revenue:sum"],
-                        ["stage_id"],
-                    ),
-                    "GROUP BY",
-                )
-                self.assertTrue(result["groups"])
-                plan = self._plan(query, "indexonlyscan")
-                self.assertIn(
-                    "Index Only Scan using crm_lead_tracelink_pipeline_index", plan
-                )
+                self._assert_grouped_from_index(user, current, "status_id")
+
+    def _assert_grouped_from_index(self, user, domain, groupby):
+        Lead = self.env["crm.lead"].with_user(user)
+        result, query = self._lead_query(
+            partial(
+                Lead.web_read_group,
+                [("type", "=", "opportunity"), *domain],
+                ["expected_revenue:sum", "prorated_revenue:sum"],
+                [groupby],
+            ),
+            "GROUP BY",
+        )
+        self.assertTrue(result["groups"])
+        plan = self._plan(query, "indexonlyscan")
+        self.assertIn("Index Only Scan using crm_lead_tracelink_pipeline_index", plan)
 
     def _lead_query(self, call, marker):
         """``call()``'s result and the SQL it sent to read crm_lead with

@@ -9,3 +9,4 @@ def migrate(cr, version):
     upgrade.lose_cases_in_lost_status(cr)
     upgrade.keep_automated_probabilities(cr)
     upgrade.fill_status(cr)
+    upgrade.drop_case_indexes(cr)
