@@ -10,8 +10,9 @@ class CrmStage(models.Model):
     is_lost = fields.Boolean(
         string="Is Lost Stage?",
         readonly=True,
-        help="Cases in this status are lost: their probability is 0 % and they "
-        "stay visible in lists and statistics.",
+        help="The status lost cases are shown in: Odoo's Lost button archives "
+        "them at 0 % in the status they had, and the case screens show them "
+        "here.",
     )
     status_kind = fields.Selection(
         STATUS_KINDS,

@@ -22,8 +22,8 @@ class ResPartner(models.Model):
 
     def _compute_case_statistics(self):
         """Counts over the customer's company and its contacts, from the case
-        statistics (archived won/lost cases included; the user's own cases
-        only when the user may only see those)."""
+        statistics (the cases the case list shows, lost ones as Lost; the
+        user's own cases only when the user may only see those)."""
         figures = ("won_count", "lost_count", "open_count", "win_rate")
         groups = self.env["tracelink.crm.case.report"]._read_group(
             [("partner_id", "in", self.commercial_partner_id.ids)],
@@ -49,6 +49,7 @@ class ResPartner(models.Model):
             "default_type": "opportunity",
             "default_partner_id": self.id,
             "tracelink_case": True,
+            "search_default_current": 1,
         }
         return action
 

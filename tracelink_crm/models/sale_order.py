@@ -105,13 +105,20 @@ class SaleOrder(models.Model):
             )
         return template
 
-    def _send_order_notification_mail(self, mail_template):
-        # The e-mail of the order confirmation, sent at once or later by the
-        # scheduled action of sale_async_emails, is noted on the order's case.
-        order = self
-        if mail_template and mail_template == self._get_confirmation_template():
-            order = self.with_context(tracelink_order_confirmation=True)
-        return super(SaleOrder, order)._send_order_notification_mail(mail_template)
+    def message_post_with_source(self, source_ref, *args, **kwargs):
+        # The e-mail of the order confirmation, sent at once on confirmation
+        # or later by the scheduled action of sale_async_emails, both through
+        # this method with the confirmation template, is noted on the case.
+        orders = self
+        if (
+            len(self) == 1
+            and isinstance(source_ref, models.BaseModel)
+            and source_ref == self._get_confirmation_template()
+        ):
+            orders = self.with_context(tracelink_order_confirmation=True)
+        return super(SaleOrder, orders).message_post_with_source(
+            source_ref, *args, **kwargs
+        )
 
     def _send_order_confirmation_report(self):
         """E-mail the order confirmation to the customer without a dialog and

@@ -25,5 +25,6 @@ from . import (
     test_sale_order_confirmation_mail,
     test_sale_order_confirmation_pdf,
     test_sale_order_confirmation_report,
+    test_upgrade,
     test_wizard_access,
 )

@@ -230,8 +230,11 @@ class TestCrmCaseReport(CaseStatisticsCommon):
         self.assertAlmostEqual(self.customer.case_win_rate, 200 / 3, places=2)
         self.assertEqual(self.other_customer.case_win_rate, 0.0)
         self.assertEqual(self.customer_c.case_win_rate, 0.0, "no closed case")
+        # the case list, on its Current filter (lost cases included)
         action = self.customer.action_view_cases()
-        cases = self.env["crm.lead"].search(action["domain"])
+        self.assertTrue(action["context"]["search_default_current"])
+        current = ["|", ("active", "=", True), ("stage_kind", "=", "lost")]
+        cases = self.env["crm.lead"].search(action["domain"] + current)
         self.assertEqual(
             cases, self.a_won_dec | self.a_lost_jan | self.a_won_jan | self.a_open
         )
@@ -241,12 +244,31 @@ class TestCrmCaseReport(CaseStatisticsCommon):
         groups = self._by(["partner_id"], ["won_count:sum", "open_count:sum"])
         self.assertEqual(groups[self.customer], [1, 2])
 
-    def test_archived_closed_cases_still_count(self):
+    def test_statistics_count_what_the_case_list_counts(self):
         (self.a_won_dec | self.b_lost_feb5 | self.c_open).action_archive()
         groups = self._by(["stage_kind"], ["__count"])
-        self.assertEqual(groups["won"], [2])
-        self.assertEqual(groups["lost"], [3])
-        self.assertEqual(groups["open"], [2], "an archived open case is not history")
+        self.assertEqual(groups["won"], [1], "an archived Won case does not count")
+        self.assertEqual(groups["lost"], [3], "lost cases count as Lost")
+        self.assertEqual(groups["open"], [2], "an archived open case does not count")
+        listed = self.env["crm.lead"]._read_group(
+            [
+                ("id", "in", self.all_cases.ids),
+                "|",
+                ("active", "=", True),
+                ("stage_kind", "=", "lost"),
+            ],
+            ["stage_kind"],
+            ["__count"],
+        )
+        self.assertEqual(
+            {kind: [count] for kind, count in listed},
+            groups,
+            "the case list counts the same",
+        )
+        # the partner's figures too
+        self.assertEqual(
+            (self.customer.case_won_count, self.customer.case_open_count), (1, 1)
+        )
 
     def test_salesman_sees_own_statistics_only(self):
         report = self.Report.with_user(self.user_salesman)
@@ -263,18 +285,24 @@ class TestCrmCaseReport(CaseStatisticsCommon):
 
     def test_search_panel_counts_follow_status_changes(self):
         Lead = self.env["crm.lead"]
-        domain = [("id", "in", self.all_cases.ids)]
+        # the case list's domain
+        domain = [
+            ("id", "in", self.all_cases.ids),
+            "|",
+            ("active", "=", True),
+            ("stage_kind", "=", "lost"),
+        ]
 
         def panel_counts():
             values = Lead.search_panel_select_range(
-                "stage_id", enable_counters=True, search_domain=domain
+                "status_id", enable_counters=True, search_domain=domain
             )["values"]
             return {v["id"]: v["__count"] for v in values if v["__count"]}
 
         def list_counts():
             return {
                 stage.id: count
-                for stage, count in Lead._read_group(domain, ["stage_id"], ["__count"])
+                for stage, count in Lead._read_group(domain, ["status_id"], ["__count"])
             }
 
         self.assertEqual(panel_counts(), list_counts())

@@ -43,6 +43,11 @@ class TestCrmLeadCaseScreens(TracelinkOrderCommon):
             with self.assertRaisesRegex(UserError, f"converted to order {order.name}"):
                 as_salesman.stage_id = stage
             self.assertEqual(case.stage_kind, "won")
+        # nor lost through Odoo's Lost dialog
+        with self.assertRaisesRegex(UserError, f"converted to order {order.name}"):
+            as_salesman.action_set_lost(lost_reason_id=self.lost_reason.id)
+        self.assertTrue(case.active)
+        self.assertEqual(case.converted_order_id, order)
         order.with_user(self.user_salesman)._action_cancel()
         as_salesman.stage_id = self.stage_new
         self.assertEqual(case.stage_kind, "open")
@@ -93,17 +98,44 @@ class TestCrmLeadCaseScreensTour(HttpCase, TracelinkOrderCommon):
         admin.tour_enabled = False
         self._create_case(name="Pie open case", user_id=admin.id)
         self._create_won_case(name="Pie won case", user_id=admin.id)
-        self._create_case(
-            name="Pie lost case",
-            user_id=admin.id,
-            stage_id=self.stage_lost.id,
-            lost_reason_id=self.lost_reason.id,
+        self._create_case(name="Pie lost case", user_id=admin.id).action_set_lost(
+            lost_reason_id=self.lost_reason.id
         )
         self.start_tour(
             "/odoo/action-tracelink_crm.tracelink_crm_case_report_action_status",
             "tracelink_crm_status_pie_tour",
             login="admin",
         )
+
+    def test_case_kanban_lost_column_tour(self):
+        """Dropping a case on the kanban's Lost column loses it through Odoo's
+        lost-reason dialog, dragging it out restores it; a converted case's
+        form offers no status bar or Lost button and names its order."""
+        admin = self.env.ref("base.user_admin")
+        admin.tour_enabled = False
+        case = self._create_case(name="Kanban sag", user_id=admin.id)
+        converted = self._create_won_case(name="Kanban konverteret", user_id=admin.id)
+        converted.action_convert_to_order()
+        self.start_tour(
+            "/odoo/action-tracelink_crm.crm_lead_action_case?view_type=kanban",
+            "tracelink_crm_case_kanban_lost_tour",
+            login="admin",
+        )
+        self.assertRecordValues(
+            case,
+            [
+                {
+                    "active": True,
+                    "stage_id": self.stage_offer.id,
+                    "status_id": self.stage_offer.id,
+                    "lost_reason_id": False,
+                }
+            ],
+        )
+        lost_messages = case.message_ids.filtered(
+            lambda message: message.subtype_id == self.env.ref("crm.mt_lead_lost")
+        )
+        self.assertTrue(lost_messages, "lost through the dialog, then restored")
 
 
 @tagged("post_install", "-at_install")

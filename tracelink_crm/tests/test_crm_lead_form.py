@@ -26,7 +26,7 @@ class TestCrmLeadForm(TracelinkCrmCommon):
         case = form.record
         self.assertEqual(case.type, "opportunity")
         self.assertEqual(case.prorated_revenue, 12000)
-        self.assertTrue(case.is_probability_manual)
+        self.assertFalse(case.is_automated_probability)
 
     def test_customer_required_on_case(self):
         form = self._case_form()

@@ -16,16 +16,23 @@ class TestCrmLeadMerge(TracelinkCrmCommon):
         )
         return wizard.action_merge()
 
-    def test_salesperson_cannot_merge_won_into_lost(self):
-        won = self._create_case(name="Vundet")
-        won.stage_id = self.stage_won
+    def test_salesperson_cannot_merge_won_into_won(self):
+        won = self._create_case(name="Vundet A")
+        other = self._create_case(name="Vundet B")
+        (won | other).stage_id = self.stage_won
+        with self.assertRaisesRegex(UserError, "Vundet [AB], which has history"):
+            self._merge(self.user_salesman, won | other)
+        self.assertEqual((won | other).exists(), won | other)
+        self.assertEqual((won | other).stage_id, self.stage_won)
+
+    def test_lost_case_is_left_out_of_merges(self):
+        # Odoo merges active cases only: a lost one is archived
+        open_case = self._create_case(name="Åben")
         lost = self._create_case(name="Tabt")
         lost.action_set_lost(lost_reason_id=self.lost_reason.id)
-        with self.assertRaisesRegex(UserError, "Vundet"):
-            self._merge(self.user_salesman, won | lost)
-        self.assertEqual((won | lost).exists(), won | lost)
-        self.assertEqual(won.stage_id, self.stage_won)
-        self.assertEqual(lost.stage_id, self.stage_lost)
+        with self.assertRaisesRegex(UserError, "at least two"):
+            self._merge(self.user_salesman, open_case | lost)
+        self.assertEqual(lost.status_id, self.stage_lost)
 
     def test_manager_cannot_merge_away_case_with_order(self):
         with_order = self._create_case(name="Med tilbud")

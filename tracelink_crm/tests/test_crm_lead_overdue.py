@@ -45,7 +45,7 @@ class TestCrmLeadOverdue(TracelinkCrmCommon):
         self.assertEqual(overdue, self.case_follow_up_past | self.case_deadline_past)
 
     def test_overdue_search_matches_flag(self):
-        Lead = self.env["crm.lead"]
+        Lead = self.env["crm.lead"].with_context(active_test=False)
         found = Lead.search(
             [("id", "in", self.all_cases.ids), ("is_overdue", "=", True)]
         )

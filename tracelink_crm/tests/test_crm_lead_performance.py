@@ -92,23 +92,26 @@ class TestCrmLeadPerformance(TracelinkCrmCommon):
     def test_grouped_list_reads_only_the_pipeline_index(self):
         """The list and kanban grouped by status, with their sums, are answered
         by an index-only scan, for a salesperson (own cases) as for a manager."""
+        # the case list: active and lost cases (its Current filter), by status
+        current = ["|", ("active", "=", True), ("stage_kind", "=", "lost")]
         for user in (self.user_salesman, self.user_manager):
             with self.subTest(user=user.login):
-                Lead = self.env["crm.lead"].with_user(user)
-                result, query = self._lead_query(
-                    partial(
-                        Lead.web_read_group,
-                        [("type", "=", "opportunity")],
-                        ["expected_revenue:sum", "prorated_revenue:sum"],
-                        ["stage_id"],
-                    ),
-                    "GROUP BY",
-                )
-                self.assertTrue(result["groups"])
-                plan = self._plan(query, "indexonlyscan")
-                self.assertIn(
-                    "Index Only Scan using crm_lead_tracelink_pipeline_index", plan
-                )
+                self._assert_grouped_from_index(user, current, "status_id")
+
+    def _assert_grouped_from_index(self, user, domain, groupby):
+        Lead = self.env["crm.lead"].with_user(user)
+        result, query = self._lead_query(
+            partial(
+                Lead.web_read_group,
+                [("type", "=", "opportunity"), *domain],
+                ["expected_revenue:sum", "prorated_revenue:sum"],
+                [groupby],
+            ),
+            "GROUP BY",
+        )
+        self.assertTrue(result["groups"])
+        plan = self._plan(query, "indexonlyscan")
+        self.assertIn("Index Only Scan using crm_lead_tracelink_pipeline_index", plan)
 
     def _lead_query(self, call, marker):
         """``call()``'s result and the SQL it sent to read crm_lead with
@@ -199,7 +202,7 @@ class TestCrmLeadScoringQueries(TracelinkCrmCommon):
             lost |= self._create_case()
         won.stage_id = self.stage_won
         lost.action_set_lost(lost_reason_id=self.lost_reason.id)
-        self.assertTrue(all(typed.mapped("is_probability_manual")))
+        self.assertFalse(any(typed.mapped("is_automated_probability")))
         return opened, typed, won, lost
 
     def _count_update_queries(self):
@@ -223,11 +226,9 @@ class TestCrmLeadScoringQueries(TracelinkCrmCommon):
         automated = opened[0].automated_probability
         self.assertEqual(set(opened.mapped("probability")), {automated})
         self.assertEqual(set(opened.mapped("automated_probability")), {automated})
-        # a typed probability stays; its automated one is brought up to date,
-        # except where scoring had landed on the typed value (kept as it is)
+        # a typed probability stays; its automated one is brought up to date
         self.assertEqual(set(typed.mapped("probability")), {42})
-        self.assertEqual(typed[0].automated_probability, 42)
-        self.assertEqual(set(typed[1:].mapped("automated_probability")), {automated})
+        self.assertEqual(set(typed.mapped("automated_probability")), {automated})
         self.assertEqual(set(won.mapped("probability")), {100})
         self.assertEqual(set(won.mapped("automated_probability")), {100})
         self.assertEqual(set(lost.mapped("probability")), {0})
@@ -236,9 +237,8 @@ class TestCrmLeadScoringQueries(TracelinkCrmCommon):
     def test_update_query_count_does_not_grow_with_cases(self):
         opened, typed, won, lost = self._create_cases(2)
         self._count_update_queries()  # warms the caches
-        # scoring lands on the typed value of one case, the others are stale
-        self._set_automated(typed[0], 42)
-        self._set_automated(typed[1:], 7)
+        # the automated probability of the typed cases is stale
+        self._set_automated(typed, 7)
         few = self._count_update_queries()
         self._assert_scored(opened, typed, won, lost)
         more = self._create_cases(10)
@@ -246,7 +246,7 @@ class TestCrmLeadScoringQueries(TracelinkCrmCommon):
         typed |= more[1]
         won |= more[2]
         lost |= more[3]
-        self._set_automated(typed[1:], 7)
+        self._set_automated(typed, 7)
         many = self._count_update_queries()
         self.assertEqual(few, many, "queries per case in the scoring update")
         self._assert_scored(opened, typed, won, lost)

@@ -27,17 +27,43 @@ class TestCrmLeadStatus(TracelinkCrmCommon):
         case.probability = 40
         self.assertEqual(case.probability, 100)
 
-    def test_lost_forces_0_keeps_case_visible_and_reason(self):
+    def test_lost_is_odoo_lost_shown_as_lost_status(self):
         case = self._create_case(probability=70)
+        case.stage_id = self.stage_offer
         with freeze_time("2026-04-01 12:00:00"):
             case.action_set_lost(lost_reason_id=self.lost_reason.id)
-        self.assertEqual(case.stage_id, self.stage_lost)
-        self.assertEqual(case.probability, 0)
-        self.assertTrue(case.active, "Lost cases are not archived")
-        self.assertEqual(case.lost_reason_id, self.lost_reason)
-        self.assertEqual(case.date_closed, datetime(2026, 4, 1, 12, 0))
-        visible = self.env["crm.lead"].search([("id", "=", case.id)])
-        self.assertEqual(visible, case)
+        # Odoo's lost: archived at 0 %, in the status it was lost in
+        self.assertRecordValues(
+            case,
+            [
+                {
+                    "active": False,
+                    "probability": 0,
+                    "stage_id": self.stage_offer.id,
+                    "lost_reason_id": self.lost_reason.id,
+                    "date_closed": datetime(2026, 4, 1, 12, 0),
+                    # shown as Lost
+                    "status_id": self.stage_lost.id,
+                    "stage_kind": "lost",
+                    "probability_before_close": 60,
+                }
+            ],
+        )
+        # Odoo's Lost filter finds it
+        Lead = self.env["crm.lead"]
+        self.assertIn(
+            case, Lead.search([("active", "=", False), ("probability", "=", 0)])
+        )
+        # and so does the case list's domain
+        cases = Lead.search(
+            [
+                ("id", "=", case.id),
+                "|",
+                ("active", "=", True),
+                ("stage_kind", "=", "lost"),
+            ]
+        )
+        self.assertEqual(cases, case)
 
     def test_odoo_lost_wizard_leads_to_lost_status(self):
         case = self._create_case()
@@ -45,15 +71,47 @@ class TestCrmLeadStatus(TracelinkCrmCommon):
             {"lead_ids": case.ids, "lost_reason_id": self.lost_reason.id}
         )
         wizard.action_lost_reason_apply()
-        self.assertEqual(case.stage_id, self.stage_lost)
-        self.assertTrue(case.active)
+        self.assertEqual(case.status_id, self.stage_lost)
+        self.assertEqual(case.stage_id, self.stage_new)
+        self.assertFalse(case.active)
         self.assertEqual(case.probability, 0)
+
+    def test_moving_to_lost_status_loses_case_where_it_is(self):
+        # the Lost column of the kanban, or Lost in Odoo's pipeline
+        for field in ("status_id", "stage_id"):
+            case = self._create_case()
+            case.stage_id = self.stage_offer
+            case.write({field: self.stage_lost.id})
+            self.assertRecordValues(
+                case,
+                [
+                    {
+                        "active": False,
+                        "probability": 0,
+                        "stage_id": self.stage_offer.id,
+                        "status_id": self.stage_lost.id,
+                    }
+                ],
+            )
+            # taken out of the Lost column onto a status: restored there
+            case.status_id = self.stage_new
+            self.assertRecordValues(
+                case,
+                [
+                    {
+                        "active": True,
+                        "probability": 60,
+                        "stage_id": self.stage_new.id,
+                        "status_id": self.stage_new.id,
+                    }
+                ],
+            )
 
     def test_plain_leads_keep_odoo_lost_behaviour(self):
         lead = self.env["crm.lead"].create({"name": "Lead", "type": "lead"})
         lead.action_set_lost()
         self.assertFalse(lead.active)
-        self.assertNotEqual(lead.stage_id, self.stage_lost)
+        self.assertEqual(lead.probability, 0)
 
     def test_leaving_won_restores_editable_probability_and_clears_date(self):
         case = self._create_case(probability=30)
@@ -64,12 +122,13 @@ class TestCrmLeadStatus(TracelinkCrmCommon):
         self.assertFalse(case.is_closed)
         case.probability = 45
         self.assertEqual(case.probability, 45)
-        self.assertTrue(case.is_probability_manual)
+        self.assertFalse(case.is_automated_probability)
 
     def test_leaving_lost_keeps_nothing_forced(self):
         case = self._create_case()
         case.action_set_lost(lost_reason_id=self.lost_reason.id)
-        case.stage_id = self.stage_offer
+        case.status_id = self.stage_offer
+        self.assertTrue(case.active)
         self.assertEqual(case.probability, 60, "status default probability applies")
         self.assertFalse(case.date_closed)
         self.assertFalse(
@@ -80,12 +139,11 @@ class TestCrmLeadStatus(TracelinkCrmCommon):
         case = self._create_case(probability=10)
         case.stage_id = self.stage_offer
         self.assertEqual(case.probability, 60)
-        self.assertFalse(case.is_probability_manual)
 
     def test_typed_probability_survives_scoring(self):
         case = self._create_case()
         case.probability = 42
-        self.assertTrue(case.is_probability_manual)
+        self.assertFalse(case.is_automated_probability)
         case._compute_probabilities()
         self.assertEqual(case.probability, 42)
         # a won case keeps 100 whatever scoring says
@@ -179,6 +237,7 @@ class TestCrmLeadStatus(TracelinkCrmCommon):
         case.toggle_active()
         self.assertFalse(case.active)
         self.assertEqual(case.probability, 0)
+        self.assertEqual(case.status_id, self.stage_lost)
 
     def test_archived_won_case_keeps_close_date(self):
         case = self._create_case()
@@ -188,25 +247,25 @@ class TestCrmLeadStatus(TracelinkCrmCommon):
             case.action_archive()
         self.assertEqual(case.date_closed, datetime(2026, 1, 5, 8, 0))
         self.assertEqual(case.probability, 100)
+        self.assertEqual(case.status_id, self.stage_won)
         case.action_unarchive()
         self.assertEqual(case.stage_id, self.stage_won)
+        self.assertEqual(case.probability, 100)
 
-    def test_restored_lost_case_keeps_reason(self):
-        case = self._create_case()
-        case.action_set_lost(lost_reason_id=self.lost_reason.id)
+    def test_archived_open_case_is_not_lost(self):
+        case = self._create_case(probability=35)
         case.action_archive()
+        self.assertFalse(case.active)
+        self.assertEqual(case.probability, 35)
+        self.assertEqual(case.status_id, self.stage_new)
+        self.assertEqual(case.stage_kind, "open")
         case.action_unarchive()
-        self.assertEqual(case.lost_reason_id, self.lost_reason)
-        self.assertEqual(case.stage_id, self.stage_lost)
+        self.assertEqual(case.probability, 35)
 
     def test_scoring_cron_keeps_typed_probability(self):
         case = self._create_case()
         case.probability = 37
-        self.assertTrue(case.is_probability_manual)
-        # scoring happens to land on the typed value, then moves on
-        self.env.cr.execute(
-            "UPDATE crm_lead SET automated_probability = 37 WHERE id = %s", [case.id]
-        )
+        self.assertFalse(case.is_automated_probability)
         self.env["ir.config_parameter"].sudo().set_param(
             "crm.pls_start_date", "2000-01-01"
         )
@@ -217,23 +276,26 @@ class TestCrmLeadStatus(TracelinkCrmCommon):
     def test_probability_equal_to_automated_is_not_typed(self):
         case = self._create_case()
         case.probability = case.automated_probability
-        self.assertFalse(case.is_probability_manual)
+        self.assertTrue(case.is_automated_probability)
 
     def test_lost_cases_count_as_lost_for_scoring(self):
         case = self._create_case()
         Frequency = self.env["crm.lead.scoring.frequency"]
         before = sum(Frequency.search([]).mapped("lost_count"))
-        records_before = Frequency.search_count([])
         case.action_set_lost()
         after = sum(Frequency.search([]).mapped("lost_count"))
         self.assertGreater(after, before, "the lost case feeds predictive scoring")
-        self.assertEqual(case.stage_before_close_id, self.stage_new)
-        case.stage_id = self.stage_new
-        reopened = sum(Frequency.search([]).mapped("lost_count"))
-        # counters created by the loss fall back to their 0.1 smoothing floor
-        created = Frequency.search_count([]) - records_before
-        self.assertAlmostEqual(reopened, before + 0.1 * created, 2)
-        self.assertLess(reopened, after, "reopening takes the loss back")
+        # counted at the status it was lost in, never at the Lost status
+        lost_at = Frequency.search(
+            [("variable", "=", "stage_id"), ("value", "=", str(self.stage_lost.id))]
+        )
+        self.assertFalse(lost_at)
+        case.action_unarchive()
+        self.assertLess(
+            sum(Frequency.search([]).mapped("lost_count")),
+            after,
+            "restoring takes the loss back",
+        )
 
     def test_lost_case_is_not_a_duplicate_to_merge(self):
         lead = self._create_case(email_from="ordre@vejle-maskin.dk")
@@ -254,11 +316,13 @@ class TestCrmLeadStatus(TracelinkCrmCommon):
     def test_restore_lost_case_reopens_it(self):
         case = self._create_case(probability=35)
         case.stage_id = self.stage_offer
+        case.probability = 55
         case.action_set_lost(lost_reason_id=self.lost_reason.id)
         case.toggle_active()  # Odoo's "Restore" of a lost lead
         self.assertTrue(case.active)
         self.assertEqual(case.stage_id, self.stage_offer)
-        self.assertEqual(case.probability, 60)
+        self.assertEqual(case.status_id, self.stage_offer)
+        self.assertEqual(case.probability, 55, "the earlier probability is back")
         self.assertFalse(case.lost_reason_id)
         self.assertFalse(case.date_closed)
 
@@ -267,5 +331,5 @@ class TestCrmLeadStatus(TracelinkCrmCommon):
         case.action_set_lost(lost_reason_id=self.lost_reason.id)
         case.action_archive()
         self.assertFalse(case.active)
-        self.assertEqual(case.stage_id, self.stage_lost)
+        self.assertEqual(case.status_id, self.stage_lost)
         self.assertEqual(case.lost_reason_id, self.lost_reason)

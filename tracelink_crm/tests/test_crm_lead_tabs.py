@@ -52,7 +52,7 @@ class TestCrmLeadTabs(TracelinkCrmCommon):
         self.assertEqual(self.case_other.same_customer_lead_count, 0)
         closed = self.case_a.same_customer_lead_ids.filtered("is_closed")
         self.assertEqual(closed, self.case_c | self.case_d)
-        self.assertEqual(self.case_d.stage_id, self.stage_lost)
+        self.assertEqual(self.case_d.status_id, self.stage_lost)
 
     def test_archived_cases_still_listed(self):
         self.case_d.action_archive()

@@ -69,6 +69,22 @@ class TestCrmLeadTraceability(TracelinkCrmCommon):
         self.assertEqual(probability_tracking.old_value_float, 20)
         self.assertEqual(probability_tracking.new_value_float, 100)
 
+    def test_plain_lead_keeps_odoo_tracking(self):
+        # a lost lead tracks its archiving and lost reason, as in Odoo; a
+        # lost case its probability too
+        lead = self.env["crm.lead"].create({"name": "Lead", "type": "lead"})
+        case = self._create_case(probability=20)
+        self.flush_tracking()
+        for record in lead | case:
+            record.action_set_lost(lost_reason_id=self.lost_reason.id)
+        self.flush_tracking()
+
+        def tracked(record):
+            return set(record.message_ids[0].tracking_value_ids.field_id.mapped("name"))
+
+        self.assertEqual(tracked(lead), {"active", "lost_reason_id"})
+        self.assertEqual(tracked(case), {"active", "lost_reason_id", "probability"})
+
     def flush_tracking(self):
         self.env.flush_all()
         self.env.cr.precommit.run()

@@ -108,19 +108,29 @@ class CrmWinlossWizard(models.TransientModel):
 
     @api.model
     def _read_figures(self, domain):
-        """The figures of the closed cases of ``domain``, as the dialog and
-        crm.lead.tracelink_statistics show them."""
-        aggregates = [f"{fname}:sum" for fname in FIGURES[:-1]] + ["win_rate:avg"]
-        [(won, lost, won_value, lost_value, rate)] = self.env[
-            "tracelink.crm.case.report"
-        ]._read_group(domain, aggregates=aggregates)
+        """The figures of the closed cases of ``domain`` (on the cases), as
+        the dialog and crm.lead.tracelink_statistics show them: one grouped
+        read of the cases the case list shows, as the report counts them."""
+        groups = self.env["crm.lead"]._read_group(
+            [
+                *domain,
+                ("type", "=", "opportunity"),
+                "|",
+                ("active", "=", True),
+                ("stage_kind", "=", "lost"),
+            ],
+            ["stage_kind"],
+            ["__count", "expected_revenue:sum"],
+        )
+        figures = {kind: (count, value) for kind, count, value in groups}
+        won, won_value = figures.get("won", (0, 0.0))
+        lost, lost_value = figures.get("lost", (0, 0.0))
         return {
-            "won_count": won or 0,
-            "lost_count": lost or 0,
+            "won_count": won,
+            "lost_count": lost,
             "won_value": won_value or 0.0,
             "lost_value": lost_value or 0.0,
-            # none without closed cases: 0 here, has_closed_cases tells
-            "win_rate": rate or 0.0,
+            "win_rate": 100.0 * won / (won + lost) if won + lost else 0.0,
         }
 
     def action_show_chart(self):

@@ -77,14 +77,18 @@ patch(GraphRenderer.prototype, {
 
 export class CaseStatusGraphRenderer extends GraphRenderer {
     onGraphClickedFinal(domain) {
+        // the case report's status is stage_id, the case's status_id
         const condition = domain.find(
-            (term) => Array.isArray(term) && term[0] === "stage_id" && term[1] === "="
+            (term) =>
+                Array.isArray(term) &&
+                ["stage_id", "status_id"].includes(term[0]) &&
+                term[1] === "="
         );
         if (!condition || !condition[2]) {
             return super.onGraphClickedFinal(domain);
         }
         this.actionService.doAction("tracelink_crm.crm_lead_action_case", {
-            additionalContext: { search_default_stage_id: condition[2] },
+            additionalContext: { search_default_status_id: condition[2] },
             viewType: "list",
         });
     }

@@ -1,0 +1,140 @@
+"""Steps of the upgrade to 18.0.3.0.0: lost cases become Odoo's lost cases.
+
+Up to 18.0.2.0.0 a lost case was an active case in the fixed Lost status,
+which kept the status it was lost from in ``stage_before_close_id`` and its
+earlier probability in ``probability_before_close``; a typed probability was
+marked by ``is_probability_manual``. From 18.0.3.0.0 a lost case is what
+Odoo's Lost button makes (archived at 0 %, in the status it was lost from),
+shown under the Lost status by the stored ``status_id``, and a typed
+probability is one that differs from the automated one (Odoo's
+``is_automated_probability``).
+
+Plain SQL over the columns of the old version, so that the steps run before
+the new model is loaded (pre-migrate) and a test can run them on a database
+holding rows in the old form.
+"""
+
+from odoo.tools import SQL, sql
+
+
+def _lost_stage_id(cr):
+    cr.execute(
+        SQL(
+            "SELECT res_id FROM ir_model_data "
+            "WHERE module = 'tracelink_crm' AND name = 'crm_stage_lost'"
+        )
+    )
+    row = cr.fetchone()
+    return row and row[0]
+
+
+def lose_cases_in_lost_status(cr):
+    """Cases in the old Lost status: archived at 0 % in the status they were
+    lost from (else the first open status), lost reason and earlier
+    probability kept. Returns how many were moved."""
+    lost_id = _lost_stage_id(cr)
+    if not lost_id:
+        return 0
+    columns = sql.table_columns(cr, "crm_lead")
+    before = (
+        SQL("lead.stage_before_close_id")
+        if "stage_before_close_id" in columns
+        else SQL("NULL")
+    )
+    cr.execute(
+        SQL(
+            """
+            UPDATE crm_lead lead
+               SET stage_id = COALESCE(%(before)s, (
+                       SELECT stage.id FROM crm_stage stage
+                        WHERE stage.is_won IS NOT TRUE AND stage.id <> %(lost)s
+                          AND (stage.team_id IS NULL OR stage.team_id = lead.team_id)
+                        ORDER BY stage.sequence, stage.id LIMIT 1)),
+                   active = FALSE,
+                   probability = 0,
+                   automated_probability = 0
+             WHERE lead.stage_id = %(lost)s
+            """,
+            before=before,
+            lost=lost_id,
+        )
+    )
+    return cr.rowcount
+
+
+def keep_automated_probabilities(cr):
+    """``is_probability_manual`` into Odoo's ``is_automated_probability``: an
+    open case whose probability was not typed (a status's default, say) but
+    differs from the automated one gets it as its automated probability, so
+    that predictive scoring goes on updating it; a typed one differs already.
+    Returns how many were changed."""
+    if "is_probability_manual" not in sql.table_columns(cr, "crm_lead"):
+        return 0
+    cr.execute(
+        SQL(
+            """
+            UPDATE crm_lead lead
+               SET automated_probability = lead.probability
+              FROM crm_stage stage
+             WHERE stage.id = lead.stage_id AND stage.is_won IS NOT TRUE
+               AND lead.active
+               AND NOT COALESCE(lead.is_probability_manual, FALSE)
+               AND lead.probability IS NOT NULL
+               AND lead.probability IS DISTINCT FROM lead.automated_probability
+            """
+        )
+    )
+    return cr.rowcount
+
+
+def fill_status(cr):
+    """The stored status of every case (the Lost status for a lost one) and
+    its kind, written at once instead of computed row by row by the ORM (the
+    column made before the model is loaded is not computed again); only rows
+    that differ are written."""
+    lost_id = _lost_stage_id(cr)
+    if not sql.column_exists(cr, "crm_lead", "status_id"):
+        sql.create_column(cr, "crm_lead", "status_id", "int4")
+    cr.execute(
+        SQL(
+            """
+            WITH status AS (
+                SELECT id, CASE
+                       WHEN NOT active AND COALESCE(probability, 0) = 0
+                            AND %(lost)s::int IS NOT NULL THEN %(lost)s::int
+                       ELSE stage_id END AS status_id
+                  FROM crm_lead)
+            UPDATE crm_lead lead
+               SET status_id = status.status_id
+              FROM status
+             WHERE status.id = lead.id
+               AND lead.status_id IS DISTINCT FROM status.status_id
+            """,
+            lost=lost_id,
+        )
+    )
+    cr.execute(
+        SQL(
+            """
+            UPDATE crm_lead lead
+               SET stage_kind = stage.status_kind
+              FROM crm_stage stage
+             WHERE stage.id = lead.status_id
+               AND lead.stage_kind IS DISTINCT FROM stage.status_kind
+            """
+        )
+    )
+
+
+def drop_status_kind_index(cr):
+    """The kind of status is no longer indexed (each index slows Odoo's
+    scoring update of every open case); Odoo keeps an index a field no
+    longer asks for."""
+    cr.execute(SQL("DROP INDEX IF EXISTS crm_lead__stage_kind_index"))
+
+
+def drop_case_indexes(cr):
+    """The addon's partial indexes over the cases cover the lost ones from
+    18.0.3.0.0: dropped before the model is loaded, which makes them anew."""
+    for name in ("crm_lead_tracelink_pipeline_index", "crm_lead_tracelink_list_index"):
+        cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
