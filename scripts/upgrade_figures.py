@@ -14,16 +14,15 @@ the side it runs on). EXPECTED holds what must be true after the upgrade
 only. Everything here is read as the superuser.
 
 What "lost" means: before, a lost case is in the fixed Lost status (a stage
-flagged is_lost). lost_condition() accepts that or, as Odoo means it, an
-archived case at 0 % with a lost reason or a lost status, so the figures
-keep holding when lost cases become archived in the status they were lost
-from (the status column is looked for by name in LOST_STATUS_COLUMNS).
+flagged is_lost). After, it is Odoo's lost case: archived at 0 %, its status
+(status_id, stage_kind) the fixed Lost status while its stage stays the one
+it was lost from, never the Lost stage itself (lost_condition()). A database
+upgraded by a release before the lost cases moved (no status_id yet) is read
+the looser way: in the Lost stage, or archived at 0 % with a lost reason.
 """
 
 import json
 import sys
-
-LOST_STATUS_COLUMNS = ("tracelink_status", "status_kind", "stage_kind")
 
 
 def columns(env, table):
@@ -38,15 +37,10 @@ def lost_condition(env, side):
     """SQL over crm_lead l joined to crm_stage s: the case is lost."""
     if side == "before":
         return "s.is_lost"
-    lead = columns(env, "crm_lead")
-    status = [f"l.{c} = 'lost'" for c in LOST_STATUS_COLUMNS if c in lead]
-    archived = (
-        "(NOT l.active AND COALESCE(l.probability, 0) = 0 AND "
-        f"(l.lost_reason_id IS NOT NULL{''.join(f' OR {s}' for s in status)}))"
-    )
-    if "is_lost" in columns(env, "crm_stage"):
-        return f"(s.is_lost OR {archived})"
-    return archived
+    archived = "NOT l.active AND COALESCE(l.probability, 0) = 0"
+    if "status_id" in columns(env, "crm_lead"):
+        return f"({archived} AND l.stage_kind = 'lost' AND NOT s.is_lost)"
+    return f"(s.is_lost OR ({archived} AND l.lost_reason_id IS NOT NULL))"
 
 
 def status_expression(env, side):
@@ -74,10 +68,13 @@ def lost_cases(env, side):
     """Each lost case by id, its lost reason and the status it was lost from
     (before: kept in stage_before_close_id while the case is in Lost)."""
     lost = lost_condition(env, side)
+    lost_from = "l.stage_id"
+    if "stage_before_close_id" in columns(env, "crm_lead"):
+        lost_from = (
+            "CASE WHEN s.is_lost THEN l.stage_before_close_id ELSE l.stage_id END"
+        )
     env.cr.execute(
-        f"""SELECT l.id, l.lost_reason_id,
-                   CASE WHEN s.is_lost THEN l.stage_before_close_id
-                        ELSE l.stage_id END
+        f"""SELECT l.id, l.lost_reason_id, {lost_from}
               FROM crm_lead l JOIN crm_stage s ON s.id = l.stage_id
              WHERE {lost} ORDER BY l.id"""
     )
@@ -155,7 +152,7 @@ FIGURES = [
         "cases: count, value, weighted value per company and status",
         cases_by_status,
         None,
-        "lost: Lost status before; Lost status or archived lost case after",
+        "lost: in the Lost status before; archived at 0 % under the Lost status, in the status lost from, after",
     ),
     (
         "cases: each lost case, its reason, the status lost from",

@@ -35,20 +35,22 @@ def test_lost_before_is_the_lost_status():
     assert figures.lost_condition(_Env(), "before") == "s.is_lost"
 
 
-def test_lost_after_accepts_the_lost_status_or_an_archived_lost_case():
+def test_lost_after_is_an_archived_case_under_the_lost_status():
+    env = _Env(crm_lead=["id", "active", "status_id"], crm_stage=["id", "is_lost"])
+    condition = figures.lost_condition(env, "after")
+    assert "NOT l.active" in condition
+    assert "COALESCE(l.probability, 0) = 0" in condition
+    assert "l.stage_kind = 'lost'" in condition
+    # in the status it was lost from, never left in the Lost stage
+    assert "NOT s.is_lost" in condition
+    assert "s.is_lost OR" not in condition
+
+
+def test_lost_after_an_earlier_release_reads_the_lost_stage_too():
     env = _Env(crm_lead=["id", "active"], crm_stage=["id", "is_lost"])
     condition = figures.lost_condition(env, "after")
     assert condition.startswith("(s.is_lost OR (NOT l.active")
-    assert "COALESCE(l.probability, 0) = 0" in condition
     assert "l.lost_reason_id IS NOT NULL" in condition
-    assert "= 'lost'" not in condition
-
-
-def test_lost_after_reads_a_lost_status_column_once_there():
-    env = _Env(crm_lead=["id", "tracelink_status"], crm_stage=["id"])
-    condition = figures.lost_condition(env, "after")
-    assert "s.is_lost" not in condition
-    assert "OR l.tracelink_status = 'lost'" in condition
 
 
 def _compare(tmp_path, before, after):
