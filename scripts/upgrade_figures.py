@@ -152,7 +152,8 @@ FIGURES = [
         "cases: count, value, weighted value per company and status",
         cases_by_status,
         None,
-        "lost: in the Lost status before; archived at 0 % under the Lost status, in the status lost from, after",
+        "lost: in the Lost status before; after, archived at 0 % under the "
+        "Lost status, in the status lost from",
     ),
     (
         "cases: each lost case, its reason, the status lost from",

@@ -68,6 +68,12 @@ class CrmStage(models.Model):
                     self.env._("There can only be one fixed %s status.", kind)
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        stages = super().create(vals_list)
+        stages._keep_fixed_last()
+        return stages
+
     def write(self, vals):
         protected = {"is_won", "is_lost", "is_fixed"} & set(vals)
         # Only server code running as superuser (module data) may; a context
@@ -81,7 +87,10 @@ class CrmStage(models.Model):
                             stage.name,
                         )
                     )
-        return super().write(vals)
+        res = super().write(vals)
+        if "sequence" in vals:
+            self._keep_fixed_last()
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_fixed(self):
@@ -99,3 +108,16 @@ class CrmStage(models.Model):
         return self.search(
             [("is_fixed", "=", True), ("status_kind", "=", kind)], limit=1
         )
+
+    def _keep_fixed_last(self):
+        """Won and Lost stay the last statuses, in that order: a status added
+        as a new kanban column (which the web client places after the last
+        one) or moved behind them goes before Won."""
+        if not self.filtered(lambda stage: not stage.is_fixed):
+            return
+        open_stages = self.search([("is_fixed", "=", False)])
+        last = max(open_stages.mapped("sequence"), default=0)
+        fixed = self.search([("is_fixed", "=", True)]).sorted("is_lost")
+        if fixed and min(fixed.mapped("sequence")) <= last:
+            for offset, stage in enumerate(fixed, start=1):
+                stage.write({"sequence": last + offset})

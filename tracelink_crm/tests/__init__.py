@@ -18,6 +18,7 @@ from . import (
     test_crm_lead_tabs,
     test_crm_lead_traceability,
     test_crm_lead_wording,
+    test_crm_stage,
     test_cvr_customer_case,
     test_cvr_customer_tour,
     test_cvr_watch_case,

@@ -4,6 +4,7 @@
  * lost through Odoo's own lost-reason dialog (the card moves there once the
  * dialog is confirmed, and stays where it was when it is discarded); one
  * dragged out of it is restored by the server (crm.lead._inverse_status_id).
+ * A column added to it comes before Won and Lost, where the server puts it.
  */
 import { patch } from "@web/core/utils/patch";
 import {
@@ -21,6 +22,14 @@ patch(CrmKanbanModel.prototype, {
 });
 
 patch(CrmKanbanDynamicGroupList.prototype, {
+    async createGroup() {
+        await super.createGroup(...arguments);
+        // The server keeps Won and Lost the last statuses (crm.stage
+        // _keep_fixed_last): show the new column where it now is.
+        if (this.resModel === "crm.lead" && this.groupByField.relation === "crm.stage") {
+            await this.model.load();
+        }
+    },
     async moveRecord(dataRecordId, dataGroupId, refId, targetGroupId) {
         const sourceGroup = this.groups.find((group) => group.id === dataGroupId);
         const targetGroup = this.groups.find((group) => group.id === targetGroupId);
