@@ -31,8 +31,11 @@ class _Env:
         self.cr = _Cursor(tables)
 
 
-def test_lost_before_is_the_lost_status():
-    assert figures.lost_condition(_Env(), "before") == "s.is_lost"
+def test_lost_before_is_the_lost_status_or_an_odoo_lost_lead():
+    condition = figures.lost_condition(_Env(), "before")
+    assert condition.startswith("(s.is_lost OR (NOT l.active")
+    assert "COALESCE(l.probability, 0) = 0" in condition
+    assert "s.is_won IS NOT TRUE" in condition
 
 
 def test_lost_after_is_an_archived_case_under_the_lost_status():
@@ -42,7 +45,7 @@ def test_lost_after_is_an_archived_case_under_the_lost_status():
     assert "COALESCE(l.probability, 0) = 0" in condition
     assert "l.stage_kind = 'lost'" in condition
     # in the status it was lost from, never left in the Lost stage
-    assert "NOT s.is_lost" in condition
+    assert "s.is_lost IS NOT TRUE" in condition
     assert "s.is_lost OR" not in condition
 
 
