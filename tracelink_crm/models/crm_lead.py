@@ -354,6 +354,8 @@ class CrmLead(models.Model):
                 # archived case at 0 % in the first status
                 del vals["stage_id"]
                 vals.update(active=False, probability=0, automated_probability=0)
+                # closed now, as Odoo's archiving closes a lead
+                vals.setdefault("date_closed", fields.Datetime.now())
             elif stage.default_probability and "probability" not in vals:
                 vals["probability"] = stage.default_probability
         return super().create(vals_list)

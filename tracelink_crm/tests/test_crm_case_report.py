@@ -353,5 +353,12 @@ class TestCrmCaseReportTour(HttpCase, TracelinkCrmCommon):
         won.stage_id = self.stage_won
         lost = self._create_case(name="Tour lost case", user_id=admin.id)
         lost.action_set_lost()
+        # this year holds the tour's cases only (demo data closes cases today)
+        others = (
+            self.env["crm.lead"]
+            .with_context(active_test=False)
+            .search([("date_closed", "!=", False), ("id", "not in", (won | lost).ids)])
+        )
+        others.write({"date_closed": "2020-06-01 12:00:00"})
         admin.tour_enabled = False
         self.start_tour("/odoo/cases", "tracelink_crm_report_tour", login="admin")

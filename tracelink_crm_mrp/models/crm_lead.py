@@ -106,7 +106,7 @@ class CrmLead(models.Model):
         leads.filtered("line_ids")._compute_expected_revenue()
         return leads
 
-    def action_convert_to_order(self, quotation_id=None):
+    def action_convert_to_order(self, quotation_id=None, confirm_status=False):
         """Name the products that cannot be made before anything is created,
         and let the user convert anyway as a plain order (those products are
         then delivered from stock instead of being made)."""
@@ -124,7 +124,9 @@ class CrmLead(models.Model):
                 issues = products._get_production_issues(company)
                 if issues:
                     return self._action_confirm_plain_order(issues, quotations)
-        return super().action_convert_to_order(quotation_id=quotation_id)
+        return super().action_convert_to_order(
+            quotation_id=quotation_id, confirm_status=confirm_status
+        )
 
     def action_open_productions(self):
         self.ensure_one()
