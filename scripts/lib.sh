@@ -84,7 +84,7 @@ product_company_step() {
 
 # The addons of the product; make run installs them all (tracelink_crm_mrp
 # with Manufacturing, by ensure_mrp_addon).
-PRODUCT_ADDONS="tracelink_cvr,tracelink_economic,tracelink_crm"
+PRODUCT_ADDONS="tracelink_cvr,tracelink_economic,tracelink_crm,tracelink_crm_economic"
 
 # module_state DB NAME: installed, uninstalled, ... or nothing (no database).
 module_state() {
