@@ -172,6 +172,18 @@ class TestSaleOrderConfirmationMail(TracelinkOrderCommon, MockEmail):
         self.assertEqual(len(self._notes(order, message)), 1)
         self.assertEqual(len(self._notes(case, message)), 1)
 
+    def test_a_danish_customer_gets_the_danish_e_mail(self):
+        self.env["res.lang"]._activate_lang("da_DK")
+        self.env["ir.module.module"]._load_module_terms(["tracelink_crm"], ["da_DK"])
+        self.customer.lang = "da_DK"
+        case, order = self._convert()
+        self._run_queue()
+
+        [mail] = self._new_mails.filtered(lambda m: self.customer in m.recipient_ids)
+        self.assertIn("Kære", mail.body_html)
+        self.assertIn("Tak for din ordre", mail.body_html)
+        self.assertNotIn("Thank you for your order", mail.body_html)
+
     def test_nothing_queued_when_the_setting_is_off(self):
         self.company.tracelink_order_auto_send = False
         case, order = self._convert()
