@@ -164,6 +164,12 @@ class CrmLead(models.Model):
         "date of the order.",
     )
 
+    # CVR watch: a customer no longer active in the register
+    cvr_customer_status = fields.Selection(
+        related="partner_id.commercial_partner_id.cvr_status",
+        string="Customer's CVR Status",
+    )
+
     # Odoo's own fields: tracked for traceability, or relabelled
     probability = fields.Float(tracking=True)
     date_deadline = fields.Date(tracking=True)
@@ -552,16 +558,16 @@ class CrmLead(models.Model):
                     )
                 )
         elif len(order) > 1:
-            return {
-                "type": "ir.actions.act_window",
-                "name": self.env._("Convert to Order"),
-                "res_model": "tracelink.crm.convert.order.wizard",
-                "views": [(False, "form")],
-                "target": "new",
-                "context": {"default_lead_id": case.id},
-            }
+            return case._convert_dialog(
+                "tracelink.crm.convert.order.wizard", self.env._("Convert to Order")
+            )
         if not confirm_status and case.cvr_customer_status not in (False, "active"):
-            return case._action_confirm_cvr_status(order)
+            # convert anyway? the dialog names the customer's status
+            return case._convert_dialog(
+                "tracelink.crm.convert.status.wizard",
+                self.env._("Convert to Order"),
+                default_sale_order_id=order.id,
+            )
         if order:
             order.write(case._prepare_order_vals(order))
         else:
@@ -589,6 +595,18 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------
+
+    def _convert_dialog(self, res_model, name, **context):
+        """A dialog of Convert to Order: a wizard on this case."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": res_model,
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_lead_id": self.id, **context},
+        }
 
     def _lock_for_conversion(self):
         # the checks that follow must read the committed state
@@ -778,30 +796,6 @@ class CrmLead(models.Model):
                     )
                 )
         return super()._merge_opportunity(user_id, team_id, auto_unlink, max_length)
-
-    # ------------------------------------------------------------
-    # CVR watch: a customer no longer active in the register
-    # ------------------------------------------------------------
-
-    cvr_customer_status = fields.Selection(
-        related="partner_id.commercial_partner_id.cvr_status",
-        string="Customer's CVR Status",
-    )
-
-    def _action_confirm_cvr_status(self, quotation):
-        """The dialog asking to convert anyway, naming the customer's status."""
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Convert to Order"),
-            "res_model": "tracelink.crm.convert.status.wizard",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_lead_id": self.id,
-                "default_sale_order_id": quotation.id,
-            },
-        }
 
     # ------------------------------------------------------------
     # Mail

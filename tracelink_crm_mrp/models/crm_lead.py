@@ -151,19 +151,13 @@ class CrmLead(models.Model):
         reasons = "\n".join(
             f"- {product.display_name}: {reason}" for product, reason in issues.items()
         )
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Products That Cannot Be Made"),
-            "res_model": "tracelink.crm.plain.order.wizard",
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {
-                "default_lead_id": self.id,
-                "default_sale_order_id": quotation.id,
-                "default_reasons": reasons,
-                "default_product_ids": [Command.set([p.id for p in issues])],
-            },
-        }
+        return self._convert_dialog(
+            "tracelink.crm.plain.order.wizard",
+            self.env._("Products That Cannot Be Made"),
+            default_sale_order_id=quotation.id,
+            default_reasons=reasons,
+            default_product_ids=[Command.set([p.id for p in issues])],
+        )
 
     def _prepare_order_lines(self):
         """The case's product lines; the default order product only without."""
