@@ -140,6 +140,8 @@ class TestSaleOrderConfirmationPdf(HttpCase):
         sales = env(user=cls.salesperson)
         sales["crm.lead"].browse(cls.case.id).action_convert_to_order()
         cls.order = cls.case.sale_order_id
+        # at noon: the order date prints as the same day in any Danish hour
+        cls.order.date_order = "2026-10-20 12:00:00"
         # the same customer with payment terms, for the second order
         cls.customer.property_payment_term_id = env["account.payment.term"].create(
             {
@@ -215,7 +217,6 @@ class TestSaleOrderConfirmationPdf(HttpCase):
         "Bestilingsdato" and untranslated "Page" replaced), the salesperson,
         and no payment terms label without payment terms."""
         [words] = self._pdftotext(self._render_pdf(self.order))
-        order_date = self.order.date_order.strftime("%d-%m-%Y")
         self.assertEqual(
             words,
             "Skive Stålkonstruktion ApS Fabriksvej 12 7800 Skive Danmark "
@@ -223,7 +224,7 @@ class TestSaleOrderConfirmationPdf(HttpCase):
             "CVR-nr.: 29384756 "
             f"Ordrebekræftelse {self.order.name} "
             "Deres reference Ordredato Sælger "
-            f"HM-2026-117 {order_date} Mette Kjærgaard "
+            "HM-2026-117 20-10-2026 Mette Kjærgaard "
             "Produktionsstart Leveringsdato 02-11-2026 04-12-2026 "
             "Beskrivelse Antal Enhedspris Moms Beløb "
             "Trapper til ny hal 1,00 Enheder 120.000,00 Salgsmoms 25 % "
