@@ -7,15 +7,6 @@ from odoo.osv import expression
 from ..tools.cvr import cvr_from_text, cvr_variants
 from ..tools.cvr_client import PROVIDER_SELECTION, REGISTER_STATES, partner_values
 
-# What the CVR watch compares (a change of one is a row of "CVR changes"):
-# the kind of change and the partner fields that make it.
-WATCHED_FIELDS = {
-    "status": ("cvr_status",),
-    "name": ("name",),
-    "address": ("street", "street2", "zip", "city"),
-    "protected": ("cvr_protected",),
-    "industry": ("cvr_industry_code", "cvr_industry_text"),
-}
 # The watch's own fields, which a company's contacts do not share.
 _WATCH_OWN_FIELDS = {"cvr_watch", "cvr_watched", "cvr_checked_date", "cvr_change_ids"}
 
@@ -268,8 +259,8 @@ class ResPartner(models.Model):
 
     def _apply_cvr_company(self, company_dict, seen_by):
         """Apply a company dict of the register, note it in the chatter and
-        return the change lines; the changes of ``WATCHED_FIELDS`` are also
-        rows of the CVR changes. ``seen_by``: "watch" or "refresh"."""
+        return the change lines; those of ``_cvr_watched_texts`` are also rows
+        of the CVR changes. ``seen_by``: "watch" or "refresh"."""
         self.ensure_one()
         # a first reading of the register is no change
         known = self.cvr_lookup_date or self.cvr_checked_date
@@ -292,7 +283,7 @@ class ResPartner(models.Model):
                     "seen_by": seen_by,
                     "provider": provider,
                 }
-                for what in WATCHED_FIELDS
+                for what in after
                 if before[what] != after[what]
             ]
             self.env["tracelink.cvr.change"].sudo().create(rows)
@@ -319,20 +310,18 @@ class ResPartner(models.Model):
         self.message_post(body=body, subtype_xmlid="mail.mt_note")
 
     def _cvr_watched_texts(self):
-        """``{what: text}`` of what the CVR watch compares, as people read it."""
+        """``{what: text}`` of what the CVR watch compares (a change of one is
+        a row of the CVR changes), as people read it."""
         self.ensure_one()
-        texts = {}
-        for what, names in WATCHED_FIELDS.items():
-            if what == "address":
-                city = " ".join(filter(None, (self.zip, self.city)))
-                texts[what] = ", ".join(filter(None, (self.street, self.street2, city)))
-            elif what == "industry":
-                industry = (self.cvr_industry_code, self.cvr_industry_text)
-                texts[what] = " ".join(filter(None, industry))
-            else:
-                [name] = names
-                texts[what] = self._cvr_display_value(name, self[name])
-        return texts
+        city = " ".join(filter(None, (self.zip, self.city)))
+        industry = (self.cvr_industry_code, self.cvr_industry_text)
+        return {
+            "status": self._cvr_display_value("cvr_status", self.cvr_status),
+            "name": self._cvr_display_value("name", self.name),
+            "address": ", ".join(filter(None, (self.street, self.street2, city))),
+            "protected": self._cvr_display_value("cvr_protected", self.cvr_protected),
+            "industry": " ".join(filter(None, industry)),
+        }
 
     def _cvr_status_changed(self, old_status):
         """Hook: the register status changed from ``old_status`` (tracelink_crm

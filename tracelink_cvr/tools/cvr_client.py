@@ -251,7 +251,7 @@ def partner_values(company):
 
 class CvrProvider(HttpClient):
     """Subclasses implement ``_get(number)``, ``_search_name(term, limit)``
-    and ``_check_body(payload, response)`` for their own error bodies."""
+    and ``_check_body(payload, response)`` (the service's own error bodies)."""
 
     code = None
     # The registers refuse credentials with 401 or 403 alike; a 404 of the
@@ -300,9 +300,6 @@ class CvrProvider(HttpClient):
                 status=response.status_code,
             )
         return payload
-
-    def _check_body(self, payload, response):
-        """Raise the failure the service names in its answer's body."""
 
 
 class CvrApiDkClient(CvrProvider):
@@ -422,8 +419,8 @@ class VirkDistributionClient(CvrProvider):
         )
         total = _at(answer, "hits.total")
         total = _at(total, "value") if isinstance(total, dict) else total
-        documents = page = self._documents(answer)
-        while page and isinstance(total, int) and len(documents) < total:
+        companies = page = self._companies(answer)
+        while page and isinstance(total, int) and len(companies) < total:
             scroll_id = answer.get("_scroll_id")
             if not scroll_id:
                 raise errors.MalformedResponse(
@@ -432,16 +429,16 @@ class VirkDistributionClient(CvrProvider):
             answer = self._post(
                 self.scroll_path, {"scroll": WATCH_SCROLL, "scroll_id": scroll_id}
             )
-            page = self._documents(answer)
-            documents = documents + page
-        return [company_from(self.code, document) for document in documents]
+            page = self._companies(answer)
+            companies = companies + page
+        return companies
 
     def _search(self, query, size, nothing_found):
         body = {"_source": self.source_fields, "size": size, "query": query}
-        documents = self._documents(self._post(self.search_path, body))
-        if not documents:
+        companies = self._companies(self._post(self.search_path, body))
+        if not companies:
             raise errors.NotFound(f"{nothing_found} in {self.label}.")
-        return [company_from(self.code, document) for document in documents]
+        return companies
 
     def _post(self, path, body, **kwargs):
         if not (self.username and self.password):
@@ -455,7 +452,7 @@ class VirkDistributionClient(CvrProvider):
             **kwargs,
         )
 
-    def _documents(self, answer):
+    def _companies(self, answer):
         hits = _at(answer, "hits.hits")
         if not isinstance(hits, list):
             raise errors.MalformedResponse(f"{self.label} sent an answer without hits.")
@@ -464,7 +461,7 @@ class VirkDistributionClient(CvrProvider):
             raise errors.MalformedResponse(
                 f"{self.label} sent a hit without Vrvirksomhed."
             )
-        return documents
+        return [company_from(self.code, document) for document in documents]
 
     def _check_body(self, payload, response):
         # Elasticsearch explains a rejected query in error.reason.
