@@ -235,7 +235,7 @@ class ResPartner(models.Model):
     def _apply_cvr_values(self, vals, write_unchanged=True):
         """Write the register values that differ and return the change lines:
         an empty text erases nothing, VAT and Company ID are only filled when
-        empty; without ``write_unchanged`` no change writes nothing at all."""
+        empty; without ``write_unchanged``, nothing when nothing changed."""
         self.ensure_one()
         stamps = ("cvr_lookup_date", "cvr_checked_date", "cvr_provider")
         updates = {key: vals[key] for key in stamps if key in vals}
