@@ -1,12 +1,7 @@
-"""The CVR register was part of tracelink_crm up to its release 18.0.1.1.0.
-
-Upgrading such a database (``-u tracelink_crm``) installs this addon first,
-as a new dependency of tracelink_crm, before tracelink_crm's own migration
-runs: Odoo loads a new dependency before the module that needs it. So the
-register's models, fields and records pass from tracelink_crm to this addon
-here, before its models load: their external ids are renamed, the tables,
-columns and rows stay as they are (nothing is dropped and filled again), and
-the records kept with ``noupdate`` (record rules) are not made twice.
+"""The CVR register was part of tracelink_crm up to 18.0.1.1.0. Its upgrade
+installs this addon first (a new dependency): the register's models, fields
+and records pass to it here, before its models load, by renaming external
+ids; tables, columns and rows stay, ``noupdate`` records are not made twice.
 """
 
 from openupgradelib import openupgrade
@@ -93,9 +88,8 @@ def pre_init_hook(env):
 
 
 def _move_selections(cr, model, names=None):
-    """The external ids of the values of moved selection fields follow them
-    (openupgradelib moves those of the fields only); all of the model's
-    without ``names``."""
+    """The external ids of moved selection values follow their fields
+    (openupgradelib moves the fields' only); all of the model's by default."""
     cr.execute(
         SQL(
             """UPDATE ir_model_data imd SET module = %s

@@ -83,10 +83,10 @@ class ResCompany(models.Model):
     def _check_cvr_addresses(self):
         """Credentials travel over HTTPS only (a local address for tests)."""
         for company in self.sudo():
-            insecure = company.cvr_virk_url and not is_secure_url(company.cvr_virk_url)
-            if company.cvr_cvrapi_token and company.cvr_cvrapi_url:
-                insecure = insecure or not is_secure_url(company.cvr_cvrapi_url)
-            if insecure:
+            urls = [company.cvr_virk_url]
+            if company.cvr_cvrapi_token:
+                urls.append(company.cvr_cvrapi_url)
+            if not all(is_secure_url(url) for url in urls if url):
                 raise ValidationError(
                     self.env._(
                         "The CVR register receives credentials: its address must "
@@ -111,9 +111,8 @@ class ResCompany(models.Model):
                 )
 
     def _get_cvr_user_agent(self):
-        """The User-Agent sent to cvrapi.dk: the setting, else one naming the
-        product and the company's e-mail (or website) as contact; False when
-        there is no contact (the look-up is then refused)."""
+        """The setting, else one with the company's e-mail or website (False
+        without either: the look-up is then refused)."""
         self.ensure_one()
         if self.cvr_cvrapi_user_agent:
             return self.cvr_cvrapi_user_agent.strip()
@@ -121,8 +120,7 @@ class ResCompany(models.Model):
         return contact and f"Tracelink CRM - customer lookup - {contact}"
 
     def _get_cvr_client(self):
-        """The client of this company's CVR provider (close it after use); its
-        credentials serve only the users of this company."""
+        """The client of this company's CVR provider, for its users only."""
         self.ensure_one()
         if not self.env.su and self not in self.env.user.company_ids:
             raise AccessError(

@@ -50,16 +50,13 @@ class ResConfigSettings(models.TransientModel):
 
     @api.constrains("cvr_cache_hours", "cvr_lookup_limit", "cvr_watch_budget")
     def _check_cvr_numbers(self):
-        for settings in self:
-            if settings.cvr_watch_budget < 0:
-                raise ValidationError(
-                    self.env._("The CVR watch's daily look-ups cannot be negative.")
-                )
-            if settings.cvr_cache_hours < 0:
-                raise ValidationError(
-                    self.env._("The CVR cache time cannot be negative.")
-                )
-            if settings.cvr_lookup_limit < 0:
-                raise ValidationError(
-                    self.env._("The CVR look-up limit cannot be negative.")
-                )
+        messages = {
+            "cvr_watch_budget": self.env._(
+                "The CVR watch's daily look-ups cannot be negative."
+            ),
+            "cvr_cache_hours": self.env._("The CVR cache time cannot be negative."),
+            "cvr_lookup_limit": self.env._("The CVR look-up limit cannot be negative."),
+        }
+        for name, message in messages.items():
+            if any(settings[name] < 0 for settings in self):
+                raise ValidationError(message)

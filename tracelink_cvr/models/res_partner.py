@@ -7,15 +7,6 @@ from odoo.osv import expression
 from ..tools.cvr import cvr_from_text, cvr_variants
 from ..tools.cvr_client import PROVIDER_SELECTION, REGISTER_STATES, partner_values
 
-# What the CVR watch compares (a change of one is a row of "CVR changes"):
-# the kind of change and the partner fields that make it.
-WATCHED_FIELDS = {
-    "status": ("cvr_status",),
-    "name": ("name",),
-    "address": ("street", "street2", "zip", "city"),
-    "protected": ("cvr_protected",),
-    "industry": ("cvr_industry_code", "cvr_industry_text"),
-}
 # The watch's own fields, which a company's contacts do not share.
 _WATCH_OWN_FIELDS = {"cvr_watch", "cvr_watched", "cvr_checked_date", "cvr_change_ids"}
 
@@ -99,24 +90,18 @@ class ResPartner(models.Model):
     def _search_cvr_watched(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on Watched in CVR."))
-        domain = expression.AND(
-            [self._cvr_company_domain(), expression.OR(self._cvr_watch_domains())]
-        )
-        if (operator == "=") == value:
-            return domain
-        return [("id", "not in", self.with_context(active_test=False)._search(domain))]
-
-    @api.model
-    def _cvr_company_domain(self):
-        """Companies that may have a CVR number (the number itself is checked
-        when they are looked up)."""
-        return [
+        # companies that may have a CVR number (checked when looked up)
+        domain = [
             ("is_company", "=", True),
             ("parent_id", "=", False),
             "|",
             ("company_registry", "!=", False),
             ("vat", "=ilike", "DK%"),
+            *expression.OR(self._cvr_watch_domains()),
         ]
+        if (operator == "=") == value:
+            return domain
+        return [("id", "not in", self.with_context(active_test=False)._search(domain))]
 
     @api.model
     def _cvr_watch_domains(self):
@@ -142,26 +127,12 @@ class ResPartner(models.Model):
             cvr, company=self.company_id or self.env.company, use_cache=False
         )
         changes = self._apply_cvr_company(company, "refresh")
-        provider = self._cvr_display_value("cvr_provider", company.get("provider"))
-        if changes:
-            items = Markup().join(Markup("<li>%s</li>") % change for change in changes)
-            body = Markup("<p>%s</p><ul>%s</ul>") % (
-                self.env._("Refreshed from the CVR register (%s):", provider),
-                items,
-            )
-            message = "; ".join(changes)
-        else:
-            body = Markup("<p>%s</p>") % self.env._(
-                "Refreshed from the CVR register (%s): nothing has changed.", provider
-            )
-            message = self.env._("Nothing has changed.")
-        self.message_post(body=body, subtype_xmlid="mail.mt_note")
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "title": self.env._("Refreshed from CVR: %s", self.display_name),
-                "message": message,
+                "message": "; ".join(changes) or self.env._("Nothing has changed."),
                 "type": "success" if changes else "info",
                 "sticky": bool(changes),
                 "next": {"type": "ir.actions.act_window_close"},
@@ -170,9 +141,8 @@ class ResPartner(models.Model):
 
     @api.model
     def tracelink_find_or_create_from_cvr(self, cvr, confirm_ceased=False):
-        """The id of the customer company with this CVR number (XML-RPC), by
-        the rules of the New CVR customer wizard; a company the register does
-        not show as active only with ``confirm_ceased``."""
+        """The id of the company with this CVR number (XML-RPC), as New CVR
+        customer finds or makes it; one not active only with ``confirm_ceased``."""
         self._check_cvr_user()
         Api = self.env["tracelink.cvr.api"]
         number = Api._cvr_normalize(cvr)
@@ -211,8 +181,7 @@ class ResPartner(models.Model):
 
     @api.model
     def _prepare_partner_vals_from_cvr(self, company_dict):
-        """The register fields (``tools.cvr_client.FIELDS``, in its order) of
-        a company dict, as values of a company partner."""
+        """A company dict as values of a company partner (``FIELDS`` order)."""
         return {
             "is_company": True,
             "country_id": self.env.ref("base.dk").id,
@@ -224,12 +193,9 @@ class ResPartner(models.Model):
 
     @api.model
     def _prepare_customer_from_cvr(self, vals):
-        """The values to create a company partner with, from ``vals`` read
-        from the register: the hook of every creation from the register (New
-        CVR customer, ``tracelink_find_or_create_from_cvr``), called only when
-        no partner has the CVR number. An override adds values (e.g.
-        tracelink_economic's customer number after creating the customer in
-        e-conomic) and returns them; raising stops the creation."""
+        """The hook of every creation from the register, called when no partner
+        has the CVR number: an override adds values (tracelink_economic: the
+        e-conomic customer number); raising stops the creation."""
         return vals
 
     def _get_cvr_number(self):
@@ -267,11 +233,9 @@ class ResPartner(models.Model):
         return found
 
     def _apply_cvr_values(self, vals, write_unchanged=True):
-        """Write the register values that differ; return the changes (see
-        ``_change_line``). An empty text does not erase what is stored; VAT
-        and Company ID are only filled when empty. Without
-        ``write_unchanged``, nothing is written when nothing differs (not
-        even the look-up date)."""
+        """Write the register values that differ and return the change lines:
+        an empty text erases nothing, VAT and Company ID are only filled when
+        empty; without ``write_unchanged``, nothing when nothing changed."""
         self.ensure_one()
         stamps = ("cvr_lookup_date", "cvr_checked_date", "cvr_provider")
         updates = {key: vals[key] for key in stamps if key in vals}
@@ -294,10 +258,9 @@ class ResPartner(models.Model):
         return changes
 
     def _apply_cvr_company(self, company_dict, seen_by):
-        """Apply a company dict of the register as Refresh from CVR does and
-        return the change lines; what the CVR watch compares (status, name,
-        address, advertising protection, industry) is also written to the
-        CVR changes, ``seen_by`` "watch" or "refresh"."""
+        """Apply a company dict of the register, note it in the chatter and
+        return the change lines; those of ``_cvr_watched_texts`` are also rows
+        of the CVR changes. ``seen_by``: "watch" or "refresh"."""
         self.ensure_one()
         # a first reading of the register is no change
         known = self.cvr_lookup_date or self.cvr_checked_date
@@ -308,70 +271,64 @@ class ResPartner(models.Model):
             # the watch stamps the companies it checked all at once
             write_unchanged=seen_by != "watch",
         )
-        if not changes:
-            return changes
-        after = self._cvr_watched_texts()
-        rows = [
-            {
-                "partner_id": self.id,
-                "what": what,
-                "old_value": before[what],
-                "new_value": after[what],
-                "seen_by": seen_by,
-                "provider": company_dict.get("provider") or False,
-            }
-            for what in WATCHED_FIELDS
-            if before and before[what] != after[what]
-        ]
-        if rows:
+        provider = company_dict.get("provider") or False
+        if changes and before:
+            after = self._cvr_watched_texts()
+            rows = [
+                {
+                    "partner_id": self.id,
+                    "what": what,
+                    "old_value": before[what],
+                    "new_value": after[what],
+                    "seen_by": seen_by,
+                    "provider": provider,
+                }
+                for what in after
+                if before[what] != after[what]
+            ]
             self.env["tracelink.cvr.change"].sudo().create(rows)
-        if before and self.cvr_status != old_status:
-            self._cvr_status_changed(old_status)
+            if self.cvr_status != old_status:
+                self._cvr_status_changed(old_status)
+        if changes or seen_by == "refresh":
+            self._cvr_post_changes(seen_by, provider, changes)
         return changes
 
-    def _cvr_watch_apply(self, company_dict):
-        """What the CVR watch does with a company dict of the register: apply
-        it, and note the changes in the chatter."""
-        self.ensure_one()
-        changes = self._apply_cvr_company(company_dict, "watch")
-        if changes:
-            provider = self._cvr_display_value("cvr_provider", company_dict["provider"])
-            items = Markup().join(Markup("<li>%s</li>") % change for change in changes)
-            self.message_post(
-                body=Markup("<p>%s</p><ul>%s</ul>")
-                % (
-                    self.env._(
-                        "Changed in the CVR register (CVR watch, %s):", provider
-                    ),
-                    items,
-                ),
-                subtype_xmlid="mail.mt_note",
+    def _cvr_post_changes(self, seen_by, provider, changes):
+        provider = self._cvr_display_value("cvr_provider", provider)
+        if seen_by == "watch":
+            title = self.env._("Changed in the CVR register (CVR watch, %s):", provider)
+        elif changes:
+            title = self.env._("Refreshed from the CVR register (%s):", provider)
+        else:
+            title = self.env._(
+                "Refreshed from the CVR register (%s): nothing has changed.", provider
             )
-        return changes
+        body = Markup("<p>%s</p>") % title
+        if changes:
+            items = Markup().join(Markup("<li>%s</li>") % change for change in changes)
+            body += Markup("<ul>%s</ul>") % items
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
 
     def _cvr_watched_texts(self):
-        """``{what: text}`` of what the CVR watch compares, as people read it."""
+        """``{what: text}`` of what the CVR watch compares (a change of one is
+        a row of the CVR changes), as people read it."""
         self.ensure_one()
-        texts = {}
-        for what, names in WATCHED_FIELDS.items():
-            if what == "address":
-                city = " ".join(filter(None, (self.zip, self.city)))
-                texts[what] = ", ".join(filter(None, (self.street, self.street2, city)))
-            elif what == "industry":
-                industry = (self.cvr_industry_code, self.cvr_industry_text)
-                texts[what] = " ".join(filter(None, industry))
-            else:
-                [name] = names
-                texts[what] = self._cvr_display_value(name, self[name])
-        return texts
+        city = " ".join(filter(None, (self.zip, self.city)))
+        industry = (self.cvr_industry_code, self.cvr_industry_text)
+        return {
+            "status": self._cvr_display_value("cvr_status", self.cvr_status),
+            "name": self._cvr_display_value("name", self.name),
+            "address": ", ".join(filter(None, (self.street, self.street2, city))),
+            "protected": self._cvr_display_value("cvr_protected", self.cvr_protected),
+            "industry": " ".join(filter(None, industry)),
+        }
 
     def _cvr_status_changed(self, old_status):
-        """The register status of this company changed from ``old_status``:
-        the hook of the addons that tell the people concerned (tracelink_crm
+        """Hook: the register status changed from ``old_status`` (tracelink_crm
         gives each open case's salesperson an activity)."""
 
     def _change_line(self, name, old, new):
-        """ "Label: old → new", for the chatter (also tracelink_economic's)."""
+        """ "Label: old → new" (also tracelink_economic's chatter)."""
         label = self._fields[name]._description_string(self.env)
         old, new = (self._cvr_display_value(name, value) for value in (old, new))
         return f"{label}: {old} → {new}"

@@ -70,17 +70,14 @@ SERVICE_ERROR_MESSAGES = {
 
 
 class TracelinkApi(models.AbstractModel):
-    """What the gateways of the outside services share: the one table
-    turning the typed failures of their clients into messages for people."""
+    """The outside services' gateways: typed failures as people's messages."""
 
     _name = "tracelink.api"
     _description = "Outside Service Gateway"
 
     @api.model
     def _service_error_message(self, exc, service, settings, detail=None, timeout=0):
-        """The translated message for ``exc``: ``service`` as users know it,
-        the ``settings`` where an administrator fixes it, the ``detail`` asked
-        for (default: ``exc``'s message)."""
+        """The message of ``exc``; ``detail`` defaults to its own message."""
         if detail is None:
             detail = getattr(exc, "message", None) or str(exc)
         kinds = (kind for kind in type(exc).__mro__ if kind in SERVICE_ERROR_MESSAGES)

@@ -13,9 +13,8 @@ MAX_SEARCH_LENGTH = 100
 
 
 class TracelinkCvrApi(models.AbstractModel):
-    """Gateway to the CVR register: who may look up, the cache, the per-user
-    limit, and a ``UserError`` for every failure. Nothing here writes a
-    partner; the company's settings build the client."""
+    """Gateway to the CVR register: access, cache, per-user limit, and a
+    ``UserError`` for every failure; nothing here writes a partner."""
 
     _name = "tracelink.cvr.api"
     _inherit = "tracelink.api"
@@ -23,8 +22,7 @@ class TracelinkCvrApi(models.AbstractModel):
 
     @api.model
     def _cvr_search(self, term, company=None):
-        """Company dicts (``tools.cvr_client``) matching a name or a CVR number
-        (checked before any call), best first; never empty (UserError)."""
+        """Company dicts matching a name or a CVR number, best first."""
         text = " ".join((term or "").split())
         if not text:
             raise UserError(self.env._("Type a company name or a CVR number."))
@@ -42,9 +40,7 @@ class TracelinkCvrApi(models.AbstractModel):
 
     @api.model
     def _cvr_get(self, cvr, company=None, use_cache=True):
-        """One company dict by its CVR number (validated first); with
-        ``use_cache=False`` the register is read even when a fresh answer is
-        cached."""
+        """One company dict by its CVR number (validated first)."""
         number = self._cvr_normalize(cvr)
         [result] = self._cvr_call(company, f"cvr:{number}", number, use_cache)
         return result
@@ -58,8 +54,7 @@ class TracelinkCvrApi(models.AbstractModel):
 
     @api.model
     def _cvr_setting(self, key):
-        """A database-wide number of Settings > General Settings > CVR
-        Register (``tracelink_cvr.<key>``); 0 when unset or unreadable."""
+        """The number ``tracelink_cvr.<key>``; 0 when unset or unreadable."""
         value = self.env["ir.config_parameter"].sudo().get_param(f"tracelink_cvr.{key}")
         with suppress(ValueError):
             return max(0, int(value or 0))
@@ -68,8 +63,7 @@ class TracelinkCvrApi(models.AbstractModel):
 
     @api.model
     def _cvr_call(self, company, key, term, use_cache=True):
-        """The companies the register finds for ``term`` (a name, or a CVR
-        number: one company), from the cache under ``key`` when it is fresh."""
+        """The companies found for ``term``, from the cache under ``key``."""
         self.env["res.partner"]._check_cvr_user()
         Cache = self.env["tracelink.cvr.cache"].sudo()
         Lookup = self.env["tracelink.cvr.lookup"].sudo()

@@ -13,11 +13,9 @@ NOT_FOUND_CACHE_HOURS = 1
 
 
 def unlink_untaken(records):
-    """Unlink those of ``records`` no other transaction has taken, for a
-    clean-up that may run twice at once (two cron workers, or two servers):
-    rows the other run is deleting are locked by it and skipped here, rows it
-    deleted since this transaction began are its work done. Neither run
-    fails on the other."""
+    """Unlink those of ``records`` no other transaction has taken: a clean-up
+    run twice at once (two cron workers or servers) skips the rows the other
+    is deleting, and neither run fails on the other."""
     if not records:
         return records
     cr = records.env.cr
@@ -41,10 +39,9 @@ def unlink_untaken(records):
 
 
 class TracelinkCvrCache(models.Model):
-    """Answers of the CVR register, kept so that repeated look-ups spend no
-    quota: one row per provider, address and question (``cvr:<number>`` or
-    ``name:<term>``), read and written by the gateway as superuser, for
-    ``tracelink_cvr.cache_hours`` (0: never kept)."""
+    """Answers of the CVR register, so that repeated look-ups spend no quota:
+    per provider, address and question (``cvr:<number>``, ``name:<term>``),
+    for ``tracelink_cvr.cache_hours`` (0: never kept); the gateway's only."""
 
     _name = "tracelink.cvr.cache"
     _description = "CVR Register Answer Cache"
@@ -68,8 +65,7 @@ class TracelinkCvrCache(models.Model):
 
     @api.model
     def _lookup(self, question):
-        """The fresh cached company dicts of ``question`` (its field values;
-        empty: unknown company), or None."""
+        """The fresh company dicts of ``question`` ([]: unknown), or None."""
         max_age = self.env["tracelink.cvr.api"]._cvr_setting("cache_hours")
         entry = self.search([(name, "=", value) for name, value in question.items()])
         if not entry.answer:
@@ -81,8 +77,7 @@ class TracelinkCvrCache(models.Model):
 
     @api.model
     def _store(self, question, companies):
-        """Keep the answer to ``question``, replacing an older one; one that
-        a concurrent look-up stored meanwhile is left as it is."""
+        """Keep the answer, replacing an older one (not a concurrent one)."""
         if not self.env["tracelink.cvr.api"]._cvr_setting("cache_hours"):
             return
         values = {"answer": companies, "fetched_at": fields.Datetime.now()}

@@ -4,9 +4,8 @@ from ..tools.cvr_client import PROVIDER_SELECTION
 
 
 class TracelinkCvrChange(models.Model):
-    """A change the CVR register made to a company: its status, name,
-    address, advertising protection or industry, as the CVR watch or Refresh
-    from CVR saw it. Written by them as superuser; read by internal users."""
+    """A change of a company in the CVR register, as the CVR watch or Refresh
+    from CVR saw it."""
 
     _name = "tracelink.cvr.change"
     _description = "CVR Change"

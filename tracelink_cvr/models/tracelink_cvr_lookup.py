@@ -7,10 +7,8 @@ from .tracelink_cvr_cache import unlink_untaken
 
 
 class TracelinkCvrLookup(models.Model):
-    """One call to the CVR register made for a user: what the per-user hourly
-    limit (``tracelink_cvr.lookup_limit``) counts; the gateway's only. The
-    CVR watch's calls (``is_watch``) count in its daily budget
-    (``tracelink_cvr.watch_budget``) instead."""
+    """A call to the CVR register, counted in the user's hourly limit, or
+    (``is_watch``) in the CVR watch's daily budget."""
 
     _name = "tracelink.cvr.lookup"
     _description = "CVR Register Look-up"

@@ -27,21 +27,11 @@ WATCH_LOCK = 0x54435657
 
 
 class TracelinkCvrWatch(models.AbstractModel):
-    """The scheduled CVR watch: the companies ``res.partner`` says are
-    watched (``cvr_watched``) are checked in the register of their company's
-    provider, and what changed is applied (``_apply_cvr_company``).
-
-    - CVR distribution: per call one search for a batch of CVR numbers
-      changed since the last run (``sidstOpdateret``; all of them for
-      companies not checked since then), long answers read with ``scroll``;
-      the run is over when every watched company was in a batch.
-    - cvrapi.dk: a look-up per company, the least recently checked first, at
-      most ``tracelink_cvr.watch_budget`` a day (UTC) for the database, the
-      per-user hourly limit aside. A company is due once a day.
-
-    ir.cron calls again, committing in between, while work is left; a register
-    that is down or over quota ends the call, and the next run goes on where
-    it stopped."""
+    """The scheduled CVR watch of the ``cvr_watched`` companies, in the
+    register of their company's provider: per call a batch of changed numbers
+    (CVR distribution) or a few look-ups within a daily budget (cvrapi.dk);
+    ir.cron calls again while work is left. A register that is down or over
+    quota ends the call; the next run goes on where it stopped."""
 
     _name = "tracelink.cvr.watch"
     _description = "CVR Watch"
@@ -80,8 +70,8 @@ class TracelinkCvrWatch(models.AbstractModel):
 
     @api.model
     def _watched_partners(self, company, with_shared):
-        """The watched companies of ``company`` (and those of no company for
-        the first one), the least recently checked first."""
+        """The watched companies of ``company`` (with those of no company),
+        the least recently checked first."""
         company_ids = [company.id, False] if with_shared else [company.id]
         return (
             self.env["res.partner"]
@@ -94,8 +84,7 @@ class TracelinkCvrWatch(models.AbstractModel):
 
     @api.model
     def _watch_virk(self, company, partners):
-        """One batch of the run under way (or of a new one): ``(checked,
-        left)``."""
+        """One batch of the run under way: ``(checked, left)``."""
         now = fields.Datetime.now()
         if not company.cvr_watch_run_start:
             company.cvr_watch_run_start = now
@@ -119,7 +108,7 @@ class TracelinkCvrWatch(models.AbstractModel):
         for company_dict in found:
             partner = by_number.get(company_dict["cvr"])
             if partner:
-                partner._cvr_watch_apply(company_dict)
+                partner._apply_cvr_company(company_dict, "watch")
         batch.write({"cvr_checked_date": start})
         left = len(pending) - len(batch)
         if not left:
@@ -135,8 +124,8 @@ class TracelinkCvrWatch(models.AbstractModel):
 
     @api.model
     def _watch_cvrapi(self, company, partners):
-        """Up to :data:`CVRAPI_CHUNK` look-ups within today's budget:
-        ``(checked, left)``."""
+        """Up to :data:`CVRAPI_CHUNK` look-ups of today's budget: ``(checked,
+        left)``."""
         Lookup = self.env["tracelink.cvr.lookup"].sudo()
         today = datetime.combine(fields.Date.today(), time())
         budget = self.env["tracelink.cvr.api"]._cvr_setting("watch_budget")
@@ -153,7 +142,7 @@ class TracelinkCvrWatch(models.AbstractModel):
                     # spent whatever the answer: the service counts it
                     Lookup.create({"user_id": self.env.uid, "is_watch": True})
                     try:
-                        partner._cvr_watch_apply(client.get(number))
+                        partner._apply_cvr_company(client.get(number), "watch")
                     except NotFound:
                         _logger.info("CVR watch: %s is not in the register", number)
                     except ServiceError as error:

@@ -1,9 +1,6 @@
-"""Clients of the Danish CVR register: cvrapi.dk and the CVR distribution.
-
-Both answer ``search(term, limit)`` (candidates for a name or CVR number, best
-first) and ``get(cvr)`` with provider-neutral company dicts read by the table
-:data:`FIELDS`, and turn every failure into a typed exception.
-"""
+"""Clients of the Danish CVR register, cvrapi.dk and the CVR distribution:
+``search(term, limit)`` and ``get(cvr)`` answer company dicts read by the
+table :data:`FIELDS`; every failure is a typed exception."""
 
 import re
 from collections.abc import Callable
@@ -16,8 +13,8 @@ from . import exceptions as errors
 from .cvr import looks_like_cvr, normalize_cvr
 from .http_client import HttpClient
 
-# Where a company stands (``state`` of a company dict), in the order name
-# searches rank them: the living first. Only "active" needs no confirmation.
+# ``state`` of a company dict, in the order name searches rank them; only
+# "active" needs no confirmation.
 REGISTER_STATES = [
     ("active", "Active"),
     ("reconstruction", "Under Reconstruction"),
@@ -27,7 +24,7 @@ REGISTER_STATES = [
     ("ceased", "Ceased"),
 ]
 _RANKS = {state: rank for rank, (state, _label) in enumerate(REGISTER_STATES)}
-# Words of a status text (see register_state) and the state each one means.
+# Words of a status text and the state each one means.
 _STATE_WORDS = {
     "konkurs": "bankruptcy",
     "rekonstruktion": "reconstruction",
@@ -51,7 +48,7 @@ _USER_AGENT_CONTACT = re.compile(r"[^@\s]+@[^@\s]+\.\w+|\w[\w.-]*\.[a-z]{2,}", r
 
 
 def parse_date(value):
-    """A :class:`datetime.date` from an ISO or day-first date, else None."""
+    """A date from an ISO or day-first date, else None."""
     if isinstance(value, date):
         return value.date() if isinstance(value, datetime) else value
     text = value.strip() if isinstance(value, str) else ""
@@ -82,7 +79,7 @@ def _dict(value):
 
 
 def is_phone(value):
-    """True for a string made of digits, ``+`` and spaces with 8+ digits."""
+    """Digits, ``+`` and spaces, with 8 digits at least."""
     text = _text(value)
     return bool(_PHONE.fullmatch(text)) and sum(c.isdigit() for c in text) >= 8
 
@@ -108,9 +105,8 @@ def user_agent_problem(user_agent):
 
 
 def register_state(status, ceased=False, bankrupt=False):
-    """The :data:`REGISTER_STATES` value of a company from its status text
-    ("NORMAL", "UNDER KONKURS", "Ophørt"...), whether it has ended and
-    whether the register flags a bankruptcy (cvrapi.dk ``creditbankrupt``)."""
+    """The ``state`` of a status text ("NORMAL", "UNDER KONKURS", "Ophørt"),
+    an end and a bankruptcy flag (cvrapi.dk ``creditbankrupt``)."""
     words = re.findall(r"[a-z]+", _text(status).lower().replace("ø", "oe"))
     if ceased or _CEASED_WORDS.intersection(words):
         return "ceased"
@@ -129,7 +125,7 @@ def _cvrapi_state(status, end, bankrupt):
 
 
 def _virk_street(address):
-    """ "Industrivej 4B, 2. tv" from a virk address (beliggenhedsadresse)."""
+    """ "Industrivej 4B, 2. tv" from a beliggenhedsadresse."""
     address = _dict(address)
     number = _text(address.get("husnummerFra")) + _text(address.get("bogstavFra"))
     number_to = _text(address.get("husnummerTil")) + _text(address.get("bogstavTil"))
@@ -149,7 +145,7 @@ def _first(kind, contacts):
 
 
 def _virk_end(livsforloeb):
-    """The end of the latest lifecycle period (None while it lasts)."""
+    """The end of the latest lifecycle period, None while it lasts."""
     periods = [_dict(_dict(entry).get("periode")) for entry in livsforloeb or []]
     latest = max(
         periods, key=lambda p: parse_date(p.get("gyldigFra")) or date.min, default={}
@@ -166,20 +162,15 @@ def _legal_form(form):
     return _text(form.get("langBeskrivelse")) or form.get("kortBeskrivelse")
 
 
-def _iso_date(value):
-    """A date as ISO text, as JSON fields (cache, wizard) keep it, or None."""
+def _iso_date(value):  # as JSON fields (cache, wizard) keep it
     day = parse_date(value)
     return day.isoformat() if day else None
 
 
 class Field(NamedTuple):
-    """A key of the company dict: where each provider's answer has it, the
-    ``res.partner`` field it fills, and how it is read.
-
-    ``cvrapi`` (its flat answer) and ``virk`` (a ``Vrvirksomhed`` document)
-    are a dotted path, or a tuple of paths and a function of their values.
-    ``parse`` turns the provider's value into the company dict's.
-    """
+    """A key of the company dict, where each provider's answer has it (a
+    dotted path, or paths and a function of their values; ``virk`` in a
+    ``Vrvirksomhed``), the partner field it fills and how it is parsed."""
 
     key: str
     cvrapi: str | tuple
@@ -196,8 +187,8 @@ _FORM = _META + "nyesteVirksomhedsform"
 _STATUS = _META + "sammensatStatus"
 _LIFE = "livsforloeb"
 
-# A new register field is one row here. The partner fields follow (and
-# Refresh from CVR lists its changes in) this order.
+# A new register field is one row here; partner values and changes follow
+# this order.
 FIELDS = (
     Field("name", "name", _META + "nyesteNavn.navn", "name"),
     Field("street", "address", (_ADDRESS, _virk_street), "street"),
@@ -242,8 +233,7 @@ def _read(answer, source):
 
 
 def company_from(provider, answer):
-    """The company dict of one answer of ``provider`` (a :data:`PROVIDERS`
-    code, also the :class:`Field` attribute saying where it has each key)."""
+    """The company dict of one answer of ``provider`` (cvrapi or virk)."""
     company = {f.key: f.parse(_read(answer, getattr(f, provider))) for f in FIELDS}
     return {**company, "provider": provider}
 
@@ -260,9 +250,8 @@ def partner_values(company):
 
 
 class CvrProvider(HttpClient):
-    """One source of CVR data; subclasses implement ``_get(number)``,
-    ``_search_name(term, limit)`` and, for their service's own error bodies,
-    ``_check_body(payload, response)``."""
+    """Subclasses implement ``_get(number)``, ``_search_name(term, limit)``
+    and ``_check_body(payload, response)`` (the service's own error bodies)."""
 
     code = None
     # The registers refuse credentials with 401 or 403 alike; a 404 of the
@@ -274,9 +263,8 @@ class CvrProvider(HttpClient):
     }
 
     def search(self, term, limit=10):
-        """Candidates for a company name or CVR number, best first; a term
-        that looks like a number is validated and looked up as one. Raises
-        :class:`NotFound` rather than returning an empty list."""
+        """Candidates for a name or CVR number (validated), best first; never
+        empty (NotFound)."""
         if not isinstance(limit, int) or limit < 1:
             raise ValueError(f"limit must be a positive integer, not {limit!r}")
         text = _text(term)
@@ -288,7 +276,7 @@ class CvrProvider(HttpClient):
         return sorted(companies, key=lambda company: _RANKS[company["state"]])
 
     def get(self, cvr):
-        """One company by CVR number (validated first); NotFound when unknown."""
+        """One company by CVR number (validated); NotFound when unknown."""
         number = normalize_cvr(cvr)
         company = self._get(number)
         if company["cvr"] != number:
@@ -299,7 +287,6 @@ class CvrProvider(HttpClient):
         return company
 
     def _request(self, method, path, **kwargs):
-        """The JSON object of a successful answer, or the typed exception."""
         headers = {"Accept": "application/json", **kwargs.pop("headers", {})}
         response = self._send(method, path, headers=headers, **kwargs)
         payload = self._json_or_none(response)
@@ -314,14 +301,10 @@ class CvrProvider(HttpClient):
             )
         return payload
 
-    def _check_body(self, payload, response):
-        """Raise the failure the service names in the body of its answer."""
-
 
 class CvrApiDkClient(CvrProvider):
-    """cvrapi.dk: free, no account, about 50 look-ups a day per IP; a search
-    answers with the single best match. ``user_agent`` must read "<app> -
-    <purpose> - <contact>"; ``token`` is for a paid subscription."""
+    """cvrapi.dk: no account, about 50 look-ups a day per address, a single
+    match per search; ``token`` for a paid subscription."""
 
     code = "cvrapi"
     label = "cvrapi.dk"
@@ -378,10 +361,8 @@ class CvrApiDkClient(CvrProvider):
 
 
 class VirkDistributionClient(CvrProvider):
-    """Erhvervsstyrelsen's CVR distribution ("System-til-system"): an
-    Elasticsearch endpoint behind HTTP Basic auth (``username``,
-    ``password``); a name search gives several candidates. Searches are
-    POST requests: never sent twice."""
+    """Erhvervsstyrelsen's CVR distribution: Elasticsearch behind HTTP Basic
+    auth; searches are POSTs, never sent twice."""
 
     code = "virk"
     label = "CVR distribution (virk.dk)"
@@ -404,9 +385,8 @@ class VirkDistributionClient(CvrProvider):
         return self._search(query, 1, f"No company with CVR number {number}")[0]
 
     def _search_name(self, term, limit):
-        """Names as a user types them: the analysed name matches whole words
-        only, so the last word is taken as a prefix (``match_phrase_prefix``);
-        the exact name is boosted to the top."""
+        """The analysed name matches whole words: the last word typed is a
+        prefix (``match_phrase_prefix``), the exact name boosted."""
         query = {
             "bool": {
                 "should": [
@@ -419,11 +399,9 @@ class VirkDistributionClient(CvrProvider):
         return self._search(query, limit, f"No company matches {term!r}")
 
     def changed(self, numbers, since=None, page_size=WATCH_PAGE_SIZE):
-        """The company dicts of the CVR ``numbers`` (8 digits each, at most
-        :data:`WATCH_BATCH_SIZE`) that the register changed at or after
-        ``since`` (a datetime, UTC; None: all of them): one search, ``terms``
-        on the numbers and ``range`` on ``sidstOpdateret``, whose long answer
-        is read page by page with ``scroll``. Unknown numbers are left out."""
+        """The company dicts of ``numbers`` (at most :data:`WATCH_BATCH_SIZE`)
+        changed at or after ``since`` (UTC; None: all): one search, its long
+        answer read by ``scroll``. Unknown numbers are left out."""
         if len(numbers) > WATCH_BATCH_SIZE:
             raise ValueError(f"at most {WATCH_BATCH_SIZE} numbers per search")
         if not numbers:
@@ -433,20 +411,16 @@ class VirkDistributionClient(CvrProvider):
             stamp = since.strftime("%Y-%m-%dT%H:%M:%S.000Z")
             changed = {"range": {"Vrvirksomhed.sidstOpdateret": {"gte": stamp}}}
             query = {"bool": {"filter": [query, changed]}}
+        body = {"_source": self.source_fields, "size": page_size, "query": query}
         answer = self._post(
             self.search_path,
-            {
-                "_source": self.source_fields,
-                "size": page_size,
-                "query": query,
-                "sort": ["_doc"],
-            },
+            {**body, "sort": ["_doc"]},
             params={"scroll": WATCH_SCROLL},
         )
         total = _at(answer, "hits.total")
         total = _at(total, "value") if isinstance(total, dict) else total
-        documents = self._documents(answer)
-        while documents and isinstance(total, int) and len(documents) < total:
+        companies = page = self._companies(answer)
+        while page and isinstance(total, int) and len(companies) < total:
             scroll_id = answer.get("_scroll_id")
             if not scroll_id:
                 raise errors.MalformedResponse(
@@ -455,21 +429,16 @@ class VirkDistributionClient(CvrProvider):
             answer = self._post(
                 self.scroll_path, {"scroll": WATCH_SCROLL, "scroll_id": scroll_id}
             )
-            page = self._documents(answer)
-            if not page:
-                break
-            documents += page
-        return [company_from(self.code, document) for document in documents]
+            page = self._companies(answer)
+            companies = companies + page
+        return companies
 
     def _search(self, query, size, nothing_found):
-        answer = self._post(
-            self.search_path,
-            {"_source": self.source_fields, "size": size, "query": query},
-        )
-        documents = self._documents(answer)
-        if not documents:
+        body = {"_source": self.source_fields, "size": size, "query": query}
+        companies = self._companies(self._post(self.search_path, body))
+        if not companies:
             raise errors.NotFound(f"{nothing_found} in {self.label}.")
-        return [company_from(self.code, document) for document in documents]
+        return companies
 
     def _post(self, path, body, **kwargs):
         if not (self.username and self.password):
@@ -483,8 +452,7 @@ class VirkDistributionClient(CvrProvider):
             **kwargs,
         )
 
-    def _documents(self, answer):
-        """The ``Vrvirksomhed`` documents of the hits of an answer."""
+    def _companies(self, answer):
         hits = _at(answer, "hits.hits")
         if not isinstance(hits, list):
             raise errors.MalformedResponse(f"{self.label} sent an answer without hits.")
@@ -493,7 +461,7 @@ class VirkDistributionClient(CvrProvider):
             raise errors.MalformedResponse(
                 f"{self.label} sent a hit without Vrvirksomhed."
             )
-        return documents
+        return [company_from(self.code, document) for document in documents]
 
     def _check_body(self, payload, response):
         # Elasticsearch explains a rejected query in error.reason.

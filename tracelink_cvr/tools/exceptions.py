@@ -1,13 +1,8 @@
-"""Typed failures of the outside services (CVR register, e-conomic).
-
-The clients raise them; ``models/tracelink_api.py`` turns them into messages
-for people. Their own messages are technical English without credentials.
-"""
+"""Typed failures of the outside services, in technical English without
+credentials; ``models/tracelink_api.py`` has the messages for people."""
 
 
 class ServiceError(Exception):
-    """Base class: something went wrong talking to an outside service."""
-
     def __init__(
         self, message="", *, status=None, code=None, details=None, log_id=None
     ):

@@ -1,13 +1,9 @@
-"""The HTTP base of the clients of the outside services.
-
-Every call goes through :meth:`HttpClient._send`: explicit timeout, no
-redirects (credentials stay with the configured address), no credentials to
-an address that is neither HTTPS nor this machine; urllib3's retry repeats
-idempotent methods only, on 429 and 5xx, honouring ``Retry-After``. Every
-failure becomes a typed exception of :mod:`.exceptions`. The messages of
-``requests``' exceptions hold the full URL (and any token in it): they are
-never reused nor chained, and urllib3's log lines get such query values masked.
-"""
+"""The HTTP base of the outside services' clients: explicit timeout, no
+redirects (credentials stay with the configured address), credentials over
+HTTPS (or locally) only, retries of idempotent methods on 429 and 5xx with
+``Retry-After``, a typed exception for every failure. ``requests``' messages
+hold the full URL (and any token in it): never reused nor chained, and
+masked in urllib3's log lines."""
 
 import logging
 import re
@@ -47,15 +43,13 @@ for _name in ("urllib3.connectionpool", "urllib3.util.retry"):
 
 
 def is_secure_url(url):
-    """True for an HTTPS address, or any address on this machine."""
     parts = urlsplit(url or "")
     return parts.scheme == "https" or parts.hostname in LOCAL_HOSTS
 
 
 class _Retry(Retry):
-    """urllib3's Retry with the client's backoff and sleep; a ``Retry-After``
-    beyond ``max_retry_after`` ends the retries, an unreadable one is
-    ignored (urllib3 would raise it out of the request)."""
+    """A ``Retry-After`` beyond ``max_retry_after`` ends the retries, an
+    unreadable one is ignored (urllib3 would raise it out of the request)."""
 
     sleep_function = staticmethod(time.sleep)
     max_retry_after = 30.0
@@ -103,12 +97,8 @@ class _Retry(Retry):
 
 
 class HttpClient:
-    """One session, base URL, timeout and retry rule for a client.
-
-    ``max_retries``: extra attempts after a transient failure; ``backoff``:
-    first wait in seconds, doubled after each retry; ``max_retry_after``:
-    longest wait honoured; ``sleep``: the function that waits (tests).
-    """
+    """One session, base URL, timeout and retry rule; ``backoff``: first wait
+    in seconds, doubled after each retry; ``sleep``: the function that waits."""
 
     label = "the service"
     default_base_url = ""
@@ -162,8 +152,7 @@ class HttpClient:
         self.session.close()
 
     def _send(self, method, path, **kwargs):
-        """Send one request to ``base_url + path``; return the response, also
-        for an HTTP error (see :meth:`_error_for_status`)."""
+        """The response, also of an HTTP error (see :meth:`_error_for_status`)."""
         if self.sends_credentials and not is_secure_url(self.base_url):
             raise errors.InsecureAddress(
                 f"{self.label}: credentials are only sent to an https:// address."
@@ -198,7 +187,7 @@ class HttpClient:
         return response
 
     def _error_for_status(self, response, message=None, **kwargs):
-        """The typed exception for an HTTP error or redirect status (or None)."""
+        """The typed exception of an HTTP error or redirect status, or None."""
         status = response.status_code
         if status < 300:
             return None

@@ -6,12 +6,9 @@ from ..tools.cvr_client import REGISTER_STATES
 
 
 class CvrCustomerWizard(models.TransientModel):
-    """New CVR customer: *search* (a name or a CVR number) → *pick* a match →
-    *confirm_ceased* (a company not plainly active) → *done*: the partner with
-    that CVR number, or a new one from the register data. It is handed to the
-    caller (context ``tracelink_cvr_return_partner``, as the field widget
-    ``tracelink_cvr_customer_button`` opens it) or opened; ``_next_action``
-    says where the dialog goes after the notification."""
+    """New CVR customer: *search* → *pick* a match → *confirm_ceased* (one not
+    active) → *done*: the partner with that CVR number, reused or made, is
+    handed to the caller (``tracelink_cvr_return_partner``) or opened."""
 
     _name = "tracelink.cvr.customer.wizard"
     _description = "New CVR Customer"
@@ -111,8 +108,8 @@ class CvrCustomerWizard(models.TransientModel):
         return self._action_reopen()
 
     def action_confirm(self):
-        """Reuse or create the partner of the selected company, once one that
-        is not plainly active (ceased, under bankruptcy...) is confirmed."""
+        """Reuse or create the selected company's partner (one not active
+        once confirmed)."""
         self.ensure_one()
         line = self.selected_line_id
         if self.state not in ("pick", "confirm_ceased") or not line:
@@ -150,8 +147,7 @@ class CvrCustomerWizard(models.TransientModel):
         }
 
     def _next_action(self):
-        """Back to the caller with the partner (``return_partner``), else to
-        the partner."""
+        """Back to the caller with the partner, else to the partner."""
         self.ensure_one()
         if self.return_partner:
             [values] = self.partner_id.read(["display_name"])
