@@ -284,8 +284,7 @@ class EconomicClient(HttpClient):
     def _create(self, path, body, idempotency_key, number_key):
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
         created = self._request("POST", path, body=body, headers=headers)
-        number = created.get(number_key)
-        if number in (None, "") or isinstance(number, bool):
+        if created.get(number_key) in (None, ""):
             raise MalformedResponse(
                 f"e-conomic answered POST {path} without {number_key}", status=201
             )
