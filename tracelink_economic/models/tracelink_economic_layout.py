@@ -32,23 +32,18 @@ class TracelinkEconomicLayout(models.Model):
     def _store(self, company, items):
         """Keep ``company``'s layouts as e-conomic lists them (``items`` of
         ``GET /layouts``), archiving those gone; return how many it lists."""
-        Layout = self.sudo().with_context(active_test=False)
-        known = {
-            layout.number: layout
-            for layout in Layout.search([("company_id", "=", company.id)])
+        names = {
+            item["layoutNumber"]: str(item.get("name") or item["layoutNumber"])
+            for item in items
+            if isinstance(item, dict) and isinstance(item.get("layoutNumber"), int)
         }
-        seen = set()
-        for item in items:
-            number = item.get("layoutNumber") if isinstance(item, dict) else None
-            if not isinstance(number, int):
-                continue
-            seen.add(number)
-            vals = {"name": str(item.get("name") or number), "active": True}
-            if number in known:
-                known[number].write(vals)
-            else:
-                Layout.create({**vals, "number": number, "company_id": company.id})
-        for number, layout in known.items():
-            if number not in seen:
-                layout.active = False
-        return len(seen)
+        Layout = self.sudo().with_context(active_test=False)
+        known = Layout.search([("company_id", "=", company.id)])
+        for layout in known:
+            name = names.get(layout.number, layout.name)
+            layout.write({"name": name, "active": layout.number in names})
+        new = sorted(set(names) - set(known.mapped("number")))
+        Layout.create(
+            [{"name": names[n], "number": n, "company_id": company.id} for n in new]
+        )
+        return len(names)

@@ -249,9 +249,8 @@ class EconomicClient(HttpClient):
         return self._create("/products", body, idempotency_key, "productNumber")
 
     def create_draft_invoice(self, body, idempotency_key=None):
-        return self._create(
-            "/invoices/drafts", body, idempotency_key, "draftInvoiceNumber"
-        )
+        path = "/invoices/drafts"
+        return self._create(path, body, idempotency_key, "draftInvoiceNumber")
 
     def book_invoice(self, draft_number, send_by=None, idempotency_key=None):
         """``POST /invoices/booked``: the draft becomes a booked invoice (for
@@ -259,17 +258,15 @@ class EconomicClient(HttpClient):
         body = {"draftInvoice": {"draftInvoiceNumber": int(draft_number)}}
         if send_by:
             body["sendBy"] = send_by
-        return self._create(
-            "/invoices/booked", body, idempotency_key, "bookedInvoiceNumber"
-        )
+        path = "/invoices/booked"
+        return self._create(path, body, idempotency_key, "bookedInvoiceNumber")
 
     def replace_draft_invoice(self, draft_number, body):
         return self._request("PUT", f"/invoices/drafts/{int(draft_number)}", body=body)
 
     def delete_draft_invoice(self, draft_number):
-        self._request(
-            "DELETE", f"/invoices/drafts/{int(draft_number)}", expect_body=False
-        )
+        path = f"/invoices/drafts/{int(draft_number)}"
+        self._request("DELETE", path, expect_body=False)
 
     def find_invoices_by_reference(self, reference):
         """``(drafts, booked)``: the invoices whose ``references.other`` is
