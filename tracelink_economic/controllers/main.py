@@ -19,14 +19,8 @@ class EconomicWebhook(http.Controller):
         company's connection starts the scheduled read of the invoices' state
         at once (polling stays the fallback). Anything else is not found."""
         env = request.env(su=True)
-        connection = env["tracelink.economic.connection"].search(
-            [
-                ("company_id", "=", company_id),
-                ("state", "=", "enabled"),
-                ("invoice_enabled", "=", True),
-            ],
-            limit=1,
-        )
+        company = env["res.company"].browse(company_id)
+        connection = env["tracelink.economic.connection"]._for_invoices(company)
         secret = connection.webhook_token or ""
         if not secret or not hmac.compare_digest(secret, token):
             return request.make_response("", status=404)

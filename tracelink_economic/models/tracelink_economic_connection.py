@@ -1,6 +1,7 @@
 """A company's connection to e-conomic: where and with which tokens to call,
-the defaults of new customers and the state of the customer import. It
-builds the client and turns the client's typed failures into messages."""
+the defaults of new customers and invoices, and the state of the customer
+import and of the invoice sync. It builds the client and turns the client's
+typed failures into messages."""
 
 import hashlib
 import json
@@ -52,16 +53,14 @@ INCREMENTAL_OVERLAP = timedelta(minutes=5)
 CREATE_LOOKUP_MARGIN = timedelta(minutes=10)
 # Lines about skipped customers kept for the summary of a run.
 MAX_IMPORT_NOTES = 50
-# First key of the advisory lock held while a company's customers are
-# imported (the second is the company id): "TLEI" in ASCII.
+# First keys of the advisory locks held while a company's customers are
+# imported ("TLEI") and while its invoices are read ("TLES"); the second key
+# is the company id.
 IMPORT_LOCK = 0x544C4549
-# First key of the advisory lock held while a company's invoices are read
-# (the second is the company id): "TLES" in ASCII.
 INVOICE_SYNC_LOCK = 0x544C4553
 IMPORT_COUNTS = ("created", "updated", "unchanged", "skipped")
-# Invoice states of a booked invoice not paid yet.
-OPEN_INVOICE_STATES = ("booked", "partial", "overdue")
-# Where an administrator finds the connection.
+# An order whose invoice is booked and not paid yet.
+_OPEN_INVOICE = ("economic_invoice_state", "in", ("booked", "partial", "overdue"))
 CONNECTION_MENU = _lt("Contacts > Configuration > e-conomic")
 # e-conomic's ``country`` is free text, usually in Danish: names in the
 # installed languages and in Danish (Babel's) are recognised, and these.
@@ -324,6 +323,22 @@ class TracelinkEconomicConnection(models.Model):
                     )
                 )
 
+    @api.constrains("invoice_enabled", "invoice_layout_id", "company_id")
+    def _check_invoice_layout(self):
+        for connection in self:
+            layout = connection.invoice_layout_id
+            if layout and layout.company_id != connection.company_id:
+                raise ValidationError(
+                    self.env._("The layout belongs to another company's agreement.")
+                )
+            if connection.invoice_enabled and not layout:
+                raise ValidationError(
+                    self.env._(
+                        "Invoices in e-conomic need a layout: read the agreement's "
+                        "layouts and choose one."
+                    )
+                )
+
     # --- Actions ---------------------------------------------------------
 
     def action_test_connection(self):
@@ -345,8 +360,7 @@ class TracelinkEconomicConnection(models.Model):
 
     def action_import_now(self):
         """Land the next page of the customer import now (a new run when none
-        is under way); the pages left follow in the scheduled import, which
-        is called at once. A failure is noted here as the cron notes it."""
+        is under way); the scheduled import, called at once, lands the rest."""
         self.ensure_one()
         self.check_access("write")
         self._check_enabled()
@@ -375,6 +389,22 @@ class TracelinkEconomicConnection(models.Model):
             )
         kind = "warning" if self.import_skipped else "success"
         return self._notification(self._import_summary(), kind, reload)
+
+    def action_read_layouts(self):
+        """Read the agreement's layouts (``GET /layouts``) to choose from."""
+        self.ensure_one()
+        self.check_access("write")
+        try:
+            with self._user_errors(), self._get_client() as client:
+                layouts = list(client.iter_collection("/layouts"))
+        except UserError as error:
+            return self._notification(error.args[0], "danger")
+        count = self.env["tracelink.economic.layout"]._store(self.company_id, layouts)
+        return self._notification(
+            self.env._("%s e-conomic layouts read.", count),
+            "success",
+            {"type": "ir.actions.client", "tag": "soft_reload"},
+        )
 
     @api.model
     def _get_company_action(self, company):
@@ -415,6 +445,12 @@ class TracelinkEconomicConnection(models.Model):
         return self.sudo().search(
             [("company_id", "=", company.id), ("state", "=", "enabled")], limit=1
         )
+
+    @api.model
+    def _for_invoices(self, company):
+        """The enabled connection of ``company`` with invoices on."""
+        connection = self._for_company(company)
+        return connection if connection.invoice_enabled else connection.browse()
 
     def _check_enabled(self):
         if self.state != "enabled":
@@ -482,6 +518,32 @@ class TracelinkEconomicConnection(models.Model):
             if not name:
                 raise MalformedResponse("the answer of /self names no company")
         return answer.get("agreementNumber"), name
+
+    def _invoice_idempotency_key(self, *subject):
+        """The key of a create that must happen once: the database, the
+        company and ``subject`` (e.g. an order), never a retry counter."""
+        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
+        seed = json.dumps([uuid, self.company_id.id, *subject], sort_keys=True)
+        return "tracelink-" + hashlib.sha256(seed.encode()).hexdigest()[:40]
+
+    def _lock_company(self, key):
+        """Take the advisory lock ``(key, company)`` for this transaction
+        (released by commit or rollback: nothing can leave it behind);
+        False when another transaction holds it."""
+        self.env.cr.execute(
+            SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", key, self.company_id.id)
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _post_failure(self, intro, message):
+        """Log a failed run and note it in the chatter."""
+        _logger.warning(
+            "e-conomic of company %s: %s %s", self.company_id.id, intro, message
+        )
+        self.message_post(
+            body=Markup("<p>%s</p><p>%s</p>") % (intro, message),
+            subtype_xmlid="mail.mt_note",
+        )
 
     # --- Find or create one customer ---------------------------------------
 
@@ -603,9 +665,7 @@ class TracelinkEconomicConnection(models.Model):
         subject = (
             f"partner:{partner.id}" if partner else f"new:{data['cvr'] or data['name']}"
         )
-        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
-        seed = json.dumps([uuid, self.company_id.id, subject, body], sort_keys=True)
-        key = "tracelink-" + hashlib.sha256(seed.encode()).hexdigest()[:40]
+        key = self._invoice_idempotency_key(subject, body)
         started = datetime.now(timezone.utc)
         try:
             return client.create_customer(body, idempotency_key=key)
@@ -657,7 +717,15 @@ class TracelinkEconomicConnection(models.Model):
         self.ensure_one()
         self._lock_import()
         if not self.import_started:
-            self._start_import()
+            self.write(
+                {
+                    "import_started": fields.Datetime.now(),
+                    "import_page": 0,
+                    "import_last_number": 0,
+                    "import_notes": False,
+                    **{f"import_{key}": 0 for key in IMPORT_COUNTS},
+                }
+            )
         since = self.last_import and self.last_import - INCREMENTAL_OVERLAP
         with self._get_client() as client:
             customers, pagination = client.customer_page(
@@ -667,11 +735,12 @@ class TracelinkEconomicConnection(models.Model):
             self.company_id, customers, self._country_lookup()
         )
         numbers = customer_numbers(customers)
+        notes = (self.import_notes or "").splitlines() + stats["notes"]
         self.write(
             {
                 "import_page": self.import_page + 1,
                 "import_last_number": max([self.import_last_number, *numbers]),
-                "import_notes": self._import_notes(stats["notes"]),
+                "import_notes": "\n".join(notes[:MAX_IMPORT_NOTES]) or False,
                 "import_error": False,
                 **{
                     f"import_{key}": self[f"import_{key}"] + stats[key]
@@ -679,13 +748,12 @@ class TracelinkEconomicConnection(models.Model):
                 },
             }
         )
-        left = 0
-        if pagination.get("nextPage") and numbers:
-            total = pagination.get("results")
-            left = max(1, total - len(customers) if isinstance(total, int) else 1)
-        else:
+        if not (pagination.get("nextPage") and numbers):
             self._finish_import()
-        return len(customers), left
+            return len(customers), 0
+        total = pagination.get("results")
+        left = total - len(customers) if isinstance(total, int) else 1
+        return len(customers), max(1, left)
 
     def _import_page_noted(self):
         """``_import_page`` in a savepoint: a failure of e-conomic, or one
@@ -713,16 +781,8 @@ class TracelinkEconomicConnection(models.Model):
         return 0, 0
 
     def _lock_import(self):
-        """Take the company's import lock for this transaction, or refuse
-        (released by commit or rollback: nothing can leave it behind)."""
-        self.env.cr.execute(
-            SQL(
-                "SELECT pg_try_advisory_xact_lock(%s, %s)",
-                IMPORT_LOCK,
-                self.company_id.id,
-            )
-        )
-        if not self.env.cr.fetchone()[0]:
+        """Take the company's import lock for this transaction, or refuse."""
+        if not self._lock_company(IMPORT_LOCK):
             raise UserError(
                 self.env._(
                     "An e-conomic import for %(company)s is already running. Try "
@@ -744,25 +804,14 @@ class TracelinkEconomicConnection(models.Model):
             log_exceptions=False,
         )
 
-    def _start_import(self):
-        self.write(
-            {
-                "import_started": fields.Datetime.now(),
-                "import_page": 0,
-                "import_last_number": 0,
-                "import_notes": False,
-                **{f"import_{key}": 0 for key in IMPORT_COUNTS},
-            }
-        )
-
-    def _import_notes(self, notes):
-        lines = (self.import_notes or "").splitlines() + notes
-        return "\n".join(lines[:MAX_IMPORT_NOTES]) or False
-
     def _finish_import(self):
         """Every page landed: the next run asks for the changes since this
         one began; its summary goes to the chatter."""
-        since = self.last_import
+        scope = (
+            self.env._("changes since %s", fields.Datetime.to_string(self.last_import))
+            if self.last_import
+            else self.env._("all customers")
+        )
         self.write(
             {
                 "last_import": self.import_started,
@@ -771,11 +820,6 @@ class TracelinkEconomicConnection(models.Model):
                 "import_last_number": 0,
                 "import_error": False,
             }
-        )
-        scope = (
-            self.env._("changes since %s", fields.Datetime.to_string(since))
-            if since
-            else self.env._("all customers")
         )
         notes = Markup().join(
             Markup("<li>%s</li>") % line
@@ -807,22 +851,13 @@ class TracelinkEconomicConnection(models.Model):
     def _import_failed(self, message):
         """Note a failed page: the run keeps its checkpoint and goes on from
         it at the next scheduled run."""
-        _logger.warning(
-            "e-conomic customer import of company %s failed: %s",
-            self.company_id.id,
-            message,
-        )
         self.import_error = message
-        self.message_post(
-            body=Markup("<p>%s</p><p>%s</p>")
-            % (
-                self.env._(
-                    "The customer import failed; it goes on from its last landed "
-                    "page at the next scheduled run:"
-                ),
-                message,
+        self._post_failure(
+            self.env._(
+                "The customer import failed; it goes on from its last landed "
+                "page at the next scheduled run:"
             ),
-            subtype_xmlid="mail.mt_note",
+            message,
         )
 
     @api.model
@@ -849,11 +884,11 @@ class TracelinkEconomicConnection(models.Model):
 
     @api.model
     def _cron_import_customers(self):
-        """The scheduled import: one page of each run per call. The customers
-        left are reported to ir.cron, which calls again (committing between
-        calls) while some are. A call with no run under way starts one on
-        every enabled connection (the hourly call); a connection whose page
-        failed waits for that call, and another's running import for its end."""
+        """The scheduled import: one page of each run per call, the customers
+        left reported to ir.cron, which calls again while some are. A call
+        with no run under way starts one on every enabled connection (the
+        hourly call); a connection whose page failed waits for that call,
+        and another's running import for its end."""
         connections = self.sudo().search([("state", "=", "enabled")])
         under_way = connections.filtered(
             lambda c: c.import_started and not c.import_error
@@ -884,85 +919,17 @@ class TracelinkEconomicConnection(models.Model):
 
     # --- Invoices ------------------------------------------------------------
 
-    @api.constrains("invoice_enabled", "invoice_layout_id", "company_id")
-    def _check_invoice_layout(self):
-        for connection in self:
-            layout = connection.invoice_layout_id
-            if layout and layout.company_id != connection.company_id:
-                raise ValidationError(
-                    self.env._("The layout belongs to another company's agreement.")
-                )
-            if connection.invoice_enabled and not layout:
-                raise ValidationError(
-                    self.env._(
-                        "Invoices in e-conomic need a layout: read the agreement's "
-                        "layouts and choose one."
-                    )
-                )
-
-    def action_read_layouts(self):
-        """Read the agreement's layouts (``GET /layouts``) to choose from."""
-        self.ensure_one()
-        self.check_access("write")
-        try:
-            with self._user_errors(), self._get_client() as client:
-                layouts = list(client.iter_collection("/layouts"))
-        except UserError as error:
-            return self._notification(error.args[0], "danger")
-        Layout = (
-            self.env["tracelink.economic.layout"].sudo().with_context(active_test=False)
-        )
-        known = {
-            layout.number: layout
-            for layout in Layout.search([("company_id", "=", self.company_id.id)])
-        }
-        seen = set()
-        for item in layouts:
-            number = item.get("layoutNumber") if isinstance(item, dict) else None
-            if not isinstance(number, int):
-                continue
-            seen.add(number)
-            vals = {"name": str(item.get("name") or number), "active": True}
-            if number in known:
-                known[number].write(vals)
-            else:
-                Layout.create(
-                    {**vals, "number": number, "company_id": self.company_id.id}
-                )
-        for number, layout in known.items():
-            if number not in seen:
-                layout.active = False
-        return self._notification(
-            self.env._("%s e-conomic layouts read.", len(seen)),
-            "success",
-            {"type": "ir.actions.client", "tag": "soft_reload"},
-        )
-
-    @api.model
-    def _for_invoices(self, company):
-        """The enabled connection of ``company`` with invoices on (as
-        superuser), or an empty recordset."""
-        connection = self._for_company(company)
-        return connection if connection.invoice_enabled else connection.browse()
-
-    def _invoice_idempotency_key(self, subject):
-        """The key of a create that must happen once: the database, the
-        company and ``subject`` (e.g. an order), never a retry counter."""
-        uuid = self.env["ir.config_parameter"].sudo().get_param("database.uuid")
-        seed = json.dumps([uuid, self.company_id.id, subject])
-        return "tracelink-" + hashlib.sha256(seed.encode()).hexdigest()[:40]
-
     @api.model
     def _cron_sync_invoices(self):
         """The scheduled read of the invoices: drafts of the fully delivered
-        orders first, then one page of e-conomic's booked invoices per call.
-        The work left is reported to ir.cron, which calls again (committing
-        between calls) while some is."""
+        orders first, then one page of e-conomic's booked invoices per call,
+        the work left reported to ir.cron, which calls again while some is.
+        A company whose invoices another run reads is left to it."""
         done = left = 0
         for connection in self.sudo().search(
             [("state", "=", "enabled"), ("invoice_enabled", "=", True)]
         ):
-            if not connection._lock_invoice_sync():
+            if not connection._lock_company(INVOICE_SYNC_LOCK):
                 _logger.info(
                     "e-conomic invoice sync of company %s is already running",
                     connection.company_id.id,
@@ -973,53 +940,25 @@ class TracelinkEconomicConnection(models.Model):
                     sent, pending = connection._send_delivered_orders()
                     read, more = connection._sync_invoice_page()
             except ServiceError as error:
-                message = connection._error_message(error)
-                _logger.warning(
-                    "e-conomic invoice sync of company %s failed: %s",
-                    connection.company_id.id,
-                    message,
-                )
-                connection.message_post(
-                    body=Markup("<p>%s</p><p>%s</p>")
-                    % (self.env._("Reading the invoices' state failed:"), message),
-                    subtype_xmlid="mail.mt_note",
+                connection._post_failure(
+                    self.env._("Reading the invoices' state failed:"),
+                    connection._error_message(error),
                 )
                 continue
             done += sent + read
             left += pending + more
         self.env["ir.cron"]._notify_progress(done=done, remaining=left)
 
-    def _lock_invoice_sync(self):
-        """Take the company's invoice sync lock for this transaction (two
-        runs at once would read and write the same pages); False when
-        another run holds it."""
-        self.env.cr.execute(
-            SQL(
-                "SELECT pg_try_advisory_xact_lock(%s, %s)",
-                INVOICE_SYNC_LOCK,
-                self.company_id.id,
-            )
-        )
-        return self.env.cr.fetchone()[0]
-
     def _send_delivered_orders(self, limit=20):
         """Make the drafts of this company's fully delivered orders (when
         drafts are made on delivery); ``(sent, left)``."""
         if self.invoice_trigger != "delivered":
             return 0, 0
-        orders = (
-            self.env["sale.order"]
-            .sudo()
-            .search(
-                [
-                    ("company_id", "=", self.company_id.id),
-                    ("state", "=", "sale"),
-                    ("economic_invoice_state", "=", False),
-                    ("economic_invoice_error", "=", False),
-                ]
-            )
-        )
-        delivered = orders.filtered("economic_fully_delivered")
+        delivered = self._orders(
+            ("state", "=", "sale"),
+            ("economic_invoice_state", "=", False),
+            ("economic_invoice_error", "=", False),
+        ).filtered("economic_fully_delivered")
         for order in delivered[:limit]:
             order._economic_send_noted()
         return min(len(delivered), limit), max(0, len(delivered) - limit)
@@ -1031,71 +970,52 @@ class TracelinkEconomicConnection(models.Model):
         the run are still open, e-conomic's unpaid invoices: an open order
         whose invoice is not among them has been paid."""
         self.ensure_one()
-        Order = self.env["sale.order"].sudo()
         if not self.invoice_sync_phase:
-            self.write(
-                {
-                    "invoice_sync_phase": "booked",
-                    "invoice_sync_known": self.invoice_last_booked,
-                    "invoice_sync_after": 0,
-                }
-            )
+            self.invoice_sync_phase = "booked"
+            self.invoice_sync_known = self.invoice_last_booked
+            self.invoice_sync_after = 0
+        unpaid = self.invoice_sync_phase == "unpaid"
+        after = self.invoice_sync_after if unpaid else self.invoice_last_booked
         with self._get_client() as client:
-            if self.invoice_sync_phase == "booked":
-                invoices, pagination = client.booked_page(self.invoice_last_booked)
-                Order._economic_apply_booked(self.company_id, invoices)
-                numbers = [
-                    n
-                    for n in (i.get("bookedInvoiceNumber") for i in invoices)
-                    if isinstance(n, int)
-                ]
-                self.invoice_last_booked = max([self.invoice_last_booked, *numbers])
-                if pagination.get("nextPage") and numbers:
-                    return len(invoices), 1
-                open_before = Order.search_count(
-                    [
-                        ("company_id", "=", self.company_id.id),
-                        ("economic_invoice_state", "in", OPEN_INVOICE_STATES),
-                        ("economic_invoice_number", "<=", self.invoice_sync_known),
-                    ],
-                    limit=1,
-                )
-                if not open_before:
-                    self._finish_invoice_sync()
-                    return len(invoices), 0
-                self.invoice_sync_phase = "unpaid"
-                return len(invoices), 1
-            after = self.invoice_sync_after
-            invoices, pagination = client.booked_page(after, unpaid=True)
+            invoices, pagination = client.booked_page(after, unpaid=unpaid)
+        self.env["sale.order"].sudo()._economic_apply_booked(self.company_id, invoices)
         numbers = [
             n
             for n in (i.get("bookedInvoiceNumber") for i in invoices)
             if isinstance(n, int)
         ]
-        last_page = not (pagination.get("nextPage") and numbers)
-        Order._economic_apply_booked(self.company_id, invoices)
-        # open orders in this page's range whose invoice is no longer unpaid
-        domain = [
-            ("company_id", "=", self.company_id.id),
-            ("economic_invoice_state", "in", OPEN_INVOICE_STATES),
-            ("economic_invoice_number", ">", after),
-            ("economic_invoice_number", "<=", self.invoice_sync_known),
-            ("economic_invoice_number", "not in", numbers),
-        ]
-        if not last_page:
-            domain.append(("economic_invoice_number", "<=", max(numbers)))
-        Order.search(domain)._economic_mark_paid()
-        if last_page:
-            self._finish_invoice_sync()
-            return len(invoices), 0
-        self.invoice_sync_after = max(numbers)
-        return len(invoices), 1
+        more = bool(pagination.get("nextPage") and numbers)
+        known = self.invoice_sync_known
+        if unpaid:
+            # open orders in this page's range whose invoice is no longer unpaid
+            last = min(known, max(numbers)) if more else known
+            self._orders(
+                _OPEN_INVOICE,
+                ("economic_invoice_number", ">", after),
+                ("economic_invoice_number", "<=", last),
+                ("economic_invoice_number", "not in", numbers),
+            )._economic_mark_paid()
+            self.invoice_sync_after = max(numbers) if more else 0
+        else:
+            self.invoice_last_booked = max([self.invoice_last_booked, *numbers])
+            open_before = ("economic_invoice_number", "<=", known)
+            if not more and self._orders(_OPEN_INVOICE, open_before, limit=1):
+                self.invoice_sync_phase = "unpaid"
+                return len(invoices), 1
+        if not more:
+            self.write(
+                {
+                    "invoice_sync_phase": False,
+                    "invoice_sync_after": 0,
+                    "invoice_sync_last": fields.Datetime.now(),
+                }
+            )
+        return len(invoices), int(more)
 
-    def _finish_invoice_sync(self):
-        self.write(
-            {
-                "invoice_sync_phase": False,
-                "invoice_sync_after": 0,
-                "invoice_sync_last": fields.Datetime.now(),
-            }
+    def _orders(self, *domain, limit=None):
+        """This company's sale orders in ``domain``."""
+        return (
+            self.env["sale.order"]
+            .sudo()
+            .search([("company_id", "=", self.company_id.id), *domain], limit=limit)
         )

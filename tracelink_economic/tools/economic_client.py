@@ -18,8 +18,6 @@ from odoo.addons.tracelink_cvr.tools.exceptions import (
 )
 from odoo.addons.tracelink_cvr.tools.http_client import RETRY_STATUSES, HttpClient
 
-from .economic_mapping import customer_numbers
-
 _logger = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://restapi.e-conomic.com"
@@ -35,27 +33,21 @@ _RATE_LIMITING = re.compile(
 )
 # Window waited after a 429 that names neither Retry-After nor a window.
 DEFAULT_RATE_WINDOW = 60.0
-
 # The filter name of the customers' CVR number (unconfirmed); very old
 # documentation uses ``ciNumber``, taken when e-conomic lists only that one.
 CVR_FILTER_FIELD = "corporateIdentificationNumber"
 CVR_FILTER_FIELD_FALLBACK = "ciNumber"
-
 # Where an invoice keeps the Odoo order's reference: filterable on drafts and
 # booked invoices (the property path as a filter name is unconfirmed).
 REFERENCE_FILTER_FIELD = "references.other"
-
 # Token values shorter than this (e.g. the public "demo") are not scrubbed
 # from messages: they are not secret and would garble ordinary words.
 _MIN_SCRUB_LENGTH = 8
 
 
 def escape_filter_value(value):
-    """Escape a value for e-conomic's ``filter`` parameter.
-
-    e-conomic unescapes "$" followed by one of ``$ ( ) *``, nothing else: a
-    comma or a bracket stands for itself.
-    """
+    """Escape a value for e-conomic's ``filter`` parameter: e-conomic
+    unescapes "$" before one of ``$ ( ) *`` only (a comma stands for itself)."""
     return re.sub(r"([$()*])", r"$\1", str(value))
 
 
@@ -93,12 +85,11 @@ def _error_details(errors, path=()):
 
 class EconomicClient(HttpClient):
     """Talks to e-conomic's REST API with one agreement's tokens (the app's
-    ``X-AppSecretToken``, the agreement's ``X-AgreementGrantToken``); the
-    other parameters are those of :class:`~.http_client.HttpClient`."""
+    ``X-AppSecretToken``, the agreement's ``X-AgreementGrantToken``)."""
 
     label = "e-conomic"
     default_base_url = DEFAULT_BASE_URL
-    sends_credentials = True  # both tokens, in every request
+    sends_credentials = True
     retry_read_timeouts = True
     # A 429 without Retry-After is waited out here, by the rate-limit window
     # (urllib3 would back off for seconds only)
@@ -116,6 +107,14 @@ class EconomicClient(HttpClient):
         super().__init__(base_url, timeout, max_retry_after=MAX_RETRY_WAIT, **options)
         self._app_secret_token = (app_secret_token or "").strip()
         self._agreement_grant_token = (agreement_grant_token or "").strip()
+        self.session.headers.update(
+            {
+                "X-AppSecretToken": self._app_secret_token,
+                "X-AgreementGrantToken": self._agreement_grant_token,
+                "Content-Type": "application/json",
+                "Accept": "application/json",
+            }
+        )
         self._sleep = options["sleep"]
         self._pause = 0.0  # seconds to wait before the next call (pacing)
         self.request_count = 0
@@ -127,49 +126,76 @@ class EconomicClient(HttpClient):
     def get_self(self):
         return self._request("GET", "/self")
 
-    def customer_page(
-        self, updated_since=None, after_number=0, page_size=MAX_PAGE_SIZE, where=()
-    ):
-        """``(customers, pagination)`` of one page of ``GET /customers``, sorted
-        by number: the customers after ``after_number``
-        (``customerNumber$gt:``), so a customer added or deleted meanwhile
-        shifts nothing and a run resumes after the last number it landed.
-        ``updated_since`` (a datetime) and ``where`` filter the customers."""
-        conditions = list(where)
-        if updated_since is not None:
-            conditions.append(f"lastUpdated$gt:{format_filter_datetime(updated_since)}")
-        after = int(after_number or 0)
-        if after:
-            conditions.append(f"customerNumber$gt:{after}")
-        query = {"pagesize": page_size, "sort": "customerNumber"}
-        if conditions:
-            query["filter"] = "$and:".join(conditions)
-        payload = self._request("GET", "/customers", params=query)
+    # --- Collections: pages sorted by a number, resumed after the last one ----
+
+    def collection_page(self, path, where=(), sort=None, page_size=MAX_PAGE_SIZE):
+        """``(items, pagination)`` of one page of the collection at ``path``
+        (e.g. ``/layouts``), the conditions of ``where`` joined by ``$and:``."""
+        query = {"pagesize": page_size}
+        if sort:
+            query["sort"] = sort
+        if where:
+            query["filter"] = "$and:".join(where)
+        payload = self._request("GET", path, params=query)
         collection = payload.get("collection")
         if not isinstance(collection, list):
             raise MalformedResponse(
-                "e-conomic answered GET /customers without a collection",
-                status=200,
+                f"e-conomic answered GET {path} without a collection", status=200
             )
         pagination = payload.get("pagination")
         return collection, pagination if isinstance(pagination, dict) else {}
 
-    def iter_customer_pages(self, after_number=0, **filters):
-        """Yield ``(customers, pagination)`` for each page of ``GET /customers``
-        (the filters of :meth:`customer_page`), from ``after_number`` on."""
-        after = int(after_number or 0)
+    def iter_pages(self, path, where=(), key=None, after=0, page_size=MAX_PAGE_SIZE):
+        """Yield ``(items, pagination)`` of each page, sorted by the number
+        ``key`` and each asked for after the last number read (``$gt:``), so
+        an item added or deleted meanwhile shifts nothing; without ``key``
+        the first page only (catalogues of a few items)."""
         while True:
-            collection, pagination = self.customer_page(after_number=after, **filters)
-            yield collection, pagination
-            numbers = customer_numbers(collection)
-            if not pagination.get("nextPage") or not numbers:
+            conditions = [*where, f"{key}$gt:{after}"] if key and after else where
+            items, pagination = self.collection_page(path, conditions, key, page_size)
+            yield items, pagination
+            numbers = [
+                item[key]
+                for item in items
+                if key and isinstance(item, dict) and type(item.get(key)) is int
+            ]
+            if not key or not pagination.get("nextPage") or not numbers:
                 return
             after = max(after, *numbers)
 
+    def iter_collection(self, path, where=(), key=None):
+        """Every item of :meth:`iter_pages`."""
+        for items, _pagination in self.iter_pages(path, where, key):
+            yield from items
+
+    def iter_customer_pages(
+        self, updated_since=None, after_number=0, page_size=MAX_PAGE_SIZE, where=()
+    ):
+        """The pages of ``GET /customers`` after ``after_number``, those
+        changed after ``updated_since`` (a datetime) when given."""
+        where = list(where)
+        if updated_since is not None:
+            where.append(f"lastUpdated$gt:{format_filter_datetime(updated_since)}")
+        after = int(after_number or 0)
+        return self.iter_pages("/customers", where, "customerNumber", after, page_size)
+
+    def customer_page(self, **filters):
+        """``(customers, pagination)``: the first of :meth:`iter_customer_pages`."""
+        return next(self.iter_customer_pages(**filters))
+
     def iter_customers(self, **filters):
-        """Yield the customers of every page (``iter_customer_pages``' filters)."""
+        """Every customer of :meth:`iter_customer_pages`."""
         for customers, _pagination in self.iter_customer_pages(**filters):
             yield from customers
+
+    def booked_page(self, after_number=0, unpaid=False):
+        """``(invoices, pagination)``: a page of the booked invoices (with
+        ``unpaid`` those with a remainder, ``/invoices/unpaid``) after the
+        booked number ``after_number``, sorted by number."""
+        path = "/invoices/unpaid" if unpaid else "/invoices/booked"
+        return next(self.iter_pages(path, [], "bookedInvoiceNumber", after_number))
+
+    # --- Customers ------------------------------------------------------------
 
     def find_customers_by_cvr(self, cvr):
         """The customers whose CVR field is ``cvr`` as given (free text); on
@@ -198,53 +224,11 @@ class EconomicClient(HttpClient):
         return list(self.iter_customers(where=[CVR_FILTER_FIELD_FALLBACK + condition]))
 
     def create_customer(self, body, idempotency_key=None):
-        """``POST /customers``; return the created customer (never retried:
-        after a timeout look it up, then send it again with the same key)."""
-        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
-        created = self._request("POST", "/customers", body=body, headers=headers)
-        if not isinstance(created.get("customerNumber"), int):
-            raise MalformedResponse(
-                "e-conomic created a customer but sent no customerNumber",
-                status=201,
-            )
-        return created
+        """``POST /customers`` (never retried: after a timeout look the
+        customer up, then send it again with the same key)."""
+        return self._create("/customers", body, idempotency_key, "customerNumber")
 
-    # --- Invoicing: catalogues, products, drafts, booked invoices -------------
-
-    def collection_page(self, path, where=(), sort=None, page_size=MAX_PAGE_SIZE):
-        """``(items, pagination)`` of one page of the collection at ``path``
-        (e.g. ``/layouts``), the conditions of ``where`` joined by ``$and:``."""
-        query = {"pagesize": page_size}
-        if sort:
-            query["sort"] = sort
-        if where:
-            query["filter"] = "$and:".join(where)
-        payload = self._request("GET", path, params=query)
-        collection = payload.get("collection")
-        if not isinstance(collection, list):
-            raise MalformedResponse(
-                f"e-conomic answered GET {path} without a collection", status=200
-            )
-        pagination = payload.get("pagination")
-        return collection, pagination if isinstance(pagination, dict) else {}
-
-    def iter_collection(self, path, where=(), key=None):
-        """Every item of a collection, page by page, sorted by the number
-        ``key`` and resumed after the last one (nothing shifts meanwhile);
-        without ``key`` the first page only (catalogues of a few items)."""
-        after = 0
-        while True:
-            conditions = [*where, f"{key}$gt:{after}"] if key and after else where
-            items, pagination = self.collection_page(path, conditions, sort=key)
-            yield from items
-            numbers = [
-                item[key]
-                for item in items
-                if key and isinstance(item, dict) and isinstance(item.get(key), int)
-            ]
-            if not key or not pagination.get("nextPage") or not numbers:
-                return
-            after = max(numbers)
+    # --- Invoicing: products, drafts, booked invoices --------------------------
 
     def find_products(self, numbers):
         """The products among ``numbers`` (one call for up to 50 numbers)."""
@@ -265,10 +249,8 @@ class EconomicClient(HttpClient):
         return self._create("/products", body, idempotency_key, "productNumber")
 
     def create_draft_invoice(self, body, idempotency_key=None):
-        """``POST /invoices/drafts``; the draft with its ``draftInvoiceNumber``."""
-        return self._create(
-            "/invoices/drafts", body, idempotency_key, "draftInvoiceNumber"
-        )
+        path = "/invoices/drafts"
+        return self._create(path, body, idempotency_key, "draftInvoiceNumber")
 
     def book_invoice(self, draft_number, send_by=None, idempotency_key=None):
         """``POST /invoices/booked``: the draft becomes a booked invoice (for
@@ -276,35 +258,25 @@ class EconomicClient(HttpClient):
         body = {"draftInvoice": {"draftInvoiceNumber": int(draft_number)}}
         if send_by:
             body["sendBy"] = send_by
-        return self._create(
-            "/invoices/booked", body, idempotency_key, "bookedInvoiceNumber"
-        )
+        path = "/invoices/booked"
+        return self._create(path, body, idempotency_key, "bookedInvoiceNumber")
 
     def replace_draft_invoice(self, draft_number, body):
-        """``PUT /invoices/drafts/{n}``: the draft replaced by ``body``."""
         return self._request("PUT", f"/invoices/drafts/{int(draft_number)}", body=body)
 
     def delete_draft_invoice(self, draft_number):
-        """``DELETE /invoices/drafts/{n}`` (e-conomic answers 204)."""
-        self._request(
-            "DELETE", f"/invoices/drafts/{int(draft_number)}", expect_body=False
-        )
+        path = f"/invoices/drafts/{int(draft_number)}"
+        self._request("DELETE", path, expect_body=False)
 
     def find_invoices_by_reference(self, reference):
         """``(drafts, booked)``: the invoices whose ``references.other`` is
-        ``reference`` (an order's reference), drafts and booked ones."""
+        ``reference`` (an order's reference)."""
         condition = [f"{REFERENCE_FILTER_FIELD}$eq:{escape_filter_value(reference)}"]
         drafts = list(self.iter_collection("/invoices/drafts", condition))
         booked = list(self.iter_collection("/invoices/booked", condition))
         return drafts, booked
 
-    def booked_page(self, after_number=0, unpaid=False):
-        """``(invoices, pagination)``: a page of the booked invoices (with
-        ``unpaid`` those with a remainder, ``/invoices/unpaid``) after the
-        booked number ``after_number``, sorted by number."""
-        path = "/invoices/unpaid" if unpaid else "/invoices/booked"
-        where = [f"bookedInvoiceNumber$gt:{int(after_number)}"] if after_number else []
-        return self.collection_page(path, where, sort="bookedInvoiceNumber")
+    # --- Calls -----------------------------------------------------------------
 
     def _create(self, path, body, idempotency_key, number_key):
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
@@ -315,13 +287,6 @@ class EconomicClient(HttpClient):
             )
         return created
 
-    def _scrub(self, text):
-        text = str(text)
-        for token in (self._app_secret_token, self._agreement_grant_token):
-            if len(token) >= _MIN_SCRUB_LENGTH:
-                text = text.replace(token, "***")
-        return text
-
     def _request(
         self, method, path, *, params=None, body=None, headers=None, expect_body=True
     ):
@@ -329,37 +294,9 @@ class EconomicClient(HttpClient):
         if not self._app_secret_token or not self._agreement_grant_token:
             raise AuthenticationFailed("e-conomic tokens are not configured")
         self.request_count += 1
-        headers = {
-            "X-AppSecretToken": self._app_secret_token,
-            "X-AgreementGrantToken": self._agreement_grant_token,
-            "Content-Type": "application/json",
-            "Accept": "application/json",
-            **(headers or {}),
-        }
-        for attempt in range(self.max_retries + 1):
-            if self._pause:
-                self._sleep(self._pause)
-                self._pause = 0.0
-            response = self._send(
-                method, path, params=params, json=body, headers=headers
-            )
-            wait = self._pace(response)
-            if (
-                response.status_code != 429
-                # urllib3 honours a Retry-After itself (see HttpClient)
-                or response.headers.get("Retry-After")
-                or method not in self.retry_methods
-                or attempt == self.max_retries
-                or wait > MAX_RETRY_WAIT
-            ):
-                break
-            _logger.info(
-                "e-conomic %s %s: rate limit reached, waiting %.0f s",
-                method,
-                path,
-                wait,
-            )
-            self._pause = wait  # a whole window refills the bucket
+        response = self._send_paced(
+            method, path, params=params, json=body, headers=headers
+        )
         if response.status_code >= 300:
             raise self._error_from_response(method, path, response)
         if not expect_body:
@@ -373,6 +310,32 @@ class EconomicClient(HttpClient):
                 status=response.status_code,
             )
         return payload
+
+    def _send_paced(self, method, path, **kwargs):
+        """Send after the pause the token bucket asks for; a 429 without
+        Retry-After (urllib3 honours one itself) is sent again after a whole
+        window of the bucket, which refills it, for idempotent methods."""
+        for attempt in range(self.max_retries + 1):
+            if self._pause:
+                self._sleep(self._pause)
+                self._pause = 0.0
+            response = self._send(method, path, **kwargs)
+            wait = self._pace(response)
+            if (
+                response.status_code != 429
+                or response.headers.get("Retry-After")
+                or method not in self.retry_methods
+                or attempt == self.max_retries
+                or wait > MAX_RETRY_WAIT
+            ):
+                return response
+            _logger.info(
+                "e-conomic %s %s: rate limit reached, waiting %.0f s",
+                method,
+                path,
+                wait,
+            )
+            self._pause = wait
 
     def _pace(self, response):
         """Plan the wait before the next call from e-conomic's token bucket
@@ -389,6 +352,13 @@ class EconomicClient(HttpClient):
             self._pause = min(missing * window / int(bucket["limit"]), MAX_RETRY_WAIT)
         return window if response.status_code == 429 else 0.0
 
+    def _scrub(self, text):
+        text = str(text)
+        for token in (self._app_secret_token, self._agreement_grant_token):
+            if len(token) >= _MIN_SCRUB_LENGTH:
+                text = text.replace(token, "***")
+        return text
+
     def _error_from_response(self, method, path, response):
         status = response.status_code
         payload = self._json_or_none(response)
@@ -399,14 +369,13 @@ class EconomicClient(HttpClient):
             _logger.warning(
                 "e-conomic %s %s -> HTTP %s (logId %s)", method, path, status, log_id
             )
+        details = _error_details(payload.get("errors"))
         error = self._error_for_status(
             response,
             self._scrub(payload.get("message") or f"e-conomic answered HTTP {status}"),
             code=payload.get("errorCode") or None,
             log_id=log_id,
-            details=[
-                self._scrub(line) for line in _error_details(payload.get("errors"))
-            ],
+            details=[self._scrub(line) for line in details],
         )
         allowed = payload.get("allowedFilteringFields") or []
         if isinstance(allowed, str):
