@@ -94,13 +94,10 @@ class ResPartner(models.Model):
             raise ValidationError(
                 self.env._("An e-conomic customer number cannot be negative.")
             )
-        same_numbers = (
-            self.sudo()
-            .with_context(active_test=False)
-            .search([("economic_customer_number", "in", numbers)], order="id")
-        )
+        Partner = self.sudo().with_context(active_test=False)
         first = {}
-        for partner in same_numbers:
+        domain = [("economic_customer_number", "in", numbers)]
+        for partner in Partner.search(domain, order="id"):
             other = first.setdefault(partner.economic_customer_number, partner)
             if other != partner:
                 raise ValidationError(

@@ -28,6 +28,7 @@ _logger = logging.getLogger(__name__)
 # Who may send orders to e-conomic (the accounting groups imply the invoicing
 # one); everyone who reads the order sees its invoice state.
 SEND_GROUPS = "sales_team.group_sale_manager,account.group_account_invoice"
+SOFT_RELOAD = {"type": "ir.actions.client", "tag": "soft_reload"}
 # Order fields whose change replaces the order's draft in e-conomic.
 UPDATE_FIELDS = {
     "order_line",
@@ -157,15 +158,16 @@ class SaleOrder(models.Model):
                     order=self.name,
                 )
             )
-        self._economic_require_connection()
+        connection = self._economic_require_connection()
         if not self._economic_send_noted():
-            return self._economic_notification(self.economic_invoice_error, "danger")
+            error = self.economic_invoice_error
+            return connection._notification(error, "danger", SOFT_RELOAD)
         message = self.env._(
             "%(order)s is in e-conomic: %(state)s.",
             order=self.name,
             state=self._economic_state_label(),
         )
-        return self._economic_notification(message, "success")
+        return connection._notification(message, "success", SOFT_RELOAD)
 
     def action_economic_refresh(self):
         """Read the order's invoice in e-conomic again (found by the order's
@@ -177,7 +179,7 @@ class SaleOrder(models.Model):
             with connection._user_errors(), connection._get_client() as client:
                 drafts, booked = client.find_invoices_by_reference(self.name)
         except UserError as error:
-            return self._economic_notification(error.args[0], "danger")
+            return connection._notification(error.args[0], "danger", SOFT_RELOAD)
         if booked:
             self.sudo()._economic_apply_booked(self.company_id, booked)
         elif drafts:
@@ -200,20 +202,7 @@ class SaleOrder(models.Model):
                 order=self.name,
                 state=self._economic_state_label(),
             )
-        return self._economic_notification(message, "info")
-
-    def _economic_notification(self, message, kind):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("e-conomic"),
-                "message": message,
-                "type": kind,
-                "sticky": kind == "danger",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return connection._notification(message, "info", SOFT_RELOAD)
 
     def _economic_state_label(self):
         selection = self._fields["economic_invoice_state"]._description_selection
@@ -380,12 +369,17 @@ class SaleOrder(models.Model):
         country = self.partner_invoice_id.country_id
         lang = self.company_id.partner_id.lang or self.env.lang
         vat_zone = connection._customer_defaults({"country_id": country.id})["vat_zone"]
+        # the e-conomic payment terms named like the order's, else the default
+        terms = connection.payment_terms
+        if name := name_key(self.payment_term_id.name):
+            found = client.iter_collection("/payment-terms")
+            terms = numbers_by_name(found, "paymentTermsNumber").get(name, terms)
         return {
             "currency": self.currency_id.name,
             "customer_number": customer_number,
             "date": fields.Date.context_today(self),
             "layout": connection.invoice_layout_id.number,
-            "payment_terms": self._economic_payment_terms(connection, client),
+            "payment_terms": terms,
             "vat_zone": vat_zone,
             "reference": self.name,
             "heading": self.client_order_ref,
@@ -398,17 +392,6 @@ class SaleOrder(models.Model):
                 "ean": commercial.economic_ean,
             },
         }
-
-    def _economic_payment_terms(self, connection, client):
-        """The e-conomic payment terms named like the order's, else the
-        connection's default."""
-        name = name_key(self.payment_term_id.name)
-        if not name:
-            return connection.payment_terms
-        terms = client.iter_collection("/payment-terms")
-        return numbers_by_name(terms, "paymentTermsNumber").get(
-            name, connection.payment_terms
-        )
 
     def _economic_lines(self, connection, client):
         """The plain lines of the draft, in the order's order."""
