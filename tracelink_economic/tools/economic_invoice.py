@@ -34,15 +34,10 @@ def _number(value):
 
 
 def invoice_line(line, line_number):
-    """One line of ``POST /invoices/drafts`` from plain line data.
-
-    ``line``: ``kind`` ("product" or "text"), ``description``, and for a
-    product line ``product_number``, ``quantity``, ``price_unit``,
-    ``discount`` (percent), ``subtotal`` (the order line's net amount) and
-    ``unit_number`` (or None). A price e-conomic cannot hold (more than 2
-    decimals) is sent as one unit at the line's net amount, its quantity and
-    price named in the description, so that the totals stay Odoo's.
-    """
+    """One line of ``POST /invoices/drafts`` from a plain line (see
+    ``SaleOrder._economic_lines``). A price e-conomic cannot hold (more than
+    2 decimals) is sent as one unit at the line's net amount, its quantity and
+    price named in the description, so that the totals stay Odoo's."""
     description = " ".join(str(line.get("description") or "").split())
     body = {"lineNumber": line_number, "sortKey": line_number}
     if line["kind"] == "text":

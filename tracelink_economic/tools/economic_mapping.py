@@ -111,11 +111,10 @@ def partner_values_from_customer(customer):
 
 
 def customer_body_from_partner(values, defaults):
-    """The body of ``POST /customers`` from plain partner data (keys of
-    ``CUSTOMER_PROPERTIES``) and ``defaults`` (``currency`` code and the
-    numbers of ``_BODY_REFERENCES``). Empty values are left out (e-conomic
-    refuses null); ``FieldTooLong`` for a value longer than e-conomic's schema
-    allows, ``ValueError`` when the name or a default is missing."""
+    """The body of ``POST /customers`` from plain partner data and the
+    ``defaults`` of ``_BODY_REFERENCES`` and ``currency``; empty values are
+    left out (e-conomic refuses null). ``FieldTooLong`` beyond e-conomic's
+    schema, ``ValueError`` when the name or a default is missing."""
     body = {}
     for key, (prop, limit) in CUSTOMER_PROPERTIES.items():
         text = str(values.get(key) or "").strip()
