@@ -20,21 +20,14 @@ _logger = logging.getLogger(__name__)
 
 # Who may create customers in e-conomic (any one of these groups).
 _CREATE_GROUPS = (
-    "sales_team.group_sale_manager",
-    "account.group_account_manager",
-    "account.group_account_user",
+    "sales_team.group_sale_manager,account.group_account_manager,"
+    "account.group_account_user"
 )
 # Failures of one record while importing: logged, the record is skipped.
 _RECORD_ERRORS = (psycopg2.Error, UserError, ValueError)
 # Partner fields identifying the company: filled by the import when empty,
 # never replaced (a different value in e-conomic is named in the chatter).
 _IDENTIFYING_FIELDS = ("vat", "company_registry")
-
-
-def _raise_if_concurrency(error):
-    """Re-raise a serialization failure, deadlock or lock timeout."""
-    if getattr(error, "pgcode", None) in PG_CONCURRENCY_ERRORS_TO_RETRY:
-        raise error
 
 
 class ResPartner(models.Model):
@@ -101,13 +94,10 @@ class ResPartner(models.Model):
             raise ValidationError(
                 self.env._("An e-conomic customer number cannot be negative.")
             )
-        same_numbers = (
-            self.sudo()
-            .with_context(active_test=False)
-            .search([("economic_customer_number", "in", numbers)], order="id")
-        )
+        Partner = self.sudo().with_context(active_test=False)
         first = {}
-        for partner in same_numbers:
+        domain = [("economic_customer_number", "in", numbers)]
+        for partner in Partner.search(domain, order="id"):
             other = first.setdefault(partner.economic_customer_number, partner)
             if other != partner:
                 raise ValidationError(
@@ -125,16 +115,7 @@ class ResPartner(models.Model):
         """Find this company in e-conomic, or create it there, and link it in
         the partner's company (the current one for a shared partner)."""
         self.ensure_one()
-        connection = self._economic_connection_to_create()
-        partner = self.with_company(connection.company_id)
-        customer, created = connection._ensure_customer(partner)
-        number = customer["customerNumber"]
-        partner.write(
-            {
-                "economic_customer_number": number,
-                "economic_last_sync": fields.Datetime.now(),
-            }
-        )
+        number, created = self._economic_link(self._economic_connection_to_create())
         if created:
             message = self.env._(
                 "%(partner)s was created in e-conomic as customer %(number)s.",
@@ -155,12 +136,10 @@ class ResPartner(models.Model):
         }
 
     def _economic_connection_to_create(self):
-        """The connection this company goes to e-conomic with, once the
-        user may (the contact's editors who keep the books or lead the
-        sales) and the partner is a company not linked yet; checked before
-        any call."""
+        """The connection this company goes to e-conomic with, checked before
+        any call: the user may, and the partner is a company not linked yet."""
         self.check_access("write")
-        if not any(self.env.user.has_group(group) for group in _CREATE_GROUPS):
+        if not self.env.user.has_groups(_CREATE_GROUPS):
             raise AccessError(
                 self.env._(
                     "Only sales managers and accounting users may create "
@@ -195,23 +174,36 @@ class ResPartner(models.Model):
             )
         return connection
 
+    def _economic_link(self, connection):
+        """``(customer number, created)`` of this partner in the company of
+        ``connection``: its link, else the e-conomic customer found by CVR
+        number or created, linked (also for invoices)."""
+        partner = self.with_company(connection.company_id)
+        if partner.economic_customer_number:
+            return partner.economic_customer_number, False
+        customer, created = connection._ensure_customer(partner)
+        partner.write(self._economic_link_vals(customer))
+        return customer["customerNumber"], created
+
+    @api.model
+    def _economic_link_vals(self, customer):
+        return {
+            "economic_customer_number": customer["customerNumber"],
+            "economic_last_sync": fields.Datetime.now(),
+        }
+
     @api.model
     def _prepare_customer_from_cvr(self, vals):
         """tracelink_cvr's hook: a company about to be created from the CVR
         register is found or created in e-conomic first when the current
         company's connection is enabled (a refusal stops the creation)."""
         vals = super()._prepare_customer_from_cvr(vals)
-        connection = self.env["tracelink.economic.connection"]._for_company(
-            self.env.company
-        )
+        Connection = self.env["tracelink.economic.connection"]
+        connection = Connection._for_company(self.env.company)
         if not connection:
             return vals
         customer, _created = connection._ensure_customer(vals)
-        return {
-            **vals,
-            "economic_customer_number": customer["customerNumber"],
-            "economic_last_sync": fields.Datetime.now(),
-        }
+        return {**vals, **self._economic_link_vals(customer)}
 
     # --- Customer import: one page of customers to partners ---------------
 
@@ -463,20 +455,18 @@ class ResPartner(models.Model):
             stats[key] += len(items)
             return
         except _RECORD_ERRORS as error:
-            _raise_if_concurrency(error)
+            if getattr(error, "pgcode", None) in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                raise
+            if len(items) == 1:
+                self._economic_skip(items[0][0], error, stats)
+                return
             _logger.info(
                 "e-conomic import: a batch of %s failed (%s); retrying one by one",
                 len(items),
                 type(error).__name__,
             )
-        for number, payload in items:
-            try:
-                with self.env.cr.savepoint():
-                    apply([payload])
-                stats[key] += 1
-            except _RECORD_ERRORS as error:
-                _raise_if_concurrency(error)
-                self._economic_skip(number, error, stats)
+        for item in items:
+            self._economic_in_batch([item], apply, key, stats)
 
     @api.model
     def _economic_skip(self, number, error, stats):

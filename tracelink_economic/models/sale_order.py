@@ -19,43 +19,38 @@ from ..tools.economic_invoice import (
     booked_status,
     draft_invoice_body,
     invoice_reference,
+    name_key,
+    numbers_by_name,
 )
 
 _logger = logging.getLogger(__name__)
 
-# Who may send orders to e-conomic (any one of these groups); everyone who
-# reads the order sees its invoice state.
-SEND_GROUPS = (
-    "sales_team.group_sale_manager",
-    "account.group_account_manager",
-    "account.group_account_user",
-    "account.group_account_invoice",
-)
+# Who may send orders to e-conomic (the accounting groups imply the invoicing
+# one); everyone who reads the order sees its invoice state.
+SEND_GROUPS = "sales_team.group_sale_manager,account.group_account_invoice"
+SOFT_RELOAD = {"type": "ir.actions.client", "tag": "soft_reload"}
 # Order fields whose change replaces the order's draft in e-conomic.
-UPDATE_FIELDS = frozenset(
-    {
-        "order_line",
-        "partner_id",
-        "partner_invoice_id",
-        "payment_term_id",
-        "client_order_ref",
-        "currency_id",
-    }
-)
-INVOICE_STATES = [
-    ("draft", "Draft"),
-    ("booked", "Booked"),
-    ("partial", "Partly Paid"),
-    ("paid", "Paid"),
-    ("overdue", "Overdue"),
-]
+UPDATE_FIELDS = {
+    "order_line",
+    "partner_id",
+    "partner_invoice_id",
+    "payment_term_id",
+    "client_order_ref",
+    "currency_id",
+}
 
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     economic_invoice_state = fields.Selection(
-        INVOICE_STATES,
+        [
+            ("draft", "Draft"),
+            ("booked", "Booked"),
+            ("partial", "Partly Paid"),
+            ("paid", "Paid"),
+            ("overdue", "Overdue"),
+        ],
         string="e-conomic Invoice",
         copy=False,
         readonly=True,
@@ -118,8 +113,7 @@ class SaleOrder(models.Model):
     def action_confirm(self):
         res = super().action_confirm()
         for order in self:
-            connection = order._economic_connection()
-            if connection.invoice_trigger == "confirm":
+            if order._economic_connection().invoice_trigger == "confirm":
                 order._economic_send_noted()
         return res
 
@@ -141,14 +135,12 @@ class SaleOrder(models.Model):
             order._economic_cancel()
         return super()._action_cancel()
 
-    # --- Actions ---------------------------------------------------------
-
     def action_economic_send(self):
-        """Send to e-conomic: make the order's invoice draft (and book it,
-        as set), or try again after a refusal."""
+        """Make the order's invoice draft (and book it, as set), or try again
+        after a refusal."""
         self.ensure_one()
         self.check_access("write")
-        if not any(self.env.user.has_group(group) for group in SEND_GROUPS):
+        if not self.env.user.has_groups(SEND_GROUPS):
             raise AccessError(
                 self.env._(
                     "Only sales managers and accounting users may send orders "
@@ -166,17 +158,16 @@ class SaleOrder(models.Model):
                     order=self.name,
                 )
             )
-        self._economic_require_connection()
-        if self._economic_send_noted():
-            return self._economic_notification(
-                self.env._(
-                    "%(order)s is in e-conomic: %(state)s.",
-                    order=self.name,
-                    state=self._economic_state_label(),
-                ),
-                "success",
-            )
-        return self._economic_notification(self.economic_invoice_error, "danger")
+        connection = self._economic_require_connection()
+        if not self._economic_send_noted():
+            error = self.economic_invoice_error
+            return connection._notification(error, "danger", SOFT_RELOAD)
+        message = self.env._(
+            "%(order)s is in e-conomic: %(state)s.",
+            order=self.name,
+            state=self._economic_state_label(),
+        )
+        return connection._notification(message, "success", SOFT_RELOAD)
 
     def action_economic_refresh(self):
         """Read the order's invoice in e-conomic again (found by the order's
@@ -188,26 +179,20 @@ class SaleOrder(models.Model):
             with connection._user_errors(), connection._get_client() as client:
                 drafts, booked = client.find_invoices_by_reference(self.name)
         except UserError as error:
-            return self._economic_notification(error.args[0], "danger")
+            return connection._notification(error.args[0], "danger", SOFT_RELOAD)
         if booked:
             self.sudo()._economic_apply_booked(self.company_id, booked)
         elif drafts:
-            number = max(d.get("draftInvoiceNumber") or 0 for d in drafts)
-            self.sudo().write(
-                {
-                    "economic_invoice_state": "draft",
-                    "economic_draft_number": number,
-                    "economic_invoice_error": False,
-                }
+            self._economic_set_draft(
+                max(draft.get("draftInvoiceNumber") or 0 for draft in drafts)
             )
         elif self.economic_invoice_state == "draft":
             # the bookkeeper deleted the draft: the order may be sent again
             self.sudo().write(
                 {"economic_invoice_state": False, "economic_draft_number": 0}
             )
-            self.message_post(
-                body=self.env._("The invoice draft is no longer in e-conomic."),
-                subtype_xmlid="mail.mt_note",
+            self._economic_note(
+                self.env._("The invoice draft is no longer in e-conomic.")
             )
         if not self.economic_invoice_state:
             message = self.env._("%s has no invoice in e-conomic.", self.name)
@@ -217,32 +202,34 @@ class SaleOrder(models.Model):
                 order=self.name,
                 state=self._economic_state_label(),
             )
-        return self._economic_notification(message, "info")
-
-    def _economic_notification(self, message, kind):
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("e-conomic"),
-                "message": message,
-                "type": kind,
-                "sticky": kind == "danger",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return connection._notification(message, "info", SOFT_RELOAD)
 
     def _economic_state_label(self):
-        label = dict(
-            self._fields["economic_invoice_state"]._description_selection(self.env)
-        ).get(self.economic_invoice_state, "")
-        if self.economic_invoice_number:
-            return f"{label} ({self.economic_invoice_number})"
-        if self.economic_draft_number:
-            return f"{label} ({self.economic_draft_number})"
-        return label
+        selection = self._fields["economic_invoice_state"]._description_selection
+        label = dict(selection(self.env)).get(self.economic_invoice_state, "")
+        number = self.economic_invoice_number or self.economic_draft_number
+        return f"{label} ({number})" if number else label
 
-    # --- Sending -----------------------------------------------------------
+    def _economic_note(self, body):
+        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+
+    def _economic_note_error(self, message):
+        """Keep why the order's invoice failed on the order and in its chatter."""
+        _logger.info("e-conomic: order %s: %s", self.id, message)
+        self.sudo().economic_invoice_error = message
+        self._economic_note(Markup("<p>%s</p>") % message)
+
+    def _economic_set_draft(self, number, note=None):
+        """The order's draft in e-conomic is ``number`` (0: it has none)."""
+        self.sudo().write(
+            {
+                "economic_invoice_state": "draft" if number else False,
+                "economic_draft_number": number,
+                "economic_invoice_error": False,
+            }
+        )
+        if note:
+            self._economic_note(note)
 
     def _economic_connection(self):
         return self.env["tracelink.economic.connection"]._for_invoices(self.company_id)
@@ -260,37 +247,27 @@ class SaleOrder(models.Model):
         return connection
 
     def _economic_send_noted(self):
-        """Make the draft; a refusal is noted on the order (field and
-        chatter) and nothing of the draft is kept. True when it was made."""
+        """Make the draft; a refusal is noted on the order and nothing of the
+        draft is kept. True when it was made."""
         self.ensure_one()
         try:
             with self.env.cr.savepoint():
                 self._economic_send()
-        except (UserError, ServiceError) as error:
-            if isinstance(error, ServiceError):
-                message = self._economic_connection()._error_message(error)
-            else:
-                message = error.args[0]
-            message = self.env._("The order could not go to e-conomic: %s", message)
-            _logger.info("e-conomic: order %s not sent: %s", self.id, message)
-            self.sudo().economic_invoice_error = message
-            self.message_post(
-                body=Markup("<p>%s</p>") % message, subtype_xmlid="mail.mt_note"
+        except UserError as error:
+            self._economic_note_error(
+                self.env._("The order could not go to e-conomic: %s", error.args[0])
             )
             return False
         return True
 
     def _economic_send(self):
-        """The draft of this order in e-conomic, once: the customer first
-        (found or created), the products, then ``POST /invoices/drafts`` with
-        the order's Idempotency-Key; after no answer, the draft is looked up
-        by the order's reference before it is sent again. Booked at once
-        when the connection says so."""
+        """``POST /invoices/drafts`` once, with the order's Idempotency-Key:
+        after no answer, the draft is looked up by the order's reference
+        before it is sent again. Booked at once when the connection says so."""
         connection = self._economic_require_connection()
         order = self.sudo()
-        customer_number = order._economic_customer_number(connection)
-        with connection._get_client() as client:
-            body = order._economic_draft_body(connection, client, customer_number)
+        with connection._user_errors(), connection._get_client() as client:
+            body = order._economic_draft_body(connection, client)
             key = connection._invoice_idempotency_key(f"sale.order:{order.id}")
             try:
                 draft = client.create_draft_invoice(body, idempotency_key=key)
@@ -302,27 +279,24 @@ class SaleOrder(models.Model):
                     error,
                 )
                 drafts, _booked = client.find_invoices_by_reference(order.name)
-                draft = drafts[0] if drafts else None
-                if draft is None:
-                    draft = client.create_draft_invoice(body, idempotency_key=key)
+                if not drafts:
+                    drafts = [client.create_draft_invoice(body, idempotency_key=key)]
+                draft = drafts[0]
             number = draft["draftInvoiceNumber"]
-            order.write(
-                {
-                    "economic_invoice_state": "draft",
-                    "economic_draft_number": number,
-                    "economic_invoice_error": False,
-                }
-            )
-            order.message_post(
-                body=self.env._(
+            order._economic_set_draft(
+                number,
+                self.env._(
                     "Invoice draft %(number)s made in e-conomic.", number=number
                 ),
-                subtype_xmlid="mail.mt_note",
             )
             if connection.invoice_booking != "draft":
                 order._economic_book(connection, client, number)
 
-    def _economic_draft_body(self, connection, client, customer_number):
+    def _economic_draft_body(self, connection, client):
+        """The draft of the order as it is now; a customer e-conomic lacks is
+        found or created there first."""
+        partner = self.partner_invoice_id.commercial_partner_id
+        customer_number = partner._economic_link(connection)[0]
         lines = self._economic_lines(connection, client)
         head = self._economic_head(connection, client, customer_number)
         try:
@@ -341,9 +315,8 @@ class SaleOrder(models.Model):
         (PUT sends the whole document); a refusal refuses the change."""
         connection = self._economic_require_connection()
         order = self.sudo()
-        customer_number = order._economic_customer_number(connection)
         with connection._user_errors(), connection._get_client() as client:
-            body = order._economic_draft_body(connection, client, customer_number)
+            body = order._economic_draft_body(connection, client)
             client.replace_draft_invoice(order.economic_draft_number, body)
 
     def _economic_cancel(self):
@@ -364,117 +337,70 @@ class SaleOrder(models.Model):
             try:
                 client.delete_draft_invoice(number)
             except NotFound:
-                _logger.info(
-                    "e-conomic: draft %s of order %s already gone", number, self.id
-                )
-        self.sudo().write(
-            {
-                "economic_invoice_state": False,
-                "economic_draft_number": 0,
-                "economic_invoice_error": False,
-            }
-        )
-        self.message_post(
-            body=self.env._(
-                "Invoice draft %(number)s deleted in e-conomic.", number=number
-            ),
-            subtype_xmlid="mail.mt_note",
+                _logger.info("e-conomic: draft %s of order %s gone", number, self.id)
+        self._economic_set_draft(
+            0,
+            self.env._("Invoice draft %(number)s deleted in e-conomic.", number=number),
         )
 
     def _economic_book(self, connection, client, draft_number):
-        """Book the draft; a refusal leaves the draft for the bookkeeper and
-        is noted on the order."""
-        send_by = "ean" if connection.invoice_booking == "book_ean" else "none"
+        """Book the draft; a refusal leaves the draft for the bookkeeper."""
+        key = f"sale.order:{self.id}:book:{draft_number}"
         try:
             invoice = client.book_invoice(
                 draft_number,
-                send_by=send_by,
-                idempotency_key=connection._invoice_idempotency_key(
-                    f"sale.order:{self.id}:book:{draft_number}"
-                ),
+                send_by="ean" if connection.invoice_booking == "book_ean" else "none",
+                idempotency_key=connection._invoice_idempotency_key(key),
             )
         except ServiceError as error:
-            message = self.env._(
-                "The invoice draft %(number)s is in e-conomic, but booking it "
-                "failed: %(error)s",
-                number=draft_number,
-                error=connection._error_message(error),
-            )
-            self.economic_invoice_error = message
-            self.message_post(
-                body=Markup("<p>%s</p>") % message, subtype_xmlid="mail.mt_note"
+            self._economic_note_error(
+                self.env._(
+                    "The invoice draft %(number)s is in e-conomic, but booking it "
+                    "failed: %(error)s",
+                    number=draft_number,
+                    error=connection._error_message(error),
+                )
             )
             return
         self._economic_apply_booked(self.company_id, [invoice])
 
-    def _economic_customer_number(self, connection):
-        """The customer's e-conomic number; a customer e-conomic does not
-        have yet is found or created there first (and linked, kept even if
-        the draft then fails: it exists in e-conomic)."""
-        partner = self.partner_invoice_id.commercial_partner_id.with_company(
-            self.company_id
-        )
-        if partner.economic_customer_number:
-            return partner.economic_customer_number
-        with connection._user_errors():
-            customer, _created = connection._ensure_customer(partner)
-        partner.write(
-            {
-                "economic_customer_number": customer["customerNumber"],
-                "economic_last_sync": fields.Datetime.now(),
-            }
-        )
-        return customer["customerNumber"]
-
     def _economic_head(self, connection, client, customer_number):
-        partner = self.partner_invoice_id
-        commercial = partner.commercial_partner_id
-        country = partner.country_id
+        commercial = self.partner_invoice_id.commercial_partner_id
+        country = self.partner_invoice_id.country_id
         lang = self.company_id.partner_id.lang or self.env.lang
-        data = connection._customer_data(commercial)
         vat_zone = connection._customer_defaults({"country_id": country.id})["vat_zone"]
+        # the e-conomic payment terms named like the order's, else the default
+        terms = connection.payment_terms
+        if name := name_key(self.payment_term_id.name):
+            found = client.iter_collection("/payment-terms")
+            terms = numbers_by_name(found, "paymentTermsNumber").get(name, terms)
         return {
             "currency": self.currency_id.name,
             "customer_number": customer_number,
             "date": fields.Date.context_today(self),
             "layout": connection.invoice_layout_id.number,
-            "payment_terms": self._economic_payment_terms(connection, client),
+            "payment_terms": terms,
             "vat_zone": vat_zone,
             "reference": self.name,
-            "heading": self.client_order_ref or "",
+            "heading": self.client_order_ref,
             "recipient": {
                 "name": commercial.name,
-                "address": data["street"],
-                "zip": commercial.zip or "",
-                "city": commercial.city or "",
-                "country": country.with_context(lang=lang).name if country else "",
-                "ean": commercial.economic_ean or "",
+                "address": connection._customer_data(commercial)["street"],
+                "zip": commercial.zip,
+                "city": commercial.city,
+                "country": country.with_context(lang=lang).name,
+                "ean": commercial.economic_ean,
             },
         }
 
-    def _economic_payment_terms(self, connection, client):
-        """The e-conomic payment terms named like the order's, else the
-        connection's default."""
-        name = (self.payment_term_id.name or "").strip().casefold()
-        if name:
-            for terms in client.iter_collection("/payment-terms"):
-                if str(terms.get("name") or "").strip().casefold() == name:
-                    return terms.get("paymentTermsNumber")
-        return connection.payment_terms
-
     def _economic_lines(self, connection, client):
-        """The plain lines of the draft, in the order's order; products
-        e-conomic lacks are created or replaced by the default product."""
+        """The plain lines of the draft, in the order's order."""
         lines = self.order_line.sorted(lambda line: (line.sequence, line.id))
-        product_lines = lines.filtered(lambda line: not line.display_type)
-        if not product_lines:
+        products = lines.filtered(lambda line: not line.display_type).product_id
+        if not products:
             raise UserError(self.env._("%s has no lines to invoice.", self.name))
-        numbers = self._economic_product_numbers(connection, client, product_lines)
-        units = {
-            str(unit.get("name") or "").strip().casefold(): unit.get("unitNumber")
-            for unit in client.iter_collection("/units")
-            if isinstance(unit, dict)
-        }
+        numbers = self._economic_product_numbers(connection, client, products)
+        units = numbers_by_name(client.iter_collection("/units"), "unitNumber")
         plain = []
         for line in lines:
             if line.display_type:
@@ -489,28 +415,22 @@ class SaleOrder(models.Model):
                     "price_unit": line.price_unit,
                     "discount": line.discount,
                     "subtotal": line.price_subtotal,
-                    "unit_number": units.get(
-                        (line.product_uom.name or "").strip().casefold()
-                    ),
+                    "unit_number": units.get(name_key(line.product_uom.name)),
                 }
             )
         return plain
 
-    def _economic_product_numbers(self, connection, client, lines):
+    def _economic_product_numbers(self, connection, client, products):
         """``{product: e-conomic product number}``: its internal reference
         when e-conomic has it (or after creating it), else the default."""
-        products = lines.product_id
-        found = client.find_products(
-            [p.default_code for p in products if p.default_code]
-            + [connection.invoice_default_product or ""]
-        )
         default = (connection.invoice_default_product or "").strip()
+        codes = [p.default_code for p in products if p.default_code]
+        found = client.find_products([*codes, default])
+        creating = connection.invoice_product_mode == "create"
         numbers = {}
         for product in products:
             code = (product.default_code or "").strip()
-            if code and code in found:
-                numbers[product] = code
-            elif code and connection.invoice_product_mode == "create":
+            if code and code not in found and creating:
                 client.create_product(
                     {
                         "productNumber": code,
@@ -524,33 +444,33 @@ class SaleOrder(models.Model):
                         f"product:{code}"
                     ),
                 )
-                numbers[product] = code
-            elif default and default in found:
-                numbers[product] = default
-            else:
-                raise UserError(
-                    self.env._(
-                        "%(product)s is not in e-conomic (its internal reference "
-                        "is the e-conomic product number) and no default product "
-                        "of e-conomic is set. Give it the number of an e-conomic "
-                        "product, or set a default product in Contacts > "
-                        "Configuration > e-conomic.",
-                        product=product.display_name,
+            elif code not in found:
+                if default not in found:
+                    raise UserError(
+                        self.env._(
+                            "%(product)s is not in e-conomic (its internal "
+                            "reference is the e-conomic product number) and no "
+                            "default product of e-conomic is set. Give it the "
+                            "number of an e-conomic product, or set a default "
+                            "product in Contacts > Configuration > e-conomic.",
+                            product=product.display_name,
+                        )
                     )
-                )
+                code = default
+            numbers[product] = code
         return numbers
-
-    # --- State read back ------------------------------------------------------
 
     @api.model
     def _economic_apply_booked(self, company, invoices):
         """Write the state of booked invoices on the orders of ``company``
-        they name by reference (one search for the whole page)."""
-        by_reference = {}
-        for invoice in invoices:
-            reference = invoice_reference(invoice)
-            if reference:
-                by_reference.setdefault(reference, []).append(invoice)
+        they name by reference, the latest invoice of each."""
+        by_reference = {
+            invoice_reference(invoice): invoice
+            for invoice in sorted(
+                invoices, key=lambda invoice: invoice.get("bookedInvoiceNumber") or 0
+            )
+        }
+        by_reference.pop("", None)
         if not by_reference:
             return self.browse()
         orders = self.sudo().search(
@@ -558,11 +478,7 @@ class SaleOrder(models.Model):
         )
         today = fields.Date.context_today(self)
         for order in orders:
-            invoice = max(
-                by_reference[order.name],
-                key=lambda i: i.get("bookedInvoiceNumber") or 0,
-            )
-            state, values = booked_status(invoice, today)
+            state, values = booked_status(by_reference[order.name], today)
             vals = {
                 "economic_invoice_state": state,
                 "economic_invoice_number": values["number"],

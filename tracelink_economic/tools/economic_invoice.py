@@ -10,24 +10,21 @@ DESCRIPTION_LENGTH = 2500
 REFERENCE_LENGTH = 250
 # Decimals e-conomic accepts in unitNetPrice (more: error E04740).
 PRICE_DECIMALS = 2
-
-INVOICE_STATES = ("draft", "booked", "partial", "paid", "overdue")
+RECIPIENT_KEYS = ("address", "zip", "city", "country")
 
 
 def _decimal(value):
     return Decimal(str(value or 0))
 
 
-def has_more_decimals(value, decimals=PRICE_DECIMALS):
-    """Whether ``value`` needs more than ``decimals`` decimals."""
-    amount = _decimal(value)
-    return amount != amount.quantize(Decimal(1).scaleb(-decimals))
+def _round(value):
+    exponent = Decimal(1).scaleb(-PRICE_DECIMALS)
+    return float(_decimal(value).quantize(exponent, rounding=ROUND_HALF_UP))
 
 
-def _round(value, decimals=PRICE_DECIMALS):
-    return float(
-        _decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    )
+def has_more_decimals(value):
+    """Whether ``value`` needs more decimals than e-conomic's prices hold."""
+    return _round(value) != float(value or 0)
 
 
 def _number(value):
@@ -37,15 +34,10 @@ def _number(value):
 
 
 def invoice_line(line, line_number):
-    """One line of ``POST /invoices/drafts`` from plain line data.
-
-    ``line``: ``kind`` ("product" or "text"), ``description``, and for a
-    product line ``product_number``, ``quantity``, ``price_unit``,
-    ``discount`` (percent), ``subtotal`` (the order line's net amount) and
-    ``unit_number`` (or None). A price e-conomic cannot hold (more than 2
-    decimals) is sent as one unit at the line's net amount, its quantity and
-    price named in the description, so that the totals stay Odoo's.
-    """
+    """One line of ``POST /invoices/drafts`` from a plain line (see
+    ``SaleOrder._economic_lines``). A price e-conomic cannot hold (more than
+    2 decimals) is sent as one unit at the line's net amount, its quantity and
+    price named in the description, so that the totals stay Odoo's."""
     description = " ".join(str(line.get("description") or "").split())
     body = {"lineNumber": line_number, "sortKey": line_number}
     if line["kind"] == "text":
@@ -80,15 +72,9 @@ def invoice_line(line, line_number):
 
 
 def draft_invoice_body(head, lines):
-    """The body of ``POST /invoices/drafts``.
-
-    ``head``: ``currency``, ``customer_number``, ``date`` (a date),
-    ``layout``, ``payment_terms``, ``vat_zone``, ``reference`` (the order's,
-    into ``references.other``), ``recipient`` (``name``, ``address``,
-    ``zip``, ``city``, ``country``, ``ean``) and ``heading`` (or "").
-    Empty values are left out (e-conomic refuses null); ``ValueError`` for
-    what e-conomic would refuse.
-    """
+    """The body of ``POST /invoices/drafts`` from ``head`` (the keys of
+    ``SaleOrder._economic_head``) and plain ``lines``. Empty values are left
+    out (e-conomic refuses null); ``ValueError`` for what it would refuse."""
     reference = str(head["reference"] or "")
     if not reference or len(reference) > REFERENCE_LENGTH:
         raise ValueError(f"invalid order reference {reference!r}")
@@ -99,14 +85,11 @@ def draft_invoice_body(head, lines):
     ]
     if missing:
         raise ValueError("missing " + ", ".join(missing))
-    recipient = {"name": head["recipient"]["name"]}
-    for key in ("address", "zip", "city", "country"):
-        if head["recipient"].get(key):
-            recipient[key] = head["recipient"][key]
-    recipient["vatZone"] = {"vatZoneNumber": head["vat_zone"]}
-    if head["recipient"].get("ean"):
-        recipient["ean"] = head["recipient"]["ean"]
-        recipient["nemHandelType"] = "ean"
+    given = head["recipient"]
+    recipient = {key: given[key] for key in RECIPIENT_KEYS if given.get(key)}
+    recipient.update(name=given["name"], vatZone={"vatZoneNumber": head["vat_zone"]})
+    if given.get("ean"):
+        recipient.update(ean=given["ean"], nemHandelType="ean")
     body = {
         "currency": head["currency"],
         "customer": {"customerNumber": head["customer_number"]},
@@ -149,8 +132,19 @@ def booked_status(invoice, today=None):
 def invoice_reference(invoice):
     """The ``references.other`` of an invoice ("" when none)."""
     references = invoice.get("references") if isinstance(invoice, dict) else None
-    return (
-        str((references or {}).get("other") or "")
-        if isinstance(references, dict)
-        else ""
-    )
+    return str(references.get("other") or "") if isinstance(references, dict) else ""
+
+
+def name_key(name):
+    """A name of an e-conomic catalogue compared without case and outer spaces."""
+    return str(name or "").strip().casefold()
+
+
+def numbers_by_name(items, number_key):
+    """``{name key: number}`` of an e-conomic catalogue (payment terms,
+    units), the first of a name winning."""
+    numbers = {}
+    for item in items:
+        if isinstance(item, dict):
+            numbers.setdefault(name_key(item.get("name")), item.get(number_key))
+    return numbers

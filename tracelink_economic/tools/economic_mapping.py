@@ -1,6 +1,5 @@
 """Pure translations between e-conomic customer dicts and plain partner data
-(no HTTP, no ORM): the connection and res.partner turn the neutral keys into
-records."""
+(no HTTP, no ORM)."""
 
 import re
 
@@ -40,6 +39,10 @@ class FieldTooLong(ValueError):
         super().__init__(f"{prop} is longer than {limit} characters")
         self.key = key
         self.limit = limit
+
+
+def _positive(number):
+    return isinstance(number, int) and not isinstance(number, bool) and number > 0
 
 
 def customer_numbers(customers):
@@ -83,7 +86,7 @@ def partner_values_from_customer(customer):
         raise ValueError(
             f"e-conomic customer without customerNumber: {customer!r:.200}"
         )
-    if isinstance(number, bool) or not isinstance(number, int) or number <= 0:
+    if not _positive(number):
         raise ValueError(
             f"e-conomic customer has an invalid customerNumber: {number!r:.50}"
         )
@@ -108,11 +111,10 @@ def partner_values_from_customer(customer):
 
 
 def customer_body_from_partner(values, defaults):
-    """The body of ``POST /customers`` from plain partner data (keys of
-    ``CUSTOMER_PROPERTIES``) and ``defaults`` (``currency`` code and the
-    numbers of ``_BODY_REFERENCES``). Empty values are left out (e-conomic
-    refuses null); ``FieldTooLong`` for a value longer than e-conomic's schema
-    allows, ``ValueError`` when the name or a default is missing."""
+    """The body of ``POST /customers`` from plain partner data and the
+    ``defaults`` of ``_BODY_REFERENCES`` and ``currency``; empty values are
+    left out (e-conomic refuses null). ``FieldTooLong`` beyond e-conomic's
+    schema, ``ValueError`` when the name or a default is missing."""
     body = {}
     for key, (prop, limit) in CUSTOMER_PROPERTIES.items():
         text = str(values.get(key) or "").strip()
@@ -122,22 +124,16 @@ def customer_body_from_partner(values, defaults):
             body[prop] = text
     if "name" not in body:
         raise ValueError("An e-conomic customer needs a name")
-    missing = []
-    currency = str(defaults.get("currency") or "").strip()
-    if currency:
-        body["currency"] = currency.upper()
-    else:
-        missing.append("currency")
-    for key, (prop, number_prop) in _BODY_REFERENCES.items():
-        number = defaults.get(key)
-        if isinstance(number, int) and not isinstance(number, bool) and number > 0:
-            body[prop] = {number_prop: number}
-        else:
-            missing.append(key)
+    currency = str(defaults.get("currency") or "").strip().upper()
+    missing = [] if currency else ["currency"]
+    missing += [key for key in _BODY_REFERENCES if not _positive(defaults.get(key))]
     if missing:
         raise ValueError(
             "e-conomic customer defaults are missing: " + ", ".join(missing)
         )
+    body["currency"] = currency
+    for key, (prop, number_prop) in _BODY_REFERENCES.items():
+        body[prop] = {number_prop: defaults[key]}
     return body
 
 
