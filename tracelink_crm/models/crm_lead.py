@@ -375,12 +375,13 @@ class CrmLead(models.Model):
         return super().write(vals)
 
     def _write_status(self, vals):
-        """Write a change of status or of archiving: the earlier probability
-        is kept on entering Won or losing a case, and given back on leaving
-        Won or restoring it."""
+        """A change of status or of archiving (_prepare_status_vals)."""
         stage = self.env["crm.stage"].browse(vals.get("stage_id"))
-        if stage:
-            self._check_stage_change(stage)
+        # A case converted to an order stays Won while the order stands:
+        # reopening or losing it would count the sale twice in the pipeline.
+        for lead in self.filtered(lambda lead: stage and lead.stage_id != stage):
+            if lead.converted_order_id:
+                raise UserError(lead._converted_message())
         res = True
         # archiving keeps the date a case was won or lost on (Odoo stamps now)
         closing = {}
@@ -402,13 +403,6 @@ class CrmLead(models.Model):
                 super(CrmLead, lead).write({"date_closed": date_closed})
         return res
 
-    def _check_stage_change(self, stage):
-        # A case converted to an order stays Won while the order stands:
-        # reopening or losing it would count the sale twice in the pipeline.
-        for lead in self.filtered(lambda lead: lead.stage_id != stage):
-            if lead.converted_order_id:
-                raise UserError(lead._converted_message())
-
     def _converted_message(self):
         return self.env._(
             "%(case)s was converted to order %(order)s and stays Won "
@@ -419,8 +413,9 @@ class CrmLead(models.Model):
         )
 
     def _prepare_status_vals(self, stage, vals):
-        """Values that follow from a change of status or archiving: the one
-        place where the status decides probability and close date."""
+        """The one place where the status decides probability and close date:
+        the earlier probability is kept on entering Won or losing a case, and
+        given back on leaving Won or restoring it."""
         res = {}
         if "active" in vals and bool(vals["active"]) != self.active:
             if vals["active"] and self.probability == 0:
@@ -449,8 +444,7 @@ class CrmLead(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_history(self):
-        # People (the admin user included) and other systems are refused;
-        # server code running as superuser (data clean-ups) may still purge.
+        # server code running as superuser (data clean-ups) may still purge
         if self.env.su:
             return
         with_history = self._filter_with_history()
