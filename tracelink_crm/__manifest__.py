@@ -69,6 +69,7 @@
             "tracelink_crm/static/tests/tours/*.js",
         ],
     },
+    "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
     "images": [
         "static/description/cases.png",

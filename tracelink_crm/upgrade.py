@@ -1,20 +1,15 @@
-"""Steps of the upgrade to 18.0.3.0.0: lost cases become Odoo's lost cases.
-
-Up to 18.0.2.0.0 a lost case was an active case in the fixed Lost status,
-which kept the status it was lost from in ``stage_before_close_id`` and its
-earlier probability in ``probability_before_close``; a typed probability was
-marked by ``is_probability_manual``. From 18.0.3.0.0 a lost case is what
-Odoo's Lost button makes (archived at 0 %, in the status it was lost from),
-shown under the Lost status by the stored ``status_id``, and a typed
-probability is one that differs from the automated one (Odoo's
-``is_automated_probability``).
-
-Plain SQL over the columns of the old version, so that the steps run before
-the new model is loaded (pre-migrate) and a test can run them on a database
-holding rows in the old form.
+"""Steps of the upgrade to 18.0.3.0.0: a lost case, until then an active
+case in the fixed Lost status (the status it was lost from in
+``stage_before_close_id``), becomes Odoo's lost case (archived at 0 % in that
+status), and ``is_probability_manual`` gives way to Odoo's
+``is_automated_probability``. Plain SQL over the old columns, so that the
+steps run before the new model is loaded and a test can run them on rows in
+the old form.
 """
 
 from odoo.tools import SQL, sql
+
+from .models.crm_lead import INDEXES
 
 
 def _lost_stage_id(cr):
@@ -30,8 +25,7 @@ def _lost_stage_id(cr):
 
 def lose_cases_in_lost_status(cr):
     """Cases in the old Lost status: archived at 0 % in the status they were
-    lost from (else the first open status), lost reason and earlier
-    probability kept. Returns how many were moved."""
+    lost from (else the first open status). Returns how many were moved."""
     lost_id = _lost_stage_id(cr)
     if not lost_id:
         return 0
@@ -63,11 +57,9 @@ def lose_cases_in_lost_status(cr):
 
 
 def keep_automated_probabilities(cr):
-    """``is_probability_manual`` into Odoo's ``is_automated_probability``: an
-    open case whose probability was not typed (a status's default, say) but
-    differs from the automated one gets it as its automated probability, so
-    that predictive scoring goes on updating it; a typed one differs already.
-    Returns how many were changed."""
+    """An open case whose probability was not typed (a status's default, say)
+    gets it as its automated one, so that predictive scoring goes on updating
+    it; a typed one differs already. Returns how many were changed."""
     if "is_probability_manual" not in sql.table_columns(cr, "crm_lead"):
         return 0
     cr.execute(
@@ -89,9 +81,7 @@ def keep_automated_probabilities(cr):
 
 def fill_status(cr):
     """The stored status of every case (the Lost status for a lost one) and
-    its kind, written at once instead of computed row by row by the ORM (the
-    column made before the model is loaded is not computed again); only rows
-    that differ are written."""
+    its kind, in one query each instead of the ORM's row by row."""
     lost_id = _lost_stage_id(cr)
     if not sql.column_exists(cr, "crm_lead", "status_id"):
         sql.create_column(cr, "crm_lead", "status_id", "int4")
@@ -127,14 +117,11 @@ def fill_status(cr):
 
 
 def drop_status_kind_index(cr):
-    """The kind of status is no longer indexed (each index slows Odoo's
-    scoring update of every open case); Odoo keeps an index a field no
-    longer asks for."""
+    """Odoo keeps the index of a field that no longer asks for one."""
     cr.execute(SQL("DROP INDEX IF EXISTS crm_lead__stage_kind_index"))
 
 
 def drop_case_indexes(cr):
-    """The addon's partial indexes over the cases cover the lost ones from
-    18.0.3.0.0: dropped before the model is loaded, which makes them anew."""
-    for name in ("crm_lead_tracelink_pipeline_index", "crm_lead_tracelink_list_index"):
+    """Made anew by the model, to cover the lost cases too."""
+    for name in INDEXES:
         cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))

@@ -38,13 +38,9 @@ ORDER_TAB_FIELDS = [
     "user_id",
 ]
 
-# Partial indexes over the cases the case list shows (active and lost ones),
-# dropped with the addon (uninstall_hook):
-# - the totals of the list and kanban grouped by status count and sum the
-#   cases under the company and own-cases rules: answered from the pipeline
-#   index without reading the table;
-# - the case list's first page in its default order (Odoo's _order) is read
-#   from the list index instead of sorting every visible case.
+# Partial indexes over the cases the case list shows (active and lost ones):
+# the list and kanban totals per status come from the pipeline index without
+# reading the table, the list's first page (Odoo's _order) from the list one.
 INDEXES = {
     "crm_lead_tracelink_pipeline_index": [
         "status_id",
@@ -175,10 +171,6 @@ class CrmLead(models.Model):
     date_deadline = fields.Date(tracking=True)
     prorated_revenue = fields.Monetary(string="Weighted Value")
 
-    # ------------------------------------------------------------
-    # Computes
-    # ------------------------------------------------------------
-
     @api.depends("stage_id", "active", "probability", "type")
     def _compute_status_id(self):
         lost = self.env.ref("tracelink_crm.crm_stage_lost", raise_if_not_found=False)
@@ -201,7 +193,6 @@ class CrmLead(models.Model):
 
     @api.model
     def _read_group_status_ids(self, stages, domain):
-        # Odoo's pipeline columns, and the Lost status after them
         stages = self._read_group_stage_ids(stages, domain)
         return stages | self.env.ref("tracelink_crm.crm_stage_lost")
 
@@ -326,29 +317,17 @@ class CrmLead(models.Model):
                 )
 
     def _order_field_to_sql(self, alias, field_name, direction, nulls, query):
-        # Cases without a follow-up or expected closing date come last,
-        # whichever way the list is sorted. Overrides a core private method
-        # (one of the four, see README): no field attribute or public hook
-        # orders NULLs per field, and the web client's sort sends no NULLS
-        # clause. test_crm_lead_case_screens (sorting by either date) fails
-        # when Odoo stops ordering through this method.
+        # Cases without a follow-up or expected closing date come last either
+        # way. A core private method (README): no field attribute or public
+        # hook orders NULLs per field, and the web client sends no NULLS
+        # clause. test_crm_lead_case_screens fails when Odoo stops using it.
         if field_name in ("follow_up_date", "date_deadline") and not nulls.code:
             nulls = SQL("NULLS LAST")
         return super()._order_field_to_sql(alias, field_name, direction, nulls, query)
 
-    # ------------------------------------------------------------
-    # CRUD
-    # ------------------------------------------------------------
-
     def init(self):
         for name, expressions in INDEXES.items():
-            create_index(
-                self.env.cr,
-                name,
-                self._table,
-                expressions,
-                where=INDEX_WHERE,
-            )
+            create_index(self.env.cr, name, self._table, expressions, where=INDEX_WHERE)
         return super().init()
 
     @api.model_create_multi
@@ -396,12 +375,13 @@ class CrmLead(models.Model):
         return super().write(vals)
 
     def _write_status(self, vals):
-        """Write a change of status or of archiving: the earlier probability
-        is kept on entering Won or losing a case, and given back on leaving
-        Won or restoring it."""
+        """A change of status or of archiving (_prepare_status_vals)."""
         stage = self.env["crm.stage"].browse(vals.get("stage_id"))
-        if stage:
-            self._check_stage_change(stage)
+        # A case converted to an order stays Won while the order stands:
+        # reopening or losing it would count the sale twice in the pipeline.
+        for lead in self.filtered(lambda lead: stage and lead.stage_id != stage):
+            if lead.converted_order_id:
+                raise UserError(lead._converted_message())
         res = True
         # archiving keeps the date a case was won or lost on (Odoo stamps now)
         closing = {}
@@ -423,13 +403,6 @@ class CrmLead(models.Model):
                 super(CrmLead, lead).write({"date_closed": date_closed})
         return res
 
-    def _check_stage_change(self, stage):
-        # A case converted to an order stays Won while the order stands:
-        # reopening or losing it would count the sale twice in the pipeline.
-        for lead in self.filtered(lambda lead: lead.stage_id != stage):
-            if lead.converted_order_id:
-                raise UserError(lead._converted_message())
-
     def _converted_message(self):
         return self.env._(
             "%(case)s was converted to order %(order)s and stays Won "
@@ -440,8 +413,9 @@ class CrmLead(models.Model):
         )
 
     def _prepare_status_vals(self, stage, vals):
-        """Values that follow from a change of status or archiving: the one
-        place where the status decides probability and close date."""
+        """The one place where the status decides probability and close date:
+        the earlier probability is kept on entering Won or losing a case, and
+        given back on leaving Won or restoring it."""
         res = {}
         if "active" in vals and bool(vals["active"]) != self.active:
             if vals["active"] and self.probability == 0:
@@ -470,8 +444,7 @@ class CrmLead(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_history(self):
-        # People (the admin user included) and other systems are refused;
-        # server code running as superuser (data clean-ups) may still purge.
+        # server code running as superuser (data clean-ups) may still purge
         if self.env.su:
             return
         with_history = self._filter_with_history()
@@ -485,19 +458,12 @@ class CrmLead(models.Model):
                 )
             )
 
-    # ------------------------------------------------------------
-    # Actions
-    # ------------------------------------------------------------
-
     def action_set_lost(self, **additional_values):
-        """Odoo's losing (archived at 0 %, with the lost reason, in its
-        status); a case converted to an order is refused with the reason."""
         converted = self.filtered("converted_order_id")[:1]
         if converted:
             raise UserError(converted._converted_message())
         res = super().action_set_lost(**additional_values)
-        # at 0 %, as Odoo's archiving would have left them (action_archive
-        # keeps the probability: archiving is not losing)
+        # at 0 %, which Odoo's action_archive left (see below)
         lost = self.filtered(lambda lead: not lead.active)
         if lost:
             super(CrmLead, lost).write({"probability": 0, "automated_probability": 0})
@@ -506,7 +472,6 @@ class CrmLead(models.Model):
     def action_archive(self):
         # Archiving puts a case away as it is (a Won case stays Won, an open
         # one keeps its probability); Odoo's archiving would mean losing it.
-        # Losing is action_set_lost, which sets the 0 % itself.
         cases = self.filtered(lambda lead: lead.active and lead.type == "opportunity")
         if cases:
             cases.write({"active": False})
@@ -568,21 +533,7 @@ class CrmLead(models.Model):
                 self.env._("Convert to Order"),
                 default_sale_order_id=order.id,
             )
-        if order:
-            order.write(case._prepare_order_vals(order))
-        else:
-            order = case.env["sale.order"].create(case._prepare_order_vals())
-            # logged, not posted: a user without an e-mail address converts too
-            order._message_log_with_view(
-                "mail.message_origin_link",
-                render_values={"self": order, "origin": case},
-            )
-        order.action_confirm()  # which makes it the case's order (_action_confirm)
-        case._message_log(
-            body=self.env._("Converted to the order %s.", order._get_html_link())
-        )
-        if (case.company_id or self.env.company).tracelink_order_auto_send:
-            order._send_order_confirmation_report()
+        order = case._confirm_order(order)
         return {
             "type": "ir.actions.act_window",
             "name": order.display_name,
@@ -592,12 +543,7 @@ class CrmLead(models.Model):
             "target": "current",
         }
 
-    # ------------------------------------------------------------
-    # Business methods
-    # ------------------------------------------------------------
-
     def _convert_dialog(self, res_model, name, **context):
-        """A dialog of Convert to Order: a wizard on this case."""
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -607,6 +553,27 @@ class CrmLead(models.Model):
             "target": "new",
             "context": {"default_lead_id": self.id, **context},
         }
+
+    def _confirm_order(self, quotation):
+        """Confirm ``quotation`` (or a new order) as the case's order."""
+        self.ensure_one()
+        order = quotation
+        if order:
+            order.write(self._prepare_order_vals(order))
+        else:
+            order = self.env["sale.order"].create(self._prepare_order_vals())
+            # logged, not posted: a user without an e-mail address converts too
+            order._message_log_with_view(
+                "mail.message_origin_link",
+                render_values={"self": order, "origin": self},
+            )
+        order.action_confirm()  # which makes it the case's order (_action_confirm)
+        self._message_log(
+            body=self.env._("Converted to the order %s.", order._get_html_link())
+        )
+        if (self.company_id or self.env.company).tracelink_order_auto_send:
+            order._send_order_confirmation_report()
+        return order
 
     def _lock_for_conversion(self):
         # the checks that follow must read the committed state
@@ -661,9 +628,8 @@ class CrmLead(models.Model):
         return self.order_ids.filtered(lambda order: order.state in ("draft", "sent"))
 
     def _prepare_order_vals(self, quotation=None):
-        """The one place where an order is made from a case: sale_crm's
-        values of a new quotation plus what only the case knows; for a
-        ``quotation`` of the case, what the case knows and it lacks."""
+        """sale_crm's values of a new quotation plus what only the case
+        knows; for a ``quotation`` of the case, what it lacks of that."""
         self.ensure_one()
         quotation = quotation or self.env["sale.order"]
         vals = {
@@ -745,14 +711,8 @@ class CrmLead(models.Model):
         dialog._check_dates()
         domain = dialog._closed_domain()
         if partner_id:
-            partner = self.env["res.partner"].browse(partner_id)
-            domain.append(
-                (
-                    "partner_id.commercial_partner_id",
-                    "=",
-                    partner.commercial_partner_id.id,
-                )
-            )
+            partner = self.env["res.partner"].browse(partner_id).commercial_partner_id
+            domain.append(("partner_id.commercial_partner_id", "=", partner.id))
         return {
             "date_from": fields.Date.to_string(start),
             "date_to": fields.Date.to_string(end),
@@ -761,8 +721,7 @@ class CrmLead(models.Model):
         }
 
     def _filter_with_history(self):
-        """Cases that are Won or Lost, were ever closed, or have an order:
-        they are never deleted, by hand or by a merge."""
+        """Cases never deleted, by hand or by a merge."""
         return self.with_context(active_test=False).filtered(
             lambda lead: (
                 lead.stage_kind in CLOSED_KINDS
@@ -777,10 +736,9 @@ class CrmLead(models.Model):
     ):
         # Odoo deletes the merged cases as superuser, past the deletion guard:
         # a merge that would delete a case with history is refused up front.
-        # Overrides a core private method (one of the four, see README): the
-        # merge wizard and the mail gateway call it, and no public method or
-        # hook runs before Odoo's superuser unlink. test_crm_lead_merge fails
-        # when Odoo's merge stops going through it.
+        # A core private method (README): no public hook runs before Odoo's
+        # superuser unlink. test_crm_lead_merge fails when the merge stops
+        # going through it.
         if auto_unlink:
             head = self._sort_by_confidence_level(reverse=True)[:1]
             doomed = (self - head)._filter_with_history()
@@ -797,17 +755,11 @@ class CrmLead(models.Model):
                 )
         return super()._merge_opportunity(user_id, team_id, auto_unlink, max_length)
 
-    # ------------------------------------------------------------
-    # Mail
-    # ------------------------------------------------------------
-
     def _mail_track(self, tracked_fields, initial_values):
-        # Probability is tracked for cases; plain leads keep Odoo's tracking
-        # (a lost lead tracks its archiving and lost reason only). Overrides
-        # a core private method (one of the four, see README): a field's
-        # tracking is the same for every record, and no public hook decides
-        # it per record. test_crm_lead_traceability fails when Odoo tracks
-        # otherwise.
+        # Probability is tracked for cases, not for plain leads. A core
+        # private method (README): a field's tracking is the same for every
+        # record, and no public hook decides it per record.
+        # test_crm_lead_traceability fails when Odoo tracks otherwise.
         if self.type != "opportunity":
             tracked_fields = {
                 fname: desc

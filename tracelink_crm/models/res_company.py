@@ -27,8 +27,7 @@ class ResCompany(models.Model):
 
     @api.model
     def _set_default_order_product(self):
-        """Give the companies that exist at installation the default order
-        product (new companies get it from the field's default)."""
+        """For the companies there at installation (new ones: the default)."""
         product = self.env.ref(
             "tracelink_crm.product_product_order_default", raise_if_not_found=False
         )
@@ -37,12 +36,9 @@ class ResCompany(models.Model):
                 [("tracelink_order_product_id", "=", False)]
             ).tracelink_order_product_id = product
 
-    # --- Documents --------------------------------------------------------
-
     def _tracelink_seller_details(self):
-        """One line with what Danish business papers carry besides the
-        seller's name and address: CVR number, phone, e-mail, website and
-        bank account, in the language of the environment."""
+        """What Danish business papers carry besides the seller's name and
+        address, in one line."""
         self.ensure_one()
         bank = self.partner_id.bank_ids[:1]
         parts = [
@@ -58,9 +54,8 @@ class ResCompany(models.Model):
         return Markup(" · ").join(part for part in parts if part)
 
     def _tracelink_set_report_footer(self):
-        """Put the seller details in the footer of every printed page, in
-        each active language, for companies that have no footer yet.
-        English first: the footer is translated term by term from it."""
+        """The seller details in the footer of companies without one, in each
+        language (English first: the others translate its terms)."""
         codes = sorted(
             (code for code, _name in self.env["res.lang"].get_installed()),
             key=lambda code: code != "en_US",

@@ -16,8 +16,6 @@ class ResConfigSettings(models.TransientModel):
     module_tracelink_economic = fields.Boolean(string="e-conomic")
 
     def action_open_economic_connection(self):
-        """The company's e-conomic connection (Contacts > Configuration >
-        e-conomic), from the link shown once tracelink_economic is installed."""
         self.ensure_one()
         if "tracelink.economic.connection" not in self.env:
             raise UserError(self.env._("Tick e-conomic and save to install it first."))

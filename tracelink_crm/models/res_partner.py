@@ -21,9 +21,8 @@ class ResPartner(models.Model):
     )
 
     def _compute_case_statistics(self):
-        """Counts over the customer's company and its contacts, from the case
-        statistics (the cases the case list shows, lost ones as Lost; the
-        user's own cases only when the user may only see those)."""
+        """Over the customer's company and its contacts, from the case
+        statistics (as the user may see them)."""
         figures = ("won_count", "lost_count", "open_count", "win_rate")
         groups = self.env["tracelink.crm.case.report"]._read_group(
             [("partner_id", "in", self.commercial_partner_id.ids)],
@@ -53,10 +52,6 @@ class ResPartner(models.Model):
         }
         return action
 
-    # ------------------------------------------------------------
-    # CVR watch: customers with open cases or orders; their salespeople
-    # ------------------------------------------------------------
-
     @api.model
     def _cvr_watch_domains(self):
         # What the watch follows is the same for every user: read as superuser.
@@ -77,8 +72,7 @@ class ResPartner(models.Model):
         ]
 
     def _cvr_status_changed(self, old_status):
-        """An activity for the salesperson of each open case of a company the
-        register no longer shows as active."""
+        # an activity for the salesperson of each open case
         res = super()._cvr_status_changed(old_status)
         if self.cvr_status in (False, "active"):
             return res

@@ -26,10 +26,6 @@ class SaleOrder(models.Model):
         for order in self:
             order.is_closed = order.state == "cancel" or order.locked
 
-    # ------------------------------------------------------------
-    # Actions
-    # ------------------------------------------------------------
-
     def action_send_order_confirmation(self):
         """Odoo's Send by Email of a confirmed order, with the order
         confirmation template; sending it is noted on the order's case too."""
@@ -47,15 +43,9 @@ class SaleOrder(models.Model):
         action["context"]["tracelink_order_confirmation"] = True
         return action
 
-    # ------------------------------------------------------------
-    # Business methods: CVR watch
-    # ------------------------------------------------------------
-
     @api.model
     def _get_cvr_watched_customers(self):
-        """The customers of confirmed orders not yet delivered (with stock)
-        or invoiced, or whose invoice is not paid: the CVR watch follows
-        them."""
+        """Customers of confirmed orders not delivered, invoiced or paid."""
         not_done = [("invoice_status", "!=", "invoiced")]
         if "delivery_status" in self._fields:  # sale_stock
             undelivered = ("delivery_status", "in", ("pending", "started", "partial"))
@@ -73,10 +63,6 @@ class SaleOrder(models.Model):
         return self.env["res.partner"].browse(
             [partner.id for [partner] in orders + unpaid]
         )
-
-    # ------------------------------------------------------------
-    # Business methods: order conversion and confirmation
-    # ------------------------------------------------------------
 
     def _action_confirm(self):
         res = super()._action_confirm()
@@ -121,14 +107,10 @@ class SaleOrder(models.Model):
         )
 
     def _send_order_confirmation_report(self):
-        """E-mail the order confirmation to the customer without a dialog and
-        without making the user wait for its PDF: as Odoo's own asynchronous
-        order e-mails (sale_async_emails), the order keeps the template in
-        ``pending_email_template_id`` and the scheduled action "Sales: Send
-        pending emails", triggered now, renders the PDF and sends the e-mail
-        once the conversion is saved. An order that cannot be e-mailed is
-        noted on the order and its case, and the user is told; it is never
-        refused for that."""
+        """E-mail the order confirmation without making the user wait for its
+        PDF, as sale_async_emails does: its scheduled action, triggered now,
+        sends the order's ``pending_email_template_id`` once the conversion is
+        saved. An order that cannot be e-mailed is never refused for that."""
         queued = self.browse()
         for order in self:
             problem = order._get_order_confirmation_mail_problem()
@@ -141,8 +123,7 @@ class SaleOrder(models.Model):
             self.env.ref("sale_async_emails.cron")._trigger()
 
     def _get_order_confirmation_mail_problem(self):
-        """Why the order confirmation cannot be e-mailed (a message for the
-        user), or False. The sender is the salesperson, else the company."""
+        """Why the order confirmation cannot be e-mailed, or False."""
         self.ensure_one()
         if not self.partner_id.email:
             return self.env._(
@@ -164,9 +145,8 @@ class SaleOrder(models.Model):
         return False
 
     def _notify_order_confirmation_not_sent(self, message):
-        """Tell why the order confirmation was not e-mailed: on the order, on
-        its case (as superuser: the user may not be allowed to edit the case)
-        and to the user at once."""
+        """On the order, on its case (as superuser: the user may not edit the
+        case) and to the user at once."""
         self.ensure_one()
         self._message_log(body=message)
         if self.opportunity_id:
@@ -182,7 +162,6 @@ class SaleOrder(models.Model):
         )
 
     def _get_order_confirmation_filename(self):
-        """File name of the order confirmation, in the customer's language."""
         self.ensure_one()
         lang = self.partner_id.lang or self.env.lang
         return self.with_context(lang=lang).env._("Order Confirmation - %s", self.name)

@@ -1,5 +1,7 @@
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.tracelink_crm import post_init_hook
+
 from .common import TracelinkCrmCommon
 
 
@@ -8,7 +10,8 @@ class CaseWordingCommon(TracelinkCrmCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("da_DK")
-        # Odoo's Danish for CRM first, then this addon's
+        # Odoo's Danish for CRM and this addon's, loaded together as when
+        # Danish is installed after the addon
         cls.env["ir.module.module"]._load_module_terms(
             ["mail", "crm", "tracelink_crm"], ["da_DK"]
         )
@@ -35,13 +38,21 @@ class TestCrmLeadWording(CaseWordingCommon):
             subtype = Subtype.browse(self.env.ref(xmlid).id)
             self.assertEqual((subtype.name, subtype.description), (words, words))
 
-    def test_crm_update_keeps_the_words(self):
-        """Loading CRM's Danish again (crm updated) keeps Sag and Status."""
+    def test_installed_over_crm_danish_speaks_tracelink(self):
+        """CRM's Danish words already in the database (Danish installed
+        before the addon) give way to Sag and Status when the addon is
+        installed; loading CRM's Danish again (crm updated) keeps them."""
+        label = self.env.ref("crm.field_crm_lead__stage_id")
+        label.update_field_translations("field_description", {"da_DK": "Fase"})
+        subtype = self.env.ref("crm.mt_lead_create")
+        subtype.update_field_translations("name", {"da_DK": "Oprettet"})
+        post_init_hook(self.env)
         self.env["ir.module.module"]._load_module_terms(["crm"], ["da_DK"])
         labels = (
             self.env["crm.lead"].with_context(lang="da_DK").fields_get(["stage_id"])
         )
         self.assertEqual(labels["stage_id"]["string"], "Status")
+        self.assertEqual(subtype.with_context(lang="da_DK").name, "Sag oprettet")
 
 
 @tagged("post_install", "-at_install")

@@ -107,9 +107,8 @@ class CrmLead(models.Model):
         return leads
 
     def action_convert_to_order(self, quotation_id=None, confirm_status=False):
-        """Name the products that cannot be made before anything is created,
-        and let the user convert anyway as a plain order (those products are
-        then delivered from stock instead of being made)."""
+        """Name the products that cannot be made before anything is created;
+        the user may convert anyway, those products delivered from stock."""
         self.ensure_one()
         if not self.env.context.get("tracelink_plain_order"):
             self._check_convertible()
@@ -123,7 +122,16 @@ class CrmLead(models.Model):
                 company = self.company_id or self.env.company
                 issues = products._get_production_issues(company)
                 if issues:
-                    return self._action_confirm_plain_order(issues, quotations)
+                    return self._convert_dialog(
+                        "tracelink.crm.plain.order.wizard",
+                        self.env._("Products That Cannot Be Made"),
+                        default_sale_order_id=quotations.id,
+                        default_reasons="\n".join(
+                            f"- {product.display_name}: {reason}"
+                            for product, reason in issues.items()
+                        ),
+                        default_product_ids=[Command.set([p.id for p in issues])],
+                    )
         return super().action_convert_to_order(
             quotation_id=quotation_id, confirm_status=confirm_status
         )
@@ -146,24 +154,18 @@ class CrmLead(models.Model):
             )
         return action
 
-    def _action_confirm_plain_order(self, issues, quotation):
-        self.ensure_one()
-        reasons = "\n".join(
-            f"- {product.display_name}: {reason}" for product, reason in issues.items()
-        )
-        return self._convert_dialog(
-            "tracelink.crm.plain.order.wizard",
-            self.env._("Products That Cannot Be Made"),
-            default_sale_order_id=quotation.id,
-            default_reasons=reasons,
-            default_product_ids=[Command.set([p.id for p in issues])],
-        )
-
     def _prepare_order_lines(self):
         """The case's product lines; the default order product only without."""
-        if self.line_ids:
-            return [
-                Command.create(line._prepare_order_line_vals())
-                for line in self.line_ids
-            ]
-        return super()._prepare_order_lines()
+        if not self.line_ids:
+            return super()._prepare_order_lines()
+        return [
+            Command.create(
+                {
+                    "product_id": line.product_id.id,
+                    "product_uom_qty": line.product_uom_qty,
+                    "price_unit": line.price_unit,
+                    "sequence": line.sequence,
+                }
+            )
+            for line in self.line_ids
+        ]

@@ -62,13 +62,3 @@ class CrmLeadLine(models.Model):
     def _compute_price_subtotal(self):
         for line in self:
             line.price_subtotal = line.product_uom_qty * line.price_unit
-
-    def _prepare_order_line_vals(self):
-        """Values of the order line made from this case line."""
-        self.ensure_one()
-        return {
-            "product_id": self.product_id.id,
-            "product_uom_qty": self.product_uom_qty,
-            "price_unit": self.price_unit,
-            "sequence": self.sequence,
-        }

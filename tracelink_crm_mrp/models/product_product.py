@@ -5,16 +5,10 @@ class ProductProduct(models.Model):
     _inherit = "product.product"
 
     def _get_production_issues(self, company):
-        """Why products meant to be made cannot be made by an order.
-
-        A product is made for an order when it has a bill of materials to
-        manufacture, the Manufacture route and a make-to-order route: the
-        order's procurement then creates its manufacturing order. A product
-        with none of these (bought, or delivered from stock) is fine too.
-        Anything in between cannot be made.
-
-        :return: {product: reason} for the products that cannot be made
-        """
+        """{product: reason} for the products an order cannot have made: an
+        order's procurement makes a product with a bill of materials, the
+        Manufacture route and a make-to-order route; one with none of them is
+        bought or delivered from stock; anything in between cannot be made."""
         goods = self.filtered(lambda product: product.type == "consu")
         boms = self.env["mrp.bom"]._bom_find(
             goods, company_id=company.id, bom_type="normal"
@@ -37,10 +31,9 @@ class ProductProduct(models.Model):
         return issues
 
     def _get_production_days(self, company):
-        """Days from production start to finished goods, for the products
-        with a bill of materials: the longest of their BoM's manufacturing
-        lead time plus days to prepare the manufacturing order, plus the
-        company's manufacturing security lead time. None without a BoM."""
+        """Days from production start to finished goods (the longest of the
+        BoMs' lead times, plus the company's manufacturing security lead
+        time); None without a BoM."""
         goods = self.filtered(lambda product: product.type == "consu")
         boms = self.env["mrp.bom"]._bom_find(
             goods, company_id=company.id, bom_type="normal"

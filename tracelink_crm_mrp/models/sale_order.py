@@ -29,29 +29,22 @@ class SaleOrder(models.Model):
             productions = order.sudo().mrp_production_ids.filtered(
                 lambda mo: mo.state != "cancel"
             )
-            order.production_state = self._get_production_state(productions, now)
-
-    @api.model
-    def _get_production_state(self, productions, now):
-        if not productions:
-            return False
-        running = productions.filtered(lambda mo: mo.state != "done")
-        if not running:
-            return "done"
-        if any(mo.date_deadline and mo.date_deadline < now for mo in running):
-            return "late"
-        if any(mo.state in ("progress", "to_close") for mo in running):
-            return "progress"
-        return "waiting"
+            running = productions.filtered(lambda mo: mo.state != "done")
+            if not productions:
+                order.production_state = False
+            elif not running:
+                order.production_state = "done"
+            elif any(mo.date_deadline and mo.date_deadline < now for mo in running):
+                order.production_state = "late"
+            elif any(mo.state in ("progress", "to_close") for mo in running):
+                order.production_state = "progress"
+            else:
+                order.production_state = "waiting"
 
     def _action_confirm(self):
         res = super()._action_confirm()
-        self._plan_productions()
-        return res
-
-    def _plan_productions(self):
-        """Plan the manufacturing orders the confirmation made: they start on
-        the order's production start date and are due on its delivery date."""
+        # the manufacturing orders the confirmation made start on the order's
+        # production start date and are due on its delivery date
         for order in self.sudo():
             vals = {}
             if order.production_start_date:
@@ -65,3 +58,4 @@ class SaleOrder(models.Model):
             )
             if vals and productions:
                 productions.write(vals)
+        return res

@@ -1,18 +1,8 @@
 """From one addon to four: the settings of tracelink_crm 18.0.1.x move to
-where they are kept now. Run once every module is loaded (tracelink_cvr and
-tracelink_economic installed by this upgrade) and before Odoo drops the
-company columns that tracelink_crm no longer defines.
-
-- CVR cache life and look-up limit, per company until now, are for the whole
-  database: the main company's values become the system parameters
-  ``tracelink_cvr.cache_hours`` and ``tracelink_cvr.lookup_limit``. The other
-  CVR settings stay on the company (tracelink_cvr took their columns over).
-- e-conomic: each company that used it gets its connection record with the
-  company's settings, the figures of the last import and the checkpoint of
-  the import under way (it goes on after the last page landed); the
-  scheduled import keeps its timing (active, interval) and runs on the
-  connections.
-- Orders from cases stay on the company (tracelink_crm's columns).
+where they are kept now (README, Upgrade from 18.0.1.x), once every module
+is loaded and before Odoo drops the company columns tracelink_crm no longer
+defines: CVR cache life and look-up limit to system parameters, e-conomic
+to a connection record per company that used it.
 """
 
 from odoo import SUPERUSER_ID, api
@@ -52,7 +42,6 @@ def _main_company_id(env):
 
 
 def _move_cvr_parameters(env, columns):
-    """The main company's cache life and look-up limit, for the whole database."""
     names = [name for name in _CVR_PARAMETERS if f"cvr_{name}" in columns]
     if not names:
         return
@@ -93,27 +82,23 @@ def _move_economic_settings(env, columns):
     for company_id, enabled, *values in env.cr.fetchall():
         if Connection.search_count([("company_id", "=", company_id)]):
             continue
-        vals = {
-            name: value
-            for name, value in zip(names, values, strict=True)
-            if value is not None
-        }
-        Connection.create(
-            {
-                **vals,
-                "company_id": company_id,
-                "state": "enabled" if enabled else "disabled",
-            }
-        )
-    # The scheduled import (renamed by pre-migrate.py, kept with its timing)
-    # ran on the model tracelink_crm had; it runs on the connections now.
+        vals = {n: v for n, v in zip(names, values, strict=True) if v is not None}
+        state = "enabled" if enabled else "disabled"
+        Connection.create({**vals, "company_id": company_id, "state": state})
+    _move_import_cron(env)
+
+
+def _move_import_cron(env):
+    """The scheduled import (renamed by pre-migrate.py) ran on the model
+    tracelink_crm had: it runs on the connections now, with the timing that
+    tracelink_economic's install wrote over."""
+    model = "tracelink.economic.connection"
     cron = env.ref(
         "tracelink_economic.ir_cron_economic_import_customers",
         raise_if_not_found=False,
     )
-    if cron and cron.model_id.model != Connection._name:
-        cron.model_id = env["ir.model"]._get(Connection._name)
-    # ... and its timing, which tracelink_economic's install wrote over.
+    if cron and cron.model_id.model != model:
+        cron.model_id = env["ir.model"]._get(model)
     if sql.table_exists(env.cr, _CRON_TIMING_TABLE):
         table = SQL.identifier(_CRON_TIMING_TABLE)
         env.cr.execute(

@@ -1,17 +1,11 @@
 """From one addon to four: what tracelink_crm 18.0.1.x kept of e-conomic.
 
-tracelink_cvr, a new dependency, is installed before this script runs and
-has taken the CVR register over already (tracelink_cvr/hooks.py). A database
-that used e-conomic gets tracelink_economic installed by this upgrade (Odoo
-installs a module marked here once tracelink_crm is loaded), and its partner
-fields, scheduled import and partner view pass to it before it loads: the
-e-conomic customer numbers stay in their columns. The settings, kept on the
-company until now, move to the company's e-conomic connection in
-end-migrate.py, once tracelink_economic is there.
-
-A database that never used e-conomic leaves it out: its e-conomic fields
-go with the rest of what tracelink_crm no longer defines, and the partner
-view that shows them is removed first.
+A database that used e-conomic gets tracelink_economic installed by this
+upgrade (Odoo installs a module marked here once tracelink_crm is loaded);
+its partner fields, scheduled import and partner view pass to it first, so
+the customer numbers stay in their columns (the settings follow in
+end-migrate.py). Elsewhere the e-conomic fields go with the rest of what
+tracelink_crm no longer defines, their partner view removed first.
 """
 
 from openupgradelib import openupgrade
@@ -32,8 +26,7 @@ _RECORDS = (
 
 
 def _used_economic(cr):
-    """A company connected (or once connected: tokens, an import) or a
-    partner with an e-conomic customer number."""
+    # a company connected (or once: tokens, an import), a customer number
     company = sql.table_columns(cr, "res_company")
     if "economic_enabled" not in company:
         return False
@@ -58,8 +51,7 @@ def _used_economic(cr):
 def migrate(cr, version):
     env = api.Environment(cr, SUPERUSER_ID, {})
     if not _used_economic(cr):
-        # Its partner view shows fields that go with e-conomic: it goes
-        # first, or tracelink_crm's partner views would not validate.
+        # or tracelink_crm's partner views would not validate
         openupgrade.delete_records_safely_by_xml_id(
             env, ["tracelink_crm.res_partner_view_form_economic"]
         )
