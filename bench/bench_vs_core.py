@@ -257,7 +257,7 @@ def field_spec(field):
 def form_spec(env, view_xmlid):
     """The fields the web client reads when it opens a case in the form of
     ``view_xmlid``: the form's fields and, for x2many lists in it, the first
-    40 rows of the list's fields."""
+    page of rows of the list's fields (its ``limit``, else 40)."""
     from lxml import etree
 
     views = env["crm.lead"].get_views([(env.ref(view_xmlid).id, "form")])
@@ -277,7 +277,7 @@ def form_spec(env, view_xmlid):
                     sub.get("name"): field_spec(sub_fields.get(sub.get("name"), {}))
                     for sub in sub_list.iter("field")
                 },
-                "limit": 40,
+                "limit": int(sub_list.get("limit") or 40),
                 "order": "",
             }
         else:

@@ -1,11 +1,9 @@
-import re
+import pytz
 
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.crm_stage import STATUS_KINDS
-
-WEEK_LABEL = re.compile(r"W(\d{1,2}) (\d{4})")
 
 
 class CrmCaseReport(models.Model):
@@ -53,7 +51,9 @@ class CrmCaseReport(models.Model):
         help="Lost cases are archived by Odoo and count as Lost.",
     )
     create_date = fields.Datetime(string="Created on", readonly=True)
-    date_closed = fields.Datetime(string="Closed on", readonly=True)
+    # the day in the user's time zone: a date field, which Odoo's charts fill
+    # with the empty weeks or months of an interval (fill_temporal)
+    date_closed = fields.Date(string="Closed on", readonly=True)
     date_deadline = fields.Date(string="Expected Closing", readonly=True)
     company_currency = fields.Many2one("res.currency", readonly=True)
     expected_revenue = fields.Monetary(
@@ -84,6 +84,7 @@ class CrmCaseReport(models.Model):
 
     @property
     def _table_query(self):
+        tz = self.env.context.get("tz") or self.env.user.tz
         return SQL(
             """
             SELECT
@@ -99,7 +100,8 @@ class CrmCaseReport(models.Model):
                 COALESCE(lead.stage_kind, 'open') AS stage_kind,
                 lead.active AS case_active,
                 lead.create_date AS create_date,
-                lead.date_closed AS date_closed,
+                (lead.date_closed AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
+                    AS date_closed,
                 lead.date_deadline AS date_deadline,
                 lead.expected_revenue AS expected_revenue,
                 lead.prorated_revenue AS prorated_revenue,
@@ -122,67 +124,9 @@ class CrmCaseReport(models.Model):
             LEFT JOIN res_company company ON company.id = lead.company_id
             WHERE lead.type = 'opportunity'
               AND (lead.active OR lead.stage_kind = 'lost')
-            """
+            """,
+            tz=tz if tz in pytz.all_timezones_set else "UTC",
         )
-
-    @api.model
-    def _read_group_format_result(self, rows_dict, lazy_groupby):
-        # Odoo labels weeks "W49 2026" in every language; Danes read "Uge 49".
-        # Overrides a core private method (one of the four, see README): no
-        # public hook names a read_group's groups (the web client shows the
-        # label the server formats). test_crm_lead_case_screens' week labels
-        # test fails when Odoo's label or this method changes.
-        res = super()._read_group_format_result(rows_dict, lazy_groupby)
-        weekly = [spec for spec in lazy_groupby if spec.endswith(":week")]
-        for row in rows_dict:
-            for spec in weekly:
-                if match := WEEK_LABEL.fullmatch(row[spec] or ""):
-                    row[spec] = self.env._(
-                        "Week %(week)s %(year)s", week=match[1], year=match[2]
-                    )
-        return res
-
-    @api.model
-    def _read_group_fill_temporal(
-        self, data, groupby, annoted_aggregates, fill_from=False, fill_to=False, **kw
-    ):
-        # The Won/Lost chart fills every week or month of its interval (the
-        # context's fill_temporal, the only hook the graph view offers). Its
-        # bounds come as date strings through JSON, which Odoo reads as dates,
-        # and localizes datetimes: neither compares with the groups of a
-        # datetime field, which are naive datetimes in the user's time zone.
-        # So the bounds are given as naive datetimes, without the time zone.
-        field = self._fields[groupby[0].split(":")[0]]
-        report = self
-        if field.type == "datetime" and (fill_from or fill_to):
-            fill_from = fill_from and fields.Datetime.to_datetime(fill_from)
-            fill_to = fill_to and fields.Datetime.to_datetime(fill_to)
-            report = self.with_context(tz=False)
-        rows = super(CrmCaseReport, report)._read_group_fill_temporal(
-            data,
-            groupby,
-            annoted_aggregates,
-            fill_from=fill_from,
-            fill_to=fill_to,
-            **kw,
-        )
-        # A filled week or month has no status: it takes one of the others'
-        # (with 0), so that the chart draws no "None" series, nor the pivot a
-        # "None" column; its sums are 0 (a win rate stays none).
-        sums = [
-            name for name, spec in annoted_aggregates.items() if spec.endswith(":sum")
-        ]
-        for row in rows:
-            if not row["__count"]:
-                row.update({name: row[name] or 0 for name in sums})
-        for spec in groupby[1:]:
-            value = next(
-                (row[spec] for row in rows if row["__count"] and row[spec]), False
-            )
-            for row in rows if value else ():
-                if not row["__count"] and not row[spec]:
-                    row[spec] = value
-        return rows
 
     def action_open_case(self):
         self.ensure_one()

@@ -62,26 +62,29 @@ class TestCrmCaseReportChartHttp(HttpCase, TracelinkOrderCommon):
             login=self.user_salesman.login,
         )
 
-    def test_filled_months_take_a_status(self):
-        """The chart's and pivot's read of a year per month and status: twelve
-        months, the empty ones with a status (no "None" series or column)."""
+    def test_chart_reads_every_month_of_the_interval(self):
+        """The chart's read of a year per month and status, in the context the
+        dialog gives it: twelve months, the empty ones as 0 (Odoo fills them
+        on the closing day, a date field)."""
         won = self._create_won_case(name="Filled won")
         won.date_closed = "2026-06-15 10:00:00"
+        dialog = self.env["tracelink.crm.winloss.wizard"].create(
+            {"period": "custom", "date_from": "2026-01-01", "date_to": "2026-12-31"}
+        )
+        context = dialog.action_show_chart()["context"]
         Report = (
             self.env["tracelink.crm.case.report"]
             .with_user(self.user_salesman)
-            .with_context(
-                tz="Europe/Copenhagen",
-                fill_temporal={"fill_from": "2026-01-01", "fill_to": "2026-12-31"},
-            )
+            .with_context(tz="Europe/Copenhagen", **context)
         )
         groups = Report.read_group(
             [("lead_id", "=", won.id)],
             ["__count", "won_value:sum"],
-            ["date_closed:month", "stage_kind"],
+            context["graph_groupbys"],
             lazy=False,
         )
         self.assertEqual(len(groups), 12)
-        self.assertEqual({group["stage_kind"] for group in groups}, {"won"})
         self.assertEqual([group["__count"] for group in groups].count(1), 1)
+        self.assertEqual(groups[5]["date_closed:month"], "June 2026")
+        self.assertEqual(groups[5]["stage_kind"], "won")
         self.assertEqual([group["won_value"] for group in groups].count(0), 11)

@@ -98,29 +98,17 @@ class CrmWinlossWizard(models.TransientModel):
         self.ensure_one()
         return [
             ("stage_kind", "in", ("won", "lost")),
-            ("date_closed", ">=", fields.Datetime.to_datetime(self.date_from)),
-            (
-                "date_closed",
-                "<",
-                fields.Datetime.to_datetime(self.date_to + relativedelta(days=1)),
-            ),
+            ("date_closed", ">=", self.date_from),
+            ("date_closed", "<=", self.date_to),
         ]
 
     @api.model
     def _read_figures(self, domain):
-        """The figures of the closed cases of ``domain`` (on the cases), as
-        the dialog and crm.lead.tracelink_statistics show them: one grouped
-        read of the cases the case list shows, as the report counts them."""
-        groups = self.env["crm.lead"]._read_group(
-            [
-                *domain,
-                ("type", "=", "opportunity"),
-                "|",
-                ("active", "=", True),
-                ("stage_kind", "=", "lost"),
-            ],
-            ["stage_kind"],
-            ["__count", "expected_revenue:sum"],
+        """The figures of the closed cases of ``domain`` (on the case
+        statistics), as the dialog and crm.lead.tracelink_statistics show
+        them: one grouped read of what the chart shows."""
+        groups = self.env["tracelink.crm.case.report"]._read_group(
+            domain, ["stage_kind"], ["__count", "expected_revenue:sum"]
         )
         figures = {kind: (count, value) for kind, count, value in groups}
         won, won_value = figures.get("won", (0, 0.0))

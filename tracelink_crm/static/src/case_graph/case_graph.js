@@ -34,8 +34,16 @@ patch(GraphModel.prototype, {
             return processed;
         }
         // Odoo's bars leave out empty groups, which are the weeks or months
-        // the Won/Lost chart fills in (fill_temporal): keep them, as 0
-        return this.dataPoints.filter((point) => processed.includes(point) || !point.count);
+        // the Won/Lost chart fills in (fill_temporal): keep them, as 0 in the
+        // first series (they have no status: no "None" series)
+        const series = processed[0]?.labels.slice(1);
+        return this.dataPoints
+            .filter((point) => processed.includes(point) || !point.count)
+            .map((point) =>
+                point.count || !series
+                    ? point
+                    : { ...point, value: 0, labels: [point.labels[0], ...series] }
+            );
     },
 });
 
