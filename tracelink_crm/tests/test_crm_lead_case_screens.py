@@ -170,13 +170,13 @@ class TestCrmCaseReportDanish(TracelinkOrderCommon):
         self.assertEqual(action["context"]["graph_groupbys"][0], "date_closed:week")
 
     def test_weeks_are_labelled_as_danes_read_them(self):
-        """Odoo's label of a week, counted as in the user's language: for a
-        Dane the week of Sunday 6 December 2026 began on Monday (week 49), for
-        an American it begins that Sunday (week 50)."""
+        """A week named in the user's language and counted as there: for a
+        Dane the week of Sunday 6 December 2026 began on Monday (Uge 49), for
+        an American it begins that Sunday (Week 50)."""
         self.won.date_closed = "2026-12-06 10:00:00"
         Report = self.env["tracelink.crm.case.report"].with_user(self.user_salesman)
         domain = [("lead_id", "=", self.won.id)]
-        for lang, label in (("en_US", "W50 2026"), ("da_DK", "W49 2026")):
+        for lang, label in (("en_US", "Week 50 2026"), ("da_DK", "Uge 49 2026")):
             [group] = Report.with_context(lang=lang).read_group(
                 domain, ["expected_revenue:sum"], ["date_closed:week"]
             )
