@@ -1,5 +1,6 @@
 from . import (
     test_api_example,
+    test_core_overrides,
     test_crm_case_report,
     test_crm_case_report_chart,
     test_crm_lead_access,
