@@ -28,7 +28,6 @@ _logger = logging.getLogger(__name__)
 # Who may send orders to e-conomic (the accounting groups imply the invoicing
 # one); everyone who reads the order sees its invoice state.
 SEND_GROUPS = "sales_team.group_sale_manager,account.group_account_invoice"
-SOFT_RELOAD = {"type": "ir.actions.client", "tag": "soft_reload"}
 # Order fields whose change replaces the order's draft in e-conomic.
 UPDATE_FIELDS = {
     "order_line",
@@ -161,13 +160,13 @@ class SaleOrder(models.Model):
         connection = self._economic_require_connection()
         if not self._economic_send_noted():
             error = self.economic_invoice_error
-            return connection._notification(error, "danger", SOFT_RELOAD)
+            return connection._notification(error, "danger", reload=True)
         message = self.env._(
             "%(order)s is in e-conomic: %(state)s.",
             order=self.name,
             state=self._economic_state_label(),
         )
-        return connection._notification(message, "success", SOFT_RELOAD)
+        return connection._notification(message, "success", reload=True)
 
     def action_economic_refresh(self):
         """Read the order's invoice in e-conomic again (found by the order's
@@ -179,7 +178,7 @@ class SaleOrder(models.Model):
             with connection._user_errors(), connection._get_client() as client:
                 drafts, booked = client.find_invoices_by_reference(self.name)
         except UserError as error:
-            return connection._notification(error.args[0], "danger", SOFT_RELOAD)
+            return connection._notification(error.args[0], "danger", reload=True)
         if booked:
             self.sudo()._economic_apply_booked(self.company_id, booked)
         elif drafts:
@@ -202,7 +201,7 @@ class SaleOrder(models.Model):
                 order=self.name,
                 state=self._economic_state_label(),
             )
-        return connection._notification(message, "info", SOFT_RELOAD)
+        return connection._notification(message, "info", reload=True)
 
     def _economic_state_label(self):
         selection = self._fields["economic_invoice_state"]._description_selection
@@ -498,5 +497,4 @@ class SaleOrder(models.Model):
 
     def _economic_mark_paid(self):
         """Open invoices e-conomic no longer lists as unpaid: paid."""
-        if self:
-            self.write({"economic_invoice_state": "paid", "economic_remainder": 0.0})
+        self.write({"economic_invoice_state": "paid", "economic_remainder": 0.0})

@@ -1,7 +1,5 @@
-"""A company's connection to e-conomic: where and with which tokens to call,
-the defaults of new customers and invoices, and the state of the customer
-import and of the invoice sync. It builds the client and turns the client's
-typed failures into messages."""
+"""A company's connection to e-conomic: tokens, defaults of new customers and
+invoices, state of the customer import and of the invoice sync."""
 
 import hashlib
 import json
@@ -61,6 +59,7 @@ INVOICE_SYNC_LOCK = 0x544C4553
 IMPORT_COUNTS = ("created", "updated", "unchanged", "skipped")
 # An order whose invoice is booked and not paid yet.
 _OPEN_INVOICE = ("economic_invoice_state", "in", ("booked", "partial", "overdue"))
+SOFT_RELOAD = {"type": "ir.actions.client", "tag": "soft_reload"}
 CONNECTION_MENU = _lt("Contacts > Configuration > e-conomic")
 # e-conomic's ``country`` is free text, usually in Danish: names in the
 # installed languages and in Danish (Babel's) are recognised, and these.
@@ -342,7 +341,6 @@ class TracelinkEconomicConnection(models.Model):
     # --- Actions ---------------------------------------------------------
 
     def action_test_connection(self):
-        """Ask e-conomic who the tokens belong to; notify it, or the reason."""
         self.ensure_one()
         self.check_access("write")
         try:
@@ -368,10 +366,9 @@ class TracelinkEconomicConnection(models.Model):
             landed, left = self._import_page_noted()
         except UserError as error:
             return self._notification(error.args[0], "danger")
-        # the form shows the run's new figures and its chatter message
-        reload = {"type": "ir.actions.client", "tag": "soft_reload"}
+        # reloaded: the form shows the run's new figures and its chatter message
         if self.import_error:
-            return self._notification(self.import_error, "danger", reload)
+            return self._notification(self.import_error, "danger", reload=True)
         if left:
             self.env.ref(
                 "tracelink_economic.ir_cron_economic_import_customers"
@@ -385,13 +382,12 @@ class TracelinkEconomicConnection(models.Model):
                     left=left,
                 ),
                 "info",
-                reload,
+                reload=True,
             )
         kind = "warning" if self.import_skipped else "success"
-        return self._notification(self._import_summary(), kind, reload)
+        return self._notification(self._import_summary(), kind, reload=True)
 
     def action_read_layouts(self):
-        """Read the agreement's layouts (``GET /layouts``) to choose from."""
         self.ensure_one()
         self.check_access("write")
         try:
@@ -400,11 +396,8 @@ class TracelinkEconomicConnection(models.Model):
         except UserError as error:
             return self._notification(error.args[0], "danger")
         count = self.env["tracelink.economic.layout"]._store(self.company_id, layouts)
-        return self._notification(
-            self.env._("%s e-conomic layouts read.", count),
-            "success",
-            {"type": "ir.actions.client", "tag": "soft_reload"},
-        )
+        message = self.env._("%s e-conomic layouts read.", count)
+        return self._notification(message, "success", reload=True)
 
     @api.model
     def _get_company_action(self, company):
@@ -421,15 +414,15 @@ class TracelinkEconomicConnection(models.Model):
         )
         return action
 
-    def _notification(self, message, kind, next_action=None):
+    def _notification(self, message, kind, reload=False):
         params = {
             "title": self.env._("e-conomic"),
             "message": message,
             "type": kind,
             "sticky": kind not in ("success", "info"),
         }
-        if next_action:
-            params["next"] = next_action
+        if reload:
+            params["next"] = SOFT_RELOAD
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -448,7 +441,6 @@ class TracelinkEconomicConnection(models.Model):
 
     @api.model
     def _for_invoices(self, company):
-        """The enabled connection of ``company`` with invoices on."""
         connection = self._for_company(company)
         return connection if connection.invoice_enabled else connection.browse()
 
@@ -464,7 +456,6 @@ class TracelinkEconomicConnection(models.Model):
             )
 
     def _get_client(self):
-        """A client on this connection's settings (closed by ``with``)."""
         self.ensure_one()
         settings = self.sudo()
         return EconomicClient(
@@ -476,7 +467,6 @@ class TracelinkEconomicConnection(models.Model):
 
     @contextmanager
     def _user_errors(self):
-        """Turn the typed failures of the client into ``UserError``."""
         try:
             yield
         except ServiceError as error:
@@ -509,7 +499,6 @@ class TracelinkEconomicConnection(models.Model):
         return message
 
     def _test_connection(self):
-        """Ask e-conomic's ``/self``; return ``(agreement number, company name)``."""
         self.ensure_one()
         with self._user_errors(), self._get_client() as client:
             answer = client.get_self()
@@ -536,7 +525,6 @@ class TracelinkEconomicConnection(models.Model):
         return self.env.cr.fetchone()[0]
 
     def _post_failure(self, intro, message):
-        """Log a failed run and note it in the chatter."""
         _logger.warning(
             "e-conomic of company %s: %s %s", self.company_id.id, intro, message
         )
@@ -631,7 +619,6 @@ class TracelinkEconomicConnection(models.Model):
         }
 
     def _check_customer_unlinked(self, customer, partner):
-        """Refuse a customer another contact of the company is linked to."""
         number = customer["customerNumber"]
         other = (
             self.env["res.partner"]
@@ -781,7 +768,6 @@ class TracelinkEconomicConnection(models.Model):
         return 0, 0
 
     def _lock_import(self):
-        """Take the company's import lock for this transaction, or refuse."""
         if not self._lock_company(IMPORT_LOCK):
             raise UserError(
                 self.env._(
@@ -818,15 +804,15 @@ class TracelinkEconomicConnection(models.Model):
                 "import_started": False,
                 "import_page": 0,
                 "import_last_number": 0,
-                "import_error": False,
             }
         )
         notes = Markup().join(
             Markup("<li>%s</li>") % line
             for line in (self.import_notes or "").splitlines()
         )
+        summary = self._import_summary()
         self.message_post(
-            body=Markup("<p>%s</p>") % self._import_summary(scope)
+            body=Markup("<p>%s (%s)</p>") % (summary, scope)
             + (Markup("<ul>%s</ul>") % notes if notes else ""),
             subtype_xmlid="mail.mt_note",
         )
@@ -834,11 +820,11 @@ class TracelinkEconomicConnection(models.Model):
             "e-conomic customer import of company %s (%s): %s",
             self.company_id.id,
             scope,
-            self._import_summary(),
+            summary,
         )
 
-    def _import_summary(self, scope=None):
-        summary = self.env._(
+    def _import_summary(self):
+        return self.env._(
             "e-conomic customers imported: %(created)s created, %(updated)s "
             "updated, %(unchanged)s unchanged, %(skipped)s skipped.",
             created=self.import_created,
@@ -846,7 +832,6 @@ class TracelinkEconomicConnection(models.Model):
             unchanged=self.import_unchanged,
             skipped=self.import_skipped,
         )
-        return f"{summary} ({scope})" if scope else summary
 
     def _import_failed(self, message):
         """Note a failed page: the run keeps its checkpoint and goes on from
@@ -862,7 +847,7 @@ class TracelinkEconomicConnection(models.Model):
 
     @api.model
     def _country_lookup(self):
-        """Return ``{casefolded country name or code: res.country id}``."""
+        """``{casefolded country name or code: id}``"""
         countries = self.env["res.country"].sudo().search([])
         langs = {"en_US"} | {
             code for code, _name in self.env["res.lang"].get_installed()
@@ -1013,7 +998,6 @@ class TracelinkEconomicConnection(models.Model):
         return len(invoices), int(more)
 
     def _orders(self, *domain, limit=None):
-        """This company's sale orders in ``domain``."""
         return (
             self.env["sale.order"]
             .sudo()
