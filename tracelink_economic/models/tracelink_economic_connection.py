@@ -715,8 +715,10 @@ class TracelinkEconomicConnection(models.Model):
             )
         since = self.last_import and self.last_import - INCREMENTAL_OVERLAP
         with self._get_client() as client:
-            customers, pagination = client.customer_page(
-                updated_since=since or None, after_number=self.import_last_number
+            customers, pagination = next(
+                client.iter_customer_pages(
+                    updated_since=since or None, after_number=self.import_last_number
+                )
             )
         stats = self.env["res.partner"]._economic_import_customers(
             self.company_id, customers, self._country_lookup()

@@ -128,31 +128,24 @@ class EconomicClient(HttpClient):
 
     # --- Collections: pages sorted by a number, resumed after the last one ----
 
-    def collection_page(self, path, where=(), sort=None, page_size=MAX_PAGE_SIZE):
-        """``(items, pagination)`` of one page of the collection at ``path``
-        (e.g. ``/layouts``), the conditions of ``where`` joined by ``$and:``."""
-        query = {"pagesize": page_size}
-        if sort:
-            query["sort"] = sort
-        if where:
-            query["filter"] = "$and:".join(where)
-        payload = self._request("GET", path, params=query)
-        collection = payload.get("collection")
-        if not isinstance(collection, list):
-            raise MalformedResponse(
-                f"e-conomic answered GET {path} without a collection", status=200
-            )
-        pagination = payload.get("pagination")
-        return collection, pagination if isinstance(pagination, dict) else {}
-
     def iter_pages(self, path, where=(), key=None, after=0, page_size=MAX_PAGE_SIZE):
-        """Yield ``(items, pagination)`` of each page, sorted by the number
-        ``key`` and each asked for after the last number read (``$gt:``), so
-        an item added or deleted meanwhile shifts nothing; without ``key``
-        the first page only (catalogues of a few items)."""
+        """Yield ``(items, pagination)`` of each page of the collection at
+        ``path`` (the conditions of ``where`` joined by ``$and:``), sorted by
+        the number ``key`` and each asked for after the last number read
+        (``$gt:``), so an item added or deleted meanwhile shifts nothing;
+        without ``key`` the first page only (catalogues of a few items)."""
         while True:
             conditions = [*where, f"{key}$gt:{after}"] if key and after else where
-            items, pagination = self.collection_page(path, conditions, key, page_size)
+            query = {"pagesize": page_size, "sort": key}
+            if conditions:
+                query["filter"] = "$and:".join(conditions)
+            payload = self._request("GET", path, params=query)
+            items, pagination = payload.get("collection"), payload.get("pagination")
+            if not isinstance(items, list):
+                raise MalformedResponse(
+                    f"e-conomic answered GET {path} without a collection", status=200
+                )
+            pagination = pagination if isinstance(pagination, dict) else {}
             yield items, pagination
             numbers = [
                 item[key]
@@ -164,7 +157,6 @@ class EconomicClient(HttpClient):
             after = max(after, *numbers)
 
     def iter_collection(self, path, where=(), key=None):
-        """Every item of :meth:`iter_pages`."""
         for items, _pagination in self.iter_pages(path, where, key):
             yield from items
 
@@ -179,12 +171,7 @@ class EconomicClient(HttpClient):
         after = int(after_number or 0)
         return self.iter_pages("/customers", where, "customerNumber", after, page_size)
 
-    def customer_page(self, **filters):
-        """``(customers, pagination)``: the first of :meth:`iter_customer_pages`."""
-        return next(self.iter_customer_pages(**filters))
-
     def iter_customers(self, **filters):
-        """Every customer of :meth:`iter_customer_pages`."""
         for customers, _pagination in self.iter_customer_pages(**filters):
             yield from customers
 
@@ -245,7 +232,6 @@ class EconomicClient(HttpClient):
         return found
 
     def create_product(self, body, idempotency_key=None):
-        """``POST /products`` (the caller chooses the product number)."""
         return self._create("/products", body, idempotency_key, "productNumber")
 
     def create_draft_invoice(self, body, idempotency_key=None):
