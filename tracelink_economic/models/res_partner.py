@@ -15,6 +15,7 @@ from ..tools.economic_mapping import (
     partner_vals_from_values,
     partner_values_from_customer,
 )
+from .tracelink_economic_connection import synced_field
 
 _logger = logging.getLogger(__name__)
 
@@ -41,11 +42,10 @@ class ResPartner(models.Model):
         help="Number of this customer in the e-conomic agreement of the current "
         "company; each company keeps its own, unique in that company.",
     )
-    economic_last_sync = fields.Datetime(
+    economic_last_sync = synced_field(
+        fields.Datetime,
         string="e-conomic Last Sync",
         company_dependent=True,
-        copy=False,
-        readonly=True,
         help="When this contact was last created, found or imported from the "
         "current company's e-conomic.",
     )

@@ -22,6 +22,7 @@ from ..tools.economic_invoice import (
     name_key,
     numbers_by_name,
 )
+from .tracelink_economic_connection import synced_field
 
 _logger = logging.getLogger(__name__)
 
@@ -42,8 +43,9 @@ UPDATE_FIELDS = {
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    economic_invoice_state = fields.Selection(
-        [
+    economic_invoice_state = synced_field(
+        fields.Selection,
+        selection=[
             ("draft", "Draft"),
             ("booked", "Booked"),
             ("partial", "Partly Paid"),
@@ -51,36 +53,27 @@ class SaleOrder(models.Model):
             ("overdue", "Overdue"),
         ],
         string="e-conomic Invoice",
-        copy=False,
-        readonly=True,
         tracking=True,
         index="btree_not_null",
         help="The order's invoice in e-conomic: a draft, booked, partly paid, "
         "paid, or overdue (past its due date and not paid).",
     )
-    economic_draft_number = fields.Integer(
-        string="e-conomic Draft No.", copy=False, readonly=True
-    )
-    economic_invoice_number = fields.Integer(
+    economic_draft_number = synced_field(fields.Integer, string="e-conomic Draft No.")
+    economic_invoice_number = synced_field(
+        fields.Integer,
         string="e-conomic Invoice No.",
-        copy=False,
-        readonly=True,
         index="btree_not_null",
         help="Number of the booked invoice in e-conomic.",
     )
-    economic_due_date = fields.Date(
-        string="e-conomic Due Date", copy=False, readonly=True
-    )
-    economic_remainder = fields.Monetary(
+    economic_due_date = synced_field(fields.Date, string="e-conomic Due Date")
+    economic_remainder = synced_field(
+        fields.Monetary,
         string="e-conomic Remainder",
-        copy=False,
-        readonly=True,
         help="What the customer still owes on the booked invoice.",
     )
-    economic_invoice_error = fields.Text(
+    economic_invoice_error = synced_field(
+        fields.Text,
         string="e-conomic Error",
-        copy=False,
-        readonly=True,
         help="Why the order could not go to e-conomic; Send to e-conomic tries again.",
     )
     economic_invoice_enabled = fields.Boolean(

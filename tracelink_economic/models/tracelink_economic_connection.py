@@ -76,8 +76,8 @@ _DEFAULT_NUMBERS = (
 _PARTNER_FIELD_OF = {"country_name": "country_id", "cvr": "vat"}
 
 
-def _import_field(kind, **options):
-    """A field kept by the import itself: never edited, never copied."""
+def synced_field(kind, **options):
+    """A field kept by the import or the sync itself: never edited, never copied."""
     return kind(readonly=True, copy=False, **options)
 
 
@@ -87,6 +87,7 @@ class TracelinkEconomicConnection(models.Model):
     _description = "e-conomic Connection"
     _rec_name = "company_id"
     _order = "company_id"
+    _check_company_auto = True
 
     company_id = fields.Many2one(
         "res.company",
@@ -145,7 +146,7 @@ class TracelinkEconomicConnection(models.Model):
     currency_id = fields.Many2one(
         "res.currency", help="Currency of new customers; empty: the company's."
     )
-    last_import = _import_field(
+    last_import = synced_field(
         fields.Datetime,
         help="Start of the last completed customer import; the next one asks "
         "e-conomic only for customers changed since then.",
@@ -153,24 +154,24 @@ class TracelinkEconomicConnection(models.Model):
     # The run under way (or the last one): its checkpoint and figures. It
     # resumes after the last page that landed; last_import moves when every
     # page has landed.
-    import_started = _import_field(
+    import_started = synced_field(
         fields.Datetime, help="Start of the import under way; empty when none is."
     )
-    import_page = _import_field(fields.Integer, string="Pages Landed")
-    import_last_number = _import_field(
+    import_page = synced_field(fields.Integer, string="Pages Landed")
+    import_last_number = synced_field(
         fields.Integer,
         string="Checkpoint",
         help="Highest customer number of the pages landed by the import under "
         "way; it goes on after this number.",
     )
-    import_created = _import_field(fields.Integer, string="Customers Created")
-    import_updated = _import_field(fields.Integer, string="Customers Updated")
-    import_unchanged = _import_field(fields.Integer, string="Customers Unchanged")
-    import_skipped = _import_field(fields.Integer, string="Customers Skipped")
-    import_notes = _import_field(
+    import_created = synced_field(fields.Integer, string="Customers Created")
+    import_updated = synced_field(fields.Integer, string="Customers Updated")
+    import_unchanged = synced_field(fields.Integer, string="Customers Unchanged")
+    import_skipped = synced_field(fields.Integer, string="Customers Skipped")
+    import_notes = synced_field(
         fields.Text, help="The customers the import skipped, and why."
     )
-    import_error = _import_field(
+    import_error = synced_field(
         fields.Text,
         help="Why the last page of the import failed; empty once a page lands. "
         "The scheduled import tries again at its next hourly run.",
@@ -199,7 +200,7 @@ class TracelinkEconomicConnection(models.Model):
     invoice_layout_id = fields.Many2one(
         "tracelink.economic.layout",
         string="Layout",
-        domain="[('company_id', '=', company_id)]",
+        check_company=True,
         tracking=True,
         help="The e-conomic layout of the invoices (Read Layouts lists the "
         "agreement's).",
@@ -252,28 +253,28 @@ class TracelinkEconomicConnection(models.Model):
         groups="base.group_system",
         help="Give this address to e-conomic's Invoice booked webhook.",
     )
-    invoice_sync_last = _import_field(
+    invoice_sync_last = synced_field(
         fields.Datetime,
         string="Last Invoice Sync",
         help="End of the last completed read of the invoices' state.",
     )
-    invoice_sync_phase = _import_field(
+    invoice_sync_phase = synced_field(
         fields.Selection,
         selection=[("booked", "New Booked Invoices"), ("unpaid", "Unpaid Invoices")],
         string="Invoice Sync Under Way",
     )
-    invoice_sync_after = _import_field(
+    invoice_sync_after = synced_field(
         fields.Integer,
         string="Invoice Sync Checkpoint",
         help="Booked number after which the read under way goes on.",
     )
-    invoice_last_booked = _import_field(
+    invoice_last_booked = synced_field(
         fields.Integer,
         string="Last Booked Invoice Seen",
         help="Highest booked invoice number read: the next read asks for the "
         "invoices booked after it.",
     )
-    invoice_sync_known = _import_field(fields.Integer)
+    invoice_sync_known = synced_field(fields.Integer)
 
     _sql_constraints = [
         (
@@ -322,15 +323,10 @@ class TracelinkEconomicConnection(models.Model):
                     )
                 )
 
-    @api.constrains("invoice_enabled", "invoice_layout_id", "company_id")
+    @api.constrains("invoice_enabled", "invoice_layout_id")
     def _check_invoice_layout(self):
         for connection in self:
-            layout = connection.invoice_layout_id
-            if layout and layout.company_id != connection.company_id:
-                raise ValidationError(
-                    self.env._("The layout belongs to another company's agreement.")
-                )
-            if connection.invoice_enabled and not layout:
+            if connection.invoice_enabled and not connection.invoice_layout_id:
                 raise ValidationError(
                     self.env._(
                         "Invoices in e-conomic need a layout: read the agreement's "
