@@ -205,8 +205,6 @@ class ResPartner(models.Model):
         customer, _created = connection._ensure_customer(vals)
         return {**vals, **self._economic_link_vals(customer)}
 
-    # --- Customer import: one page of customers to partners ---------------
-
     @api.model
     def _economic_import_customers(self, company, customers, countries):
         """Land one page of e-conomic customers as partners of ``company``

@@ -334,8 +334,6 @@ class TracelinkEconomicConnection(models.Model):
                     )
                 )
 
-    # --- Actions ---------------------------------------------------------
-
     def action_test_connection(self):
         self.ensure_one()
         self.check_access("write")
@@ -424,8 +422,6 @@ class TracelinkEconomicConnection(models.Model):
             "tag": "display_notification",
             "params": params,
         }
-
-    # --- Client and messages ---------------------------------------------
 
     @api.model
     def _for_company(self, company):
@@ -529,14 +525,10 @@ class TracelinkEconomicConnection(models.Model):
             subtype_xmlid="mail.mt_note",
         )
 
-    # --- Find or create one customer ---------------------------------------
-
     def _ensure_customer(self, partner_or_vals):
-        """The e-conomic customer of a partner, or of the values of one about
-        to be created: found by CVR number, else created. Returns
-        ``(customer, created)``; ``UserError`` when e-conomic refuses, a
-        default is missing or the customer found is linked to another
-        partner."""
+        """``(customer, created)``: the e-conomic customer of a partner (or
+        of the values of one about to be created), found by CVR number, else
+        created; ``UserError`` when it is linked to another partner."""
         self.ensure_one()
         self._check_enabled()
         partner = partner_or_vals
@@ -691,8 +683,6 @@ class TracelinkEconomicConnection(models.Model):
             and str(customer.get("name") or "").strip().casefold() == name
         )
 
-    # --- Customer import -------------------------------------------------------
-
     def _import_page(self):
         """Land the next page of the customer import, starting a run when
         none is under way; return ``(customers landed, customers left)``.
@@ -743,26 +733,33 @@ class TracelinkEconomicConnection(models.Model):
     def _import_page_noted(self):
         """``_import_page`` in a savepoint: a failure of e-conomic, or one
         met by this company's page, is noted on the connection (field and
-        chatter) and lands nothing. "Already running" and a conflict with
-        another transaction go up: nothing failed, the page waits."""
+        chatter) and lands nothing; the run keeps its checkpoint for the next
+        scheduled run. "Already running" and a conflict with another
+        transaction go up: nothing failed, the page waits."""
         try:
             with self.env.cr.savepoint():
                 return self._import_page()
         except ServiceError as error:
-            self._import_failed(self._error_message(error))
+            message = self._error_message(error)
         except UserError:
             raise
         except Exception as error:
             if getattr(error, "pgcode", None) in PG_CONCURRENCY_ERRORS_TO_RETRY:
                 raise
             _logger.exception("e-conomic import of company %s", self.company_id.id)
-            self._import_failed(
-                self.env._(
-                    "The import stopped on an unexpected error (%s); the server "
-                    "log has the details.",
-                    type(error).__name__,
-                )
+            message = self.env._(
+                "The import stopped on an unexpected error (%s); the server "
+                "log has the details.",
+                type(error).__name__,
             )
+        self.import_error = message
+        self._post_failure(
+            self.env._(
+                "The customer import failed; it goes on from its last landed "
+                "page at the next scheduled run:"
+            ),
+            message,
+        )
         return 0, 0
 
     def _lock_import(self):
@@ -831,18 +828,6 @@ class TracelinkEconomicConnection(models.Model):
             skipped=self.import_skipped,
         )
 
-    def _import_failed(self, message):
-        """Note a failed page: the run keeps its checkpoint and goes on from
-        it at the next scheduled run."""
-        self.import_error = message
-        self._post_failure(
-            self.env._(
-                "The customer import failed; it goes on from its last landed "
-                "page at the next scheduled run:"
-            ),
-            message,
-        )
-
     @api.model
     def _country_lookup(self):
         """``{casefolded country name or code: id}``"""
@@ -899,8 +884,6 @@ class TracelinkEconomicConnection(models.Model):
             done += landed
             left += remaining
         self.env["ir.cron"]._notify_progress(done=done, remaining=left)
-
-    # --- Invoices ------------------------------------------------------------
 
     @api.model
     def _cron_sync_invoices(self):

@@ -126,8 +126,6 @@ class EconomicClient(HttpClient):
     def get_self(self):
         return self._request("GET", "/self")
 
-    # --- Collections: pages sorted by a number, resumed after the last one ----
-
     def iter_pages(self, path, where=(), key=None, after=0, page_size=MAX_PAGE_SIZE):
         """Yield ``(items, pagination)`` of each page of the collection at
         ``path`` (the conditions of ``where`` joined by ``$and:``), sorted by
@@ -182,8 +180,6 @@ class EconomicClient(HttpClient):
         path = "/invoices/unpaid" if unpaid else "/invoices/booked"
         return next(self.iter_pages(path, [], "bookedInvoiceNumber", after_number))
 
-    # --- Customers ------------------------------------------------------------
-
     def find_customers_by_cvr(self, cvr):
         """The customers whose CVR field is ``cvr`` as given (free text); on
         to ``ciNumber`` when e-conomic lists only that one as filterable."""
@@ -214,8 +210,6 @@ class EconomicClient(HttpClient):
         """``POST /customers`` (never retried: after a timeout look the
         customer up, then send it again with the same key)."""
         return self._create("/customers", body, idempotency_key, "customerNumber")
-
-    # --- Invoicing: products, drafts, booked invoices --------------------------
 
     def find_products(self, numbers):
         """The products among ``numbers`` (one call for up to 50 numbers)."""
@@ -261,8 +255,6 @@ class EconomicClient(HttpClient):
         drafts = list(self.iter_collection("/invoices/drafts", condition))
         booked = list(self.iter_collection("/invoices/booked", condition))
         return drafts, booked
-
-    # --- Calls -----------------------------------------------------------------
 
     def _create(self, path, body, idempotency_key, number_key):
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None

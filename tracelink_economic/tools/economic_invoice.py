@@ -52,11 +52,8 @@ def invoice_line(line, line_number):
     price = line["price_unit"]
     discount = line.get("discount") or 0.0
     if has_more_decimals(price):
-        description = (
-            f"{description} ({_number(quantity)} x {_number(price)})"
-            if description
-            else f"{_number(quantity)} x {_number(price)}"
-        )
+        count = f"{_number(quantity)} x {_number(price)}"
+        description = f"{description} ({count})" if description else count
         quantity, price, discount = 1, _round(line["subtotal"]), 0.0
     body.update(
         product={"productNumber": number},
@@ -130,7 +127,6 @@ def booked_status(invoice, today=None):
 
 
 def invoice_reference(invoice):
-    """The ``references.other`` of an invoice ("" when none)."""
     references = invoice.get("references") if isinstance(invoice, dict) else None
     return str(references.get("other") or "") if isinstance(references, dict) else ""
 
