@@ -211,8 +211,7 @@ class ResPartner(models.Model):
         (``countries``: ``{casefolded name: id}``); return the counts of
         created, updated, unchanged and skipped customers and ``notes`` on
         the skipped ones."""
-        stats = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0}
-        stats["notes"] = []
+        stats = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "notes": []}
         incoming = {}
         for customer in customers:
             try:
@@ -369,7 +368,6 @@ class ResPartner(models.Model):
 
     @api.model
     def _economic_linked_elsewhere(self, partners, company):
-        """Return the ids of ``partners`` that another company has linked."""
         if not partners:
             return set()
         self.flush_model(["economic_customer_number"])
@@ -418,8 +416,6 @@ class ResPartner(models.Model):
 
     @api.model
     def _economic_log_changes(self, company, summaries):
-        """One chatter note per partner the import changed, naming every
-        change and every identifying number it kept."""
         bodies = {
             partner_id: Markup("<p>%s</p><ul>%s</ul>")
             % (

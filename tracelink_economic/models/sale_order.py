@@ -206,7 +206,6 @@ class SaleOrder(models.Model):
         self.message_post(body=body, subtype_xmlid="mail.mt_note")
 
     def _economic_note_error(self, message):
-        """Keep why the order's invoice failed on the order and in its chatter."""
         _logger.info("e-conomic: order %s: %s", self.id, message)
         self.sudo().economic_invoice_error = message
         self._economic_note(Markup("<p>%s</p>") % message)
@@ -312,7 +311,6 @@ class SaleOrder(models.Model):
             client.replace_draft_invoice(order.economic_draft_number, body)
 
     def _economic_cancel(self):
-        """Delete the order's draft in e-conomic; refuse for a booked one."""
         if self.economic_invoice_state != "draft":
             raise UserError(
                 self.env._(
@@ -386,7 +384,6 @@ class SaleOrder(models.Model):
         }
 
     def _economic_lines(self, connection, client):
-        """The plain lines of the draft, in the order's order."""
         lines = self.order_line.sorted(lambda line: (line.sequence, line.id))
         products = lines.filtered(lambda line: not line.display_type).product_id
         if not products:

@@ -560,8 +560,6 @@ class TracelinkEconomicConnection(models.Model):
         return {**customer_data_from_partner(source, name), "country_id": country.id}
 
     def _customer_body(self, data):
-        """The body of ``POST /customers`` with this connection's defaults;
-        ``UserError`` for a value too long or a default missing."""
         try:
             return customer_body_from_partner(data, self._customer_defaults(data))
         except FieldTooLong as error:
@@ -608,18 +606,10 @@ class TracelinkEconomicConnection(models.Model):
 
     def _check_customer_unlinked(self, customer, partner):
         number = customer["customerNumber"]
-        other = (
-            self.env["res.partner"]
-            .sudo()
-            .with_company(self.company_id)
-            .with_context(active_test=False)
-            .search(
-                [
-                    ("economic_customer_number", "=", number),
-                    ("id", "not in", partner.ids),
-                ],
-                limit=1,
-            )
+        Partner = self.env["res.partner"].sudo().with_company(self.company_id)
+        other = Partner.with_context(active_test=False).search(
+            [("economic_customer_number", "=", number), ("id", "not in", partner.ids)],
+            limit=1,
         )
         if other:
             raise UserError(

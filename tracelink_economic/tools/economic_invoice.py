@@ -23,7 +23,6 @@ def _round(value):
 
 
 def has_more_decimals(value):
-    """Whether ``value`` needs more decimals than e-conomic's prices hold."""
     return _round(value) != float(value or 0)
 
 

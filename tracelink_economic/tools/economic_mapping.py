@@ -46,7 +46,6 @@ def _positive(number):
 
 
 def customer_numbers(customers):
-    """Return the ``customerNumber`` of each customer that has a valid one."""
     return [
         customer["customerNumber"]
         for customer in customers
