@@ -13,13 +13,9 @@ PRICE_DECIMALS = 2
 RECIPIENT_KEYS = ("address", "zip", "city", "country")
 
 
-def _decimal(value):
-    return Decimal(str(value or 0))
-
-
 def _round(value):
     exponent = Decimal(1).scaleb(-PRICE_DECIMALS)
-    return float(_decimal(value).quantize(exponent, rounding=ROUND_HALF_UP))
+    return float(Decimal(str(value or 0)).quantize(exponent, rounding=ROUND_HALF_UP))
 
 
 def has_more_decimals(value):
