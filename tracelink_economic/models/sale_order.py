@@ -111,12 +111,16 @@ class SaleOrder(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        # a draft follows its order until it is booked
+        # a draft follows its order until it is booked: replaced by the order
+        # as it is now (PUT sends the whole document); a refusal refuses the change
         if not UPDATE_FIELDS.isdisjoint(vals):
-            for order in self.filtered(
+            for order in self.sudo().filtered(
                 lambda o: o.economic_invoice_state == "draft" and o.state == "sale"
             ):
-                order._economic_update_draft()
+                connection = order._economic_require_connection()
+                with connection._user_errors(), connection._get_client() as client:
+                    body = order._economic_draft_body(connection, client)
+                    client.replace_draft_invoice(order.economic_draft_number, body)
         return res
 
     def _action_cancel(self):
@@ -301,15 +305,6 @@ class SaleOrder(models.Model):
                 )
             ) from error
 
-    def _economic_update_draft(self):
-        """Replace the order's draft in e-conomic with the order as it is now
-        (PUT sends the whole document); a refusal refuses the change."""
-        connection = self._economic_require_connection()
-        order = self.sudo()
-        with connection._user_errors(), connection._get_client() as client:
-            body = order._economic_draft_body(connection, client)
-            client.replace_draft_invoice(order.economic_draft_number, body)
-
     def _economic_cancel(self):
         if self.economic_invoice_state != "draft":
             raise UserError(
@@ -484,7 +479,3 @@ class SaleOrder(models.Model):
             if changed:
                 order.write(changed)
         return orders
-
-    def _economic_mark_paid(self):
-        """Open invoices e-conomic no longer lists as unpaid: paid."""
-        self.write({"economic_invoice_state": "paid", "economic_remainder": 0.0})

@@ -943,14 +943,14 @@ class TracelinkEconomicConnection(models.Model):
         more = bool(pagination.get("nextPage") and numbers)
         known = self.invoice_sync_known
         if unpaid:
-            # open orders in this page's range whose invoice is no longer unpaid
+            # open orders in this page's range whose invoice is no longer unpaid: paid
             last = min(known, max(numbers)) if more else known
             self._orders(
                 _OPEN_INVOICE,
                 ("economic_invoice_number", ">", after),
                 ("economic_invoice_number", "<=", last),
                 ("economic_invoice_number", "not in", numbers),
-            )._economic_mark_paid()
+            ).write({"economic_invoice_state": "paid", "economic_remainder": 0.0})
             self.invoice_sync_after = max(numbers) if more else 0
         else:
             self.invoice_last_booked = max([self.invoice_last_booked, *numbers])
