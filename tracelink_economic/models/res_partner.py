@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
+from odoo.tools.barcode import get_barcode_check_digit
 
 from odoo.addons.tracelink_cvr.tools.cvr import cvr_from_text
 
@@ -74,9 +75,8 @@ class ResPartner(models.Model):
     def _check_economic_ean(self):
         for partner in self.filtered("economic_ean"):
             ean = partner.economic_ean
-            digits = [int(c) for c in ean] if ean.isdigit() else []
-            check = -sum(d * (3 if i % 2 else 1) for i, d in enumerate(digits[:12]))
-            if len(digits) != 13 or check % 10 != digits[12]:
+            digits = len(ean) == 13 and ean.isdigit()
+            if not digits or get_barcode_check_digit(ean) != int(ean[-1]):
                 raise ValidationError(
                     self.env._(
                         "%(ean)s is not an EAN number: 13 digits, the last one "

@@ -201,8 +201,8 @@ class SaleOrder(models.Model):
         return connection._notification(message, "info", reload=True)
 
     def _economic_state_label(self):
-        selection = self._fields["economic_invoice_state"]._description_selection
-        label = dict(selection(self.env)).get(self.economic_invoice_state, "")
+        state = self._fields["economic_invoice_state"]
+        label = state.convert_to_export(self.economic_invoice_state, self)
         number = self.economic_invoice_number or self.economic_draft_number
         return f"{label} ({number})" if number else label
 
