@@ -192,11 +192,7 @@ class EconomicClient(HttpClient):
             return list(self.iter_customers(where=[field + condition]))
         except InvalidRequest as error:
             allowed = error.allowed_filtering_fields
-            if (
-                field == CVR_FILTER_FIELD_FALLBACK
-                or field in allowed
-                or CVR_FILTER_FIELD_FALLBACK not in allowed
-            ):
+            if field in allowed or CVR_FILTER_FIELD_FALLBACK not in allowed:
                 raise
         _logger.info(
             "e-conomic does not filter customers on %s; using %s",
