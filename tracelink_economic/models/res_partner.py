@@ -207,10 +207,8 @@ class ResPartner(models.Model):
 
     @api.model
     def _economic_import_customers(self, company, customers, countries):
-        """Land one page of e-conomic customers as partners of ``company``
-        (``countries``: ``{casefolded name: id}``); return the counts of
-        created, updated, unchanged and skipped customers and ``notes`` on
-        the skipped ones."""
+        """Land one page of e-conomic customers as partners of ``company``;
+        return the counts of each outcome and ``notes`` on the skipped."""
         stats = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "notes": []}
         incoming = {}
         for customer in customers:

@@ -161,8 +161,6 @@ class EconomicClient(HttpClient):
     def iter_customer_pages(
         self, updated_since=None, after_number=0, page_size=MAX_PAGE_SIZE, where=()
     ):
-        """The pages of ``GET /customers`` after ``after_number``, those
-        changed after ``updated_since`` (a datetime) when given."""
         where = list(where)
         if updated_since is not None:
             where.append(f"lastUpdated$gt:{format_filter_datetime(updated_since)}")
@@ -174,9 +172,7 @@ class EconomicClient(HttpClient):
             yield from customers
 
     def booked_page(self, after_number=0, unpaid=False):
-        """``(invoices, pagination)``: a page of the booked invoices (with
-        ``unpaid`` those with a remainder, ``/invoices/unpaid``) after the
-        booked number ``after_number``, sorted by number."""
+        """The first page of the booked (or unpaid) invoices after ``after_number``."""
         path = "/invoices/unpaid" if unpaid else "/invoices/booked"
         return next(self.iter_pages(path, [], "bookedInvoiceNumber", after_number))
 
@@ -229,8 +225,6 @@ class EconomicClient(HttpClient):
         return self._create(path, body, idempotency_key, "draftInvoiceNumber")
 
     def book_invoice(self, draft_number, send_by=None, idempotency_key=None):
-        """``POST /invoices/booked``: the draft becomes a booked invoice (for
-        good); returns it with its ``bookedInvoiceNumber``."""
         body = {"draftInvoice": {"draftInvoiceNumber": int(draft_number)}}
         if send_by:
             body["sendBy"] = send_by
@@ -245,8 +239,6 @@ class EconomicClient(HttpClient):
         self._request("DELETE", path, expect_body=False)
 
     def find_invoices_by_reference(self, reference):
-        """``(drafts, booked)``: the invoices whose ``references.other`` is
-        ``reference`` (an order's reference)."""
         condition = [f"{REFERENCE_FILTER_FIELD}$eq:{escape_filter_value(reference)}"]
         drafts = list(self.iter_collection("/invoices/drafts", condition))
         booked = list(self.iter_collection("/invoices/booked", condition))
