@@ -35,7 +35,7 @@ from ..tools.economic_mapping import (
     FieldTooLong,
     customer_body_from_partner,
     customer_data_from_partner,
-    customer_numbers,
+    item_numbers,
     pick_customer,
 )
 
@@ -699,7 +699,7 @@ class TracelinkEconomicConnection(models.Model):
         stats = self.env["res.partner"]._economic_import_customers(
             self.company_id, customers, self._country_lookup()
         )
-        numbers = customer_numbers(customers)
+        numbers = item_numbers(customers, "customerNumber")
         notes = (self.import_notes or "").splitlines() + stats["notes"]
         self.write(
             {
@@ -935,11 +935,7 @@ class TracelinkEconomicConnection(models.Model):
         with self._get_client() as client:
             invoices, pagination = client.booked_page(after, unpaid=unpaid)
         self.env["sale.order"].sudo()._economic_apply_booked(self.company_id, invoices)
-        numbers = [
-            n
-            for n in (i.get("bookedInvoiceNumber") for i in invoices)
-            if isinstance(n, int)
-        ]
+        numbers = item_numbers(invoices, "bookedInvoiceNumber")
         more = bool(pagination.get("nextPage") and numbers)
         known = self.invoice_sync_known
         if unpaid:

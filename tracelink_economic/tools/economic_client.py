@@ -18,6 +18,8 @@ from odoo.addons.tracelink_cvr.tools.exceptions import (
 )
 from odoo.addons.tracelink_cvr.tools.http_client import RETRY_STATUSES, HttpClient
 
+from .economic_mapping import item_numbers
+
 _logger = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://restapi.e-conomic.com"
@@ -145,11 +147,7 @@ class EconomicClient(HttpClient):
                 )
             pagination = pagination if isinstance(pagination, dict) else {}
             yield items, pagination
-            numbers = [
-                item[key]
-                for item in items
-                if key and isinstance(item, dict) and type(item.get(key)) is int
-            ]
+            numbers = item_numbers(items, key)
             if not key or not pagination.get("nextPage") or not numbers:
                 return
             after = max(after, *numbers)
