@@ -8,7 +8,6 @@ headers only, never in messages, ``repr()`` or log lines.
 
 import logging
 import re
-import time
 from datetime import timezone
 
 from odoo.addons.tracelink_cvr.tools.exceptions import (
@@ -105,7 +104,7 @@ class EconomicClient(HttpClient):
         timeout=30.0,
         **options,
     ):
-        options = {"max_retries": 3, "backoff": 1.0, "sleep": time.sleep, **options}
+        options = {"max_retries": 3, "backoff": 1.0, **options}
         super().__init__(base_url, timeout, max_retry_after=MAX_RETRY_WAIT, **options)
         self._app_secret_token = (app_secret_token or "").strip()
         self._agreement_grant_token = (agreement_grant_token or "").strip()
@@ -117,7 +116,6 @@ class EconomicClient(HttpClient):
                 "Accept": "application/json",
             }
         )
-        self._sleep = options["sleep"]
         self._pause = 0.0  # seconds to wait before the next call (pacing)
         self.request_count = 0
         self.cvr_filter_field = CVR_FILTER_FIELD
@@ -281,7 +279,7 @@ class EconomicClient(HttpClient):
         window of the bucket, which refills it, for idempotent methods."""
         for attempt in range(self.max_retries + 1):
             if self._pause:
-                self._sleep(self._pause)
+                self.retry.sleep_function(self._pause)
                 self._pause = 0.0
             response = self._send(method, path, **kwargs)
             wait = self._pace(response)
