@@ -531,9 +531,8 @@ class TracelinkEconomicConnection(models.Model):
         created; ``UserError`` when it is linked to another partner."""
         self.ensure_one()
         self._check_enabled()
-        partner = partner_or_vals
-        if not isinstance(partner_or_vals, models.BaseModel):
-            partner = self.env["res.partner"]
+        is_partner = isinstance(partner_or_vals, models.BaseModel)
+        partner = partner_or_vals if is_partner else self.env["res.partner"]
         data = self._customer_data(partner_or_vals)
         if not data["name"]:
             raise UserError(
