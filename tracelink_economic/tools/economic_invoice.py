@@ -97,11 +97,10 @@ def draft_invoice_body(head, lines):
     return body
 
 
-def booked_status(invoice, today=None):
+def booked_status(invoice, today):
     """``(state, values)`` of a booked invoice: ``paid`` without remainder,
     ``overdue`` past its due date, ``partial`` when part is paid, else
-    ``booked``; values ``number``, ``due_date``, ``remainder``."""
-    today = today or date.today()
+    ``booked`` (as of ``today``); values ``number``, ``due_date``, ``remainder``."""
     remainder = float(invoice.get("remainder") or 0.0)
     gross = float(invoice.get("grossAmount") or 0.0)
     due = invoice.get("dueDate")
