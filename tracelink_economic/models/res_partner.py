@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
+from odoo.tools.barcode import get_barcode_check_digit
 
 from odoo.addons.tracelink_cvr.tools.cvr import cvr_from_text
 
@@ -15,6 +16,7 @@ from ..tools.economic_mapping import (
     partner_vals_from_values,
     partner_values_from_customer,
 )
+from .tracelink_economic_connection import synced_field
 
 _logger = logging.getLogger(__name__)
 
@@ -41,11 +43,10 @@ class ResPartner(models.Model):
         help="Number of this customer in the e-conomic agreement of the current "
         "company; each company keeps its own, unique in that company.",
     )
-    economic_last_sync = fields.Datetime(
+    economic_last_sync = synced_field(
+        fields.Datetime,
         string="e-conomic Last Sync",
         company_dependent=True,
-        copy=False,
-        readonly=True,
         help="When this contact was last created, found or imported from the "
         "current company's e-conomic.",
     )
@@ -74,9 +75,8 @@ class ResPartner(models.Model):
     def _check_economic_ean(self):
         for partner in self.filtered("economic_ean"):
             ean = partner.economic_ean
-            digits = [int(c) for c in ean] if ean.isdigit() else []
-            check = -sum(d * (3 if i % 2 else 1) for i, d in enumerate(digits[:12]))
-            if len(digits) != 13 or check % 10 != digits[12]:
+            digits = len(ean) == 13 and ean.isdigit()
+            if not digits or get_barcode_check_digit(ean) != int(ean[-1]):
                 raise ValidationError(
                     self.env._(
                         "%(ean)s is not an EAN number: 13 digits, the last one "
@@ -205,16 +205,11 @@ class ResPartner(models.Model):
         customer, _created = connection._ensure_customer(vals)
         return {**vals, **self._economic_link_vals(customer)}
 
-    # --- Customer import: one page of customers to partners ---------------
-
     @api.model
     def _economic_import_customers(self, company, customers, countries):
-        """Land one page of e-conomic customers as partners of ``company``
-        (``countries``: ``{casefolded name: id}``); return the counts of
-        created, updated, unchanged and skipped customers and ``notes`` on
-        the skipped ones."""
-        stats = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0}
-        stats["notes"] = []
+        """Land one page of e-conomic customers as partners of ``company``;
+        return the counts of each outcome and ``notes`` on the skipped."""
+        stats = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0, "notes": []}
         incoming = {}
         for customer in customers:
             try:
@@ -371,7 +366,6 @@ class ResPartner(models.Model):
 
     @api.model
     def _economic_linked_elsewhere(self, partners, company):
-        """Return the ids of ``partners`` that another company has linked."""
         if not partners:
             return set()
         self.flush_model(["economic_customer_number"])
@@ -420,8 +414,6 @@ class ResPartner(models.Model):
 
     @api.model
     def _economic_log_changes(self, company, summaries):
-        """One chatter note per partner the import changed, naming every
-        change and every identifying number it kept."""
         bodies = {
             partner_id: Markup("<p>%s</p><ul>%s</ul>")
             % (

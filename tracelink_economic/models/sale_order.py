@@ -22,13 +22,13 @@ from ..tools.economic_invoice import (
     name_key,
     numbers_by_name,
 )
+from .tracelink_economic_connection import synced_field
 
 _logger = logging.getLogger(__name__)
 
 # Who may send orders to e-conomic (the accounting groups imply the invoicing
 # one); everyone who reads the order sees its invoice state.
 SEND_GROUPS = "sales_team.group_sale_manager,account.group_account_invoice"
-SOFT_RELOAD = {"type": "ir.actions.client", "tag": "soft_reload"}
 # Order fields whose change replaces the order's draft in e-conomic.
 UPDATE_FIELDS = {
     "order_line",
@@ -43,8 +43,9 @@ UPDATE_FIELDS = {
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
-    economic_invoice_state = fields.Selection(
-        [
+    economic_invoice_state = synced_field(
+        fields.Selection,
+        selection=[
             ("draft", "Draft"),
             ("booked", "Booked"),
             ("partial", "Partly Paid"),
@@ -52,36 +53,27 @@ class SaleOrder(models.Model):
             ("overdue", "Overdue"),
         ],
         string="e-conomic Invoice",
-        copy=False,
-        readonly=True,
         tracking=True,
         index="btree_not_null",
         help="The order's invoice in e-conomic: a draft, booked, partly paid, "
         "paid, or overdue (past its due date and not paid).",
     )
-    economic_draft_number = fields.Integer(
-        string="e-conomic Draft No.", copy=False, readonly=True
-    )
-    economic_invoice_number = fields.Integer(
+    economic_draft_number = synced_field(fields.Integer, string="e-conomic Draft No.")
+    economic_invoice_number = synced_field(
+        fields.Integer,
         string="e-conomic Invoice No.",
-        copy=False,
-        readonly=True,
         index="btree_not_null",
         help="Number of the booked invoice in e-conomic.",
     )
-    economic_due_date = fields.Date(
-        string="e-conomic Due Date", copy=False, readonly=True
-    )
-    economic_remainder = fields.Monetary(
+    economic_due_date = synced_field(fields.Date, string="e-conomic Due Date")
+    economic_remainder = synced_field(
+        fields.Monetary,
         string="e-conomic Remainder",
-        copy=False,
-        readonly=True,
         help="What the customer still owes on the booked invoice.",
     )
-    economic_invoice_error = fields.Text(
+    economic_invoice_error = synced_field(
+        fields.Text,
         string="e-conomic Error",
-        copy=False,
-        readonly=True,
         help="Why the order could not go to e-conomic; Send to e-conomic tries again.",
     )
     economic_invoice_enabled = fields.Boolean(
@@ -119,12 +111,16 @@ class SaleOrder(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        # a draft follows its order until it is booked
+        # a draft follows its order until it is booked: replaced by the order
+        # as it is now (PUT sends the whole document); a refusal refuses the change
         if not UPDATE_FIELDS.isdisjoint(vals):
-            for order in self.filtered(
+            for order in self.sudo().filtered(
                 lambda o: o.economic_invoice_state == "draft" and o.state == "sale"
             ):
-                order._economic_update_draft()
+                connection = order._economic_require_connection()
+                with connection._user_errors(), connection._get_client() as client:
+                    body = order._economic_draft_body(connection, client)
+                    client.replace_draft_invoice(order.economic_draft_number, body)
         return res
 
     def _action_cancel(self):
@@ -161,13 +157,13 @@ class SaleOrder(models.Model):
         connection = self._economic_require_connection()
         if not self._economic_send_noted():
             error = self.economic_invoice_error
-            return connection._notification(error, "danger", SOFT_RELOAD)
+            return connection._notification(error, "danger", reload=True)
         message = self.env._(
             "%(order)s is in e-conomic: %(state)s.",
             order=self.name,
             state=self._economic_state_label(),
         )
-        return connection._notification(message, "success", SOFT_RELOAD)
+        return connection._notification(message, "success", reload=True)
 
     def action_economic_refresh(self):
         """Read the order's invoice in e-conomic again (found by the order's
@@ -179,7 +175,7 @@ class SaleOrder(models.Model):
             with connection._user_errors(), connection._get_client() as client:
                 drafts, booked = client.find_invoices_by_reference(self.name)
         except UserError as error:
-            return connection._notification(error.args[0], "danger", SOFT_RELOAD)
+            return connection._notification(error.args[0], "danger", reload=True)
         if booked:
             self.sudo()._economic_apply_booked(self.company_id, booked)
         elif drafts:
@@ -202,11 +198,11 @@ class SaleOrder(models.Model):
                 order=self.name,
                 state=self._economic_state_label(),
             )
-        return connection._notification(message, "info", SOFT_RELOAD)
+        return connection._notification(message, "info", reload=True)
 
     def _economic_state_label(self):
-        selection = self._fields["economic_invoice_state"]._description_selection
-        label = dict(selection(self.env)).get(self.economic_invoice_state, "")
+        state = self._fields["economic_invoice_state"]
+        label = state.convert_to_export(self.economic_invoice_state, self)
         number = self.economic_invoice_number or self.economic_draft_number
         return f"{label} ({number})" if number else label
 
@@ -214,7 +210,6 @@ class SaleOrder(models.Model):
         self.message_post(body=body, subtype_xmlid="mail.mt_note")
 
     def _economic_note_error(self, message):
-        """Keep why the order's invoice failed on the order and in its chatter."""
         _logger.info("e-conomic: order %s: %s", self.id, message)
         self.sudo().economic_invoice_error = message
         self._economic_note(Markup("<p>%s</p>") % message)
@@ -310,17 +305,7 @@ class SaleOrder(models.Model):
                 )
             ) from error
 
-    def _economic_update_draft(self):
-        """Replace the order's draft in e-conomic with the order as it is now
-        (PUT sends the whole document); a refusal refuses the change."""
-        connection = self._economic_require_connection()
-        order = self.sudo()
-        with connection._user_errors(), connection._get_client() as client:
-            body = order._economic_draft_body(connection, client)
-            client.replace_draft_invoice(order.economic_draft_number, body)
-
     def _economic_cancel(self):
-        """Delete the order's draft in e-conomic; refuse for a booked one."""
         if self.economic_invoice_state != "draft":
             raise UserError(
                 self.env._(
@@ -394,7 +379,6 @@ class SaleOrder(models.Model):
         }
 
     def _economic_lines(self, connection, client):
-        """The plain lines of the draft, in the order's order."""
         lines = self.order_line.sorted(lambda line: (line.sequence, line.id))
         products = lines.filtered(lambda line: not line.display_type).product_id
         if not products:
@@ -495,8 +479,3 @@ class SaleOrder(models.Model):
             if changed:
                 order.write(changed)
         return orders
-
-    def _economic_mark_paid(self):
-        """Open invoices e-conomic no longer lists as unpaid: paid."""
-        if self:
-            self.write({"economic_invoice_state": "paid", "economic_remainder": 0.0})

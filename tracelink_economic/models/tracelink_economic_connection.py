@@ -1,7 +1,5 @@
-"""A company's connection to e-conomic: where and with which tokens to call,
-the defaults of new customers and invoices, and the state of the customer
-import and of the invoice sync. It builds the client and turns the client's
-typed failures into messages."""
+"""A company's connection to e-conomic: tokens, defaults of new customers and
+invoices, state of the customer import and of the invoice sync."""
 
 import hashlib
 import json
@@ -37,7 +35,7 @@ from ..tools.economic_mapping import (
     FieldTooLong,
     customer_body_from_partner,
     customer_data_from_partner,
-    customer_numbers,
+    item_numbers,
     pick_customer,
 )
 
@@ -61,6 +59,7 @@ INVOICE_SYNC_LOCK = 0x544C4553
 IMPORT_COUNTS = ("created", "updated", "unchanged", "skipped")
 # An order whose invoice is booked and not paid yet.
 _OPEN_INVOICE = ("economic_invoice_state", "in", ("booked", "partial", "overdue"))
+SOFT_RELOAD = {"type": "ir.actions.client", "tag": "soft_reload"}
 CONNECTION_MENU = _lt("Contacts > Configuration > e-conomic")
 # e-conomic's ``country`` is free text, usually in Danish: names in the
 # installed languages and in Danish (Babel's) are recognised, and these.
@@ -77,8 +76,8 @@ _DEFAULT_NUMBERS = (
 _PARTNER_FIELD_OF = {"country_name": "country_id", "cvr": "vat"}
 
 
-def _import_field(kind, **options):
-    """A field kept by the import itself: never edited, never copied."""
+def synced_field(kind, **options):
+    """A field kept by the import or the sync itself: never edited, never copied."""
     return kind(readonly=True, copy=False, **options)
 
 
@@ -88,6 +87,7 @@ class TracelinkEconomicConnection(models.Model):
     _description = "e-conomic Connection"
     _rec_name = "company_id"
     _order = "company_id"
+    _check_company_auto = True
 
     company_id = fields.Many2one(
         "res.company",
@@ -146,7 +146,7 @@ class TracelinkEconomicConnection(models.Model):
     currency_id = fields.Many2one(
         "res.currency", help="Currency of new customers; empty: the company's."
     )
-    last_import = _import_field(
+    last_import = synced_field(
         fields.Datetime,
         help="Start of the last completed customer import; the next one asks "
         "e-conomic only for customers changed since then.",
@@ -154,24 +154,24 @@ class TracelinkEconomicConnection(models.Model):
     # The run under way (or the last one): its checkpoint and figures. It
     # resumes after the last page that landed; last_import moves when every
     # page has landed.
-    import_started = _import_field(
+    import_started = synced_field(
         fields.Datetime, help="Start of the import under way; empty when none is."
     )
-    import_page = _import_field(fields.Integer, string="Pages Landed")
-    import_last_number = _import_field(
+    import_page = synced_field(fields.Integer, string="Pages Landed")
+    import_last_number = synced_field(
         fields.Integer,
         string="Checkpoint",
         help="Highest customer number of the pages landed by the import under "
         "way; it goes on after this number.",
     )
-    import_created = _import_field(fields.Integer, string="Customers Created")
-    import_updated = _import_field(fields.Integer, string="Customers Updated")
-    import_unchanged = _import_field(fields.Integer, string="Customers Unchanged")
-    import_skipped = _import_field(fields.Integer, string="Customers Skipped")
-    import_notes = _import_field(
+    import_created = synced_field(fields.Integer, string="Customers Created")
+    import_updated = synced_field(fields.Integer, string="Customers Updated")
+    import_unchanged = synced_field(fields.Integer, string="Customers Unchanged")
+    import_skipped = synced_field(fields.Integer, string="Customers Skipped")
+    import_notes = synced_field(
         fields.Text, help="The customers the import skipped, and why."
     )
-    import_error = _import_field(
+    import_error = synced_field(
         fields.Text,
         help="Why the last page of the import failed; empty once a page lands. "
         "The scheduled import tries again at its next hourly run.",
@@ -200,7 +200,7 @@ class TracelinkEconomicConnection(models.Model):
     invoice_layout_id = fields.Many2one(
         "tracelink.economic.layout",
         string="Layout",
-        domain="[('company_id', '=', company_id)]",
+        check_company=True,
         tracking=True,
         help="The e-conomic layout of the invoices (Read Layouts lists the "
         "agreement's).",
@@ -253,28 +253,28 @@ class TracelinkEconomicConnection(models.Model):
         groups="base.group_system",
         help="Give this address to e-conomic's Invoice booked webhook.",
     )
-    invoice_sync_last = _import_field(
+    invoice_sync_last = synced_field(
         fields.Datetime,
         string="Last Invoice Sync",
         help="End of the last completed read of the invoices' state.",
     )
-    invoice_sync_phase = _import_field(
+    invoice_sync_phase = synced_field(
         fields.Selection,
         selection=[("booked", "New Booked Invoices"), ("unpaid", "Unpaid Invoices")],
         string="Invoice Sync Under Way",
     )
-    invoice_sync_after = _import_field(
+    invoice_sync_after = synced_field(
         fields.Integer,
         string="Invoice Sync Checkpoint",
         help="Booked number after which the read under way goes on.",
     )
-    invoice_last_booked = _import_field(
+    invoice_last_booked = synced_field(
         fields.Integer,
         string="Last Booked Invoice Seen",
         help="Highest booked invoice number read: the next read asks for the "
         "invoices booked after it.",
     )
-    invoice_sync_known = _import_field(fields.Integer)
+    invoice_sync_known = synced_field(fields.Integer)
 
     _sql_constraints = [
         (
@@ -323,15 +323,10 @@ class TracelinkEconomicConnection(models.Model):
                     )
                 )
 
-    @api.constrains("invoice_enabled", "invoice_layout_id", "company_id")
+    @api.constrains("invoice_enabled", "invoice_layout_id")
     def _check_invoice_layout(self):
         for connection in self:
-            layout = connection.invoice_layout_id
-            if layout and layout.company_id != connection.company_id:
-                raise ValidationError(
-                    self.env._("The layout belongs to another company's agreement.")
-                )
-            if connection.invoice_enabled and not layout:
+            if connection.invoice_enabled and not connection.invoice_layout_id:
                 raise ValidationError(
                     self.env._(
                         "Invoices in e-conomic need a layout: read the agreement's "
@@ -339,10 +334,7 @@ class TracelinkEconomicConnection(models.Model):
                     )
                 )
 
-    # --- Actions ---------------------------------------------------------
-
     def action_test_connection(self):
-        """Ask e-conomic who the tokens belong to; notify it, or the reason."""
         self.ensure_one()
         self.check_access("write")
         try:
@@ -368,10 +360,9 @@ class TracelinkEconomicConnection(models.Model):
             landed, left = self._import_page_noted()
         except UserError as error:
             return self._notification(error.args[0], "danger")
-        # the form shows the run's new figures and its chatter message
-        reload = {"type": "ir.actions.client", "tag": "soft_reload"}
+        # reloaded: the form shows the run's new figures and its chatter message
         if self.import_error:
-            return self._notification(self.import_error, "danger", reload)
+            return self._notification(self.import_error, "danger", reload=True)
         if left:
             self.env.ref(
                 "tracelink_economic.ir_cron_economic_import_customers"
@@ -385,13 +376,12 @@ class TracelinkEconomicConnection(models.Model):
                     left=left,
                 ),
                 "info",
-                reload,
+                reload=True,
             )
         kind = "warning" if self.import_skipped else "success"
-        return self._notification(self._import_summary(), kind, reload)
+        return self._notification(self._import_summary(), kind, reload=True)
 
     def action_read_layouts(self):
-        """Read the agreement's layouts (``GET /layouts``) to choose from."""
         self.ensure_one()
         self.check_access("write")
         try:
@@ -400,11 +390,8 @@ class TracelinkEconomicConnection(models.Model):
         except UserError as error:
             return self._notification(error.args[0], "danger")
         count = self.env["tracelink.economic.layout"]._store(self.company_id, layouts)
-        return self._notification(
-            self.env._("%s e-conomic layouts read.", count),
-            "success",
-            {"type": "ir.actions.client", "tag": "soft_reload"},
-        )
+        message = self.env._("%s e-conomic layouts read.", count)
+        return self._notification(message, "success", reload=True)
 
     @api.model
     def _get_company_action(self, company):
@@ -421,22 +408,20 @@ class TracelinkEconomicConnection(models.Model):
         )
         return action
 
-    def _notification(self, message, kind, next_action=None):
+    def _notification(self, message, kind, reload=False):
         params = {
             "title": self.env._("e-conomic"),
             "message": message,
             "type": kind,
             "sticky": kind not in ("success", "info"),
         }
-        if next_action:
-            params["next"] = next_action
+        if reload:
+            params["next"] = SOFT_RELOAD
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": params,
         }
-
-    # --- Client and messages ---------------------------------------------
 
     @api.model
     def _for_company(self, company):
@@ -448,7 +433,6 @@ class TracelinkEconomicConnection(models.Model):
 
     @api.model
     def _for_invoices(self, company):
-        """The enabled connection of ``company`` with invoices on."""
         connection = self._for_company(company)
         return connection if connection.invoice_enabled else connection.browse()
 
@@ -464,7 +448,6 @@ class TracelinkEconomicConnection(models.Model):
             )
 
     def _get_client(self):
-        """A client on this connection's settings (closed by ``with``)."""
         self.ensure_one()
         settings = self.sudo()
         return EconomicClient(
@@ -476,7 +459,6 @@ class TracelinkEconomicConnection(models.Model):
 
     @contextmanager
     def _user_errors(self):
-        """Turn the typed failures of the client into ``UserError``."""
         try:
             yield
         except ServiceError as error:
@@ -509,7 +491,6 @@ class TracelinkEconomicConnection(models.Model):
         return message
 
     def _test_connection(self):
-        """Ask e-conomic's ``/self``; return ``(agreement number, company name)``."""
         self.ensure_one()
         with self._user_errors(), self._get_client() as client:
             answer = client.get_self()
@@ -536,7 +517,6 @@ class TracelinkEconomicConnection(models.Model):
         return self.env.cr.fetchone()[0]
 
     def _post_failure(self, intro, message):
-        """Log a failed run and note it in the chatter."""
         _logger.warning(
             "e-conomic of company %s: %s %s", self.company_id.id, intro, message
         )
@@ -545,19 +525,14 @@ class TracelinkEconomicConnection(models.Model):
             subtype_xmlid="mail.mt_note",
         )
 
-    # --- Find or create one customer ---------------------------------------
-
     def _ensure_customer(self, partner_or_vals):
-        """The e-conomic customer of a partner, or of the values of one about
-        to be created: found by CVR number, else created. Returns
-        ``(customer, created)``; ``UserError`` when e-conomic refuses, a
-        default is missing or the customer found is linked to another
-        partner."""
+        """``(customer, created)``: the e-conomic customer of a partner (or
+        of the values of one about to be created), found by CVR number, else
+        created; ``UserError`` when it is linked to another partner."""
         self.ensure_one()
         self._check_enabled()
-        partner = partner_or_vals
-        if not isinstance(partner_or_vals, models.BaseModel):
-            partner = self.env["res.partner"]
+        is_partner = isinstance(partner_or_vals, models.BaseModel)
+        partner = partner_or_vals if is_partner else self.env["res.partner"]
         data = self._customer_data(partner_or_vals)
         if not data["name"]:
             raise UserError(
@@ -584,8 +559,6 @@ class TracelinkEconomicConnection(models.Model):
         return {**customer_data_from_partner(source, name), "country_id": country.id}
 
     def _customer_body(self, data):
-        """The body of ``POST /customers`` with this connection's defaults;
-        ``UserError`` for a value too long or a default missing."""
         try:
             return customer_body_from_partner(data, self._customer_defaults(data))
         except FieldTooLong as error:
@@ -631,20 +604,11 @@ class TracelinkEconomicConnection(models.Model):
         }
 
     def _check_customer_unlinked(self, customer, partner):
-        """Refuse a customer another contact of the company is linked to."""
         number = customer["customerNumber"]
-        other = (
-            self.env["res.partner"]
-            .sudo()
-            .with_company(self.company_id)
-            .with_context(active_test=False)
-            .search(
-                [
-                    ("economic_customer_number", "=", number),
-                    ("id", "not in", partner.ids),
-                ],
-                limit=1,
-            )
+        Partner = self.env["res.partner"].sudo().with_company(self.company_id)
+        other = Partner.with_context(active_test=False).search(
+            [("economic_customer_number", "=", number), ("id", "not in", partner.ids)],
+            limit=1,
         )
         if other:
             raise UserError(
@@ -708,8 +672,6 @@ class TracelinkEconomicConnection(models.Model):
             and str(customer.get("name") or "").strip().casefold() == name
         )
 
-    # --- Customer import -------------------------------------------------------
-
     def _import_page(self):
         """Land the next page of the customer import, starting a run when
         none is under way; return ``(customers landed, customers left)``.
@@ -728,13 +690,15 @@ class TracelinkEconomicConnection(models.Model):
             )
         since = self.last_import and self.last_import - INCREMENTAL_OVERLAP
         with self._get_client() as client:
-            customers, pagination = client.customer_page(
-                updated_since=since or None, after_number=self.import_last_number
+            customers, pagination = next(
+                client.iter_customer_pages(
+                    updated_since=since or None, after_number=self.import_last_number
+                )
             )
         stats = self.env["res.partner"]._economic_import_customers(
             self.company_id, customers, self._country_lookup()
         )
-        numbers = customer_numbers(customers)
+        numbers = item_numbers(customers, "customerNumber")
         notes = (self.import_notes or "").splitlines() + stats["notes"]
         self.write(
             {
@@ -758,30 +722,36 @@ class TracelinkEconomicConnection(models.Model):
     def _import_page_noted(self):
         """``_import_page`` in a savepoint: a failure of e-conomic, or one
         met by this company's page, is noted on the connection (field and
-        chatter) and lands nothing. "Already running" and a conflict with
-        another transaction go up: nothing failed, the page waits."""
+        chatter) and lands nothing; the run keeps its checkpoint for the next
+        scheduled run. "Already running" and a conflict with another
+        transaction go up: nothing failed, the page waits."""
         try:
             with self.env.cr.savepoint():
                 return self._import_page()
         except ServiceError as error:
-            self._import_failed(self._error_message(error))
+            message = self._error_message(error)
         except UserError:
             raise
         except Exception as error:
             if getattr(error, "pgcode", None) in PG_CONCURRENCY_ERRORS_TO_RETRY:
                 raise
             _logger.exception("e-conomic import of company %s", self.company_id.id)
-            self._import_failed(
-                self.env._(
-                    "The import stopped on an unexpected error (%s); the server "
-                    "log has the details.",
-                    type(error).__name__,
-                )
+            message = self.env._(
+                "The import stopped on an unexpected error (%s); the server "
+                "log has the details.",
+                type(error).__name__,
             )
+        self.import_error = message
+        self._post_failure(
+            self.env._(
+                "The customer import failed; it goes on from its last landed "
+                "page at the next scheduled run:"
+            ),
+            message,
+        )
         return 0, 0
 
     def _lock_import(self):
-        """Take the company's import lock for this transaction, or refuse."""
         if not self._lock_company(IMPORT_LOCK):
             raise UserError(
                 self.env._(
@@ -818,15 +788,15 @@ class TracelinkEconomicConnection(models.Model):
                 "import_started": False,
                 "import_page": 0,
                 "import_last_number": 0,
-                "import_error": False,
             }
         )
         notes = Markup().join(
             Markup("<li>%s</li>") % line
             for line in (self.import_notes or "").splitlines()
         )
+        summary = self._import_summary()
         self.message_post(
-            body=Markup("<p>%s</p>") % self._import_summary(scope)
+            body=Markup("<p>%s (%s)</p>") % (summary, scope)
             + (Markup("<ul>%s</ul>") % notes if notes else ""),
             subtype_xmlid="mail.mt_note",
         )
@@ -834,11 +804,11 @@ class TracelinkEconomicConnection(models.Model):
             "e-conomic customer import of company %s (%s): %s",
             self.company_id.id,
             scope,
-            self._import_summary(),
+            summary,
         )
 
-    def _import_summary(self, scope=None):
-        summary = self.env._(
+    def _import_summary(self):
+        return self.env._(
             "e-conomic customers imported: %(created)s created, %(updated)s "
             "updated, %(unchanged)s unchanged, %(skipped)s skipped.",
             created=self.import_created,
@@ -846,23 +816,10 @@ class TracelinkEconomicConnection(models.Model):
             unchanged=self.import_unchanged,
             skipped=self.import_skipped,
         )
-        return f"{summary} ({scope})" if scope else summary
-
-    def _import_failed(self, message):
-        """Note a failed page: the run keeps its checkpoint and goes on from
-        it at the next scheduled run."""
-        self.import_error = message
-        self._post_failure(
-            self.env._(
-                "The customer import failed; it goes on from its last landed "
-                "page at the next scheduled run:"
-            ),
-            message,
-        )
 
     @api.model
     def _country_lookup(self):
-        """Return ``{casefolded country name or code: res.country id}``."""
+        """``{casefolded country name or code: id}``"""
         countries = self.env["res.country"].sudo().search([])
         langs = {"en_US"} | {
             code for code, _name in self.env["res.lang"].get_installed()
@@ -916,8 +873,6 @@ class TracelinkEconomicConnection(models.Model):
             done += landed
             left += remaining
         self.env["ir.cron"]._notify_progress(done=done, remaining=left)
-
-    # --- Invoices ------------------------------------------------------------
 
     @api.model
     def _cron_sync_invoices(self):
@@ -979,22 +934,18 @@ class TracelinkEconomicConnection(models.Model):
         with self._get_client() as client:
             invoices, pagination = client.booked_page(after, unpaid=unpaid)
         self.env["sale.order"].sudo()._economic_apply_booked(self.company_id, invoices)
-        numbers = [
-            n
-            for n in (i.get("bookedInvoiceNumber") for i in invoices)
-            if isinstance(n, int)
-        ]
+        numbers = item_numbers(invoices, "bookedInvoiceNumber")
         more = bool(pagination.get("nextPage") and numbers)
         known = self.invoice_sync_known
         if unpaid:
-            # open orders in this page's range whose invoice is no longer unpaid
+            # open orders in this page's range whose invoice is no longer unpaid: paid
             last = min(known, max(numbers)) if more else known
             self._orders(
                 _OPEN_INVOICE,
                 ("economic_invoice_number", ">", after),
                 ("economic_invoice_number", "<=", last),
                 ("economic_invoice_number", "not in", numbers),
-            )._economic_mark_paid()
+            ).write({"economic_invoice_state": "paid", "economic_remainder": 0.0})
             self.invoice_sync_after = max(numbers) if more else 0
         else:
             self.invoice_last_booked = max([self.invoice_last_booked, *numbers])
@@ -1013,7 +964,6 @@ class TracelinkEconomicConnection(models.Model):
         return len(invoices), int(more)
 
     def _orders(self, *domain, limit=None):
-        """This company's sale orders in ``domain``."""
         return (
             self.env["sale.order"]
             .sudo()

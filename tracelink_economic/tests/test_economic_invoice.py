@@ -26,6 +26,14 @@ class TestEconomicInvoiceSettings(TracelinkEconomicInvoiceCommon):
         with self.assertRaises(UserError):
             self.connection.invoice_layout_id = False
 
+    def test_layout_of_another_company_is_refused(self):
+        company_b = self.env["res.company"].create({"name": "Layout B ApS"})
+        layout_b = self.env["tracelink.economic.layout"].create(
+            {"name": "Faktura B", "number": 19, "company_id": company_b.id}
+        )
+        with self.assertRaises(UserError):
+            self.connection.invoice_layout_id = layout_b
+
     def test_connection_form_shows_invoice_settings(self):
         form = Form(self.connection.with_user(self.user_admin))
         form.invoice_trigger = "confirm"

@@ -8,7 +8,6 @@ headers only, never in messages, ``repr()`` or log lines.
 
 import logging
 import re
-import time
 from datetime import timezone
 
 from odoo.addons.tracelink_cvr.tools.exceptions import (
@@ -17,6 +16,8 @@ from odoo.addons.tracelink_cvr.tools.exceptions import (
     MalformedResponse,
 )
 from odoo.addons.tracelink_cvr.tools.http_client import RETRY_STATUSES, HttpClient
+
+from .economic_mapping import item_numbers
 
 _logger = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ class EconomicClient(HttpClient):
         timeout=30.0,
         **options,
     ):
-        options = {"max_retries": 3, "backoff": 1.0, "sleep": time.sleep, **options}
+        options = {"max_retries": 3, "backoff": 1.0, **options}
         super().__init__(base_url, timeout, max_retry_after=MAX_RETRY_WAIT, **options)
         self._app_secret_token = (app_secret_token or "").strip()
         self._agreement_grant_token = (agreement_grant_token or "").strip()
@@ -115,7 +116,6 @@ class EconomicClient(HttpClient):
                 "Accept": "application/json",
             }
         )
-        self._sleep = options["sleep"]
         self._pause = 0.0  # seconds to wait before the next call (pacing)
         self.request_count = 0
         self.cvr_filter_field = CVR_FILTER_FIELD
@@ -126,76 +126,51 @@ class EconomicClient(HttpClient):
     def get_self(self):
         return self._request("GET", "/self")
 
-    # --- Collections: pages sorted by a number, resumed after the last one ----
-
-    def collection_page(self, path, where=(), sort=None, page_size=MAX_PAGE_SIZE):
-        """``(items, pagination)`` of one page of the collection at ``path``
-        (e.g. ``/layouts``), the conditions of ``where`` joined by ``$and:``."""
-        query = {"pagesize": page_size}
-        if sort:
-            query["sort"] = sort
-        if where:
-            query["filter"] = "$and:".join(where)
-        payload = self._request("GET", path, params=query)
-        collection = payload.get("collection")
-        if not isinstance(collection, list):
-            raise MalformedResponse(
-                f"e-conomic answered GET {path} without a collection", status=200
-            )
-        pagination = payload.get("pagination")
-        return collection, pagination if isinstance(pagination, dict) else {}
-
     def iter_pages(self, path, where=(), key=None, after=0, page_size=MAX_PAGE_SIZE):
-        """Yield ``(items, pagination)`` of each page, sorted by the number
-        ``key`` and each asked for after the last number read (``$gt:``), so
-        an item added or deleted meanwhile shifts nothing; without ``key``
-        the first page only (catalogues of a few items)."""
+        """Yield ``(items, pagination)`` of each page of the collection at
+        ``path`` (the conditions of ``where`` joined by ``$and:``), sorted by
+        the number ``key`` and each asked for after the last number read
+        (``$gt:``), so an item added or deleted meanwhile shifts nothing;
+        without ``key`` the first page only (catalogues of a few items)."""
         while True:
             conditions = [*where, f"{key}$gt:{after}"] if key and after else where
-            items, pagination = self.collection_page(path, conditions, key, page_size)
+            query = {"pagesize": page_size, "sort": key}
+            if conditions:
+                query["filter"] = "$and:".join(conditions)
+            payload = self._request("GET", path, params=query)
+            items, pagination = payload.get("collection"), payload.get("pagination")
+            if not isinstance(items, list):
+                raise MalformedResponse(
+                    f"e-conomic answered GET {path} without a collection", status=200
+                )
+            pagination = pagination if isinstance(pagination, dict) else {}
             yield items, pagination
-            numbers = [
-                item[key]
-                for item in items
-                if key and isinstance(item, dict) and type(item.get(key)) is int
-            ]
+            numbers = item_numbers(items, key)
             if not key or not pagination.get("nextPage") or not numbers:
                 return
             after = max(after, *numbers)
 
     def iter_collection(self, path, where=(), key=None):
-        """Every item of :meth:`iter_pages`."""
         for items, _pagination in self.iter_pages(path, where, key):
             yield from items
 
     def iter_customer_pages(
         self, updated_since=None, after_number=0, page_size=MAX_PAGE_SIZE, where=()
     ):
-        """The pages of ``GET /customers`` after ``after_number``, those
-        changed after ``updated_since`` (a datetime) when given."""
         where = list(where)
         if updated_since is not None:
             where.append(f"lastUpdated$gt:{format_filter_datetime(updated_since)}")
         after = int(after_number or 0)
         return self.iter_pages("/customers", where, "customerNumber", after, page_size)
 
-    def customer_page(self, **filters):
-        """``(customers, pagination)``: the first of :meth:`iter_customer_pages`."""
-        return next(self.iter_customer_pages(**filters))
-
     def iter_customers(self, **filters):
-        """Every customer of :meth:`iter_customer_pages`."""
         for customers, _pagination in self.iter_customer_pages(**filters):
             yield from customers
 
     def booked_page(self, after_number=0, unpaid=False):
-        """``(invoices, pagination)``: a page of the booked invoices (with
-        ``unpaid`` those with a remainder, ``/invoices/unpaid``) after the
-        booked number ``after_number``, sorted by number."""
+        """The first page of the booked (or unpaid) invoices after ``after_number``."""
         path = "/invoices/unpaid" if unpaid else "/invoices/booked"
         return next(self.iter_pages(path, [], "bookedInvoiceNumber", after_number))
-
-    # --- Customers ------------------------------------------------------------
 
     def find_customers_by_cvr(self, cvr):
         """The customers whose CVR field is ``cvr`` as given (free text); on
@@ -209,11 +184,7 @@ class EconomicClient(HttpClient):
             return list(self.iter_customers(where=[field + condition]))
         except InvalidRequest as error:
             allowed = error.allowed_filtering_fields
-            if (
-                field == CVR_FILTER_FIELD_FALLBACK
-                or field in allowed
-                or CVR_FILTER_FIELD_FALLBACK not in allowed
-            ):
+            if field in allowed or CVR_FILTER_FIELD_FALLBACK not in allowed:
                 raise
         _logger.info(
             "e-conomic does not filter customers on %s; using %s",
@@ -227,8 +198,6 @@ class EconomicClient(HttpClient):
         """``POST /customers`` (never retried: after a timeout look the
         customer up, then send it again with the same key)."""
         return self._create("/customers", body, idempotency_key, "customerNumber")
-
-    # --- Invoicing: products, drafts, booked invoices --------------------------
 
     def find_products(self, numbers):
         """The products among ``numbers`` (one call for up to 50 numbers)."""
@@ -245,7 +214,6 @@ class EconomicClient(HttpClient):
         return found
 
     def create_product(self, body, idempotency_key=None):
-        """``POST /products`` (the caller chooses the product number)."""
         return self._create("/products", body, idempotency_key, "productNumber")
 
     def create_draft_invoice(self, body, idempotency_key=None):
@@ -253,8 +221,6 @@ class EconomicClient(HttpClient):
         return self._create(path, body, idempotency_key, "draftInvoiceNumber")
 
     def book_invoice(self, draft_number, send_by=None, idempotency_key=None):
-        """``POST /invoices/booked``: the draft becomes a booked invoice (for
-        good); returns it with its ``bookedInvoiceNumber``."""
         body = {"draftInvoice": {"draftInvoiceNumber": int(draft_number)}}
         if send_by:
             body["sendBy"] = send_by
@@ -269,14 +235,10 @@ class EconomicClient(HttpClient):
         self._request("DELETE", path, expect_body=False)
 
     def find_invoices_by_reference(self, reference):
-        """``(drafts, booked)``: the invoices whose ``references.other`` is
-        ``reference`` (an order's reference)."""
         condition = [f"{REFERENCE_FILTER_FIELD}$eq:{escape_filter_value(reference)}"]
         drafts = list(self.iter_collection("/invoices/drafts", condition))
         booked = list(self.iter_collection("/invoices/booked", condition))
         return drafts, booked
-
-    # --- Calls -----------------------------------------------------------------
 
     def _create(self, path, body, idempotency_key, number_key):
         headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
@@ -317,7 +279,7 @@ class EconomicClient(HttpClient):
         window of the bucket, which refills it, for idempotent methods."""
         for attempt in range(self.max_retries + 1):
             if self._pause:
-                self._sleep(self._pause)
+                self.retry.sleep_function(self._pause)
                 self._pause = 0.0
             response = self._send(method, path, **kwargs)
             wait = self._pace(response)

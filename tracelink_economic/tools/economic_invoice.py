@@ -13,17 +13,12 @@ PRICE_DECIMALS = 2
 RECIPIENT_KEYS = ("address", "zip", "city", "country")
 
 
-def _decimal(value):
-    return Decimal(str(value or 0))
-
-
 def _round(value):
     exponent = Decimal(1).scaleb(-PRICE_DECIMALS)
-    return float(_decimal(value).quantize(exponent, rounding=ROUND_HALF_UP))
+    return float(Decimal(str(value or 0)).quantize(exponent, rounding=ROUND_HALF_UP))
 
 
 def has_more_decimals(value):
-    """Whether ``value`` needs more decimals than e-conomic's prices hold."""
     return _round(value) != float(value or 0)
 
 
@@ -52,11 +47,8 @@ def invoice_line(line, line_number):
     price = line["price_unit"]
     discount = line.get("discount") or 0.0
     if has_more_decimals(price):
-        description = (
-            f"{description} ({_number(quantity)} x {_number(price)})"
-            if description
-            else f"{_number(quantity)} x {_number(price)}"
-        )
+        count = f"{_number(quantity)} x {_number(price)}"
+        description = f"{description} ({count})" if description else count
         quantity, price, discount = 1, _round(line["subtotal"]), 0.0
     body.update(
         product={"productNumber": number},
@@ -105,11 +97,10 @@ def draft_invoice_body(head, lines):
     return body
 
 
-def booked_status(invoice, today=None):
+def booked_status(invoice, today):
     """``(state, values)`` of a booked invoice: ``paid`` without remainder,
     ``overdue`` past its due date, ``partial`` when part is paid, else
-    ``booked``; values ``number``, ``due_date``, ``remainder``."""
-    today = today or date.today()
+    ``booked`` (as of ``today``); values ``number``, ``due_date``, ``remainder``."""
     remainder = float(invoice.get("remainder") or 0.0)
     gross = float(invoice.get("grossAmount") or 0.0)
     due = invoice.get("dueDate")
@@ -130,7 +121,6 @@ def booked_status(invoice, today=None):
 
 
 def invoice_reference(invoice):
-    """The ``references.other`` of an invoice ("" when none)."""
     references = invoice.get("references") if isinstance(invoice, dict) else None
     return str(references.get("other") or "") if isinstance(references, dict) else ""
 

@@ -45,14 +45,12 @@ def _positive(number):
     return isinstance(number, int) and not isinstance(number, bool) and number > 0
 
 
-def customer_numbers(customers):
-    """Return the ``customerNumber`` of each customer that has a valid one."""
+def item_numbers(items, key):
+    """The ``key`` of each item of an e-conomic collection that has an integer one."""
     return [
-        customer["customerNumber"]
-        for customer in customers
-        if isinstance(customer, dict)
-        and isinstance(customer.get("customerNumber"), int)
-        and not isinstance(customer.get("customerNumber"), bool)
+        item[key]
+        for item in items
+        if isinstance(item, dict) and type(item.get(key)) is int
     ]
 
 
@@ -174,7 +172,7 @@ def customer_data_from_partner(partner, country_name=""):
 def pick_customer(customers):
     """The customer to link among several: not barred, lowest number; None
     when none has a valid number."""
-    customers = [c for c in customers if customer_numbers([c])]
+    customers = [c for c in customers if item_numbers([c], "customerNumber")]
     customers.sort(key=lambda c: (bool(c.get("barred")), c["customerNumber"]))
     return customers[0] if customers else None
 
