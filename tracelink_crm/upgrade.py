@@ -116,9 +116,16 @@ def fill_status(cr):
     )
 
 
-def drop_status_kind_index(cr):
-    """Odoo keeps the index of a field that no longer asks for one."""
-    cr.execute(SQL("DROP INDEX IF EXISTS crm_lead__stage_kind_index"))
+def drop_old_indexes(cr):
+    """Odoo keeps an index that a field or the model no longer asks for: the
+    status kind's (until 18.0.3.0.0), the list's and the follow-up date's
+    (until 18.0.3.1.0)."""
+    for name in (
+        "crm_lead__stage_kind_index",
+        "crm_lead_tracelink_list_index",
+        "crm_lead__follow_up_date_index",
+    ):
+        cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))
 
 
 def drop_case_indexes(cr):

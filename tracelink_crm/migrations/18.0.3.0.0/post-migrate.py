@@ -9,4 +9,4 @@ def migrate(cr, version):
     if not version:
         return
     upgrade.fill_status(cr)
-    upgrade.drop_status_kind_index(cr)
+    upgrade.drop_old_indexes(cr)
