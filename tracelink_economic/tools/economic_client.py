@@ -117,7 +117,6 @@ class EconomicClient(HttpClient):
             }
         )
         self._pause = 0.0  # seconds to wait before the next call (pacing)
-        self.request_count = 0
         self.cvr_filter_field = CVR_FILTER_FIELD
 
     def __repr__(self):
@@ -255,7 +254,6 @@ class EconomicClient(HttpClient):
         """Send one call (reads retried by the base); return the JSON object."""
         if not self._app_secret_token or not self._agreement_grant_token:
             raise AuthenticationFailed("e-conomic tokens are not configured")
-        self.request_count += 1
         response = self._send_paced(
             method, path, params=params, json=body, headers=headers
         )
