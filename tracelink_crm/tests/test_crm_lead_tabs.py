@@ -160,3 +160,20 @@ class TestCrmLeadTabs(TracelinkCrmCommon):
         self.assertEqual(
             few, many, "queries per case or order when the case form opens"
         )
+
+    def test_form_looks_for_similar_leads_only_for_lead_users(self):
+        """The Same Customer tab is the case's list of the customer's other
+        cases; Odoo's Similar Leads button (a search of its own when the form
+        opens) is there only for those who use leads, on leads."""
+        form = self.env.ref("crm.crm_lead_view_form")
+
+        def form_fields(user):
+            """The fields the web client reads when the form opens."""
+            views = self.env["crm.lead"].with_user(user).get_views([(form.id, "form")])
+            arch = etree.fromstring(views["views"]["form"]["arch"])
+            return {node.get("name") for node in arch.iter("field")}
+
+        self.assertNotIn("duplicate_lead_count", form_fields(self.user_salesman))
+        self.assertIn("same_customer_lead_ids", form_fields(self.user_salesman))
+        self.user_salesman.groups_id += self.env.ref("crm.group_use_lead")
+        self.assertIn("duplicate_lead_count", form_fields(self.user_salesman))
