@@ -103,12 +103,6 @@ class CrmStage(models.Model):
                 )
             )
 
-    @api.model
-    def _get_fixed_stage(self, kind):
-        return self.search(
-            [("is_fixed", "=", True), ("status_kind", "=", kind)], limit=1
-        )
-
     def _keep_fixed_last(self):
         """Won and Lost stay the last statuses, in that order: a status added
         as a new kanban column (which the web client places after the last
