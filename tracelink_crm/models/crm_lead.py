@@ -534,25 +534,13 @@ class CrmLead(models.Model):
                 default_sale_order_id=order.id,
             )
         order = case._confirm_order(order)
-        return {
-            "type": "ir.actions.act_window",
-            "name": order.display_name,
-            "res_model": "sale.order",
-            "res_id": order.id,
-            "views": [(False, "form")],
-            "target": "current",
-        }
+        return order._get_records_action(name=order.display_name, context={})
 
     def _convert_dialog(self, res_model, name, **context):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": name,
-            "res_model": res_model,
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {"default_lead_id": self.id, **context},
-        }
+        return self.env[res_model]._get_records_action(
+            name=name, target="new", context={"default_lead_id": self.id, **context}
+        )
 
     def _confirm_order(self, quotation):
         """Confirm ``quotation`` (or a new order) as the case's order."""

@@ -138,21 +138,9 @@ class CrmLead(models.Model):
 
     def action_open_productions(self):
         self.ensure_one()
-        productions = self.production_ids
-        action = {
-            "type": "ir.actions.act_window",
-            "res_model": "mrp.production",
-            "name": self.env._("Production of %s", self.name),
-            "context": {"create": False},
-        }
-        if len(productions) == 1:
-            action.update(res_id=productions.id, views=[(False, "form")])
-        else:
-            action.update(
-                domain=[("id", "in", productions.ids)],
-                views=[(False, "list"), (False, "form")],
-            )
-        return action
+        return self.production_ids._get_records_action(
+            name=self.env._("Production of %s", self.name), context={"create": False}
+        )
 
     def _prepare_order_lines(self):
         """The case's product lines; the default order product only without."""
