@@ -375,7 +375,6 @@ class CrmLead(models.Model):
         return super().write(vals)
 
     def _write_status(self, vals):
-        """A change of status or of archiving (_prepare_status_vals)."""
         stage = self.env["crm.stage"].browse(vals.get("stage_id"))
         # A case converted to an order stays Won while the order stands:
         # reopening or losing it would count the sale twice in the pipeline.
@@ -543,7 +542,6 @@ class CrmLead(models.Model):
         )
 
     def _confirm_order(self, quotation):
-        """Confirm ``quotation`` (or a new order) as the case's order."""
         self.ensure_one()
         order = quotation
         if order:
