@@ -86,8 +86,7 @@ class CrmLead(models.Model):
     probability_before_close = fields.Float(
         copy=False,
         readonly=True,
-        help="Probability the case had when it was won or lost; it comes back "
-        "when the case is reopened.",
+        help="Probability before the case was won or lost, given back on reopening.",
     )
     converted_order_id = fields.Many2one(
         "sale.order",
@@ -151,13 +150,11 @@ class CrmLead(models.Model):
     production_start_date = fields.Date(
         string="Production Start",
         tracking=True,
-        help="Planned start of production; it becomes the production start of "
-        "the order.",
+        help="Planned start of production, copied to the order.",
     )
     delivery_date = fields.Date(
         tracking=True,
-        help="Delivery date promised to the customer; it becomes the delivery "
-        "date of the order.",
+        help="Delivery date promised to the customer, copied to the order.",
     )
 
     # CVR watch: a customer no longer active in the register
