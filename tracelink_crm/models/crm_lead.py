@@ -267,21 +267,17 @@ class CrmLead(models.Model):
         orders = Order.search_fetch(
             domain, ORDER_TAB_FIELDS, order="date_order desc, id desc"
         )
-        partners = cases.partner_id | orders.partner_id | self.partner_id
-        entities = partners.commercial_partner_id
         self.env["crm.stage"].browse((cases.status_id | self.stage_id).ids).mapped(
             "name"
         )
-        if len(entities) == 1:  # a case's form: all of them are its customer's
-            cases, orders = {entities.id: cases}, {entities.id: orders}
-        else:
-            entity_of = {
-                partner.id: partner.commercial_partner_id.id for partner in partners
-            }
-            cases, orders = (
-                records.grouped(lambda record: entity_of[record.partner_id.id])
-                for records in (cases, orders)
-            )
+        partners = cases.partner_id | orders.partner_id | self.partner_id
+        entity_of = {
+            partner.id: partner.commercial_partner_id.id for partner in partners
+        }
+        cases, orders = (
+            records.grouped(lambda record: entity_of[record.partner_id.id])
+            for records in (cases, orders)
+        )
         for lead in self:
             entity_id = lead.partner_id.commercial_partner_id.id
             same = cases.get(entity_id, Lead) - lead._origin
