@@ -197,9 +197,7 @@ class CrmLead(models.Model):
     def _compute_converted_order_id(self):
         for lead in self:
             order = lead.sudo().sale_order_id
-            lead.converted_order_id = (
-                order if order.state not in (False, "cancel") else False
-            )
+            lead.converted_order_id = order.filtered(lambda o: o.state != "cancel")
 
     @api.depends("stage_kind")
     def _compute_is_closed(self):
@@ -251,13 +249,9 @@ class CrmLead(models.Model):
         # commercial partners of the cases' partners, in a subquery.)
         Lead = self.env["crm.lead"].with_context(active_test=False)
         Order = self.env["sale.order"]
-        customers = SQL(
-            "(%s)",
-            self.env["res.partner"]
-            .sudo()
-            ._search([("id", "in", self.partner_id.ids)])
-            .subselect("commercial_partner_id"),
-        )
+        Partner = self.env["res.partner"].sudo()
+        case_partners = Partner._search([("id", "in", self.partner_id.ids)])
+        customers = SQL("(%s)", case_partners.subselect("commercial_partner_id"))
         domain = [("partner_id.commercial_partner_id", "in", customers)]
         cases = Lead.search_fetch(
             [*domain, ("type", "=", "opportunity")],
@@ -267,9 +261,7 @@ class CrmLead(models.Model):
         orders = Order.search_fetch(
             domain, ORDER_TAB_FIELDS, order="date_order desc, id desc"
         )
-        self.env["crm.stage"].browse((cases.status_id | self.stage_id).ids).mapped(
-            "name"
-        )
+        (cases.status_id | self.stage_id).mapped("name")
         partners = cases.partner_id | orders.partner_id | self.partner_id
         entity_of = {
             partner.id: partner.commercial_partner_id.id for partner in partners
