@@ -216,14 +216,9 @@ class CrmLead(models.Model):
     def _compute_is_overdue(self):
         today = fields.Date.context_today(self)
         for lead in self:
-            lead.is_overdue = (
-                lead.active
-                and lead.stage_kind not in CLOSED_KINDS
-                and any(
-                    day and day < today
-                    for day in (lead.follow_up_date, lead.date_deadline)
-                )
-            )
+            dates = (lead.follow_up_date, lead.date_deadline)
+            late = any(day and day < today for day in dates)
+            lead.is_overdue = late and lead.active and not lead.is_closed
 
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!="):
