@@ -89,7 +89,7 @@ def set_up():
             for n in range(1, LINES + 1)
         ]
     )
-    won = env["crm.stage"]._get_fixed_stage("won")
+    won = env.ref("crm.stage_lead4")
     return salesman, customer, products, won
 
 

@@ -86,8 +86,7 @@ class CrmLead(models.Model):
     probability_before_close = fields.Float(
         copy=False,
         readonly=True,
-        help="Probability the case had when it was won or lost; it comes back "
-        "when the case is reopened.",
+        help="Probability before the case was won or lost, given back on reopening.",
     )
     converted_order_id = fields.Many2one(
         "sale.order",
@@ -150,13 +149,11 @@ class CrmLead(models.Model):
     production_start_date = fields.Date(
         string="Production Start",
         tracking=True,
-        help="Planned start of production; it becomes the production start of "
-        "the order.",
+        help="Planned start of production, copied to the order.",
     )
     delivery_date = fields.Date(
         tracking=True,
-        help="Delivery date promised to the customer; it becomes the delivery "
-        "date of the order.",
+        help="Delivery date promised to the customer, copied to the order.",
     )
 
     # CVR watch: a customer no longer active in the register
@@ -199,9 +196,7 @@ class CrmLead(models.Model):
     def _compute_converted_order_id(self):
         for lead in self:
             order = lead.sudo().sale_order_id
-            lead.converted_order_id = (
-                order if order.state not in (False, "cancel") else False
-            )
+            lead.converted_order_id = order.filtered(lambda o: o.state != "cancel")
 
     @api.depends("stage_kind")
     def _compute_is_closed(self):
@@ -220,14 +215,9 @@ class CrmLead(models.Model):
     def _compute_is_overdue(self):
         today = fields.Date.context_today(self)
         for lead in self:
-            lead.is_overdue = (
-                lead.active
-                and lead.stage_kind not in CLOSED_KINDS
-                and any(
-                    day and day < today
-                    for day in (lead.follow_up_date, lead.date_deadline)
-                )
-            )
+            dates = (lead.follow_up_date, lead.date_deadline)
+            late = any(day and day < today for day in dates)
+            lead.is_overdue = late and lead.active and not lead.is_closed
 
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!="):
@@ -253,13 +243,9 @@ class CrmLead(models.Model):
         # commercial partners of the cases' partners, in a subquery.)
         Lead = self.env["crm.lead"].with_context(active_test=False)
         Order = self.env["sale.order"]
-        customers = SQL(
-            "(%s)",
-            self.env["res.partner"]
-            .sudo()
-            ._search([("id", "in", self.partner_id.ids)])
-            .subselect("commercial_partner_id"),
-        )
+        Partner = self.env["res.partner"].sudo()
+        case_partners = Partner._search([("id", "in", self.partner_id.ids)])
+        customers = SQL("(%s)", case_partners.subselect("commercial_partner_id"))
         domain = [("partner_id.commercial_partner_id", "in", customers)]
         cases = Lead.search_fetch(
             [*domain, ("type", "=", "opportunity")],
@@ -269,21 +255,15 @@ class CrmLead(models.Model):
         orders = Order.search_fetch(
             domain, ORDER_TAB_FIELDS, order="date_order desc, id desc"
         )
+        (cases.status_id | self.stage_id).mapped("name")
         partners = cases.partner_id | orders.partner_id | self.partner_id
-        entities = partners.commercial_partner_id
-        self.env["crm.stage"].browse((cases.status_id | self.stage_id).ids).mapped(
-            "name"
+        entity_of = {
+            partner.id: partner.commercial_partner_id.id for partner in partners
+        }
+        cases, orders = (
+            records.grouped(lambda record: entity_of[record.partner_id.id])
+            for records in (cases, orders)
         )
-        if len(entities) == 1:  # a case's form: all of them are its customer's
-            cases, orders = {entities.id: cases}, {entities.id: orders}
-        else:
-            entity_of = {
-                partner.id: partner.commercial_partner_id.id for partner in partners
-            }
-            cases, orders = (
-                records.grouped(lambda record: entity_of[record.partner_id.id])
-                for records in (cases, orders)
-            )
         for lead in self:
             entity_id = lead.partner_id.commercial_partner_id.id
             same = cases.get(entity_id, Lead) - lead._origin
@@ -374,7 +354,6 @@ class CrmLead(models.Model):
         return super().write(vals)
 
     def _write_status(self, vals):
-        """A change of status or of archiving (_prepare_status_vals)."""
         stage = self.env["crm.stage"].browse(vals.get("stage_id"))
         # A case converted to an order stays Won while the order stands:
         # reopening or losing it would count the sale twice in the pipeline.
@@ -533,28 +512,15 @@ class CrmLead(models.Model):
                 default_sale_order_id=order.id,
             )
         order = case._confirm_order(order)
-        return {
-            "type": "ir.actions.act_window",
-            "name": order.display_name,
-            "res_model": "sale.order",
-            "res_id": order.id,
-            "views": [(False, "form")],
-            "target": "current",
-        }
+        return order._get_records_action(name=order.display_name, context={})
 
     def _convert_dialog(self, res_model, name, **context):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": name,
-            "res_model": res_model,
-            "views": [(False, "form")],
-            "target": "new",
-            "context": {"default_lead_id": self.id, **context},
-        }
+        return self.env[res_model]._get_records_action(
+            name=name, target="new", context={"default_lead_id": self.id, **context}
+        )
 
     def _confirm_order(self, quotation):
-        """Confirm ``quotation`` (or a new order) as the case's order."""
         self.ensure_one()
         order = quotation
         if order:

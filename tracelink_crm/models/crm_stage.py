@@ -10,9 +10,8 @@ class CrmStage(models.Model):
     is_lost = fields.Boolean(
         string="Is Lost Stage?",
         readonly=True,
-        help="The status lost cases are shown in: Odoo's Lost button archives "
-        "them at 0 % in the status they had, and the case screens show them "
-        "here.",
+        help="Where the case screens show lost cases (Odoo's Lost button archives "
+        "them at 0 % in the status they had).",
     )
     status_kind = fields.Selection(
         STATUS_KINDS,
@@ -25,12 +24,10 @@ class CrmStage(models.Model):
         string="Fixed Status",
         readonly=True,
         copy=False,
-        help="Won and Lost are fixed statuses: they cannot be deleted and their "
-        "meaning cannot be changed.",
+        help="Won and Lost are fixed: they cannot be deleted or change meaning.",
     )
     default_probability = fields.Float(
-        help="Probability given to a case when it enters this status. "
-        "Leave at 0 to keep the automated probability.",
+        help="Probability on entering this status; 0 keeps the automated one.",
     )
 
     _sql_constraints = [
@@ -102,12 +99,6 @@ class CrmStage(models.Model):
                     ", ".join(fixed.mapped("name")),
                 )
             )
-
-    @api.model
-    def _get_fixed_stage(self, kind):
-        return self.search(
-            [("is_fixed", "=", True), ("status_kind", "=", kind)], limit=1
-        )
 
     def _keep_fixed_last(self):
         """Won and Lost stay the last statuses, in that order: a status added

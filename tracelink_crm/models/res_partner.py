@@ -2,6 +2,8 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 
+# the cases the CVR watch follows
+OPEN_CASES = [("type", "=", "opportunity"), ("is_closed", "=", False)]
 _CASE_STATISTIC = {
     "compute": "_compute_case_statistics",
     "groups": "sales_team.group_sale_salesman",
@@ -57,12 +59,7 @@ class ResPartner(models.Model):
         # What the watch follows is the same for every user: read as superuser.
         Lead = self.env["crm.lead"].sudo()
         cases = Lead._read_group(
-            [
-                ("type", "=", "opportunity"),
-                ("is_closed", "=", False),
-                ("partner_id", "!=", False),
-            ],
-            ["partner_id"],
+            [*OPEN_CASES, ("partner_id", "!=", False)], ["partner_id"]
         )
         partners = self.browse([partner.id for [partner] in cases])
         partners |= self.env["sale.order"].sudo()._get_cvr_watched_customers()
@@ -77,18 +74,8 @@ class ResPartner(models.Model):
         if self.cvr_status in (False, "active"):
             return res
         status = self._cvr_display_value("cvr_status", self.cvr_status)
-        cases = (
-            self.env["crm.lead"]
-            .sudo()
-            .search(
-                [
-                    ("type", "=", "opportunity"),
-                    ("is_closed", "=", False),
-                    ("partner_id", "child_of", self.id),
-                    ("user_id", "!=", False),
-                ]
-            )
-        )
+        of_customer = [("partner_id", "child_of", self.id), ("user_id", "!=", False)]
+        cases = self.env["crm.lead"].sudo().search([*OPEN_CASES, *of_customer])
         for case in cases:
             case.activity_schedule(
                 "mail.mail_activity_data_todo",

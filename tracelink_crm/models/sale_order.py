@@ -115,7 +115,20 @@ class SaleOrder(models.Model):
         for order in self:
             problem = order._get_order_confirmation_mail_problem()
             if problem:
-                order._notify_order_confirmation_not_sent(problem)
+                # on the order, on its case (as superuser: the user may not
+                # edit the case) and to the user at once
+                order._message_log(body=problem)
+                if order.opportunity_id:
+                    order.opportunity_id.sudo()._message_log(body=problem)
+                self.env.user._bus_send(
+                    "simple_notification",
+                    {
+                        "type": "warning",
+                        "title": self.env._("Order confirmation not e-mailed"),
+                        "message": problem,
+                        "sticky": True,
+                    },
+                )
                 continue
             order.pending_email_template_id = order._get_confirmation_template()
             queued |= order
@@ -143,23 +156,6 @@ class SaleOrder(models.Model):
                 company=self.company_id.display_name,
             )
         return False
-
-    def _notify_order_confirmation_not_sent(self, message):
-        """On the order, on its case (as superuser: the user may not edit the
-        case) and to the user at once."""
-        self.ensure_one()
-        self._message_log(body=message)
-        if self.opportunity_id:
-            self.opportunity_id.sudo()._message_log(body=message)
-        self.env.user._bus_send(
-            "simple_notification",
-            {
-                "type": "warning",
-                "title": self.env._("Order confirmation not e-mailed"),
-                "message": message,
-                "sticky": True,
-            },
-        )
 
     def _get_order_confirmation_filename(self):
         self.ensure_one()

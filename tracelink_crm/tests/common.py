@@ -33,8 +33,8 @@ class TracelinkCrmCommon(TransactionCaseWithUserDemo):
             groups="sales_team.group_sale_manager",
         )
         Stage = cls.env["crm.stage"]
-        cls.stage_won = Stage._get_fixed_stage("won")
-        cls.stage_lost = Stage._get_fixed_stage("lost")
+        cls.stage_won = cls.env.ref("crm.stage_lead4")
+        cls.stage_lost = cls.env.ref("tracelink_crm.crm_stage_lost")
         cls.stage_new = Stage.create({"name": "Ny", "sequence": 1})
         cls.stage_offer = Stage.create(
             {"name": "Tilbud sendt", "sequence": 5, "default_probability": 60}

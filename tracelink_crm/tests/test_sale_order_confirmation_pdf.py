@@ -112,7 +112,7 @@ class TestSaleOrderConfirmationPdf(HttpCase):
             company_id=cls.seller.id,
             company_ids=[Command.set(cls.seller.ids)],
         )
-        won = env["crm.stage"]._get_fixed_stage("won")
+        won = env.ref("crm.stage_lead4")
         cls.case, cls.case_with_terms = env["crm.lead"].create(
             [
                 {

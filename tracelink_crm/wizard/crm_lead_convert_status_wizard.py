@@ -6,14 +6,10 @@ class CrmLeadConvertStatusWizard(models.TransientModel):
     active (under bankruptcy, ceased...) only once the user confirms it."""
 
     _name = "tracelink.crm.convert.status.wizard"
+    _inherit = "tracelink.crm.convert.order.wizard"
     _description = "Convert a Case of a Customer Not Active in CVR"
 
-    lead_id = fields.Many2one(
-        "crm.lead", string="Case", required=True, readonly=True, ondelete="cascade"
-    )
-    sale_order_id = fields.Many2one(
-        "sale.order", string="Quotation", readonly=True, ondelete="cascade"
-    )
+    sale_order_id = fields.Many2one(required=False, readonly=True)
     message = fields.Char(compute="_compute_message")
 
     @api.depends("lead_id")

@@ -20,6 +20,14 @@ PERIOD_SPANS = {
     "this_quarter": (0, "quarter"),
     "this_year": (0, "year"),
 }
+# the interval's ends: the period's, or typed for a custom one
+_PERIOD_DATE = {
+    "compute": "_compute_dates",
+    "store": True,
+    "readonly": False,
+    "precompute": True,
+    "required": True,
+}
 
 
 class CrmWinlossWizard(models.TransientModel):
@@ -29,22 +37,8 @@ class CrmWinlossWizard(models.TransientModel):
     _description = "Won/Lost over a Date Interval"
 
     period = fields.Selection(PERIODS, required=True, default="this_month")
-    date_from = fields.Date(
-        string="From",
-        compute="_compute_dates",
-        store=True,
-        readonly=False,
-        precompute=True,
-        required=True,
-    )
-    date_to = fields.Date(
-        string="To",
-        compute="_compute_dates",
-        store=True,
-        readonly=False,
-        precompute=True,
-        required=True,
-    )
+    date_from = fields.Date(string="From", **_PERIOD_DATE)
+    date_to = fields.Date(string="To", **_PERIOD_DATE)
     interval = fields.Selection(
         [("week", "Week"), ("month", "Month")],
         string="Per",
@@ -53,12 +47,8 @@ class CrmWinlossWizard(models.TransientModel):
     )
     won_count = fields.Integer(string="Won", compute="_compute_figures")
     lost_count = fields.Integer(string="Lost", compute="_compute_figures")
-    won_value = fields.Monetary(
-        compute="_compute_figures", currency_field="currency_id"
-    )
-    lost_value = fields.Monetary(
-        compute="_compute_figures", currency_field="currency_id"
-    )
+    won_value = fields.Monetary(compute="_compute_figures")
+    lost_value = fields.Monetary(compute="_compute_figures")
     win_rate = fields.Float(
         string="Win Rate (%)",
         compute="_compute_figures",
@@ -106,19 +96,15 @@ class CrmWinlossWizard(models.TransientModel):
     def _read_figures(self, domain):
         """The figures of the closed cases of ``domain`` (on the case
         statistics), as the dialog and crm.lead.tracelink_statistics show
-        them: one grouped read of what the chart shows."""
-        groups = self.env["tracelink.crm.case.report"]._read_group(
-            domain, ["stage_kind"], ["__count", "expected_revenue:sum"]
+        them."""
+        aggregates = [f"{name}:sum" for name in FIGURES[:4]] + ["win_rate:avg"]
+        [values] = self.env["tracelink.crm.case.report"]._read_group(
+            domain, aggregates=aggregates
         )
-        figures = {kind: (count, value) for kind, count, value in groups}
-        won, won_value = figures.get("won", (0, 0.0))
-        lost, lost_value = figures.get("lost", (0, 0.0))
+        # without closed cases: no cases, 0.0 value and win rate
         return {
-            "won_count": won,
-            "lost_count": lost,
-            "won_value": won_value or 0.0,
-            "lost_value": lost_value or 0.0,
-            "win_rate": 100.0 * won / (won + lost) if won + lost else 0.0,
+            name: value or (0 if name.endswith("_count") else 0.0)
+            for name, value in zip(FIGURES, values, strict=True)
         }
 
     def action_show_chart(self):

@@ -13,9 +13,8 @@ class CrmLead(models.Model):
         "lead_id",
         string="Products",
         copy=True,
-        help="What the customer wants made or delivered. When the case has "
-        "lines, its expected revenue is their total and its order is made of "
-        "exactly these lines.",
+        help="What the customer wants made or delivered; with lines, the case's "
+        "expected revenue is their total and its order has exactly these lines.",
     )
     expected_revenue = fields.Monetary(
         compute="_compute_expected_revenue",
@@ -25,16 +24,14 @@ class CrmLead(models.Model):
     production_end_date = fields.Date(
         string="Production End",
         compute="_compute_production_end_date",
-        help="End of production begun on the production start date: the longest "
-        "manufacturing lead time plus days to prepare the manufacturing order of "
-        "the products' bills of materials, plus the company's manufacturing "
-        "security lead time.",
+        help="Production start plus the longest manufacturing lead time and days "
+        "to prepare the manufacturing order of the products' bills of materials, "
+        "plus the company's manufacturing security lead time.",
     )
     delivery_delay_days = fields.Integer(
         string="Days Late",
         compute="_compute_production_end_date",
-        help="Days between the promised delivery date and the production end, "
-        "when production ends after the promised delivery.",
+        help="Days by which production ends after the promised delivery date.",
     )
     delivery_warning = fields.Char(
         compute="_compute_production_end_date",
@@ -138,21 +135,9 @@ class CrmLead(models.Model):
 
     def action_open_productions(self):
         self.ensure_one()
-        productions = self.production_ids
-        action = {
-            "type": "ir.actions.act_window",
-            "res_model": "mrp.production",
-            "name": self.env._("Production of %s", self.name),
-            "context": {"create": False},
-        }
-        if len(productions) == 1:
-            action.update(res_id=productions.id, views=[(False, "form")])
-        else:
-            action.update(
-                domain=[("id", "in", productions.ids)],
-                views=[(False, "list"), (False, "form")],
-            )
-        return action
+        return self.production_ids._get_records_action(
+            name=self.env._("Production of %s", self.name), context={"create": False}
+        )
 
     def _prepare_order_lines(self):
         """The case's product lines; the default order product only without."""

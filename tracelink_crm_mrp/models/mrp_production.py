@@ -6,13 +6,10 @@ class MrpProduction(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if vals.get("state") == "done":
-            self._notify_case_production_done()
-        return res
-
-    def _notify_case_production_done(self):
-        """Note on the case when the last manufacturing order of its order is
-        done."""
+        if vals.get("state") != "done":
+            return res
+        # a note on the case when the last manufacturing order of its order is
+        # done
         productions = self.sudo()
         group_mos = productions.procurement_group_id.mrp_production_ids
         orders = (
@@ -29,3 +26,4 @@ class MrpProduction(models.Model):
                     productions=", ".join(mos.mapped("name")),
                 )
             )
+        return res

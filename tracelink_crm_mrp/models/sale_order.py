@@ -2,10 +2,6 @@ from datetime import datetime, time
 
 from odoo import api, fields, models
 
-# Planned start of production on the production start date: 06:00 UTC, the
-# start of the working day in Denmark (07:00 or 08:00 local time).
-PRODUCTION_START_TIME = time(6)
-
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
@@ -48,8 +44,9 @@ class SaleOrder(models.Model):
         for order in self.sudo():
             vals = {}
             if order.production_start_date:
+                # 06:00 UTC: the start of the working day in Denmark
                 vals["date_start"] = datetime.combine(
-                    order.production_start_date, PRODUCTION_START_TIME
+                    order.production_start_date, time(6)
                 )
             if order.commitment_date:
                 vals["date_deadline"] = order.commitment_date
