@@ -133,6 +133,13 @@ class CrmLead(models.Model):
             quotation_id=quotation_id, confirm_status=confirm_status
         )
 
+    def _convert_dialog(self, res_model, name, **context):
+        # "Convert anyway" chosen for the products holds in the next dialog
+        # (the customer's CVR status): it is not asked again there
+        if self.env.context.get("tracelink_plain_order"):
+            context["tracelink_plain_order"] = True
+        return super()._convert_dialog(res_model, name, **context)
+
     def action_open_productions(self):
         self.ensure_one()
         return self.production_ids._get_records_action(

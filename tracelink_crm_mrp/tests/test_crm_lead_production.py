@@ -97,6 +97,38 @@ class TestCrmLeadProduction(TracelinkMrpCommon):
         self.assertEqual(self._productions(case).product_id, self.bracket)
         self.assertIn(self.no_bom, order.picking_ids.move_ids.product_id)
 
+    def test_convert_anyway_then_the_cvr_status_question_once_each(self):
+        """A customer not active in CVR and a product that cannot be made: each
+        question is asked once, then the order is made."""
+        self.customer.sudo().cvr_status = "bankruptcy"
+        case = self._create_case_with_lines(
+            line_ids=[
+                self._line(self.bracket, 2, 1200),
+                self._line(self.no_bom, 1, 900),
+            ]
+        )
+        dialogs = []
+        action = self._convert(case)
+        while action.get("target") == "new" and len(dialogs) < 3:
+            dialogs.append(action["res_model"])
+            wizard = (
+                self.env[action["res_model"]]
+                .with_user(self.user_salesman)
+                .with_context(**action["context"])
+                .create({})
+            )
+            if action["res_model"] == "tracelink.crm.plain.order.wizard":
+                action = wizard.action_convert_plain()
+            else:
+                action = wizard.action_convert()
+        self.assertEqual(
+            dialogs,
+            ["tracelink.crm.plain.order.wizard", "tracelink.crm.convert.status.wizard"],
+        )
+        self.assertEqual(action["res_id"], case.sale_order_id.id)
+        self.assertEqual(case.sale_order_id.state, "sale")
+        self.assertEqual(self._productions(case).product_id, self.bracket)
+
     def test_quotation_with_product_that_cannot_be_made_refused(self):
         case = self._create_won_case()
         quotation = self._create_quotation(case, user_id=self.user_salesman.id)
