@@ -44,9 +44,15 @@ class TracelinkCvrWatch(models.AbstractModel):
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return
         done = left = 0
+        Partner = self.env["res.partner"].sudo()
         companies = self.env["res.company"].sudo().search([], order="id")
         for company in companies:
-            partners = self._watched_partners(company, company == companies[:1])
+            # those of no company with the first company, least recently checked first
+            ids = [company.id, False] if company == companies[:1] else [company.id]
+            partners = Partner.search(
+                [("cvr_watched", "=", True), ("company_id", "in", ids)],
+                order="cvr_checked_date ASC NULLS FIRST, id",
+            )
             if not partners:
                 continue
             watch = (
@@ -67,20 +73,6 @@ class TracelinkCvrWatch(models.AbstractModel):
             done += checked
             left += remaining
         self.env["ir.cron"]._notify_progress(done=done, remaining=left)
-
-    @api.model
-    def _watched_partners(self, company, with_shared):
-        """The watched companies of ``company`` (with those of no company),
-        the least recently checked first."""
-        company_ids = [company.id, False] if with_shared else [company.id]
-        return (
-            self.env["res.partner"]
-            .sudo()
-            .search(
-                [("cvr_watched", "=", True), ("company_id", "in", company_ids)],
-                order="cvr_checked_date ASC NULLS FIRST, id",
-            )
-        )
 
     @api.model
     def _watch_virk(self, company, partners):
