@@ -55,11 +55,8 @@ class TracelinkCvrWatch(models.AbstractModel):
             )
             if not partners:
                 continue
-            watch = (
-                self._watch_virk
-                if company.cvr_provider == VirkDistributionClient.code
-                else self._watch_cvrapi
-            )
+            virk = company.cvr_provider == VirkDistributionClient.code
+            watch = self._watch_virk if virk else self._watch_cvrapi
             try:
                 checked, remaining = watch(company, partners)
             except (ServiceError, UserError) as error:
@@ -77,9 +74,8 @@ class TracelinkCvrWatch(models.AbstractModel):
     @api.model
     def _watch_virk(self, company, partners):
         """One batch of the run under way: ``(checked, left)``."""
-        now = fields.Datetime.now()
         if not company.cvr_watch_run_start:
-            company.cvr_watch_run_start = now
+            company.cvr_watch_run_start = fields.Datetime.now()
         start, since = company.cvr_watch_run_start, company.cvr_watch_since
         pending = partners.filtered(
             lambda p: not p.cvr_checked_date or p.cvr_checked_date < start
