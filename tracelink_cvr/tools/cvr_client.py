@@ -233,7 +233,6 @@ def _read(answer, source):
 
 
 def company_from(provider, answer):
-    """The company dict of one answer of ``provider`` (cvrapi or virk)."""
     company = {f.key: f.parse(_read(answer, getattr(f, provider))) for f in FIELDS}
     return {**company, "provider": provider}
 
