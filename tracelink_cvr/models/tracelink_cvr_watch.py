@@ -1,5 +1,5 @@
 import logging
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -115,7 +115,7 @@ class TracelinkCvrWatch(models.AbstractModel):
         """Up to :data:`CVRAPI_CHUNK` look-ups of today's budget: ``(checked,
         left)``."""
         Lookup = self.env["tracelink.cvr.lookup"].sudo()
-        today = datetime.combine(fields.Date.today(), time())
+        today = fields.Datetime.today()
         budget = self.env["tracelink.cvr.api"]._cvr_setting("watch_budget")
         spent = Lookup.search_count([("is_watch", "=", True), ("date", ">=", today)])
         due = partners.filtered(

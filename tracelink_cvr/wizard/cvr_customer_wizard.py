@@ -155,13 +155,7 @@ class CvrCustomerWizard(models.TransientModel):
                 "type": "ir.actions.act_window_close",
                 "infos": {"tracelink_cvr_partner": values},
             }
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "res.partner",
-            "res_id": self.partner_id.id,
-            "views": [(False, "form")],
-            "target": "current",
-        }
+        return self.partner_id._get_records_action(context={})
 
     def _action_reopen(self):
         return self._get_records_action(
