@@ -5,11 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools.cvr_client import (
-    WATCH_BATCH_SIZE,
-    WATCH_PAGE_SIZE,
-    VirkDistributionClient,
-)
+from ..tools.cvr_client import WATCH_BATCH_SIZE, WATCH_PAGE_SIZE, VirkDistributionClient
 from ..tools.exceptions import NotFound, ServiceError
 
 _logger = logging.getLogger(__name__)

@@ -185,9 +185,7 @@ class CvrCustomerWizardLine(models.TransientModel):
     status = fields.Selection(REGISTER_STATES, compute="_compute_company_fields")
     end_date = fields.Date(string="Ceased On", compute="_compute_company_fields")
     existing_partner_id = fields.Many2one(
-        "res.partner",
-        string="Already in Odoo",
-        compute="_compute_existing_partner_id",
+        "res.partner", string="Already in Odoo", compute="_compute_existing_partner_id"
     )
 
     @api.depends("company_data")
