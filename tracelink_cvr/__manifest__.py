@@ -28,16 +28,10 @@
         "views/tracelink_cvr_menus.xml",
     ],
     "assets": {
-        "web.assets_backend": [
-            "tracelink_cvr/static/src/cvr_customer_button/*",
-        ],
-        "web.assets_tests": [
-            "tracelink_cvr/static/tests/tours/*.js",
-        ],
+        "web.assets_backend": ["tracelink_cvr/static/src/cvr_customer_button/*"],
+        "web.assets_tests": ["tracelink_cvr/static/tests/tours/*.js"],
     },
-    "images": [
-        "static/description/cvr_customer.png",
-    ],
+    "images": ["static/description/cvr_customer.png"],
     "pre_init_hook": "pre_init_hook",
     "application": False,
     "installable": True,

@@ -6,8 +6,6 @@ ids; tables, columns and rows stay, ``noupdate`` records are not made twice.
 
 from openupgradelib import openupgrade
 
-from odoo.tools import SQL
-
 # tracelink_crm 18.0.1.1.0 defined all of these; tracelink_cvr does now.
 _MODELS = (
     "tracelink.api",
@@ -69,38 +67,28 @@ def pre_init_hook(env):
         return
     for model in _MODELS:
         openupgrade.update_module_moved_models(cr, model, _OLD, _NEW)
-        _move_selections(cr, model)
-    fields = dict(_FIELDS)
-    cr.execute(
-        SQL(
-            "SELECT name FROM ir_model_fields WHERE model = %s AND name NOT IN %s",
-            _WIZARD,
-            _WIZARD_FIELDS_KEPT,
-        )
+        _move_selections(env, [("field_id.model", "=", model)])
+    wizard_fields = env["ir.model.fields"].search(
+        [("model", "=", _WIZARD), ("name", "not in", _WIZARD_FIELDS_KEPT)]
     )
-    fields[_WIZARD] = tuple(name for (name,) in cr.fetchall())
-    for model, names in fields.items():
+    for model, names in {**_FIELDS, _WIZARD: wizard_fields.mapped("name")}.items():
         openupgrade.update_module_moved_fields(cr, model, list(names), _OLD, _NEW)
-        _move_selections(cr, model, names)
+        _move_selections(
+            env, [("field_id.model", "=", model), ("field_id.name", "in", names)]
+        )
     openupgrade.rename_xmlids(
         cr, [(f"{_OLD}.{name}", f"{_NEW}.{name}") for name in _RECORDS]
     )
 
 
-def _move_selections(cr, model, names=None):
+def _move_selections(env, fields_domain):
     """The external ids of moved selection values follow their fields
-    (openupgradelib moves the fields' only); all of the model's by default."""
-    cr.execute(
-        SQL(
-            """UPDATE ir_model_data imd SET module = %s
-                 FROM ir_model_fields_selection sel
-                 JOIN ir_model_fields imf ON imf.id = sel.field_id
-                WHERE imd.model = 'ir.model.fields.selection'
-                  AND imd.res_id = sel.id AND imd.module = %s
-                  AND imf.model = %s %s""",
-            _NEW,
-            _OLD,
-            model,
-            SQL("AND imf.name IN %s", tuple(names)) if names else SQL(),
-        )
-    )
+    (openupgradelib moves the fields' only)."""
+    selections = env["ir.model.fields.selection"].search(fields_domain)
+    env["ir.model.data"].search(
+        [
+            ("model", "=", "ir.model.fields.selection"),
+            ("res_id", "in", selections.ids),
+            ("module", "=", _OLD),
+        ]
+    ).write({"module": _NEW})

@@ -120,7 +120,6 @@ class ResCompany(models.Model):
         return contact and f"Tracelink CRM - customer lookup - {contact}"
 
     def _get_cvr_client(self):
-        """The client of this company's CVR provider, for its users only."""
         self.ensure_one()
         if not self.env.su and self not in self.env.user.company_ids:
             raise AccessError(

@@ -238,7 +238,7 @@ class ResPartner(models.Model):
         empty; without ``write_unchanged``, nothing when nothing changed."""
         self.ensure_one()
         stamps = ("cvr_lookup_date", "cvr_checked_date", "cvr_provider")
-        updates = {key: vals[key] for key in stamps if key in vals}
+        updates = {key: vals[key] for key in stamps}
         changes = []
         for name, new in vals.items():
             field = self._fields[name]

@@ -40,7 +40,6 @@ class TracelinkCvrApi(models.AbstractModel):
 
     @api.model
     def _cvr_get(self, cvr, company=None, use_cache=True):
-        """One company dict by its CVR number (validated first)."""
         number = self._cvr_normalize(cvr)
         [result] = self._cvr_call(company, f"cvr:{number}", number, use_cache)
         return result

@@ -1,15 +1,11 @@
 import logging
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools.cvr_client import (
-    WATCH_BATCH_SIZE,
-    WATCH_PAGE_SIZE,
-    VirkDistributionClient,
-)
+from ..tools.cvr_client import WATCH_BATCH_SIZE, WATCH_PAGE_SIZE, VirkDistributionClient
 from ..tools.exceptions import NotFound, ServiceError
 
 _logger = logging.getLogger(__name__)
@@ -44,16 +40,19 @@ class TracelinkCvrWatch(models.AbstractModel):
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return
         done = left = 0
+        Partner = self.env["res.partner"].sudo()
         companies = self.env["res.company"].sudo().search([], order="id")
         for company in companies:
-            partners = self._watched_partners(company, company == companies[:1])
+            # those of no company with the first company, least recently checked first
+            ids = [company.id, False] if company == companies[:1] else [company.id]
+            partners = Partner.search(
+                [("cvr_watched", "=", True), ("company_id", "in", ids)],
+                order="cvr_checked_date ASC NULLS FIRST, id",
+            )
             if not partners:
                 continue
-            watch = (
-                self._watch_virk
-                if company.cvr_provider == VirkDistributionClient.code
-                else self._watch_cvrapi
-            )
+            virk = company.cvr_provider == VirkDistributionClient.code
+            watch = self._watch_virk if virk else self._watch_cvrapi
             try:
                 checked, remaining = watch(company, partners)
             except (ServiceError, UserError) as error:
@@ -69,25 +68,10 @@ class TracelinkCvrWatch(models.AbstractModel):
         self.env["ir.cron"]._notify_progress(done=done, remaining=left)
 
     @api.model
-    def _watched_partners(self, company, with_shared):
-        """The watched companies of ``company`` (with those of no company),
-        the least recently checked first."""
-        company_ids = [company.id, False] if with_shared else [company.id]
-        return (
-            self.env["res.partner"]
-            .sudo()
-            .search(
-                [("cvr_watched", "=", True), ("company_id", "in", company_ids)],
-                order="cvr_checked_date ASC NULLS FIRST, id",
-            )
-        )
-
-    @api.model
     def _watch_virk(self, company, partners):
         """One batch of the run under way: ``(checked, left)``."""
-        now = fields.Datetime.now()
         if not company.cvr_watch_run_start:
-            company.cvr_watch_run_start = now
+            company.cvr_watch_run_start = fields.Datetime.now()
         start, since = company.cvr_watch_run_start, company.cvr_watch_since
         pending = partners.filtered(
             lambda p: not p.cvr_checked_date or p.cvr_checked_date < start
@@ -127,7 +111,7 @@ class TracelinkCvrWatch(models.AbstractModel):
         """Up to :data:`CVRAPI_CHUNK` look-ups of today's budget: ``(checked,
         left)``."""
         Lookup = self.env["tracelink.cvr.lookup"].sudo()
-        today = datetime.combine(fields.Date.today(), time())
+        today = fields.Datetime.today()
         budget = self.env["tracelink.cvr.api"]._cvr_setting("watch_budget")
         spent = Lookup.search_count([("is_watch", "=", True), ("date", ">=", today)])
         due = partners.filtered(

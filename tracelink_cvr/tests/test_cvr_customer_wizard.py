@@ -170,6 +170,7 @@ class TestCvrCustomerWizard(TracelinkCvrCommon):
                 "res_id": partner.id,
                 "views": [(False, "form")],
                 "target": "current",
+                "context": {},
             },
         )
 

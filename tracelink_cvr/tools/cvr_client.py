@@ -233,7 +233,6 @@ def _read(answer, source):
 
 
 def company_from(provider, answer):
-    """The company dict of one answer of ``provider`` (cvrapi or virk)."""
     company = {f.key: f.parse(_read(answer, getattr(f, provider))) for f in FIELDS}
     return {**company, "provider": provider}
 
@@ -287,8 +286,7 @@ class CvrProvider(HttpClient):
         return company
 
     def _request(self, method, path, **kwargs):
-        headers = {"Accept": "application/json", **kwargs.pop("headers", {})}
-        response = self._send(method, path, headers=headers, **kwargs)
+        response = self._send(method, path, **kwargs)
         payload = self._json_or_none(response)
         self._check_body(payload, response)
         error = self._error_for_status(response)
@@ -326,6 +324,7 @@ class CvrApiDkClient(CvrProvider):
         super().__init__(*args, **options)
         self.user_agent, self.token = _text(user_agent), _text(token)
         self.sends_credentials = bool(self.token)
+        self.session.headers["User-Agent"] = self.user_agent
 
     def _get(self, number):
         return self._ask(vat=number)
@@ -342,8 +341,7 @@ class CvrApiDkClient(CvrProvider):
         params = {"country": "dk", "format": "json", "version": "6", **query}
         if self.token:
             params["token"] = self.token
-        headers = {"User-Agent": self.user_agent}
-        answer = self._request("GET", "/api", params=params, headers=headers)
+        answer = self._request("GET", "/api", params=params)
         if "vat" not in answer or "name" not in answer:
             raise errors.MalformedResponse(
                 f"{self.label} sent an answer without company number or name."
@@ -379,6 +377,8 @@ class VirkDistributionClient(CvrProvider):
     def __init__(self, *args, username=None, password=None, **options):
         super().__init__(*args, **options)
         self.username, self.password = _text(username), password or ""
+        # UTF-8, not requests' Latin-1: a password with "€" must not crash.
+        self.session.auth = (self.username.encode(), self.password.encode())
 
     def _get(self, number):
         query = {"term": {"Vrvirksomhed.cvrNummer": int(number)}}
@@ -411,12 +411,9 @@ class VirkDistributionClient(CvrProvider):
             stamp = since.strftime("%Y-%m-%dT%H:%M:%S.000Z")
             changed = {"range": {"Vrvirksomhed.sidstOpdateret": {"gte": stamp}}}
             query = {"bool": {"filter": [query, changed]}}
-        body = {"_source": self.source_fields, "size": page_size, "query": query}
-        answer = self._post(
-            self.search_path,
-            {**body, "sort": ["_doc"]},
-            params={"scroll": WATCH_SCROLL},
-        )
+        body = {"_source": self.source_fields, "size": page_size, "sort": ["_doc"]}
+        params = {"scroll": WATCH_SCROLL}
+        answer = self._post(self.search_path, {**body, "query": query}, params=params)
         total = _at(answer, "hits.total")
         total = _at(total, "value") if isinstance(total, dict) else total
         companies = page = self._companies(answer)
@@ -443,14 +440,7 @@ class VirkDistributionClient(CvrProvider):
     def _post(self, path, body, **kwargs):
         if not (self.username and self.password):
             raise errors.AuthenticationFailed(f"No credentials set for {self.label}.")
-        return self._request(
-            "POST",
-            path,
-            json=body,
-            # UTF-8, not requests' Latin-1: a password with "€" must not crash.
-            auth=(self.username.encode(), self.password.encode()),
-            **kwargs,
-        )
+        return self._request("POST", path, json=body, **kwargs)
 
     def _companies(self, answer):
         hits = _at(answer, "hits.hits")

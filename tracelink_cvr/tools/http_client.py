@@ -139,6 +139,7 @@ class HttpClient:
         self.retry.sleep_function = sleep
         self.retry.max_retry_after = float(max_retry_after)
         self.session = requests.Session()
+        self.session.headers["Accept"] = "application/json"
         adapter = HTTPAdapter(max_retries=self.retry)
         self.session.mount(self.base_url or "http://", adapter)
 

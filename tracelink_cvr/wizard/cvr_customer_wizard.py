@@ -155,13 +155,7 @@ class CvrCustomerWizard(models.TransientModel):
                 "type": "ir.actions.act_window_close",
                 "infos": {"tracelink_cvr_partner": values},
             }
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "res.partner",
-            "res_id": self.partner_id.id,
-            "views": [(False, "form")],
-            "target": "current",
-        }
+        return self.partner_id._get_records_action(context={})
 
     def _action_reopen(self):
         return self._get_records_action(
@@ -191,9 +185,7 @@ class CvrCustomerWizardLine(models.TransientModel):
     status = fields.Selection(REGISTER_STATES, compute="_compute_company_fields")
     end_date = fields.Date(string="Ceased On", compute="_compute_company_fields")
     existing_partner_id = fields.Many2one(
-        "res.partner",
-        string="Already in Odoo",
-        compute="_compute_existing_partner_id",
+        "res.partner", string="Already in Odoo", compute="_compute_existing_partner_id"
     )
 
     @api.depends("company_data")
