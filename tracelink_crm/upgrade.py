@@ -118,11 +118,11 @@ def fill_status(cr):
 
 def drop_old_indexes(cr):
     """Odoo keeps an index that a field or the model no longer asks for: the
-    status kind's (until 18.0.3.0.0), the list's and the follow-up date's
+    status kind's (until 18.0.3.0.0), the pipeline's and the follow-up date's
     (until 18.0.3.1.0)."""
     for name in (
         "crm_lead__stage_kind_index",
-        "crm_lead_tracelink_list_index",
+        "crm_lead_tracelink_pipeline_index",
         "crm_lead__follow_up_date_index",
     ):
         cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(name)))

@@ -38,20 +38,13 @@ ORDER_TAB_FIELDS = [
     "user_id",
 ]
 
-# A partial index over the cases the case list shows (active and lost ones):
-# the list and kanban totals per status come from it without reading the
-# table. One index only: Odoo's daily scoring rewrites every open case, and
-# each index on crm_lead is written again for each of them.
+# A partial index over the cases the case list shows (active and lost ones)
+# in Odoo's _order: the list's first page is read from it, without a sort of
+# every case. One index only: Odoo's daily scoring rewrites every open case,
+# and each index on crm_lead with it (the totals per status are read from the
+# table, as Odoo reads its own).
 INDEXES = {
-    "crm_lead_tracelink_pipeline_index": [
-        "status_id",
-        "stage_id",
-        "company_id",
-        "user_id",
-        "active",
-        "expected_revenue",
-        "prorated_revenue",
-    ],
+    "crm_lead_tracelink_list_index": ["priority DESC", "id DESC"],
 }
 INDEX_WHERE = "type = 'opportunity' AND (active OR stage_kind = 'lost')"
 

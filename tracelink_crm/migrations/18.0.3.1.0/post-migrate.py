@@ -1,4 +1,4 @@
-"""The list's and the follow-up date's indexes go (see tracelink_crm.upgrade)."""
+"""The pipeline's and the follow-up date's indexes go (see tracelink_crm.upgrade)."""
 
 from odoo.addons.tracelink_crm import upgrade
 
