@@ -11,33 +11,6 @@ CLOSED_KINDS = ("won", "lost")
 # What Won (100 %) and Lost (0 %) force: kept unless the status changes.
 FORCED_FIELDS = {"probability", "automated_probability"}
 
-# The fields of the Same Customer and Orders tabs' lists, fetched with them.
-CASE_TAB_FIELDS = [
-    "name",
-    "partner_id",
-    "status_id",
-    "stage_kind",
-    "probability",
-    "expected_revenue",
-    "date_deadline",
-    # what the record rules check when the form reads them
-    "company_id",
-    "user_id",
-]
-ORDER_TAB_FIELDS = [
-    "name",
-    "partner_id",
-    "date_order",
-    "production_start_date",
-    "commitment_date",
-    "currency_id",
-    "amount_untaxed",
-    "state",
-    "locked",
-    "company_id",
-    "user_id",
-]
-
 # A partial index over the cases the case list shows (active and lost ones)
 # in Odoo's _order: the list's first page is read from it, without a sort of
 # every case. One index only: Odoo's daily scoring rewrites every open case,
@@ -230,10 +203,10 @@ class CrmLead(models.Model):
     @api.depends("partner_id.commercial_partner_id")
     def _compute_customer_records(self):
         # One query each for the cases and the orders of all the customers,
-        # however many they have, fetching the fields of the tabs' lists (the
-        # form reads its first rows from the cache); the customers' partners
-        # and the statuses are read once with them. (The customers: the
-        # commercial partners of the cases' partners, in a subquery.)
+        # however many they have, with only what they are split by: the form
+        # reads the rows its tabs show, a page of each. The statuses are read
+        # once with them. (The customers: the commercial partners of the
+        # cases' partners, in a subquery.)
         Lead = self.env["crm.lead"].with_context(active_test=False)
         Order = self.env["sale.order"]
         Partner = self.env["res.partner"].sudo()
@@ -242,11 +215,11 @@ class CrmLead(models.Model):
         domain = [("partner_id.commercial_partner_id", "in", customers)]
         cases = Lead.search_fetch(
             [*domain, ("type", "=", "opportunity")],
-            CASE_TAB_FIELDS,
+            ["partner_id", "status_id"],
             order="create_date desc, id desc",
         )
         orders = Order.search_fetch(
-            domain, ORDER_TAB_FIELDS, order="date_order desc, id desc"
+            domain, ["partner_id"], order="date_order desc, id desc"
         )
         (cases.status_id | self.stage_id).mapped("name")
         partners = cases.partner_id | orders.partner_id | self.partner_id

@@ -1,4 +1,5 @@
 import re
+from datetime import datetime, time, timedelta
 
 import pytz
 
@@ -58,6 +59,9 @@ class CrmCaseReport(models.Model):
     # the day in the user's time zone: a date field, which Odoo's charts fill
     # with the empty weeks or months of an interval (fill_temporal)
     date_closed = fields.Date(string="Closed on", readonly=True)
+    # the closing moment as stored: an interval of days is compared with it
+    # (_day_bounds), not with each row's day converted to the time zone
+    closed_at = fields.Datetime(string="Closing Time", readonly=True)
     date_deadline = fields.Date(string="Expected Closing", readonly=True)
     company_currency = fields.Many2one("res.currency", readonly=True)
     expected_revenue = fields.Monetary(
@@ -86,9 +90,23 @@ class CrmCaseReport(models.Model):
         help="Days from creation to Won or Lost (average over closed cases).",
     )
 
+    def _tz(self):
+        tz = self.env.context.get("tz") or self.env.user.tz
+        return tz if tz in pytz.all_timezones_set else "UTC"
+
+    def _day_bounds(self, date_from, date_to):
+        """The stored (UTC) moments at which the user's day ``date_from``
+        starts and the day after ``date_to`` starts."""
+        tz = pytz.timezone(self._tz())
+        return tuple(
+            tz.localize(datetime.combine(day, time.min))
+            .astimezone(pytz.utc)
+            .replace(tzinfo=None)
+            for day in (date_from, date_to + timedelta(days=1))
+        )
+
     @property
     def _table_query(self):
-        tz = self.env.context.get("tz") or self.env.user.tz
         return SQL(
             """
             SELECT
@@ -106,6 +124,7 @@ class CrmCaseReport(models.Model):
                 lead.create_date AS create_date,
                 (lead.date_closed AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date
                     AS date_closed,
+                lead.date_closed AS closed_at,
                 lead.date_deadline AS date_deadline,
                 lead.expected_revenue AS expected_revenue,
                 lead.prorated_revenue AS prorated_revenue,
@@ -129,7 +148,7 @@ class CrmCaseReport(models.Model):
             WHERE lead.type = 'opportunity'
               AND (lead.active OR lead.stage_kind = 'lost')
             """,
-            tz=tz if tz in pytz.all_timezones_set else "UTC",
+            tz=self._tz(),
         )
 
     def action_open_case(self):

@@ -86,10 +86,13 @@ class CrmWinlossWizard(models.TransientModel):
 
     def _closed_domain(self):
         self.ensure_one()
+        start, end = self.env["tracelink.crm.case.report"]._day_bounds(
+            self.date_from, self.date_to
+        )
         return [
             ("stage_kind", "in", ("won", "lost")),
-            ("date_closed", ">=", self.date_from),
-            ("date_closed", "<=", self.date_to),
+            ("closed_at", ">=", start),
+            ("closed_at", "<", end),
         ]
 
     @api.model
