@@ -222,14 +222,18 @@ class CrmLead(models.Model):
             domain, ["partner_id"], order="date_order desc, id desc"
         )
         (cases.status_id | self.stage_id).mapped("name")
-        partners = cases.partner_id | orders.partner_id | self.partner_id
-        entity_of = {
-            partner.id: partner.commercial_partner_id.id for partner in partners
-        }
-        cases, orders = (
-            records.grouped(lambda record: entity_of[record.partner_id.id])
-            for records in (cases, orders)
-        )
+        customer = self.partner_id.commercial_partner_id
+        if len(customer) == 1:  # a case's form: all of them are its customer's
+            cases, orders = {customer.id: cases}, {customer.id: orders}
+        else:
+            partners = cases.partner_id | orders.partner_id | self.partner_id
+            entity_of = {
+                partner.id: partner.commercial_partner_id.id for partner in partners
+            }
+            cases, orders = (
+                records.grouped(lambda record: entity_of[record.partner_id.id])
+                for records in (cases, orders)
+            )
         for lead in self:
             entity_id = lead.partner_id.commercial_partner_id.id
             same = cases.get(entity_id, Lead) - lead._origin
