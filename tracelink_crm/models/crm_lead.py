@@ -203,27 +203,28 @@ class CrmLead(models.Model):
     @api.depends("partner_id.commercial_partner_id")
     def _compute_customer_records(self):
         # One query each for the cases and the orders of all the customers,
-        # however many they have, with only what they are split by: the form
-        # reads the rows its tabs show, a page of each. The statuses are read
-        # once with them. (The customers: the commercial partners of the
-        # cases' partners, in a subquery.)
+        # however many they have, for their ids: the form reads the rows its
+        # tabs show, a page of each. Split by customer only when there are
+        # several. (The customers: the commercial partners of the cases'
+        # partners, in a subquery.)
         Lead = self.env["crm.lead"].with_context(active_test=False)
         Order = self.env["sale.order"]
         Partner = self.env["res.partner"].sudo()
         case_partners = Partner._search([("id", "in", self.partner_id.ids)])
         customers = SQL("(%s)", case_partners.subselect("commercial_partner_id"))
         domain = [("partner_id.commercial_partner_id", "in", customers)]
+        customer = self.partner_id.commercial_partner_id
+        split_by = ["partner_id"] if len(customer) > 1 else []
         cases = Lead.search_fetch(
             [*domain, ("type", "=", "opportunity")],
-            ["partner_id", "status_id"],
+            split_by,
             order="create_date desc, id desc",
         )
-        orders = Order.search_fetch(
-            domain, ["partner_id"], order="date_order desc, id desc"
-        )
-        (cases.status_id | self.stage_id).mapped("name")
-        customer = self.partner_id.commercial_partner_id
-        if len(customer) == 1:  # a case's form: all of them are its customer's
+        orders = Order.search_fetch(domain, split_by, order="date_order desc, id desc")
+        # every status's name in one query (a few rows): the case's own and
+        # those of the Same customer rows the form shows
+        self.env["crm.stage"].search_fetch([], ["name"])
+        if not split_by:  # a case's form: all of them are its customer's
             cases, orders = {customer.id: cases}, {customer.id: orders}
         else:
             partners = cases.partner_id | orders.partner_id | self.partner_id
@@ -236,7 +237,9 @@ class CrmLead(models.Model):
             )
         for lead in self:
             entity_id = lead.partner_id.commercial_partner_id.id
-            same = cases.get(entity_id, Lead) - lead._origin
+            same = cases.get(entity_id, Lead)
+            own_id = lead._origin.id
+            same = same.browse([id_ for id_ in same._ids if id_ != own_id])
             mine = orders.get(entity_id, Order)
             lead.same_customer_lead_ids = same
             lead.same_customer_lead_count = len(same)
