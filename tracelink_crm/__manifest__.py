@@ -2,7 +2,7 @@
     "name": "Tracelink CRM",
     "summary": "CRM cases with fixed Won/Lost statuses, weighted pipeline, "
     "follow-up dates and order tabs for Danish manufacturers",
-    "version": "18.0.3.1.0",
+    "version": "18.0.3.2.0",
     "category": "Sales/CRM",
     "website": "https://github.com/tracelink/tracelink_crm",
     "author": "Tracelink",

@@ -2,6 +2,7 @@ from functools import partial
 
 from lxml import etree
 
+from odoo import fields
 from odoo.tests import tagged
 
 from odoo.addons.tracelink_crm import uninstall_hook, upgrade
@@ -136,19 +137,42 @@ class TestCrmLeadPerformance(TracelinkCrmCommon):
                 self.assertIn("Index Scan using crm_lead_tracelink_list_index", plan)
                 self.assertNotIn("Sort", plan)
 
+    def test_won_lost_figures_read_the_closed_index(self):
+        """The Won/Lost figures of an interval read the cases closed in it
+        from the closed cases' index, not every case."""
+        self.cases.filtered(lambda case: case.stage_id == self.stage_new)[
+            :5
+        ].action_set_lost()
+        Dialog = self.env["tracelink.crm.winloss.wizard"].with_user(self.user_salesman)
+        today = fields.Date.context_today(Dialog)
+        dialog = Dialog.new({"period": "custom", "date_from": today, "date_to": today})
+        domain = dialog._closed_domain("date_closed")
+        figures, query = self._lead_query(
+            lambda: Dialog._read_figures(domain), "GROUP BY"
+        )
+        self.assertEqual(figures["lost_count"], 5)
+        self.env.cr.execute("ANALYZE crm_lead")
+        plan = self._plan(query, "bitmapscan")
+        self.assertIn("crm_lead_tracelink_closed_index", plan)
+
     def _crm_lead_indexes(self):
         self.env.cr.execute(
             "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'crm_lead'"
         )
         return dict(self.env.cr.fetchall())
 
-    def test_one_index_of_ours_for_the_scoring_to_write(self):
-        """Odoo's daily scoring rewrites every open case, and each index on
-        crm_lead with it: the addon adds the list index only, and an upgrade
-        drops the pipeline's and the follow-up date's of 18.0.3.0.0."""
+    def test_indexes_of_ours_for_the_scoring_to_write(self):
+        """Odoo's daily scoring rewrites every open case, and its entry in
+        each index holding it: the addon adds the list index and one of the
+        closed cases only, and an upgrade drops the pipeline's and the
+        follow-up date's of 18.0.3.0.0."""
         indexes = self._crm_lead_indexes()
         self.assertEqual(
             {name for name in indexes if "tracelink" in name}, set(INDEXES)
+        )
+        self.assertIn(
+            "WHERE (date_closed IS NOT NULL)",
+            indexes["crm_lead_tracelink_closed_index"],
         )
         self.assertFalse(
             [name for name, definition in indexes.items() if "follow_up" in definition]
@@ -252,3 +276,27 @@ class TestCrmLeadScoringQueries(TracelinkCrmCommon):
         many = self._count_update_queries()
         self.assertEqual(few, many, "queries per case in the scoring update")
         self._assert_scored(opened, typed, won, lost)
+
+    def test_update_rewrites_no_closed_case(self):
+        """The scoring update rewrites open cases only: the rows of the
+        closed cases, the only ones in the closed cases' index, stay."""
+        opened, typed, won, lost = self._create_cases(2)
+        cases = opened | typed | won | lost
+        self._set_automated(opened | typed, 7)
+        self.env.flush_all()
+
+        def rows():
+            self.env.cr.execute(
+                "SELECT id, ctid::text FROM crm_lead WHERE id IN %s",
+                [tuple(cases.ids)],
+            )
+            return dict(self.env.cr.fetchall())
+
+        before = rows()
+        self.env["crm.lead"]._update_automated_probabilities()
+        self.env.flush_all()
+        after = rows()
+        rewritten = cases.browse(i for i in before if before[i] != after[i])
+        self.assertEqual(rewritten, opened | typed)
+        self.assertFalse(rewritten.filtered("date_closed"))
+        self.assertTrue(all((won | lost).mapped("date_closed")))

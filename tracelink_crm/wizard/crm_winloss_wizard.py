@@ -75,7 +75,7 @@ class CrmWinlossWizard(models.TransientModel):
         for wizard in self:
             figures = dict.fromkeys(FIGURES, 0)
             if wizard.date_from and wizard.date_to:
-                figures = self._read_figures(wizard._closed_domain())
+                figures = self._read_figures(wizard._closed_domain("date_closed"))
             wizard.update(figures)
             wizard.has_closed_cases = bool(wizard.won_count + wizard.lost_count)
 
@@ -84,25 +84,34 @@ class CrmWinlossWizard(models.TransientModel):
         if any(wizard.date_from > wizard.date_to for wizard in self):
             raise ValidationError(self.env._("The interval must start before it ends."))
 
-    def _closed_domain(self):
+    def _closed_domain(self, closed_at="closed_at"):
+        """The won and lost cases closed in the interval, on the case
+        statistics (on the cases themselves: ``closed_at="date_closed"``)."""
         self.ensure_one()
         start, end = self.env["tracelink.crm.case.report"]._day_bounds(
             self.date_from, self.date_to
         )
         return [
             ("stage_kind", "in", ("won", "lost")),
-            ("closed_at", ">=", start),
-            ("closed_at", "<", end),
+            (closed_at, ">=", start),
+            (closed_at, "<", end),
         ]
 
     @api.model
     def _read_figures(self, domain):
-        """The figures of the closed cases of ``domain`` (on the case
-        statistics), as the dialog and crm.lead.tracelink_statistics show
-        them: a count and a sum per kind (cheaper than summing the report's
-        won and lost columns over every case)."""
-        groups = self.env["tracelink.crm.case.report"]._read_group(
-            domain, ["stage_kind"], ["__count", "expected_revenue:sum"]
+        """The figures of the won and lost cases of ``domain`` (on crm.lead),
+        as the dialog and crm.lead.tracelink_statistics show them: a count
+        and a sum per kind of the cases the statistics count, read from the
+        cases (the statistics' view costs its planning on every read)."""
+        shown = ["|", ("active", "=", True), ("stage_kind", "=", "lost")]
+        groups = (
+            self.env["crm.lead"]
+            .with_context(active_test=False)
+            ._read_group(
+                [*domain, ("type", "=", "opportunity"), *shown],
+                ["stage_kind"],
+                ["__count", "expected_revenue:sum"],
+            )
         )
         figures = {kind: (count, value or 0.0) for kind, count, value in groups}
         won, won_value = figures.get("won", (0, 0.0))
