@@ -19,9 +19,10 @@ closing date, Odoo's own overdue filter; ours: the same date as expected
 closing and follow-up). The first customer has 1 case in 50 (2,000) and 500
 orders.
 
-The figures (median of ``BENCH_RUNS`` runs, default 7, warm caches; over
-``BENCH_ROUNDS`` rounds, default 3, each measuring core then ours, the best
-median of each side counts, as the machine may be shared):
+The figures (median of ``BENCH_RUNS`` runs, default 7, warm caches, core's
+and ours by turns in one process, so that a machine slowing down slows both;
+over ``BENCH_ROUNDS`` rounds, default 3, the best median of each side
+counts, as the machine may be shared):
 
 - scoring update: ``_update_automated_probabilities`` over all cases, as the
   daily scoring cron runs it (rolled back after each run);
@@ -285,36 +286,14 @@ def form_spec(env, view_xmlid):
     return spec
 
 
-def measure(env):
-    """Every figure of this database, printed as one JSON line."""
-    import threading
-
-    # Odoo's scoring commits per batch outside tests: each run is rolled back
-    threading.current_thread().testing = True
-    cr = env.cr
+def calls(env):
+    """``[(figure, fn)]``: what is measured in this database, in order."""
     ours = is_ours(env)
     admin = env.ref("base.user_admin")
     uenv = env(user=admin.id, context=dict(env.context, tz="Europe/Copenhagen"))
     Lead = uenv["crm.lead"]
     today = date.today()
     opportunities = [("type", "=", "opportunity")]
-
-    def run(fn):
-        """Median time (ms) and queries of ``fn`` over RUNS warm runs."""
-        times, queries = [], []
-        for _ in range(RUNS + 1):  # the first run warms the caches
-            env.flush_all()
-            env.invalidate_all()
-            cr.execute("SAVEPOINT bench_run")
-            start_queries = cr.sql_log_count
-            start = time.perf_counter()
-            fn()
-            env.flush_all()
-            times.append((time.perf_counter() - start) * 1000)
-            queries.append(cr.sql_log_count - start_queries)
-            env.invalidate_all()
-            cr.execute("ROLLBACK TO SAVEPOINT bench_run")
-        return statistics.median(times[1:]), statistics.median(queries[1:])
 
     list_fields = list_spec(uenv, "crm.crm_case_tree_view_oppor")
 
@@ -417,8 +396,7 @@ def measure(env):
     def form():
         case.web_read(form_fields)
 
-    figures = {}
-    for name, fn in [
+    return [
         ("group", grouped),
         ("group_all", grouped_all),
         ("page", page(opportunities)),
@@ -429,11 +407,57 @@ def measure(env):
         ("form", form),
         # last: its rolled back updates leave dead rows behind
         ("scoring", lambda: env["crm.lead"]._update_automated_probabilities()),
-    ]:
-        figures[f"{name}_time"], figures[f"{name}_queries"] = run(fn)
-    figures["cases"] = env["crm.lead"].with_context(active_test=False).search_count([])
-    print(RESULT_MARK + json.dumps(figures), flush=True)
-    cr.rollback()
+    ]
+
+
+def run_once(env, fn):
+    """Time (ms) and queries of one warm-cache run of ``fn``, rolled back."""
+    cr = env.cr
+    env.flush_all()
+    env.invalidate_all()
+    cr.execute("SAVEPOINT bench_run")
+    start_queries = cr.sql_log_count
+    start = time.perf_counter()
+    fn()
+    env.flush_all()
+    elapsed = (time.perf_counter() - start) * 1000
+    queries = cr.sql_log_count - start_queries
+    env.invalidate_all()
+    cr.execute("ROLLBACK TO SAVEPOINT bench_run")
+    return elapsed, queries
+
+
+def measure(env):
+    """Every figure of this database (core's) and of ``BENCH_OURS_DB``, run
+    by turns (core, ours, core, ...: a machine that slows down slows both),
+    printed as one JSON line ``{"core": {...}, "ours": {...}}``."""
+    import threading
+
+    from odoo import SUPERUSER_ID, api
+    from odoo.modules.registry import Registry
+
+    # Odoo's scoring commits per batch outside tests: each run is rolled back
+    threading.current_thread().testing = True
+    with Registry(os.environ["BENCH_OURS_DB"]).cursor() as ours_cr:
+        envs = {"core": env, "ours": api.Environment(ours_cr, SUPERUSER_ID, {})}
+        sides = {side: calls(side_env) for side, side_env in envs.items()}
+        figures = {side: {} for side in envs}
+        for index, (name, _fn) in enumerate(sides["core"]):
+            runs = {side: [] for side in envs}
+            for _ in range(RUNS + 1):  # the first run warms the caches
+                for side, side_env in envs.items():
+                    runs[side].append(run_once(side_env, sides[side][index][1]))
+            for side in envs:
+                times, queries = zip(*runs[side][1:], strict=True)
+                figures[side][f"{name}_time"] = statistics.median(times)
+                figures[side][f"{name}_queries"] = statistics.median(queries)
+        for side, side_env in envs.items():
+            figures[side]["cases"] = (
+                side_env["crm.lead"].with_context(active_test=False).search_count([])
+            )
+        print(RESULT_MARK + json.dumps(figures), flush=True)
+        ours_cr.rollback()
+    env.cr.rollback()
 
 
 # ----------------------------------------------------------------------------
@@ -489,13 +513,15 @@ def build(db, module):
         odoo(db, step="load")
 
 
-def measure_db(db):
+def measure_pair(core_db, ours_db):
     # the same start for both: no dead rows left by an earlier round, and the
     # visibility map set as autovacuum keeps it on a live database (VACUUM
     # FULL leaves it empty, which would hide what index-only scans can do)
-    for command in ("VACUUM FULL ANALYZE crm_lead", "VACUUM crm_lead"):
-        subprocess.run(["psql", "-q", "-d", db, "-c", command], check=True)
-    out = odoo(db, step="measure")
+    for db in (core_db, ours_db):
+        for command in ("VACUUM FULL ANALYZE crm_lead", "VACUUM crm_lead"):
+            subprocess.run(["psql", "-q", "-d", db, "-c", command], check=True)
+    os.environ["BENCH_OURS_DB"] = ours_db
+    out = odoo(core_db, step="measure")
     line = next(line for line in out.splitlines() if line.startswith(RESULT_MARK))
     return json.loads(line[len(RESULT_MARK) :])
 
@@ -546,13 +572,13 @@ def drive():
     try:
         build(core_db, "sale_crm")
         build(ours_db, "tracelink_crm")
-        best = {core_db: {}, ours_db: {}}
+        best = {"core": {}, "ours": {}}
         for round_ in range(ROUNDS):
-            for db in (core_db, ours_db):
-                log(f"{db}: measuring (round {round_ + 1} of {ROUNDS})")
-                for key, value in measure_db(db).items():
-                    best[db][key] = min(best[db].get(key, value), value)
-        core, ours = best[core_db], best[ours_db]
+            log(f"{core_db} and {ours_db}: measuring (round {round_ + 1} of {ROUNDS})")
+            for side, figures in measure_pair(core_db, ours_db).items():
+                for key, value in figures.items():
+                    best[side][key] = min(best[side].get(key, value), value)
+        core, ours = best["core"], best["ours"]
         print(
             f"{date.today().isoformat()}, {machine()}; {ours['cases']:,} cases, "
             f"median of {RUNS} runs, best of {ROUNDS} rounds"
